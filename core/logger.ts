@@ -1,0 +1,39 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level?: string;
+  /** `json` for machines, `pretty` for people, `auto`: pretty on a TTY. */
+  format?: 'json' | 'pretty' | 'auto';
+  destination?: NodeJS.WritableStream;
+}
+
+/**
+ * Keys whose values never reach a log line, wherever they sit in a logged object. Notifier
+ * and sink configs carry routing keys, passwords and tokens; redacting by key name means a
+ * careless `log.info({config})` still prints nothing secret.
+ */
+export const SECRET_KEYS = ['routing_key', 'routingKey', 'password', 'pass', 'token', 'secret', 'api_key', 'apiKey', 'authorization', 'Authorization'];
+
+const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+
+/** The one root logger; components take `logger.child({component: ...})`. */
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const level = opts.level ?? process.env.LOOKOUT_LOG_LEVEL ?? 'info';
+  const dest = opts.destination ?? process.stderr;
+  const pretty = opts.format === 'pretty' || (opts.format !== 'json' && (dest as { isTTY?: boolean }).isTTY === true);
+  const base = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { pid: process.pid } };
+  if (pretty) {
+    // Synchronous pretty printing in the main thread: no worker thread to keep alive or lose lines with.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
+    return pino(base, pinoPretty.default({ destination: dest as NodeJS.WritableStream & { fd?: number }, sync: true, ignore: 'pid,hostname' }) as unknown as pino.DestinationStream);
+  }
+  return pino(base, dest as pino.DestinationStream);
+}
+
+/** A logger that prints nothing, for tests that do not look at logs. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
