@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -26,9 +27,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const base = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { pid: process.pid } };
   if (pretty) {
     // Synchronous pretty printing in the main thread: no worker thread to keep alive or lose lines with.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
-    return pino(base, pinoPretty.default({ destination: dest as NodeJS.WritableStream & { fd?: number }, sync: true, ignore: 'pid,hostname' }) as unknown as pino.DestinationStream);
+    return pino(base, pinoPretty({ destination: dest as NodeJS.WritableStream & { fd?: number }, sync: true, ignore: 'pid,hostname' }) as unknown as pino.DestinationStream);
   }
   return pino(base, dest as pino.DestinationStream);
 }
