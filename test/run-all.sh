@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine of our kind: installs what is missing, starts the real
+# services the tests talk to (Docker engine, carbon + graphite-web, StatsD, SMTP), then runs
+# type checks, the jest suites and the default rules' own tests. A missing service fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x node_modules/.bin/jest ] || npm ci --no-audit --no-fund --loglevel=error
+bash test/support/services-up.sh
+# shellcheck disable=SC1091
+source "${SVC_DIR:-/var/tmp/lookout-services}/env"
+# Tests read this and fail (never skip) when a service they need does not answer.
+export LOOKOUT_REQUIRE_SERVICES=1
+
+echo "== typecheck"
+npx tsc -p tsconfig.json --noEmit
+echo "== jest"
+npx jest --ci "$@"
+echo "== lookout test rules/"
+node bin/lookout test rules/
