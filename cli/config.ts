@@ -1,0 +1,43 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { hostPort } from '../core/config/types';
+import { loadConfig } from '../core/config/load';
+
+/**
+ * The whole config file: core settings here, each half's sections from its own module. Every
+ * section has defaults, so `lookout run` with no config at all works on a Docker host.
+ */
+const coreSections = {
+  /** The host name stamped on every event; defaults to this machine's. */
+  host: z.string().min(1).optional(),
+  state: z
+    .object({
+      /** The embedded state store (SQLite, WAL). */
+      path: z.string().default('/var/lib/lookout/state.db'),
+    })
+    .strict()
+    .prefault({}),
+  log: z
+    .object({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    })
+    .strict()
+    .prefault({}),
+  http: z
+    .object({
+      /** /healthz and /metrics; loopback unless you say otherwise. */
+      listen: hostPort(9464).prefault('127.0.0.1:9464'),
+    })
+    .strict()
+    .prefault({}),
+};
+
+export const configSchema = z.object({ ...coreSections }).strict();
+
+export type LookoutConfig = z.output<typeof configSchema> & { host: string };
+
+export function readConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): LookoutConfig {
+  const cfg = loadConfig(configSchema, { file: file ?? env.LOOKOUT_CONFIG, env });
+  return { ...cfg, host: cfg.host ?? os.hostname() };
+}
