@@ -37,7 +37,8 @@ export class Resources {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     if (onHangup) process.on('SIGHUP', onHangup);
-    if (!this.signal.aborted) await new Promise((r) => this.signal.addEventListener('abort', r, { once: true }));
+    if (!this.signal.aborted)
+      await new Promise((r) => this.signal.addEventListener('abort', r, { once: true }));
     await this.closeAll();
   }
 

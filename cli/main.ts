@@ -7,11 +7,17 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 const program = new Command('lookout')
-  .description('Monitoring and alerting for Docker hosts: collect logs, stats and events; ship them; evaluate rules; page.')
+  .description(
+    'Monitoring and alerting for Docker hosts: collect logs, stats and events; ship them; evaluate rules; page.',
+  )
   .version('0.1.0')
   .showHelpAfterError();
 
-const configOption = () => new Option('-c, --config <file>', 'YAML config file (env: LOOKOUT_CONFIG; every key also from LOOKOUT_<SECTION>__<KEY>)');
+const configOption = () =>
+  new Option(
+    '-c, --config <file>',
+    'YAML config file (env: LOOKOUT_CONFIG; every key also from LOOKOUT_<SECTION>__<KEY>)',
+  );
 
 program
   .command('run', { isDefault: true })
@@ -31,10 +37,12 @@ program
 
 program
   .command('alert')
-  .description('the alerter alone, consuming the collectors\' events from Kafka')
+  .description("the alerter alone, consuming the collectors' events from Kafka")
   .addOption(configOption())
   .addOption(new Option('--bus <type>', 'where events come from').choices(['kafka']).default('kafka'))
-  .action((opts: { config?: string; bus?: 'kafka' }) => runCommand({ mode: 'alert', configFile: opts.config, bus: opts.bus }));
+  .action((opts: { config?: string; bus?: 'kafka' }) =>
+    runCommand({ mode: 'alert', configFile: opts.config, bus: opts.bus }),
+  );
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {
@@ -45,7 +53,9 @@ function fail(err: unknown): never {
     process.stderr.write(`lookout: ${err.message}\n`);
     process.exit(EXIT_USAGE);
   }
-  process.stderr.write(`lookout: ${err instanceof LookoutError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.stderr.write(
+    `lookout: ${err instanceof LookoutError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+  );
   process.exit(EXIT_FAILURE);
 }
 
@@ -56,4 +66,3 @@ export async function main(argv = process.argv): Promise<void> {
     fail(err);
   }
 }
-

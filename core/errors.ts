@@ -56,5 +56,8 @@ export function isRetriable(err: unknown): boolean {
   if (err instanceof LookoutError) return err.retriable;
   // Network-level failures from Node are worth retrying; programmer errors are not.
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|UND_ERR_)/.test(code);
+  return (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|UND_ERR_)/.test(code)
+  );
 }

@@ -15,7 +15,18 @@ export interface LoggerOptions {
  * and sink configs carry routing keys, passwords and tokens; redacting by key name means a
  * careless `log.info({config})` still prints nothing secret.
  */
-export const SECRET_KEYS = ['routing_key', 'routingKey', 'password', 'pass', 'token', 'secret', 'api_key', 'apiKey', 'authorization', 'Authorization'];
+export const SECRET_KEYS = [
+  'routing_key',
+  'routingKey',
+  'password',
+  'pass',
+  'token',
+  'secret',
+  'api_key',
+  'apiKey',
+  'authorization',
+  'Authorization',
+];
 
 const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
 
@@ -23,11 +34,19 @@ const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level = opts.level ?? process.env.LOOKOUT_LOG_LEVEL ?? 'info';
   const dest = opts.destination ?? process.stderr;
-  const pretty = opts.format === 'pretty' || (opts.format !== 'json' && (dest as { isTTY?: boolean }).isTTY === true);
+  const pretty =
+    opts.format === 'pretty' || (opts.format !== 'json' && (dest as { isTTY?: boolean }).isTTY === true);
   const base = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { pid: process.pid } };
   if (pretty) {
     // Synchronous pretty printing in the main thread: no worker thread to keep alive or lose lines with.
-    return pino(base, pinoPretty({ destination: dest as NodeJS.WritableStream & { fd?: number }, sync: true, ignore: 'pid,hostname' }) as unknown as pino.DestinationStream);
+    return pino(
+      base,
+      pinoPretty({
+        destination: dest as NodeJS.WritableStream & { fd?: number },
+        sync: true,
+        ignore: 'pid,hostname',
+      }) as unknown as pino.DestinationStream,
+    );
   }
   return pino(base, dest as pino.DestinationStream);
 }

@@ -12,7 +12,13 @@ export interface MetricDef {
   scope: 'container' | 'probe' | 'host';
 }
 
-const c = (name: string, type: MetricDef['type'], unit: MetricDef['unit'], help: string, scope: MetricDef['scope'] = 'container'): MetricDef => ({
+const c = (
+  name: string,
+  type: MetricDef['type'],
+  unit: MetricDef['unit'],
+  help: string,
+  scope: MetricDef['scope'] = 'container',
+): MetricDef => ({
   name,
   type,
   unit,
@@ -21,8 +27,18 @@ const c = (name: string, type: MetricDef['type'], unit: MetricDef['unit'], help:
 });
 
 export const METRICS: readonly MetricDef[] = [
-  c('cpu.percent', 'gauge', 'percent', 'CPU used, percent of one core (200 = two cores busy), as docker stats shows'),
-  c('cpu.limit_percent', 'gauge', 'percent', 'CPU used, percent of the container CPU limit (of all host cores when unlimited)'),
+  c(
+    'cpu.percent',
+    'gauge',
+    'percent',
+    'CPU used, percent of one core (200 = two cores busy), as docker stats shows',
+  ),
+  c(
+    'cpu.limit_percent',
+    'gauge',
+    'percent',
+    'CPU used, percent of the container CPU limit (of all host cores when unlimited)',
+  ),
   c('mem.usage_bytes', 'gauge', 'bytes', 'memory in use, page cache excluded (as docker stats)'),
   c('mem.limit_bytes', 'gauge', 'bytes', 'memory limit (host memory when unlimited)'),
   c('mem.percent', 'gauge', 'percent', 'memory in use, percent of the limit'),

@@ -13,7 +13,13 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 30_000, factor: 2, maxAttempts: 8, jitter: 0.5 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  initialMs: 200,
+  maxMs: 30_000,
+  factor: 2,
+  maxAttempts: 8,
+  jitter: 0.5,
+};
 
 /** The delay before attempt `attempt + 1` (attempt counts from 0). */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math.random): number {
@@ -37,7 +43,10 @@ class Bail {
  */
 export async function retry<T>(
   fn: (ctx: RetryContext) => Promise<T>,
-  opts: Partial<RetryPolicy> & { signal?: AbortSignal; onRetry?: (err: unknown, delayMs: number) => void } = {},
+  opts: Partial<RetryPolicy> & {
+    signal?: AbortSignal;
+    onRetry?: (err: unknown, delayMs: number) => void;
+  } = {},
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY, ...opts };
   for (let attempt = 0; ; attempt++) {

@@ -23,6 +23,11 @@ export interface Subscription {
  */
 export interface Bus {
   publish<K extends Topic>(topic: K, events: EventOf<K>[]): Promise<{ done: Promise<void> }>;
-  subscribe<K extends Topic>(topic: K, name: string, handler: BatchHandler<K>, opts?: SubscribeOptions): Subscription;
+  subscribe<K extends Topic>(
+    topic: K,
+    name: string,
+    handler: BatchHandler<K>,
+    opts?: SubscribeOptions,
+  ): Subscription;
   close(): Promise<void>;
 }

@@ -114,7 +114,8 @@ export class MemoryBus implements Bus {
   /** Queue depth per subscriber, for /metrics. */
   depths(): Array<{ topic: Topic; subscriber: string; depth: number }> {
     const out: Array<{ topic: Topic; subscriber: string; depth: number }> = [];
-    for (const [topic, set] of this.subs) for (const s of set) out.push({ topic, subscriber: s.name, depth: s.depth() });
+    for (const [topic, set] of this.subs)
+      for (const s of set) out.push({ topic, subscriber: s.name, depth: s.depth() });
     return out;
   }
 

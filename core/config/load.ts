@@ -12,7 +12,9 @@ const RESERVED_ENV = new Set(['LOOKOUT_CONFIG', 'LOOKOUT_FROM_SOURCE']);
  * `collector.stats.interval`. A double underscore separates levels (keys themselves use single
  * underscores); values are read as YAML scalars, so `true`, `5` and `[a, b]` work.
  */
-export function envOverrides(env: NodeJS.ProcessEnv): Array<{ name: string; path: string[]; value: unknown }> {
+export function envOverrides(
+  env: NodeJS.ProcessEnv,
+): Array<{ name: string; path: string[]; value: unknown }> {
   const out: Array<{ name: string; path: string[]; value: unknown }> = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('LOOKOUT_') || RESERVED_ENV.has(name) || raw === undefined) continue;
@@ -43,7 +45,10 @@ function setIn(target: Record<string, unknown>, path: string[], value: unknown):
  * Loads the config: the YAML file if any, then LOOKOUT_* env overrides, validated by `schema`.
  * Throws a ConfigError listing every problem, each located in the file (or naming the env variable).
  */
-export function loadConfig<S extends z.ZodType>(schema: S, opts: { file?: string; env?: NodeJS.ProcessEnv } = {}): z.output<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  opts: { file?: string; env?: NodeJS.ProcessEnv } = {},
+): z.output<S> {
   const env = opts.env ?? process.env;
   const file = opts.file ?? '<defaults>';
   let text = '';
@@ -51,7 +56,15 @@ export function loadConfig<S extends z.ZodType>(schema: S, opts: { file?: string
     try {
       text = fs.readFileSync(opts.file, 'utf8');
     } catch (err) {
-      throw new ConfigError([{ file, line: 0, col: 0, key: '', message: `cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+      throw new ConfigError([
+        {
+          file,
+          line: 0,
+          col: 0,
+          key: '',
+          message: `cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        },
+      ]);
     }
   }
   const overrides = envOverrides(env);

@@ -15,7 +15,10 @@ export interface Located<T> {
 
 export type PathKey = string | number;
 
-export function parseYamlFile(file: string, text: string): { doc: Document.Parsed; lines: LineCounter; problems: ConfigProblem[] } {
+export function parseYamlFile(
+  file: string,
+  text: string,
+): { doc: Document.Parsed; lines: LineCounter; problems: ConfigProblem[] } {
   const lines = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = [...doc.errors, ...doc.warnings].map((e) => {
@@ -33,7 +36,9 @@ export function nodeAt(doc: Document.Parsed, path: readonly PathKey[], keyOf?: s
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i];
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (!pair) return last;
       const isLast = i === segs.length - 1;
       if (isLast && keyOf !== undefined) return pair.key as Node;
@@ -50,7 +55,12 @@ export function nodeAt(doc: Document.Parsed, path: readonly PathKey[], keyOf?: s
   return last;
 }
 
-export function positionOf(doc: Document.Parsed, lines: LineCounter, path: readonly PathKey[], keyOf?: string): { line: number; col: number } {
+export function positionOf(
+  doc: Document.Parsed,
+  lines: LineCounter,
+  path: readonly PathKey[],
+  keyOf?: string,
+): { line: number; col: number } {
   const node = nodeAt(doc, path, keyOf);
   if (!node?.range) return { line: 1, col: 1 };
   return lines.linePos(node.range[0]);
@@ -61,13 +71,23 @@ export function dotted(path: readonly PathKey[]): string {
 }
 
 /** Turns zod issues into located problems; unknown keys point at the key itself. */
-export function zodProblems(file: string, doc: Document.Parsed, lines: LineCounter, issues: z.core.$ZodIssue[]): ConfigProblem[] {
+export function zodProblems(
+  file: string,
+  doc: Document.Parsed,
+  lines: LineCounter,
+  issues: z.core.$ZodIssue[],
+): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((p): p is PathKey => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
-        out.push({ file, ...positionOf(doc, lines, path, k), key: dotted([...path, k]), message: `unknown key "${k}"` });
+        out.push({
+          file,
+          ...positionOf(doc, lines, path, k),
+          key: dotted([...path, k]),
+          message: `unknown key "${k}"`,
+        });
       }
       continue;
     }

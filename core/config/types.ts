@@ -16,7 +16,15 @@ export function duration() {
 
 /** A byte size such as `1GiB`, `512MiB`, `64KiB`, or a plain number of bytes. */
 export function byteSize() {
-  const units: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+  const units: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+  };
   return z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
     if (typeof v === 'number') return v;
     const m = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?$/i.exec(v.trim());
@@ -73,7 +81,10 @@ export function secret() {
       try {
         return new Secret(fs.readFileSync(ref.file, 'utf8').trim());
       } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `cannot read secret file ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `cannot read secret file ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        });
         return z.NEVER;
       }
     });

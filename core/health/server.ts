@@ -17,7 +17,10 @@ export interface HealthServer {
  * and `/metrics` (Prometheus text from prom-client's default registry, where every component
  * registers its counters). Listens on loopback unless configured otherwise.
  */
-export async function startHealthServer(listen: { host: string; port: number }, logger: Logger): Promise<HealthServer> {
+export async function startHealthServer(
+  listen: { host: string; port: number },
+  logger: Logger,
+): Promise<HealthServer> {
   const checks = new Map<string, HealthCheck>();
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -27,7 +30,9 @@ export async function startHealthServer(listen: { host: string; port: number }, 
         } else if (req.url === '/healthz') {
           const results = Object.fromEntries([...checks].map(([name, check]) => [name, check()]));
           const ok = Object.values(results).every((r) => r.ok);
-          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok, checks: results }));
+          res
+            .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok, checks: results }));
         } else if (req.url === '/metrics') {
           const text = await register.metrics();
           res.writeHead(200, { 'content-type': register.contentType }).end(text);
@@ -46,7 +51,10 @@ export async function startHealthServer(listen: { host: string; port: number }, 
     server.listen(listen.port, listen.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
-  logger.info({ url: `http://${addr.address}:${addr.port}` }, 'health endpoints /healthz and /metrics listening');
+  logger.info(
+    { url: `http://${addr.address}:${addr.port}` },
+    'health endpoints /healthz and /metrics listening',
+  );
   return {
     address: { host: addr.address, port: addr.port },
     addCheck: (name, check) => void checks.set(name, check),

@@ -19,13 +19,18 @@ export class StateStore {
     list: Database.Statement<[string], { key: string; value: string }>;
   };
 
-  private constructor(db: Db, readonly file: string) {
+  private constructor(
+    db: Db,
+    readonly file: string,
+  ) {
     this.db = db;
     db.exec(`CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS kv (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;`);
     this.stmts = {
       get: db.prepare('SELECT value FROM kv WHERE ns = ? AND key = ?'),
-      put: db.prepare('INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value'),
+      put: db.prepare(
+        'INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value',
+      ),
       del: db.prepare('DELETE FROM kv WHERE ns = ? AND key = ?'),
       list: db.prepare('SELECT key, value FROM kv WHERE ns = ? ORDER BY key'),
     };
@@ -37,14 +42,19 @@ export class StateStore {
       try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
       } catch (err) {
-        throw new LookoutError(`cannot create the state folder ${path.dirname(file)}: ${(err as Error).message}`, { cause: err });
+        throw new LookoutError(
+          `cannot create the state folder ${path.dirname(file)}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     }
     let db: Db;
     try {
       db = new Database(file);
     } catch (err) {
-      throw new LookoutError(`cannot open the state store ${file}: ${(err as Error).message}`, { cause: err });
+      throw new LookoutError(`cannot open the state store ${file}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode is durable against a process crash (kill -9); only a power loss can cost the last commits.
@@ -86,7 +96,9 @@ export class StateStore {
 
   /** Bytes the database file takes on disk (for the spool bound). */
   sizeBytes(): number {
-    const row = this.db.prepare('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get() as { n: number };
+    const row = this.db
+      .prepare('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()')
+      .get() as { n: number };
     return row.n;
   }
 

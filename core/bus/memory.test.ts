@@ -1,0 +1,84 @@
+import type { MetricSample } from '../events';
+import { MemoryBus } from './memory';
+
+const sample = (value: number): MetricSample => ({
+  kind: 'metric',
+  host: 'h',
+  ts: value,
+  name: 'cpu.percent',
+  value,
+  type: 'gauge',
+});
+
+/** A promise with its resolve handle, to hold a subscriber until the test lets it go. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
+
+describe('MemoryBus', () => {
+  it('delivers batches in order to every subscriber and acknowledges when all handled them', async () => {
+    const bus = new MemoryBus();
+    const a: number[] = [];
+    const b: number[] = [];
+    bus.subscribe('metric', 'a', async (events) => void a.push(...events.map((e) => e.value)));
+    const hold = gate();
+    bus.subscribe('metric', 'b', async (events) => {
+      await hold.promise;
+      b.push(...events.map((e) => e.value));
+    });
+    const first = await bus.publish('metric', [sample(1), sample(2)]);
+    const second = await bus.publish('metric', [sample(3)]);
+    let acked = false;
+    void first.done.then(() => (acked = true));
+    await new Promise((r) => setImmediate(r));
+    expect(a).toEqual([1, 2, 3]);
+    expect(acked).toBe(false); // b has not handled it yet
+    hold.open();
+    await second.done;
+    expect(acked).toBe(true);
+    expect(b).toEqual([1, 2, 3]);
+    await bus.close();
+  });
+
+  it('makes a publisher wait while a slow subscriber is full (bounded memory)', async () => {
+    const bus = new MemoryBus();
+    const hold = gate();
+    bus.subscribe('metric', 'slow', () => hold.promise, { maxQueuedEvents: 10 });
+    await bus.publish(
+      'metric',
+      Array.from({ length: 10 }, (_, i) => sample(i)),
+    );
+    let admitted = false;
+    const blocked = bus.publish('metric', [sample(99)]).then(() => (admitted = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(admitted).toBe(false);
+    expect(bus.depths()).toEqual([{ topic: 'metric', subscriber: 'slow', depth: 10 }]);
+    hold.open();
+    await blocked;
+    expect(admitted).toBe(true);
+    await bus.close();
+  });
+
+  it('rejects `done` when a subscriber fails, without stopping later batches', async () => {
+    const bus = new MemoryBus();
+    const seen: number[] = [];
+    bus.subscribe('metric', 'flaky', async (events) => {
+      if (events[0]!.value === 1) throw new Error('boom');
+      seen.push(events[0]!.value);
+    });
+    const bad = await bus.publish('metric', [sample(1)]);
+    const good = await bus.publish('metric', [sample(2)]);
+    await expect(bad.done).rejects.toThrow('boom');
+    await good.done;
+    expect(seen).toEqual([2]);
+    await bus.close();
+  });
+
+  it('acknowledges at once when nobody listens to a topic', async () => {
+    const bus = new MemoryBus();
+    const { done } = await bus.publish('log', []);
+    await expect(done).resolves.toBeUndefined();
+  });
+});
