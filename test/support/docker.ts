@@ -16,7 +16,13 @@ export async function docker(...args: string[]): Promise<string> {
  * `docker run -d` with the test label (value: this test run's id) and `--pull never`.
  * `args` go before the image, `cmd` after it. Returns the container id.
  */
-export async function runContainer(opts: { args?: string[]; cmd?: string[]; name?: string; image?: string; runId: string }): Promise<string> {
+export async function runContainer(opts: {
+  args?: string[];
+  cmd?: string[];
+  name?: string;
+  image?: string;
+  runId: string;
+}): Promise<string> {
   const args = ['run', '-d', '--pull', 'never', '--label', `${TEST_LABEL}=${opts.runId}`];
   if (opts.name) args.push('--name', opts.name);
   args.push(...(opts.args ?? []), opts.image ?? TEST_IMAGE, ...(opts.cmd ?? []));
@@ -25,7 +31,9 @@ export async function runContainer(opts: { args?: string[]; cmd?: string[]; name
 
 /** Removes (force) every container labelled with this run id. */
 export async function removeTestContainers(runId: string): Promise<void> {
-  const ids = (await docker('ps', '-aq', '--filter', `label=${TEST_LABEL}=${runId}`)).split('\n').filter(Boolean);
+  const ids = (await docker('ps', '-aq', '--filter', `label=${TEST_LABEL}=${runId}`))
+    .split('\n')
+    .filter(Boolean);
   if (ids.length > 0) await docker('rm', '-f', '-v', ...ids);
 }
 
@@ -39,7 +47,12 @@ export async function inspect(id: string): Promise<Record<string, any>> {
 }
 
 /** Polls `fn` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {
@@ -49,7 +62,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
