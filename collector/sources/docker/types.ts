@@ -18,6 +18,11 @@ export interface ContainerInfo {
   /** CPU limit in cores (NanoCpus or quota/period), undefined when unlimited. */
   cpuLimitCores?: number;
   memoryLimitBytes?: number;
+  /** Docker's state word: `created`, `running`, `paused`, `restarting`, `exited`, `dead`. */
+  state?: string;
+  /** For a stopped container: its last exit code, and whether the kernel OOM-killed it. */
+  exitCode?: number;
+  oomKilled?: boolean;
 }
 
 /** What discovery tells the readers, in the order it learns it. */
