@@ -33,6 +33,8 @@ daemon() { # daemon NAME CMD...: detached in its own session; pid kept for servi
   local name=$1; shift
   setsid "$@" >"$SVC_DIR/log/$name.log" 2>&1 </dev/null &
   echo $! >"$SVC_DIR/run/$name.pid"
+  # A caller that must stop exactly what it started (the demo) passes STARTED_LIST=file.
+  if [ -n "${STARTED_LIST:-}" ]; then echo "$name $!" >>"$STARTED_LIST"; fi
 }
 mkdir -p "$SVC_DIR"/{log,run,node}
 
