@@ -1,0 +1,150 @@
+/**
+ * The `notify` section of the config: receivers, the route tree, inhibition, grouping
+ * defaults, the HTTP API, links, watchdog, deploy events. The lead composes it into cli/config.
+ */
+import { z } from 'zod';
+import { duration, hostPort, secret } from '../../core/config/types';
+import { linksConfigSchema } from '../links/config';
+import { receiverSchemas } from './registry';
+
+const labelMap = z.record(z.string(), z.string());
+
+/** Label matchers every stage shares: `match` (equality, '' means absent) and `match_re`. */
+const matchers = {
+  match: labelMap.optional(),
+  match_re: labelMap.optional(),
+};
+
+export interface RouteConfig {
+  receiver?: string;
+  match?: Record<string, string>;
+  match_re?: Record<string, string>;
+  /** Keep looking for further matching siblings after this route matched. */
+  continue: boolean;
+  group_by?: string[];
+  group_wait?: number;
+  group_interval?: number;
+  repeat_interval?: number;
+  routes: RouteConfig[];
+}
+
+const routeSchema: z.ZodType<RouteConfig> = z.lazy(() =>
+  z
+    .object({
+      receiver: z.string().optional(),
+      ...matchers,
+      continue: z.boolean().default(false),
+      group_by: z.array(z.string()).optional(),
+      group_wait: duration().optional(),
+      group_interval: duration().optional(),
+      repeat_interval: duration().optional(),
+      routes: z.array(routeSchema).default([]),
+    })
+    .strict(),
+) as unknown as z.ZodType<RouteConfig>;
+
+const inhibitRuleSchema = z
+  .object({
+    source_match: labelMap.optional(),
+    source_match_re: labelMap.optional(),
+    target_match: labelMap.optional(),
+    target_match_re: labelMap.optional(),
+    /** Labels that must have the same value on source and target. */
+    equal: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export type InhibitRule = z.output<typeof inhibitRuleSchema>;
+
+/**
+ * A silent host mutes its containers' alerts; a critical mutes the warning beside it.
+ * `kind` is the rule kind (`absence` for a host that stopped reporting) and a match on ''
+ * means the label is absent, as in Alertmanager.
+ */
+export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [
+  { source_match: { kind: 'absence', container: '' }, target_match_re: { container: '.+' }, equal: ['host'] },
+  { source_match: { severity: 'critical' }, target_match: { severity: 'warning' }, equal: ['host', 'container', 'service'] },
+];
+
+export const receiverSchema = z.discriminatedUnion('type', receiverSchemas);
+export type ReceiverConfig = z.output<typeof receiverSchema>;
+
+export const notifyConfigSchema = z
+  .object({
+    receivers: z.array(receiverSchema).default([]),
+    /** The root route; its receiver is the default. Unset: the first receiver, or the console. */
+    route: routeSchema.optional(),
+    inhibit_rules: z.array(inhibitRuleSchema).default(DEFAULT_INHIBIT_RULES),
+    group: z
+      .object({
+        by: z.array(z.string()).default(['host']),
+        wait: duration().prefault('30s'),
+        interval: duration().prefault('5m'),
+        repeat_interval: duration().prefault('4h'),
+      })
+      .strict()
+      .prefault({}),
+    /** An alert that changes state more than `max_changes` times within `window` is held firing and announced once. */
+    flapping: z
+      .object({ max_changes: z.number().int().positive().default(6), window: duration().prefault('30m') })
+      .strict()
+      .prefault({}),
+    /** How often the dispatcher looks at groups and the outbox. */
+    tick: duration().prefault('1s'),
+    api: z
+      .object({
+        enabled: z.boolean().default(true),
+        listen: hostPort(9465).prefault('127.0.0.1:9465'),
+        /** Bearer token writes (silences, acks) must carry; without one, writes are refused. */
+        token: secret().optional(),
+      })
+      .strict()
+      .prefault({}),
+    links: linksConfigSchema.prefault({}),
+    /** Dead man's switch: while healthy, GET this URL every interval. */
+    watchdog: z
+      .object({ url: z.string().url(), interval: duration().prefault('1m'), timeout: duration().prefault('10s') })
+      .strict()
+      .optional(),
+    deploys: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Receivers that get a change event (PagerDuty, webhook); default: every one that can. */
+        receivers: z.array(z.string()).optional(),
+        /** graphite-web base URL for deploy events (its /events/ API); default: links.graphite_url. */
+        graphite_url: z.string().url().optional(),
+        /** A replacement counts as one deploy when the new container starts within this of the old one going. */
+        window: duration().prefault('10m'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const names = new Set<string>();
+    cfg.receivers.forEach((r, i) => {
+      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'name'], message: `receiver "${r.name}" is defined twice` });
+      names.add(r.name);
+    });
+    const walk = (r: RouteConfig | undefined, path: (string | number)[]) => {
+      if (!r) return;
+      if (r.receiver !== undefined && !names.has(r.receiver) && !(names.size === 0 && r.receiver === 'console'))
+        ctx.addIssue({ code: 'custom', path: [...path, 'receiver'], message: `no receiver named "${r.receiver}" (known: ${[...names].join(', ') || 'none'})` });
+      for (const [k, re] of Object.entries(r.match_re ?? {})) {
+        try {
+          new RegExp(re);
+        } catch {
+          ctx.addIssue({ code: 'custom', path: [...path, 'match_re', k], message: `"${re}" is not a regular expression` });
+        }
+      }
+      r.routes.forEach((c, i) => walk(c, [...path, 'routes', i]));
+    };
+    walk(cfg.route, ['route']);
+  });
+
+export type NotifyConfig = z.output<typeof notifyConfigSchema>;
+
+/** The defaults, parsed: what `notify: {}` means. */
+export function defaultNotifyConfig(): NotifyConfig {
+  return notifyConfigSchema.parse({});
+}

@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import type { Logger } from '../../core/logger';
+import type { Clock } from '../../core/clock';
+import type { RetryPolicy } from '../../core/retry';
+import type { Alert } from '../types';
+import type { AlertLinks } from '../links';
+
+/** One alert as a notification carries it: the engine's alert plus the links built for it. */
+export interface NotifiedAlert extends Alert {
+  links: AlertLinks;
+  /** Set while the alert changes state too often: it is held firing and announced once. */
+  flapping?: boolean;
+}
+
+/**
+ * What one receiver is asked to deliver: one group of alerts at one moment. `status` is
+ * `resolved` only when every alert of the group has resolved (the resolve fast path).
+ */
+export interface Notification {
+  /** Outbox row id: stable across retries, so a receiver can de-duplicate. */
+  id: number;
+  receiver: string;
+  /** Route path and group label values; stable across restarts and alerters. */
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  /**
+   * The incident key (PagerDuty dedup_key): the key of the alert that opened the group, kept
+   * until the group resolves, so a trigger, its updates and its resolve all name one incident.
+   */
+  incidentKey: string;
+  status: 'firing' | 'resolved';
+  firing: NotifiedAlert[];
+  resolved: NotifiedAlert[];
+  /** Event time the notification was made (ms epoch). */
+  at: number;
+  /** Link to this group's decision log in the alerter API, when its base URL is configured. */
+  explainUrl?: string;
+}
+
+/** A deploy seen in lifecycle events, sent as a change event. */
+export interface ChangeNotice {
+  id: number;
+  receiver: string;
+  kind: 'deploy';
+  host: string;
+  service: string;
+  fromImage: string;
+  toImage: string;
+  containers: string[];
+  at: number;
+}
+
+export interface NotifierDeps {
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * One integration. `send` resolves when the receiver accepted the notification and throws a
+ * LookoutError whose `retriable` says whether trying again can help (TransientDeliveryError)
+ * or not (PermanentDeliveryError). Retries are the outbox's job, never the notifier's.
+ */
+export interface Notifier {
+  readonly name: string;
+  readonly type: string;
+  send(n: Notification, signal: AbortSignal): Promise<{ answer?: string }>;
+  /** Deploy change events, for the integrations that have them. */
+  sendChange?(c: ChangeNotice, signal: AbortSignal): Promise<{ answer?: string }>;
+  close?(): Promise<void>;
+}
+
+/** A notifier kind: its config schema, its retry policy (data, not code), and its factory. */
+export interface NotifierKind<S extends z.ZodType = z.ZodType> {
+  type: string;
+  schema: S;
+  retry: RetryPolicy;
+  create(config: z.output<S>, deps: NotifierDeps): Notifier;
+}
