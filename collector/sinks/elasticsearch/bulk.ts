@@ -1,0 +1,90 @@
+import type { LookoutEvent } from '../../../core/events';
+import { documentId, ecsDocument } from './documents';
+
+/** Where an event goes: a data stream name, or a daily index `<prefix>-YYYY.MM.DD` (UTC). */
+export interface IndexNames {
+  mode: 'data_stream' | 'daily';
+  logs: string;
+  lifecycle: string;
+}
+
+export function defaultIndexNames(mode: IndexNames['mode'], logs?: string, lifecycle?: string): IndexNames {
+  if (mode === 'data_stream') return { mode, logs: logs ?? 'logs-lookout-default', lifecycle: lifecycle ?? 'logs-lookout.lifecycle-default' };
+  return { mode, logs: logs ?? 'lookout-logs', lifecycle: lifecycle ?? 'lookout-lifecycle' };
+}
+
+const dayCache = new Map<number, string>();
+function day(ts: number): string {
+  const d = Math.floor(ts / 86_400_000);
+  let s = dayCache.get(d);
+  if (s === undefined) {
+    s = new Date(d * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '.');
+    if (dayCache.size > 64) dayCache.clear();
+    dayCache.set(d, s);
+  }
+  return s;
+}
+
+export function indexFor(e: LookoutEvent, names: IndexNames): string {
+  const base = e.kind === 'lifecycle' ? names.lifecycle : names.logs;
+  return names.mode === 'daily' ? `${base}-${day(e.ts)}` : base;
+}
+
+/**
+ * The `_bulk` body as one NDJSON string, with `create` actions: with a deterministic `_id`,
+ * a replayed line answers 409 instead of being indexed twice (and data streams take `create`
+ * only). `sent` lists the events in body order, to match the per-item answers against.
+ */
+export function bulkBody(events: LookoutEvent[], names: IndexNames, fieldsKey: string): { body: string; sent: LookoutEvent[] } {
+  let body = '';
+  const sent: LookoutEvent[] = [];
+  for (const e of events) {
+    const doc = ecsDocument(e, fieldsKey);
+    if (doc === undefined) continue;
+    body += `{"create":{"_index":${JSON.stringify(indexFor(e, names))},"_id":${JSON.stringify(documentId(e))}}}\n${doc}\n`;
+    sent.push(e);
+  }
+  return { body, sent };
+}
+
+export interface BulkItemResult {
+  status: number;
+  error?: { type?: string; reason?: string };
+}
+
+export interface BulkResponse {
+  errors?: boolean;
+  items?: Array<Record<string, BulkItemResult>>;
+}
+
+export interface BulkOutcome {
+  /** Items to send again (429, 5xx), in order. */
+  retry: LookoutEvent[];
+  /** Items refused for good (mapping or parse errors), with the reason. */
+  dead: Array<{ event: LookoutEvent; reason: string }>;
+  /** Created, or already there (409 on a replay). */
+  ok: number;
+}
+
+/**
+ * Per-item results: 2xx and 409 (the document exists: a replay) are delivered; 429 and 5xx
+ * are worth another try; anything else (400 mapper_parsing_exception, document_parsing_exception)
+ * will never succeed and goes to the dead-letter file.
+ * https://www.elastic.co/guide/en/elasticsearch/reference/8.19/docs-bulk.html#bulk-api-response-body
+ */
+export function bulkOutcome(sent: LookoutEvent[], res: BulkResponse): BulkOutcome {
+  if (res.errors === false) return { retry: [], dead: [], ok: sent.length };
+  const items = res.items ?? [];
+  const out: BulkOutcome = { retry: [], dead: [], ok: 0 };
+  for (let i = 0; i < sent.length; i++) {
+    const item = items[i];
+    const r = item ? Object.values(item)[0] : undefined;
+    const e = sent[i]!;
+    // A missing item is a malformed answer: send it again rather than lose it.
+    if (!r) out.retry.push(e);
+    else if ((r.status >= 200 && r.status < 300) || r.status === 409) out.ok++;
+    else if (r.status === 429 || r.status >= 500) out.retry.push(e);
+    else out.dead.push({ event: e, reason: `${r.status} ${r.error?.type ?? 'error'}: ${r.error?.reason ?? 'no reason given'}` });
+  }
+  return out;
+}
