@@ -18,8 +18,11 @@ export interface DiscoveryDeps {
   random?: () => number;
 }
 
-/** A container event as read, with what discovery knew of the container once it handled it. */
-export type ContainerEventListener = (event: DockerEvent, info: ContainerInfo | undefined) => void;
+/**
+ * A container event as read, with what discovery knew of the container once it handled it.
+ * Discovery awaits the returned promise before reading the next event (backpressure).
+ */
+export type ContainerEventListener = (event: DockerEvent, info: ContainerInfo | undefined) => void | Promise<void>;
 
 /** Actions after which inspect tells something new (state, pid, health, name, limits). */
 const REINSPECT = new Set(['create', 'start', 'die', 'restart', 'pause', 'unpause', 'health_status', 'rename', 'update']);
@@ -171,7 +174,7 @@ export class Discovery implements ContainerDirectory {
     }
     for (const fn of this.listeners) {
       try {
-        fn(ev, info);
+        await fn(ev, info);
       } catch (err) {
         this.log.error({ err }, 'container event listener failed');
       }

@@ -1,0 +1,40 @@
+import type { LifecycleEvent } from '../../../core/events';
+import type { Logger } from '../../../core/logger';
+import type { Source, SourceBatch } from '../../source';
+import type { Discovery } from '../docker/discovery';
+import { BatchQueue } from '../docker/queue';
+import { LifecycleMapper, type MapperOptions } from './map';
+import { lifecycleMetrics } from './metrics';
+
+export interface LifecycleDeps {
+  logger: Logger;
+  /** This host's name, stamped on every event. */
+  host: string;
+}
+
+/**
+ * Container lifecycle events, read from discovery's events connection (not a second one), so
+ * each event carries the metadata discovery had once it took the event in.
+ */
+export function createLifecycleSource(discovery: Pick<Discovery, 'onContainerEvent'>, deps: LifecycleDeps, opts: MapperOptions = {}): Source {
+  const log = deps.logger.child({ component: 'source', source: 'lifecycle' });
+  return {
+    name: 'lifecycle',
+    async *run(signal: AbortSignal): AsyncIterable<SourceBatch> {
+      const mapper = new LifecycleMapper(deps.host, opts);
+      const queue = new BatchQueue<LifecycleEvent>();
+      const off = discovery.onContainerEvent(async (ev, info) => {
+        const out = mapper.map(ev, info);
+        if (!out) return;
+        lifecycleMetrics.events.inc({ action: out.action });
+        await queue.push(out);
+      });
+      log.debug('following container lifecycle events');
+      try {
+        for await (const events of queue.batches(signal)) yield { topic: 'lifecycle', events };
+      } finally {
+        off();
+      }
+    },
+  };
+}

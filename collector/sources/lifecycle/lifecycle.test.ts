@@ -1,0 +1,92 @@
+import type { LifecycleEvent } from '../../../core/events';
+import { silentLogger } from '../../../core/logger';
+import { docker, newRunId, removeTestContainers, runContainer, waitFor } from '../../../test/support/docker';
+import { createDockerClient } from '../docker/client';
+import { dockerConfigSchema } from '../docker/config';
+import { Discovery } from '../docker/discovery';
+import { createLifecycleSource } from './index';
+
+const runId = newRunId('life');
+const client = createDockerClient(dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }), { logger: silentLogger() });
+const discovery = new Discovery(client, { logger: silentLogger() });
+const source = createLifecycleSource(discovery, { logger: silentLogger(), host: 'test-host' });
+const ctl = new AbortController();
+const seen: LifecycleEvent[] = [];
+let running: Promise<void>;
+
+const of = (id: string) => seen.filter((e) => e.container.id === id);
+const actions = (id: string) => of(id).map((e) => e.action);
+
+beforeAll(async () => {
+  await discovery.start();
+  running = (async () => {
+    for await (const batch of source.run(ctl.signal)) seen.push(...(batch.events as LifecycleEvent[]));
+  })();
+});
+afterAll(async () => {
+  ctl.abort();
+  await running;
+  await discovery.stop();
+  await removeTestContainers(runId);
+});
+
+describe('lifecycle events from the real engine', () => {
+  it('a container exiting non-zero yields die with a numeric exit code and its metadata', async () => {
+    const id = await runContainer({ runId, args: ['--label', 'lookout.service=batch'], cmd: ['sh', '-c', 'exit 3'] });
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die).toMatchObject({ kind: 'lifecycle', host: 'test-host', exitCode: 3, oomKilled: false });
+    expect(die.intent).toBeUndefined();
+    expect(die.container).toMatchObject({ id, service: 'batch', image: 'local/busybox:full' });
+    expect(actions(id).slice(0, 3)).toEqual(['create', 'start', 'die']);
+  });
+
+  it('an allocation past --memory yields oom, then die with oomKilled and 137', async () => {
+    const id = await runContainer({ runId, args: ['--memory', '20m'], cmd: ['sh', '-c', 'x=$(head -c 100000000 /dev/zero | tr "\\0" a); echo survived'] });
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die).toMatchObject({ exitCode: 137, oomKilled: true });
+    expect(die.intent).toBeUndefined();
+    const a = actions(id);
+    expect(a).toContain('oom');
+    expect(a.indexOf('oom')).toBeLessThan(a.indexOf('die'));
+  });
+
+  it('a failing HEALTHCHECK yields health_status unhealthy and no exec noise', async () => {
+    const id = await runContainer({ runId, args: ['--health-cmd', 'false', '--health-interval', '1s', '--health-retries', '1', '--health-start-period', '0s'], cmd: ['sleep', '300'] });
+    const ev = await waitFor('unhealthy', () => of(id).find((e) => e.action === 'health_status'));
+    expect(ev.health).toBe('unhealthy');
+    expect(ev.container.id).toBe(id);
+    expect(actions(id).every((a) => ['create', 'start', 'health_status'].includes(a))).toBe(true);
+    expect(seen.some((e) => (e.action as string).startsWith('exec'))).toBe(false);
+  });
+
+  it('docker stop yields kill, die with intent user, and stop; rm yields destroy', async () => {
+    const id = await runContainer({ runId, cmd: ['sleep', '300'] });
+    await waitFor('start', () => actions(id).includes('start'));
+    await docker('stop', '-t', '1', id);
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die.intent).toBe('user');
+    expect(die.exitCode).toBe(137); // sleep ignores SIGTERM as pid 1, so the SIGKILL ends it
+    await waitFor('stop', () => actions(id).includes('stop'));
+    expect(of(id).find((e) => e.action === 'kill')?.signal).toBe('15');
+    await docker('rm', id);
+    const destroy = await waitFor('destroy', () => of(id).find((e) => e.action === 'destroy'));
+    expect(destroy.container.id).toBe(id);
+  });
+
+  it('docker kill yields die with intent user', async () => {
+    const id = await runContainer({ runId, cmd: ['sleep', '300'] });
+    await waitFor('start', () => actions(id).includes('start'));
+    await docker('kill', id);
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die).toMatchObject({ intent: 'user', exitCode: 137, oomKilled: false });
+  });
+
+  it('pause and unpause are reported', async () => {
+    const id = await runContainer({ runId, cmd: ['sleep', '300'] });
+    await waitFor('start', () => actions(id).includes('start'));
+    await docker('pause', id);
+    await docker('unpause', id);
+    await waitFor('unpause', () => actions(id).includes('unpause'));
+    expect(actions(id)).toEqual(['create', 'start', 'pause', 'unpause']);
+  });
+});
