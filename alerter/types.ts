@@ -30,6 +30,8 @@ export interface Alert {
   resolvedAt?: number;
   /** A few log lines that matched, for the page's details. */
   lastLines?: string[];
+  /** How the value was computed (reducer, window, samples, threshold), for the page and `lookout explain`. */
+  detail?: string;
 }
 
 export interface AlertTransition {

@@ -1,0 +1,139 @@
+import type { Clock } from '../../core/clock';
+import type { LookoutEvent } from '../../core/events';
+import type { CompiledRule } from '../rules/compile';
+import type { AlertState, AlertTransition } from '../types';
+import type { Observation } from './evaluator';
+import { labelOf, type LabelGetter } from './labels';
+import { Router } from './router';
+import { RuleRuntime, type Group } from './runtime';
+import type { InstanceState } from './state';
+
+/** What the state store keeps of one alert instance (see persist.ts). */
+export interface PersistedAlert extends InstanceState {
+  key: string;
+  rule: string;
+  groupLabels: Record<string, string>;
+}
+
+export interface EngineOptions {
+  clock: Clock;
+  latenessMs: number;
+  /** Alert states from the store, so a restart neither re-pages nor forgets. */
+  restore?: readonly PersistedAlert[];
+}
+
+export interface EngineCounters {
+  events: number;
+  late: number;
+}
+
+/**
+ * The streaming evaluator: routes events to compiled rules, keeps each rule's groups and alert
+ * instances, and returns the transitions. No I/O: the clock is injected, persistence is the
+ * caller's (via `takeChanged`), so it runs the same in `lookout run` and in `lookout test`.
+ */
+export class Engine {
+  private runtimes = new Map<string, RuleRuntime>();
+  private router = new Router<RuleRuntime>([]);
+  private readonly restored = new Map<string, PersistedAlert[]>();
+  private readonly out: AlertTransition[] = [];
+  private readonly scratch: RuleRuntime[] = [];
+  readonly counters: EngineCounters = { events: 0, late: 0 };
+
+  constructor(private readonly opts: EngineOptions) {
+    for (const p of opts.restore ?? []) {
+      const list = this.restored.get(p.rule) ?? [];
+      list.push(p);
+      this.restored.set(p.rule, list);
+    }
+  }
+
+  now(): number {
+    return this.opts.clock.now();
+  }
+
+  rules(): CompiledRule[] {
+    return [...this.runtimes.values()].map((r) => r.rule);
+  }
+
+  runtime(name: string): RuleRuntime | undefined {
+    return this.runtimes.get(name);
+  }
+
+  /**
+   * Installs a rule set. An unchanged rule keeps its windows and alerts; a changed one starts
+   * fresh windows but keeps its alert states (same name and group, same key); a removed rule's
+   * firing alerts resolve.
+   */
+  setRules(rules: readonly CompiledRule[]): AlertTransition[] {
+    const now = this.now();
+    const next = new Map<string, RuleRuntime>();
+    for (const rule of rules) {
+      const old = this.runtimes.get(rule.name);
+      if (old && old.rule.fingerprint === rule.fingerprint) {
+        next.set(rule.name, old);
+        continue;
+      }
+      const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs));
+      const carried = old ? old.persisted() : this.restored.get(rule.name) ?? [];
+      this.restored.delete(rule.name);
+      for (const p of carried) rt.restore(p);
+      rt.startAt(now);
+      next.set(rule.name, rt);
+    }
+    for (const [name, old] of this.runtimes) if (!next.has(name)) old.resolveAll(now);
+    this.runtimes = next;
+    this.router = new Router([...next.values()]);
+    return this.flush();
+  }
+
+  private emit(rt: RuleRuntime, from: AlertState, g: Group, obs: Observation | undefined): void {
+    this.out.push({ alert: rt.alertOf(g, obs), from, to: g.alert.state, at: this.now() });
+  }
+
+  private flush(): AlertTransition[] {
+    return this.out.splice(0, this.out.length);
+  }
+
+  /** Feeds a batch of events (in arrival order); returns the transitions they caused. */
+  ingest(events: readonly LookoutEvent[]): AlertTransition[] {
+    const now = this.now();
+    const c = this.counters;
+    const cands = this.scratch;
+    for (let ev of events) {
+      c.events++;
+      if (ev.ts > now) ev = { ...ev, ts: now } as LookoutEvent; // a host clock ahead of ours
+      else if (ev.ts < now - this.opts.latenessMs) c.late++;
+      const e = ev;
+      const get: LabelGetter = (n) => labelOf(e, n);
+      cands.length = 0;
+      this.router.route(e, get, cands);
+      for (let i = 0; i < cands.length; i++) {
+        const rt = cands[i]!;
+        if (rt.rule.where && !rt.rule.where(get)) continue;
+        rt.ingest(e, get, now);
+      }
+    }
+    return this.flush();
+  }
+
+  /** Re-evaluates every group at the clock's time: `for` elapsing, windows emptying, absence. */
+  tick(): AlertTransition[] {
+    const now = this.now();
+    for (const rt of this.runtimes.values()) rt.tick(now);
+    return this.flush();
+  }
+
+  /** Alert instances whose state changed since the last call, for the store. */
+  takeChanged(): PersistedAlert[] {
+    const out: PersistedAlert[] = [];
+    for (const rt of this.runtimes.values()) out.push(...rt.takeChanged());
+    return out;
+  }
+
+  groupCount(): number {
+    let n = 0;
+    for (const rt of this.runtimes.values()) n += rt.groups.size;
+    return n;
+  }
+}

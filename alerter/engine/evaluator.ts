@@ -1,0 +1,81 @@
+import type { LookoutEvent, Topic } from '../../core/events';
+import type { LabelGetter } from './labels';
+
+/** What an evaluator says about one group at one instant. `value` undefined means no data. */
+export interface Observation {
+  value: number | undefined;
+  active: boolean;
+  /** The threshold the value was compared with, for the page and `explain`. */
+  threshold?: number;
+  /** One line for `explain`: what was computed over which window. */
+  detail?: string;
+  /** Log lines behind the value, for the page. */
+  lines?: string[];
+}
+
+/** One alert instance's evaluator state, keyed by its group labels. */
+export interface GroupRef<S> {
+  readonly key: string;
+  readonly labels: Record<string, string>;
+  s: S;
+}
+
+/** How an evaluator finds (and creates) the groups an event belongs to. */
+export interface GroupTable<S> {
+  /** The group of this event under the rule's group_by. */
+  byEvent(get: LabelGetter): GroupRef<S>;
+  /** A group from labels the evaluator computed itself (absence of a service). */
+  byLabels(labels: Record<string, string>): GroupRef<S>;
+  all(): Iterable<GroupRef<S>>;
+  /** Forgets a group; a firing alert of it resolves. */
+  drop(key: string): void;
+}
+
+export interface EvalDeps {
+  latenessMs: number;
+}
+
+/**
+ * One rule kind, pure: events in (through `ingest`), observations out (through `evaluate`),
+ * time only from the `now` handed in. The engine owns alert state, routing and `where`.
+ */
+export interface Evaluator<S = unknown> {
+  readonly topics: readonly Topic[];
+  /** For metric rules: the one metric name read, which the router indexes on. */
+  readonly metric?: string;
+  /** The evaluator applies `where` itself (it reads an inventory, not the event's labels). */
+  readonly ownWhere?: boolean;
+  newState(): S;
+  /** Feeds one event that passed `where`; returns the groups whose value may have changed. */
+  ingest(ev: LookoutEvent, get: LabelGetter, groups: GroupTable<S>, now: number): GroupRef<S> | GroupRef<S>[] | undefined;
+  evaluate(s: S, now: number, firing: boolean): Observation;
+  /** No data for long: the group can be forgotten once its alert is not firing. */
+  idle(s: S, now: number): boolean;
+  /** The condition in words, for `explain`. */
+  describe(): string;
+}
+
+export type Op = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+export function compare(op: Op, value: number, threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}
+
+/** With `clear`, a firing alert stays active until the value is past the clearing level (hysteresis). */
+export function holds(op: Op, threshold: number, clear: number | undefined, value: number, firing: boolean): boolean {
+  if (!firing || clear === undefined) return compare(op, value, threshold);
+  return op.startsWith('>') ? value > clear : value < clear;
+}

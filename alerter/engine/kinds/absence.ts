@@ -1,0 +1,102 @@
+import { formatDuration } from '../../../core/duration';
+import type { Heartbeat, LifecycleEvent } from '../../../core/events';
+import type { RuleOf } from '../../rules/schema';
+import type { EvalDeps, Evaluator, GroupRef, Observation } from '../evaluator';
+import { compileWhere, containerLabel, groupLabels } from '../labels';
+
+interface State {
+  /** Event time of the last sign of life (absence of heartbeat/metric/log). */
+  lastSeen: number;
+  /** of: service: running containers in the last inventory, and whether a user took them down. */
+  running: number;
+  userStopped: boolean;
+}
+
+const DEFAULT_FORGET: Record<string, number> = { heartbeat: 24 * 3_600_000, metric: 3_600_000, log: 3_600_000, service: 3_600_000 };
+
+/**
+ * Something that should exist went quiet. The inventory is what was seen: hosts that sent
+ * heartbeats, series that arrived, services in the heartbeats' container lists; so each alert
+ * keeps its host/container labels. A container removed on purpose leaves the inventory.
+ */
+export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<State> {
+  const forget = spec.forget_after ?? DEFAULT_FORGET[spec.of]!;
+  const grace = spec.after + deps.latenessMs;
+  const minRunning = spec.min_running ?? 1;
+  const groupBy = spec.group_by ?? ['host', 'service'];
+  const where = compileWhere(spec.where);
+  const topics = spec.of === 'heartbeat' ? (['heartbeat'] as const) : spec.of === 'service' ? (['heartbeat', 'lifecycle'] as const) : ([spec.of, 'lifecycle'] as const);
+  const fresh = (): State => ({ lastSeen: -Infinity, running: 0, userStopped: false });
+
+  const serviceInventory = (hb: Heartbeat, groups: Parameters<Evaluator<State>['ingest']>[2], now: number): GroupRef<State>[] => {
+    const counts = new Map<string, { labels: Record<string, string>; n: number }>();
+    for (const c of hb.containers) {
+      const get = (n: string): string => (n === 'host' ? hb.host : (containerLabel(c, n) ?? ''));
+      if (where && !where(get)) continue;
+      const { key, labels } = groupLabels(groupBy, get);
+      const e = counts.get(key) ?? { labels, n: 0 };
+      e.n++;
+      counts.set(key, e);
+    }
+    const touched: GroupRef<State>[] = [];
+    for (const { labels, n } of counts.values()) {
+      const g = groups.byLabels(labels);
+      g.s.running = n;
+      g.s.lastSeen = now;
+      if (n > 0) g.s.userStopped = false;
+      touched.push(g);
+    }
+    // Services of this host missing from its inventory have none running now.
+    for (const g of groups.all()) {
+      if (g.labels.host === hb.host && !touched.includes(g)) {
+        g.s.running = 0;
+        touched.push(g);
+      }
+    }
+    return touched;
+  };
+
+  return {
+    topics,
+    metric: spec.of === 'metric' ? spec.metric : undefined,
+    ownWhere: spec.of === 'service',
+    newState: fresh,
+    ingest(ev, get, groups, now) {
+      if (spec.of === 'service') {
+        if (ev.kind === 'heartbeat') return serviceInventory(ev, groups, now);
+        const lc = ev as LifecycleEvent;
+        const gone = lc.intent === 'user' || lc.action === 'stop' || lc.action === 'destroy';
+        if (!gone) return undefined;
+        const lget = (n: string): string => (n === 'host' ? lc.host : (containerLabel(lc.container, n) ?? ''));
+        if (where && !where(lget)) return undefined;
+        const g = groups.byLabels(groupLabels(groupBy, lget).labels);
+        g.s.userStopped = true;
+        return g;
+      }
+      if (ev.kind === 'lifecycle' && spec.of !== 'heartbeat') {
+        // A container stopped or removed on purpose is not "silent": forget it.
+        if (ev.intent === 'user' || ev.action === 'destroy' || ev.action === 'stop') {
+          const g = groups.byEvent(get);
+          groups.drop(g.key);
+        }
+        return undefined;
+      }
+      const g = groups.byEvent(get);
+      g.s.lastSeen = Math.max(g.s.lastSeen, Math.min(ev.ts, now));
+      return g;
+    },
+    evaluate(s, now): Observation {
+      if (spec.of === 'service') {
+        const active = s.running < minRunning && !(s.running === 0 && s.userStopped);
+        return { value: s.running, active, threshold: minRunning, detail: `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}` };
+      }
+      const silent = now - s.lastSeen;
+      return { value: Math.round(silent / 1000), active: silent > grace, threshold: spec.after / 1000, detail: `last seen ${formatDuration(Math.max(0, silent))} ago; fires after ${formatDuration(spec.after)} (+${formatDuration(deps.latenessMs)} lateness)` };
+    },
+    idle: (s, now) => now - s.lastSeen > forget,
+    describe: () =>
+      spec.of === 'service'
+        ? `fewer than ${minRunning} running containers per ${groupBy.join(', ')}`
+        : `no ${spec.of === 'metric' ? spec.metric : spec.of} for ${formatDuration(spec.after)}`,
+  };
+}

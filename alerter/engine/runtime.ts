@@ -1,0 +1,164 @@
+import type { LookoutEvent } from '../../core/events';
+import type { CompiledRule } from '../rules/compile';
+import { renderTemplate } from '../rules/template';
+import type { Alert, AlertState } from '../types';
+import type { GroupRef, GroupTable, Observation } from './evaluator';
+import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
+import type { PersistedAlert } from './engine';
+import { dedupKey, step, type InstanceState } from './state';
+
+export interface Group extends GroupRef<unknown> {
+  alert: InstanceState;
+  dedup: string;
+  /** The last observation, for `explain` and the page. */
+  obs?: Observation;
+  /** Restored after a restart: the condition cannot clear before the windows have refilled. */
+  holdUntil?: number;
+}
+
+type Emit = (from: AlertState, g: Group, obs: Observation | undefined) => void;
+
+/** One rule's groups and alert instances; the GroupTable its evaluator works through. */
+export class RuleRuntime implements GroupTable<unknown> {
+  readonly groups = new Map<string, Group>();
+  private readonly changed = new Set<Group>();
+
+  constructor(
+    readonly rule: CompiledRule,
+    private readonly emit: Emit,
+  ) {}
+
+  private create(key: string, labels: Record<string, string>): Group {
+    const g: Group = { key, labels, s: this.rule.evaluator.newState(), alert: { state: 'inactive' }, dedup: dedupKey(this.rule.name, labels) };
+    this.groups.set(key, g);
+    return g;
+  }
+
+  byEvent(get: LabelGetter): Group {
+    const key = groupKey(this.rule.groupBy, get);
+    return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
+  }
+
+  byLabels(labels: Record<string, string>): Group {
+    const key = this.rule.groupBy.map((n) => labels[n] ?? '').join(KEY_SEP);
+    return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, (n) => labels[n] ?? '').labels);
+  }
+
+  all(): Iterable<Group> {
+    return [...this.groups.values()];
+  }
+
+  drop(key: string): void {
+    const g = this.groups.get(key);
+    if (!g) return;
+    this.groups.delete(key);
+    this.settle(g, g.obs);
+  }
+
+  /** Ends a group's alert: firing resolves, pending goes back to inactive. */
+  private settle(g: Group, obs: Observation | undefined, now = this.lastNow): void {
+    const from = g.alert.state;
+    if (from === 'firing') {
+      g.alert.state = 'resolved';
+      g.alert.resolvedAt = now;
+    } else if (from === 'pending') {
+      g.alert.state = 'inactive';
+      g.alert.activeAt = undefined;
+    } else return;
+    this.changed.add(g);
+    this.emit(from, g, obs ?? g.obs);
+  }
+
+  private lastNow = 0;
+
+  ingest(ev: LookoutEvent, get: LabelGetter, now: number): void {
+    this.lastNow = now;
+    const touched = this.rule.evaluator.ingest(ev, get, this, now) as Group | Group[] | undefined;
+    if (touched === undefined) return;
+    if (Array.isArray(touched)) for (const g of touched) this.evaluate(g, now);
+    else this.evaluate(touched, now);
+  }
+
+  evaluate(g: Group, now: number): void {
+    const obs = this.rule.evaluator.evaluate(g.s, now, g.alert.state === 'firing');
+    g.obs = obs;
+    if (g.holdUntil !== undefined) {
+      if (now < g.holdUntil && !obs.active) return;
+      g.holdUntil = undefined;
+    }
+    const from = step(g.alert, obs, now, this.rule.timing);
+    if (from === undefined) return;
+    this.changed.add(g);
+    this.emit(from, g, obs);
+  }
+
+  tick(now: number): void {
+    this.lastNow = now;
+    for (const g of this.groups.values()) {
+      this.evaluate(g, now);
+      const st = g.alert.state;
+      if ((st === 'inactive' || st === 'resolved') && g.holdUntil === undefined && this.rule.evaluator.idle(g.s, now)) {
+        this.groups.delete(g.key);
+      }
+    }
+  }
+
+  restore(p: PersistedAlert): void {
+    const g = this.byLabels(p.groupLabels);
+    const { key: _k, rule: _r, groupLabels: _g, ...state } = p;
+    g.alert = state;
+    g.holdUntil = this.lastNow + this.rule.warmupMs;
+  }
+
+  /** Sets the time restored groups hold from (the engine's clock at install). */
+  startAt(now: number): void {
+    for (const g of this.groups.values()) if (g.holdUntil !== undefined) g.holdUntil = now + this.rule.warmupMs;
+    this.lastNow = now;
+  }
+
+  persisted(): PersistedAlert[] {
+    return [...this.groups.values()].filter((g) => g.alert.state !== 'inactive').map((g) => this.toPersisted(g));
+  }
+
+  private toPersisted(g: Group): PersistedAlert {
+    return { key: g.dedup, rule: this.rule.name, groupLabels: g.labels, ...g.alert };
+  }
+
+  takeChanged(): PersistedAlert[] {
+    const out = [...this.changed].map((g) => this.toPersisted(g));
+    this.changed.clear();
+    return out;
+  }
+
+  resolveAll(now: number): void {
+    for (const g of this.groups.values()) this.settle(g, undefined, now);
+  }
+
+  alertOf(g: Group, obs: Observation | undefined): Alert {
+    const spec = this.rule.spec;
+    const a = g.alert;
+    const labels = { ...g.labels, ...spec.labels };
+    const value = obs?.value ?? a.value;
+    const vars: Record<string, string | number | undefined> = { ...labels, value, threshold: obs?.threshold, rule: spec.name, severity: spec.severity };
+    return {
+      key: g.dedup,
+      rule: spec.name,
+      kind: spec.kind,
+      severity: spec.severity,
+      labels,
+      summary: renderTemplate(spec.summary, vars),
+      description: spec.description ? renderTemplate(spec.description, vars) : undefined,
+      runbook: spec.runbook,
+      dashboard: spec.dashboard,
+      metric: 'metric' in spec ? spec.metric : undefined,
+      value,
+      threshold: obs?.threshold,
+      state: a.state,
+      activeAt: a.activeAt,
+      firedAt: a.firedAt,
+      resolvedAt: a.resolvedAt,
+      lastLines: obs?.lines?.length ? [...obs.lines] : undefined,
+      detail: obs?.detail,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import type { EvalDeps, Evaluator } from '../engine/evaluator';
+import { EVALUATORS } from '../engine/kinds';
+import { compileWhere, equalities, type WherePredicate } from '../engine/labels';
+import type { Timing } from '../engine/state';
+import { defaultGroupBy, type LoadedRule } from './load';
+import type { RuleOf, RuleSpec } from './schema';
+
+/** A rule ready to run: its evaluator, matchers and timing, built once per (re)load. */
+export interface CompiledRule {
+  name: string;
+  spec: RuleSpec;
+  file: string;
+  line: number;
+  evaluator: Evaluator<unknown>;
+  where?: WherePredicate;
+  /** Plain-equality matchers, which the router indexes on. */
+  equals: Array<[string, string]>;
+  groupBy: string[];
+  timing: Timing;
+  /** After a restart, restored alerts cannot clear before this long: the rule's windows must refill first. */
+  warmupMs: number;
+  /** Same text, same fingerprint: a reload keeps such a rule's windows. */
+  fingerprint: string;
+}
+
+export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
+  const spec = r.spec;
+  const factory = EVALUATORS[spec.kind] as (s: RuleOf<typeof spec.kind>, d: EvalDeps) => Evaluator<unknown>;
+  const evaluator = factory(spec as never, deps);
+  return {
+    name: spec.name,
+    spec,
+    file: r.file,
+    line: r.line,
+    evaluator,
+    where: evaluator.ownWhere ? undefined : compileWhere(spec.where),
+    equals: evaluator.ownWhere ? [] : equalities(spec.where),
+    groupBy: spec.group_by ?? defaultGroupBy(spec),
+    timing: { forMs: spec.for ?? 0, keepFiringForMs: spec.keep_firing_for ?? 0, onNoData: spec.on_no_data },
+    warmupMs: warmup(spec),
+    fingerprint: `${deps.latenessMs}|${JSON.stringify(spec)}`,
+  };
+}
+
+function warmup(spec: RuleSpec): number {
+  if ('window' in spec && spec.window !== undefined) return spec.kind === 'spike' ? 2 * spec.window : spec.window;
+  if (spec.kind === 'absence') return spec.after;
+  return 5 * 60_000;
+}
+
+export function compileRules(rules: readonly LoadedRule[], deps: EvalDeps): CompiledRule[] {
+  return rules.map((r) => compileRule(r, deps));
+}

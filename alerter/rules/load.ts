@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { ConfigProblem } from '../../core/errors';
+import { parseYamlFile, positionOf, zodProblems, type PathKey } from '../../core/config/located';
+import { closest } from './hint';
+import { RULE_KINDS, RULE_SCHEMAS, ruleFileSchema, type RuleSpec } from './schema';
+import { templateNames } from './template';
+
+/** A validated rule and where it was written. */
+export interface LoadedRule {
+  spec: RuleSpec;
+  file: string;
+  line: number;
+}
+
+export interface LoadResult {
+  rules: LoadedRule[];
+  problems: ConfigProblem[];
+  files: string[];
+}
+
+/** Rule files under `paths` (files as given; folders: *.yaml/*.yml that are not tests), sorted. */
+export function ruleFiles(paths: readonly string[]): { files: string[]; problems: ConfigProblem[] } {
+  const files: string[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (err) {
+      problems.push({ file: p, line: 0, col: 0, key: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      continue;
+    }
+    if (!st.isDirectory()) {
+      files.push(p);
+      continue;
+    }
+    for (const name of fs.readdirSync(p).sort()) {
+      if (/\.ya?ml$/.test(name) && !/\.test\.ya?ml$/.test(name)) files.push(path.join(p, name));
+    }
+  }
+  return { files, problems };
+}
+
+const BUILTIN_TEMPLATE_NAMES = ['value', 'threshold', 'rule', 'severity'];
+
+function ruleLabel(raw: unknown, index: number): string {
+  const name = (raw as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? `rule "${name}"` : `rule #${index + 1}`;
+}
+
+/** Checks zod cannot express on one field: cross-field rules, template placeholders. */
+function crossChecks(spec: RuleSpec): Array<{ path: PathKey[]; message: string }> {
+  const out: Array<{ path: PathKey[]; message: string }> = [];
+  if (spec.kind === 'absence') {
+    if (spec.of === 'metric' && !spec.metric) out.push({ path: ['of'], message: 'of: metric needs `metric:`, the series that should keep arriving' });
+    if (spec.of !== 'service' && spec.min_running !== undefined) out.push({ path: ['min_running'], message: 'min_running only applies to of: service' });
+  }
+  if (spec.kind === 'spike' && (spec.metric === undefined) === (spec.match === undefined)) {
+    out.push({ path: ['metric'], message: 'a spike rule reads either `metric:` or `match:` (log lines), exactly one' });
+  }
+  if ((spec.kind === 'threshold' || spec.kind === 'ratio') && spec.clear !== undefined) {
+    const bad = (spec.op.startsWith('>') && spec.clear > spec.threshold) || (spec.op.startsWith('<') && spec.clear < spec.threshold);
+    if (bad) out.push({ path: ['clear'], message: `clear ${spec.clear} is on the firing side of ${spec.op} ${spec.threshold}; hysteresis needs it the other side` });
+    if (spec.op === '==' || spec.op === '!=') out.push({ path: ['clear'], message: `clear has no meaning with op ${spec.op}` });
+  }
+  if (spec.kind === 'lifecycle' && spec.condition !== 'crash_loop' && spec.count !== undefined) {
+    out.push({ path: ['count'], message: 'count only applies to condition: crash_loop' });
+  }
+  const known = new Set([...BUILTIN_TEMPLATE_NAMES, ...(spec.group_by ?? defaultGroupBy(spec)), ...Object.keys(spec.labels ?? {})]);
+  for (const key of ['summary', 'description'] as const) {
+    const text = spec[key];
+    if (!text) continue;
+    for (const n of templateNames(text)) {
+      if (known.has(n)) continue;
+      const near = closest(n, [...known]);
+      out.push({ path: [key], message: `template uses {{ ${n} }}, which is not a group label of this rule${near ? `; did you mean {{ ${near} }}?` : ` (known: ${[...known].join(', ')})`}` });
+    }
+  }
+  return out;
+}
+
+/** The labels an alert instance is keyed on when the rule does not say. */
+export function defaultGroupBy(spec: RuleSpec): string[] {
+  switch (spec.kind) {
+    case 'absence':
+      return spec.of === 'heartbeat' ? ['host'] : spec.of === 'service' ? ['host', 'service'] : ['host', 'container'];
+    case 'threshold':
+      return spec.metric.startsWith('probe.') ? ['target'] : ['host', 'container'];
+    case 'spike':
+      return spec.metric?.startsWith('probe.') ? ['target'] : ['host', 'container'];
+    default:
+      return ['host', 'container'];
+  }
+}
+
+/** Adds "did you mean" to zod's messages: unknown keys get the nearest key the kind allows. */
+function withHints(problems: ConfigProblem[], kind: string, label: string, issues: z.core.$ZodIssue[]): ConfigProblem[] {
+  const allowed = Object.keys((RULE_SCHEMAS as Record<string, z.ZodObject>)[kind]?.shape ?? {});
+  const unknown = new Set(issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])));
+  return problems.map((p) => {
+    const sub = p.key.replace(/^rules\[\d+\]\.?/, '');
+    let message = `${sub ? `${sub}: ` : ''}${p.message}`;
+    const m = /^unknown key "(.*)"$/.exec(p.message);
+    if (m && unknown.has(m[1]!)) {
+      const near = closest(m[1]!, allowed);
+      message = `unknown key "${m[1]}" for kind ${kind}${near ? `; did you mean "${near}"?` : `; allowed: ${allowed.join(', ')}`}`;
+    }
+    return { ...p, key: label, message };
+  });
+}
+
+/** Parses and validates one rule file's text; every problem in it, located. */
+export function loadRuleText(file: string, text: string): { rules: LoadedRule[]; problems: ConfigProblem[] } {
+  const { doc, lines, problems } = parseYamlFile(file, text);
+  if (problems.length > 0) return { rules: [], problems };
+  const raw = doc.toJS() ?? { rules: [] };
+  const top = ruleFileSchema.safeParse(raw);
+  if (!top.success) return { rules: [], problems: zodProblems(file, doc, lines, top.error.issues) };
+  const rules: LoadedRule[] = [];
+  const out: ConfigProblem[] = [];
+  top.data.rules.forEach((item, i) => {
+    const label = ruleLabel(item, i);
+    const kind = (item as { kind?: unknown } | null)?.kind;
+    if (typeof kind !== 'string' || !(RULE_KINDS as string[]).includes(kind)) {
+      const near = typeof kind === 'string' ? closest(kind, RULE_KINDS) : undefined;
+      const pos = positionOf(doc, lines, ['rules', i, 'kind']);
+      const what = typeof kind === 'string' ? `unknown kind "${kind}"` : 'missing `kind:`';
+      out.push({ file, ...pos, key: label, message: `${what}${near ? `; did you mean "${near}"?` : `; one of ${RULE_KINDS.join(', ')}`}` });
+      return;
+    }
+    const schema = RULE_SCHEMAS[kind as keyof typeof RULE_SCHEMAS] as z.ZodType;
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((iss) => ({ ...iss, path: ['rules', i, ...iss.path] }));
+      out.push(...withHints(zodProblems(file, doc, lines, issues), kind, label, issues));
+      return;
+    }
+    const spec = parsed.data as RuleSpec;
+    const extra = crossChecks(spec);
+    for (const e of extra) {
+      out.push({ file, ...positionOf(doc, lines, ['rules', i, ...e.path]), key: label, message: e.message });
+    }
+    if (extra.length === 0) rules.push({ spec, file, line: positionOf(doc, lines, ['rules', i]).line });
+  });
+  return { rules, problems: out };
+}
+
+/** Loads every rule file under `paths`; problems from all files, plus names used twice. */
+export function loadRules(paths: readonly string[]): LoadResult {
+  const { files, problems } = ruleFiles(paths);
+  const rules: LoadedRule[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      problems.push({ file, line: 0, col: 0, key: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      continue;
+    }
+    const r = loadRuleText(file, text);
+    rules.push(...r.rules);
+    problems.push(...r.problems);
+  }
+  const seen = new Map<string, LoadedRule>();
+  for (const r of rules) {
+    const first = seen.get(r.spec.name);
+    if (first) {
+      problems.push({ file: r.file, line: r.line, col: 1, key: `rule "${r.spec.name}"`, message: `name already used at ${first.file}:${first.line}; names key alert state and must be unique` });
+    } else seen.set(r.spec.name, r);
+  }
+  return { rules, problems, files };
+}
