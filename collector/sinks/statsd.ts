@@ -57,7 +57,8 @@ export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, de
       } catch (err) {
         throw new TransientDeliveryError(`statsd: ${(err as Error).message}`, err);
       }
-      if (state.lastError) throw new TransientDeliveryError(`statsd: ${state.lastError.message}`, state.lastError);
+      const failed = state.lastError as Error | undefined;
+      if (failed) throw new TransientDeliveryError(`statsd: ${failed.message}`, failed);
     },
     close: () => new Promise<void>((resolve) => client.close(() => resolve())),
   };

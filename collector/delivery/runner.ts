@@ -1,0 +1,271 @@
+import type { Clock } from '../../core/clock';
+import { sleep } from '../../core/clock';
+import { isRetriable, TransientDeliveryError } from '../../core/errors';
+import type { LookoutEvent } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import { backoffDelay, type RetryPolicy } from '../../core/retry';
+import { PartialWriteError, type DeadLetter, type Sink } from '../sinks/sink';
+import { approxBytes, chunk, settle, takeBatch, type Entry, type Part } from './batch';
+import type { DeliveryConfig } from './config';
+import * as m from './metrics';
+import { Spool, type SpoolRow } from './spool';
+
+/**
+ * Delivery for one sink:
+ *
+ *   accept(batch) ──► memory queue ──► write (one in flight) ──► ack
+ *          │                │ fails, slow, or over memory_max_bytes
+ *          │                ▼
+ *          └─ spool has rows ──► spool (state store) ──► drain loop, oldest first, backoff ──► ack
+ *
+ * `accept` resolves once every event of the batch is delivered, dead-lettered, or durably in
+ * the spool. While the spool holds anything, new batches go behind it, so order is kept
+ * (except a failed in-flight batch landing after queued ones that spilled meanwhile).
+ */
+export class SinkRunner {
+  private readonly queue: Entry[] = [];
+  private queuedEvents = 0;
+  private queuedBytes = 0;
+  private writing = false;
+  private stopping = false;
+  private attempt = 0;
+  private spillTimer: NodeJS.Timeout | undefined;
+  private wakeLoop: (() => void) | undefined;
+  private roomWaiters: Array<() => void> = [];
+  private loopDone: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private readonly spool: Spool;
+  private readonly labels: { sink: string };
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    readonly sink: Sink,
+    private readonly deps: { spool: Spool; logger: Logger; clock: Clock; deadLetter: DeadLetter; config: DeliveryConfig },
+  ) {
+    this.spool = deps.spool;
+    this.labels = { sink: sink.name };
+    const r = deps.config.retry;
+    this.policy = { initialMs: r.initial, maxMs: r.max, factor: r.factor, jitter: r.jitter, maxAttempts: Infinity };
+    this.report();
+  }
+
+  start(): void {
+    this.loopDone ??= this.loop();
+  }
+
+  /** Resolves when the events are delivered or spooled; waits while the spool is full (policy block). */
+  async accept(events: LookoutEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const c = this.deps.config;
+    if (this.spool.rows > 0 || this.stopping) {
+      await this.spoolIntake(events);
+      if (this.spool.rows > 0 || this.stopping) return;
+    }
+    const sizes = events.map(approxBytes);
+    const bytes = sizes.reduce((a, b) => a + b, 0);
+    const done = new Promise<void>((resolve) => this.queue.push({ events, sizes, taken: 0, settled: 0, resolve }));
+    this.queuedEvents += events.length;
+    this.queuedBytes += bytes;
+    if (this.queuedBytes > c.memory_max_bytes) this.spillQueue('memory ceiling reached');
+    else if (this.writing && !this.spillTimer) {
+      this.spillTimer = setTimeout(() => {
+        this.spillTimer = undefined;
+        if (this.writing) this.spillQueue('backend slow');
+      }, c.spill_after);
+    }
+    this.report();
+    this.wakeLoop?.();
+    return done;
+  }
+
+  /** Straight into the spool, within its bound. */
+  private async spoolIntake(events: LookoutEvent[]): Promise<void> {
+    const c = this.deps.config;
+    const chunks = chunk(events, c.batch_max_events, c.batch_max_bytes);
+    const need = events.reduce((a, e) => a + approxBytes(e), 0);
+    while (this.spool.rows > 0 && this.spool.bytes + need > c.spool.max_bytes) {
+      if (c.spool.policy === 'drop_oldest') {
+        const n = this.spool.dropOldest();
+        m.spoolDropped.inc(this.labels, n);
+        continue;
+      }
+      // Not acknowledging is the point: the tailer stops and the log files hold the rest.
+      if (this.stopping) throw new TransientDeliveryError(`${this.sink.name}: spool full while stopping; events stay in the log files`);
+      m.spoolBlocked.set(this.labels, 1);
+      await new Promise<void>((r) => this.roomWaiters.push(r));
+    }
+    m.spoolBlocked.set(this.labels, 0);
+    if (this.spool.rows === 0 && !this.stopping) return; // drained meanwhile: the caller queues in memory
+    this.spool.append(chunks);
+    this.report();
+  }
+
+  /** Moves everything queued (not in flight) to the spool and acknowledges it. */
+  private spillQueue(why: string): void {
+    if (this.queue.length === 0) return;
+    const c = this.deps.config;
+    const moved: LookoutEvent[] = [];
+    const parts: Part[] = [];
+    for (const e of this.queue) {
+      const rest = e.events.slice(e.taken);
+      moved.push(...rest);
+      parts.push({ entry: e, count: rest.length });
+      e.taken = e.events.length;
+    }
+    this.queue.length = 0;
+    this.spool.append(chunk(moved, c.batch_max_events, c.batch_max_bytes));
+    this.deps.logger.info({ events: moved.length, why }, 'spilling to the spool');
+    this.forget(moved.length, moved);
+    settle(parts);
+    this.report();
+    this.wakeLoop?.();
+  }
+
+  private forget(n: number, events: LookoutEvent[]): void {
+    this.queuedEvents -= n;
+    for (const e of events) this.queuedBytes -= approxBytes(e);
+    if (this.queuedEvents === 0) this.queuedBytes = 0;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      await this.sink.start?.(this.abort.signal);
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message }, 'sink start failed');
+    }
+    for (;;) {
+      if (this.spool.rows > 0 && !this.stopping) {
+        await this.drainOnce();
+      } else if (this.queue.length > 0) {
+        if (this.deps.config.linger > 0 && !this.stopping && this.queuedEvents < this.deps.config.batch_max_events) await this.idle(this.deps.config.linger);
+        await this.sendQueued();
+      } else if (this.stopping) {
+        return;
+      } else {
+        await this.idle();
+      }
+    }
+  }
+
+  private idle(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = ms === undefined ? undefined : setTimeout(done, ms);
+      function done() {
+        if (t) clearTimeout(t);
+        resolve();
+      }
+      this.wakeLoop = () => {
+        if (ms !== undefined && !this.stopping) return; // a linger waits its time out (or a stop)
+        this.wakeLoop = undefined;
+        done();
+      };
+      if (ms !== undefined) this.abort.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private async write(events: LookoutEvent[]): Promise<void> {
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.deps.config.write_timeout)]);
+    await this.sink.write(events, signal);
+  }
+
+  private async sendQueued(): Promise<void> {
+    const c = this.deps.config;
+    const { events, parts } = takeBatch(this.queue, c.batch_max_events, c.batch_max_bytes);
+    this.writing = true;
+    try {
+      await this.write(events);
+      this.succeeded(events.length);
+    } catch (err) {
+      this.failed(err, events, (rest) => this.spool.append(chunk(rest, c.batch_max_events, c.batch_max_bytes)));
+      // Everything behind this batch goes to the spool too, to keep the order and free the tailer.
+      this.spillQueue('backend failed');
+    } finally {
+      this.writing = false;
+      if (this.spillTimer) clearTimeout(this.spillTimer);
+      this.spillTimer = undefined;
+      this.forget(events.length, events);
+      settle(parts);
+      this.report();
+    }
+  }
+
+  private async drainOnce(): Promise<void> {
+    const c = this.deps.config;
+    const rows: SpoolRow[] = this.spool.head(c.batch_max_events, c.batch_max_bytes);
+    const events = rows.flatMap((r) => r.events);
+    let ok = false;
+    try {
+      await this.write(events);
+      this.spool.settle(rows);
+      this.succeeded(events.length);
+      ok = true;
+    } catch (err) {
+      this.failed(err, events, (rest) => this.spool.settle(rows, rest), () => this.spool.settle(rows));
+    }
+    this.report();
+    for (const w of this.roomWaiters.splice(0)) w();
+    if (!ok && !this.stopping) {
+      const delay = backoffDelay(this.policy, this.attempt++);
+      m.retries.inc(this.labels);
+      await sleep(delay, this.abort.signal).catch(() => undefined);
+    }
+  }
+
+  private succeeded(n: number): void {
+    this.attempt = 0;
+    m.delivered.inc(this.labels, n);
+    m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
+    m.up.set(this.labels, 1);
+  }
+
+  /**
+   * A write failed. Retriable: what is left goes (back) to the spool. Not retriable (the backend
+   * will never take these): dead-letter them, never retry forever.
+   */
+  private failed(err: unknown, events: LookoutEvent[], keep: (rest: LookoutEvent[]) => void, drop?: () => void): void {
+    m.failures.inc(this.labels);
+    m.up.set(this.labels, 0);
+    const aborted = this.abort.signal.aborted;
+    if (isRetriable(err) || aborted) {
+      const rest = err instanceof PartialWriteError ? err.remaining : events;
+      m.delivered.inc(this.labels, Math.max(0, events.length - rest.length));
+      if (rest.length < events.length) m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
+      if (this.attempt === 0 || this.attempt % 10 === 0) this.deps.logger.warn({ err: (err as Error).message, events: rest.length }, 'write failed; spooled for retry');
+      keep(rest);
+      return;
+    }
+    this.deps.logger.error({ err: (err as Error).message, events: events.length }, 'backend refused the batch for good; dead-lettered');
+    this.deps.deadLetter.write(this.sink.name, events.map((event) => ({ event, reason: (err as Error).message })));
+    drop?.();
+  }
+
+  private report(): void {
+    m.queueEvents.set(this.labels, this.queuedEvents);
+    m.queueBytes.set(this.labels, this.queuedBytes);
+    m.spoolBytes.set(this.labels, this.spool.bytes);
+    m.spoolEvents.set(this.labels, this.spool.events);
+  }
+
+  state(): { sink: string; queuedEvents: number; queuedBytes: number; spooledEvents: number; spooledBytes: number } {
+    return { sink: this.sink.name, queuedEvents: this.queuedEvents, queuedBytes: this.queuedBytes, spooledEvents: this.spool.events, spooledBytes: this.spool.bytes };
+  }
+
+  /**
+   * Stops: what is queued gets one last write, else the spool; unconfirmed TCP lines are spooled;
+   * a write still running after `graceMs` is aborted (its events stay in the spool).
+   */
+  async close(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    this.wakeLoop?.();
+    for (const w of this.roomWaiters.splice(0)) w();
+    const timer = setTimeout(() => this.abort.abort(new Error('delivery closing')), graceMs);
+    await this.loopDone;
+    clearTimeout(timer);
+    this.abort.abort(new Error('delivery closed'));
+    const back = this.sink.takeUnconfirmed?.() ?? [];
+    const c = this.deps.config;
+    if (back.length > 0) this.spool.append(chunk(back, c.batch_max_events, c.batch_max_bytes));
+    this.report();
+    await this.sink.close();
+  }
+}
