@@ -28,7 +28,9 @@ export function parseProcCgroup(text: string, mode: CgroupMode): string | undefi
     if (m[1] === '0' && m[2] === '') unified = m[3];
     else if (m[2]!.split(',').includes('memory')) memory = m[3];
   }
-  return mode === 'v1' ? (memory ?? unified) : unified;
+  const p = mode === 'v1' ? (memory ?? unified) : unified;
+  // Read from inside another cgroup namespace (the sidecar), paths are relative to ours: `/../../system.slice/...`.
+  return p && !p.startsWith('/..') ? p : undefined;
 }
 
 /** The paths Docker uses with its two cgroup drivers (cgroupfs, systemd), tried in order. */

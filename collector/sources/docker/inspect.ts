@@ -18,7 +18,7 @@ export interface InspectData {
     OOMKilled?: boolean;
     Health?: { Status?: string };
   };
-  HostConfig?: { LogConfig?: { Type?: string }; NanoCpus?: number; CpuQuota?: number; CpuPeriod?: number; Memory?: number };
+  HostConfig?: { NetworkMode?: string; LogConfig?: { Type?: string }; NanoCpus?: number; CpuQuota?: number; CpuPeriod?: number; Memory?: number };
 }
 
 export const SERVICE_LABEL = 'lookout.service';
@@ -73,6 +73,7 @@ export function infoFromInspect(d: InspectData): ContainerInfo {
   const cores = cpuLimitCores(host);
   if (cores !== undefined) info.cpuLimitCores = cores;
   if (host.Memory) info.memoryLimitBytes = host.Memory;
+  if (host.NetworkMode) info.networkMode = host.NetworkMode;
   if (!info.running && state.Status !== 'created') {
     info.exitCode = state.ExitCode ?? 0;
     info.oomKilled = state.OOMKilled === true;

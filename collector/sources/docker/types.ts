@@ -23,6 +23,8 @@ export interface ContainerInfo {
   /** For a stopped container: its last exit code, and whether the kernel OOM-killed it. */
   exitCode?: number;
   oomKilled?: boolean;
+  /** `bridge`, `host`, `none`, `container:<id>`...: with `host`, /proc/<pid>/net/dev is the host's, not the container's. */
+  networkMode?: string;
 }
 
 /** What discovery tells the readers, in the order it learns it. */
