@@ -1,0 +1,138 @@
+/**
+ * The durable outbox. A notification is written here in the same transaction that decides to
+ * send it, and deleted only after its receiver accepted it: a crash, an outage or a kill -9
+ * delays it, never drops it. Rows of one group leave in order (a resolve never overtakes its
+ * trigger); receivers are served in parallel so one slow receiver holds up only itself.
+ */
+import type { Clock } from '../../core/clock';
+import { isRetriable } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { backoffDelay, type RetryPolicy } from '../../core/retry';
+import type { StateStore } from '../../core/store/store';
+import { recordDecision } from './decisions';
+import { deliveries, oldestPendingSeconds, outboxDepth } from './metrics';
+import type { ChangeNotice, Notification, Notifier } from './types';
+
+export interface OutboxRow {
+  id: number;
+  receiver: string;
+  kind: 'alerts' | 'change';
+  group_id: string;
+  payload: string;
+  created_at: number;
+  attempts: number;
+  next_at: number;
+  last_error: string | null;
+  state: 'pending' | 'failed';
+}
+
+export function enqueue(store: StateStore, receiver: string, kind: OutboxRow['kind'], groupId: string, payload: object, now: number): number {
+  const r = store.db
+    .prepare('INSERT INTO notify_outbox (receiver, kind, group_id, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(receiver, kind, groupId, JSON.stringify(payload), now, now);
+  return Number(r.lastInsertRowid);
+}
+
+export function pendingRows(store: StateStore): OutboxRow[] {
+  return store.db.prepare("SELECT * FROM notify_outbox WHERE state = 'pending' ORDER BY id").all() as OutboxRow[];
+}
+
+export function failedRows(store: StateStore): OutboxRow[] {
+  return store.db.prepare("SELECT * FROM notify_outbox WHERE state = 'failed' ORDER BY id").all() as OutboxRow[];
+}
+
+/** The rows due now, per receiver, skipping any row queued behind a not-yet-due row of its group. */
+export function dueByReceiver(rows: OutboxRow[], now: number): Map<string, OutboxRow[]> {
+  const blocked = new Set<string>();
+  const out = new Map<string, OutboxRow[]>();
+  for (const r of rows) {
+    const lane = `${r.receiver}|${r.group_id}`;
+    if (blocked.has(lane)) continue;
+    if (r.next_at > now) {
+      blocked.add(lane);
+      continue;
+    }
+    const list = out.get(r.receiver) ?? [];
+    list.push(r);
+    out.set(r.receiver, list);
+  }
+  return out;
+}
+
+export interface Receiver {
+  notifier: Notifier;
+  retry: RetryPolicy;
+}
+
+export interface DeliverDeps {
+  store: StateStore;
+  receivers: Map<string, Receiver>;
+  clock: Clock;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+function alertKeys(row: OutboxRow, payload: Notification | ChangeNotice): string[] {
+  if (row.kind === 'change') return [`deploy:${(payload as ChangeNotice).host}/${(payload as ChangeNotice).service}`];
+  const n = payload as Notification;
+  return [...n.firing, ...n.resolved].map((a) => a.key);
+}
+
+async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRow): Promise<boolean> {
+  const payload = { ...(JSON.parse(row.payload) as object), id: row.id } as Notification | ChangeNotice;
+  const keys = alertKeys(row, payload);
+  const log = d.logger.child({ receiver: row.receiver, outbox: row.id });
+  const note = (step: 'delivered' | 'retrying' | 'rejected', detail: Record<string, unknown>) =>
+    d.store.tx(() => keys.forEach((k) => recordDecision(d.store, k, d.clock.now(), step, { receiver: row.receiver, outbox: row.id, ...detail }, row.group_id)));
+  try {
+    if (!r) throw Object.assign(new Error(`no receiver named ${row.receiver} in the config any more`), { retriable: false });
+    let res: { answer?: string };
+    if (row.kind === 'change') {
+      if (!r.notifier.sendChange) throw new Error(`receiver ${row.receiver} takes no change events`);
+      res = await r.notifier.sendChange(payload as ChangeNotice, d.signal);
+    } else {
+      res = await r.notifier.send(payload as Notification, d.signal);
+    }
+    d.store.tx(() => {
+      d.store.db.prepare('DELETE FROM notify_outbox WHERE id = ?').run(row.id);
+      keys.forEach((k) => recordDecision(d.store, k, d.clock.now(), 'delivered', { receiver: row.receiver, outbox: row.id, answer: res.answer }, row.group_id));
+    });
+    deliveries.inc({ receiver: row.receiver, result: 'ok' });
+    log.debug({ answer: res.answer }, 'delivered');
+    return true;
+  } catch (err) {
+    const message = (err as Error).message;
+    const attempts = row.attempts + 1;
+    if (isRetriable(err) && r && attempts < r.retry.maxAttempts) {
+      const delay = backoffDelay(r.retry, row.attempts);
+      d.store.db.prepare('UPDATE notify_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?').run(attempts, d.clock.now() + delay, message, row.id);
+      note('retrying', { attempt: attempts, error: message, retry_in_ms: delay });
+      deliveries.inc({ receiver: row.receiver, result: 'retry' });
+      log.warn({ attempt: attempts, retryInMs: delay, err: message }, 'delivery failed, will retry');
+    } else {
+      d.store.db.prepare("UPDATE notify_outbox SET attempts = ?, last_error = ?, state = 'failed' WHERE id = ?").run(attempts, message, row.id);
+      note('rejected', { attempt: attempts, error: message });
+      deliveries.inc({ receiver: row.receiver, result: 'rejected' });
+      log.error({ attempt: attempts, err: message }, 'notification rejected; it will not be retried');
+    }
+    return false;
+  }
+}
+
+/** Sends what is due; resolves when every receiver has had its turn. */
+export async function deliverDue(d: DeliverDeps): Promise<void> {
+  const rows = pendingRows(d.store);
+  const now = d.clock.now();
+  outboxDepth.set(rows.length);
+  oldestPendingSeconds.set(rows.length ? Math.max(0, (now - rows[0]!.created_at) / 1000) : 0);
+  await Promise.all(
+    [...dueByReceiver(rows, now)].map(async ([name, list]) => {
+      const blocked = new Set<string>();
+      for (const row of list) {
+        if (d.signal.aborted) return;
+        if (blocked.has(row.group_id)) continue;
+        if (!(await deliverOne(d, d.receivers.get(name), row))) blocked.add(row.group_id);
+      }
+    }),
+  );
+}

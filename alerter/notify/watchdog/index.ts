@@ -1,0 +1,36 @@
+/**
+ * Dead man's switch: while the alerter is healthy it calls a URL every interval; an external
+ * service that stops hearing from it raises the alarm. "Healthy" means the dispatcher loop
+ * has completed a pass recently, so a wedged alerter stops calling too.
+ */
+import { sleep } from '../../../core/clock';
+import type { Logger } from '../../../core/logger';
+import { watchdogPings } from '../metrics';
+
+export interface WatchdogConfig {
+  url: string;
+  interval: number;
+  timeout: number;
+}
+
+export async function runWatchdog(cfg: WatchdogConfig, healthy: () => boolean, logger: Logger, signal: AbortSignal): Promise<void> {
+  const log = logger.child({ component: 'notify', part: 'watchdog' });
+  while (!signal.aborted) {
+    if (healthy()) {
+      try {
+        const res = await fetch(cfg.url, { signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeout)]) });
+        await res.arrayBuffer().catch(() => undefined);
+        watchdogPings.inc({ result: res.ok ? 'ok' : 'error' });
+        if (!res.ok) log.warn({ status: res.status }, 'watchdog URL answered with an error');
+      } catch (err) {
+        if (signal.aborted) return;
+        watchdogPings.inc({ result: 'error' });
+        log.warn({ err: (err as Error).message }, 'watchdog URL unreachable');
+      }
+    } else {
+      watchdogPings.inc({ result: 'skipped' });
+      log.warn('alerter not healthy: watchdog call skipped');
+    }
+    await sleep(cfg.interval, signal).catch(() => undefined);
+  }
+}
