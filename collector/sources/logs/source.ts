@@ -1,0 +1,122 @@
+import type Dockerode from 'dockerode';
+import type { Source, SourceBatch, SourceDeps } from '../../source';
+import type { ContainerInfo, DiscoveryChange } from '../docker/types';
+import { ApiTailer } from './api';
+import { CheckpointStore } from './checkpoints';
+import type { LogsConfig } from './config';
+import type { StartSpec } from './follower';
+import { Handoff } from './handoff';
+import { tailMetrics } from './metrics';
+import { type TailBatch, Tailer } from './tailer';
+
+export interface LogSourceDeps extends SourceDeps {
+  /** For containers whose driver is not json-file; without it they are only reported. */
+  docker?: Dockerode;
+}
+
+type AnyTailer = Tailer | ApiTailer;
+
+/**
+ * The log source: one tailer per container the directory reports, each reading its json-file
+ * log from disk (the logs API for other drivers), all merged into one stream of batches.
+ *
+ *   directory.watch ──► tailer(c1) ─┐
+ *                       tailer(c2) ─┼─► handoff ──► run() ──► pipeline ──► bus
+ *                       api(c3)   ──┘       ▲                      │
+ *                                           └── onDelivered ◄──────┘ (checkpoint)
+ */
+export function createLogSource(cfg: LogsConfig, deps: LogSourceDeps): Source {
+  return {
+    name: 'logs',
+    // SourceBatch<'log'> is one of SourceBatch<Topic>'s shapes; TS cannot see it through the generic `EventOf`.
+    run: (signal) => runLogSource(cfg, deps, signal) as AsyncIterable<SourceBatch>,
+  };
+}
+
+async function* runLogSource(cfg: LogsConfig, deps: LogSourceDeps, signal: AbortSignal): AsyncGenerator<SourceBatch<'log'>> {
+  const log = deps.logger.child({ component: 'source', source: 'logs' });
+  if (!cfg.enabled) return;
+  const checkpoints = new CheckpointStore(deps.store);
+  const handoff = new Handoff<{ batch: TailBatch; tailer: AnyTailer }>();
+  const tailers = new Map<string, AnyTailer>();
+  const reported = new Set<string>();
+  const tdeps = { logger: log, clock: deps.clock, host: deps.host, checkpoints };
+
+  const startSpec = (id: string): StartSpec => {
+    const c = checkpoints.get(id);
+    if (c?.kind === 'file') return { kind: 'checkpoint', checkpoint: c };
+    return cfg.start_at === 'beginning' ? { kind: 'oldest' } : cfg.start_at === 'end' ? { kind: 'end' } : { kind: 'live-start' };
+  };
+
+  const pump = async (id: string, t: AnyTailer, gen: AsyncGenerator<TailBatch>, mode: string) => {
+    tailMetrics.tailers.inc({ mode });
+    try {
+      for await (const batch of gen) await handoff.put({ batch, tailer: t }, signal);
+    } catch (err) {
+      if (!signal.aborted) log.error({ err, containerId: id }, 'log tailer failed; it restarts when discovery reports the container again');
+    } finally {
+      tailMetrics.tailers.dec({ mode });
+      if (tailers.get(id) === t) tailers.delete(id);
+    }
+  };
+
+  const start = (c: ContainerInfo) => {
+    const id = c.meta.id;
+    if (c.logDriver === 'json-file' && c.logPath) {
+      const t = new Tailer(c.meta, c.logPath, cfg, tdeps);
+      tailers.set(id, t);
+      void pump(id, t, t.batches(startSpec(id), signal), 'file');
+      return;
+    }
+    if (c.logDriver === 'json-file') return; // log path not known yet: an `updated` will bring it
+    if (c.logDriver !== 'none' && cfg.api_fallback && deps.docker) {
+      if (!reported.has(id)) log.info({ containerId: id, container: c.meta.name, driver: c.logDriver }, 'log driver has no file to tail: reading the Engine API logs stream');
+      reported.add(id);
+      const t = new ApiTailer(c.meta, deps.docker, cfg, tdeps);
+      tailers.set(id, t);
+      void pump(id, t, t.batches(signal), 'api');
+      return;
+    }
+    if (reported.has(id)) return;
+    reported.add(id);
+    tailMetrics.unsupported.inc({ driver: c.logDriver });
+    log.warn({ containerId: id, container: c.meta.name, driver: c.logDriver }, 'container logs cannot be read with this log driver: skipped');
+  };
+
+  const onChange = (ch: DiscoveryChange) => {
+    if (ch.type === 'removed') {
+      tailers.get(ch.id)?.remove();
+      reported.delete(ch.id);
+      return;
+    }
+    const t = tailers.get(ch.container.meta.id);
+    if (t) t.update(ch.container.meta);
+    else start(ch.container);
+  };
+
+  const unwatch = deps.containers.watch(onChange);
+  try {
+    for (;;) {
+      const item = await handoff.take(signal);
+      if (!item) return;
+      const { batch, tailer } = item;
+      yield {
+        topic: 'log',
+        events: batch.events,
+        onDelivered: () => safely(log, () => tailer.delivered(batch as never)),
+        onFailed: (err) => tailer.failedDelivery(err),
+      };
+    }
+  } finally {
+    unwatch();
+  }
+}
+
+/** A checkpoint write after shutdown (store closed) must not throw into the pipeline. */
+function safely(log: { warn(o: object, m: string): void }, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not write a log checkpoint');
+  }
+}

@@ -1,0 +1,283 @@
+import { isUtf8 } from 'node:buffer';
+import type { ContainerMeta, LogEvent, LogStream } from '../../../core/events';
+import type { Logger } from '../../../core/logger';
+import type { Clock } from '../../../core/clock';
+import { type Assembled, capUtf8, MultilineJoiner, PartialJoiner, type Piece } from './assemble';
+import type { CheckpointStore } from './checkpoints';
+import type { LogsConfig } from './config';
+import { levelFromFields, levelFromText, parseFields } from './enrich';
+import { FileFollower, type StartSpec } from './follower';
+import { parseJsonFileLine, timeToMs } from './jsonfile';
+import { tailMetrics } from './metrics';
+import { InOrderAcks } from './acks';
+import { earliest, type Position } from './position';
+import { RateLimitedWarn } from './ratelimit';
+import { Wakeup } from './wakeup';
+
+/** A LogEvent, plus `truncated` when the line was cut at max_line_bytes (not in core's model yet). */
+export type TailedLogEvent = LogEvent & { truncated?: true };
+
+export interface TailBatch {
+  events: TailedLogEvent[];
+  /** First byte not delivered once this batch is: the checkpoint to write on delivery. */
+  position: Position | undefined;
+  /** The container is gone and this is its last batch. */
+  final: boolean;
+  readTotal: number;
+  seq: number;
+}
+
+export interface TailerDeps {
+  logger: Logger;
+  clock: Clock;
+  host: string;
+  checkpoints: CheckpointStore;
+}
+
+export const LABEL_MULTILINE = 'lookout.multiline.pattern';
+export const LABEL_PARSE = 'lookout.parse';
+
+/** Tails one json-file container: lines in, batches of LogEvents out, checkpoints on delivery. */
+export class Tailer {
+  private readonly follower: FileFollower;
+  private readonly partial: Record<LogStream, PartialJoiner>;
+  private multiline: Record<LogStream, MultilineJoiner> | undefined;
+  private parseJson: boolean;
+  private removed = false;
+  private readonly wake = new Wakeup();
+  private readonly corruptWarn: RateLimitedWarn;
+  private out: TailedLogEvent[] = [];
+  private outBytes = 0;
+  private readTotal = 0;
+  private ackedTotal = 0;
+  private failed = false;
+  private readonly acks = new InOrderAcks<TailBatch>();
+  private readonly log: Logger;
+
+  constructor(
+    private meta: ContainerMeta,
+    logPath: string,
+    private readonly cfg: LogsConfig,
+    private readonly deps: TailerDeps,
+  ) {
+    this.log = deps.logger.child({ container: meta.name, containerId: meta.id.slice(0, 12) });
+    this.follower = new FileFollower({
+      containerId: meta.id,
+      logPath,
+      chunkBytes: cfg.read_chunk_bytes,
+      maxLineBytes: cfg.max_line_bytes,
+      maxDeletedHoldMs: cfg.max_deleted_hold,
+      clock: deps.clock,
+      logger: this.log,
+      onTruncated: () => this.flushAll(),
+    });
+    this.partial = { stdout: new PartialJoiner(cfg.max_line_bytes), stderr: new PartialJoiner(cfg.max_line_bytes) };
+    this.corruptWarn = new RateLimitedWarn(this.log, deps.clock, 10_000);
+    this.parseJson = false;
+    this.applyLabels(meta);
+  }
+
+  private applyLabels(meta: ContainerMeta): void {
+    this.parseJson = meta.labels[LABEL_PARSE] === 'json' || (this.cfg.parse_json_default && meta.labels[LABEL_PARSE] !== 'none');
+    const pattern = meta.labels[LABEL_MULTILINE] ?? this.cfg.multiline.pattern;
+    if (!pattern || this.multiline) return;
+    try {
+      const re = new RegExp(pattern);
+      const ml = () => new MultilineJoiner(re, this.cfg.multiline.max_wait, this.cfg.multiline.max_lines, this.cfg.max_line_bytes);
+      this.multiline = { stdout: ml(), stderr: ml() };
+    } catch (err) {
+      this.log.warn({ pattern, err: (err as Error).message }, 'invalid multiline pattern: multiline joining is off for this container');
+    }
+  }
+
+  /** Discovery saw a change (a rename): later events carry the new metadata. */
+  update(meta: ContainerMeta): void {
+    this.meta = meta;
+    this.applyLabels(meta);
+  }
+
+  /** The container is gone: read what is left of the open file, flush, end. */
+  remove(): void {
+    this.removed = true;
+    this.wake.fire();
+  }
+
+  async *batches(start: StartSpec, signal: AbortSignal): AsyncGenerator<TailBatch> {
+    await this.follower.start(start);
+    try {
+      while (!signal.aborted) {
+        const chunk = await this.follower.next();
+        if (chunk) {
+          const { buf, end, fileOffset, start: s0 } = chunk;
+          tailMetrics.bytes.inc(end - s0);
+          this.readTotal += end - s0;
+          const utf8 = isUtf8(buf.subarray(s0, end));
+          for (let s = s0; s < end; ) {
+            const nl = buf.indexOf(10, s);
+            this.line(buf, s, nl, fileOffset + (s - s0), utf8);
+            s = nl + 1;
+            if (this.out.length >= this.cfg.batch_max_events || this.outBytes >= this.cfg.batch_max_bytes) yield this.take(false);
+          }
+          continue;
+        }
+        this.flushDue();
+        if (this.removed) {
+          this.flushAll();
+          yield this.take(true);
+          return;
+        }
+        if (this.out.length > 0 || this.movedSinceLastBatch()) yield this.take(false);
+        tailMetrics.lag.set({ container: this.meta.name }, this.lag());
+        await this.wake.wait(this.nextWakeMs(), signal);
+      }
+    } finally {
+      await this.follower.close();
+    }
+  }
+
+  private lastBatchPos: Position | undefined;
+
+  private movedSinceLastBatch(): boolean {
+    const p = this.position();
+    return p !== undefined && (this.lastBatchPos === undefined || p.seq !== this.lastBatchPos.seq || p.offset !== this.lastBatchPos.offset);
+  }
+
+  private nextWakeMs(): number {
+    let ms = this.cfg.poll_interval;
+    const now = this.deps.clock.now();
+    for (const j of Object.values(this.multiline ?? {})) {
+      const at = j.dueAt();
+      if (at !== undefined) ms = Math.min(ms, Math.max(1, at - now));
+    }
+    return ms;
+  }
+
+  private line(buf: Buffer, s: number, e: number, offset: number, utf8: boolean): void {
+    const parsed = parseJsonFileLine(buf, s, e, utf8);
+    if (!parsed) {
+      tailMetrics.corrupt.inc();
+      this.corruptWarn.warn({ offset, sample: buf.toString('utf8', s, Math.min(e, s + 120)) }, 'corrupt line in json-file log: skipped');
+      return;
+    }
+    const tag = this.follower.tag ?? '';
+    const id = `${tag}-${offset}`;
+    const joiner = this.partial[parsed.stream];
+    if (joiner.pending() === undefined && parsed.log.endsWith('\n')) {
+      // The common case: a whole line, no joining needed.
+      const capped = capUtf8(parsed.log.slice(0, -1), this.cfg.max_line_bytes);
+      this.assembled({ message: capped.text, stream: parsed.stream, time: parsed.time, id, pos: undefined!, invalidUtf8: parsed.invalidUtf8, truncated: capped.cut });
+      return;
+    }
+    const pos = { ...this.follower.position()!, offset };
+    const piece: Piece = { text: parsed.log, stream: parsed.stream, time: parsed.time, id, pos, invalidUtf8: parsed.invalidUtf8 };
+    const whole = joiner.push(piece, this.deps.clock.now());
+    if (whole) this.assembled(whole);
+  }
+
+  private assembled(a: Assembled): void {
+    if (!this.multiline) return this.emit(a);
+    if (a.pos === undefined) a.pos = { ...this.follower.position()!, offset: Number(a.id.slice(a.id.lastIndexOf('-') + 1)) };
+    for (const r of this.multiline[a.stream].push(a, this.deps.clock.now())) this.emit(r);
+  }
+
+  private emit(a: Assembled): void {
+    const ev: TailedLogEvent = {
+      kind: 'log',
+      host: this.deps.host,
+      ts: timeToMs(a.time),
+      container: this.meta,
+      stream: a.stream,
+      message: a.message,
+      time: a.time,
+      id: a.id,
+    };
+    if (a.invalidUtf8) {
+      ev.invalidUtf8 = true;
+      tailMetrics.invalidUtf8.inc();
+    }
+    if (a.truncated) {
+      ev.truncated = true;
+      tailMetrics.truncatedLines.inc();
+    }
+    let fields: Record<string, unknown> | undefined;
+    if (this.parseJson && (fields = parseFields(a.message))) ev.fields = fields;
+    if (this.cfg.detect_level) {
+      const level = (fields && levelFromFields(fields)) ?? levelFromText(a.message);
+      if (level) ev.level = level;
+    }
+    this.out.push(ev);
+    this.outBytes += a.message.length + 200;
+  }
+
+  private flushDue(): void {
+    const now = this.deps.clock.now();
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const p = this.partial[stream];
+      const since = p.waitingSince();
+      if (since !== undefined && now - since >= this.cfg.multiline.max_wait) {
+        const a = p.flush();
+        if (a) this.assembled(a);
+      }
+      const r = this.multiline?.[stream].due(now);
+      if (r) this.emit(r);
+    }
+  }
+
+  private flushAll(): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const a = this.partial[stream].flush();
+      if (a) this.assembled(a);
+      const r = this.multiline?.[stream].flush();
+      if (r) this.emit(r);
+    }
+  }
+
+  private position(): Position | undefined {
+    return earliest([
+      this.partial.stdout.pending(),
+      this.partial.stderr.pending(),
+      this.multiline?.stdout.pending(),
+      this.multiline?.stderr.pending(),
+      this.follower.position(),
+    ]);
+  }
+
+  private take(final: boolean): TailBatch {
+    const position = this.position();
+    const batch: TailBatch = { events: this.out, position, final, readTotal: this.readTotal, seq: this.acks.issue() };
+    tailMetrics.lines.inc({ source: 'file' }, this.out.length);
+    this.out = [];
+    this.outBytes = 0;
+    this.lastBatchPos = position;
+    return batch;
+  }
+
+  private lag(): number {
+    return this.readTotal - this.ackedTotal + this.follower.unread();
+  }
+
+  /** Every subscriber has the batch: move the checkpoint (acks come in order). */
+  delivered(delivered: TailBatch): void {
+    if (this.failed) return;
+    const batch = this.acks.ack(delivered.seq, delivered);
+    if (!batch) return;
+    this.ackedTotal = Math.max(this.ackedTotal, batch.readTotal);
+    if (batch.final) {
+      this.deps.checkpoints.delete(this.meta.id);
+      tailMetrics.lag.remove({ container: this.meta.name });
+      return;
+    }
+    const p = batch.position;
+    if (p) {
+      this.deps.checkpoints.put(this.meta.id, { kind: 'file', dev: p.dev, ino: p.ino, fp: p.fp, offset: p.offset, path: p.path }, this.deps.clock.now());
+      tailMetrics.checkpoints.inc();
+    }
+    tailMetrics.lag.set({ container: this.meta.name }, this.lag());
+  }
+
+  /** A batch could not be delivered: hold the checkpoint where it is, so a restart reads it again. */
+  failedDelivery(err: unknown): void {
+    if (!this.failed) this.log.error({ err }, 'log batch not delivered: checkpoint frozen until restart');
+    this.failed = true;
+  }
+}
