@@ -41,8 +41,7 @@ FROM ${BASE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="lookout" \
       org.opencontainers.image.description="Docker host monitoring: collector sidecar and alerter" \
       org.opencontainers.image.licenses="Apache-2.0"
-ENV NODE_ENV=production \
-    LOOKOUT_STORE__PATH=/var/lib/lookout/lookout.db
+ENV NODE_ENV=production
 WORKDIR /app
 # Code belongs to root and is read-only to the service user; only the state folder is its own.
 # (deploy/build-image.sh --prebuilt rewrites the two COPY --from=build lines to copy the same
