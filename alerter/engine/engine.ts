@@ -20,6 +20,8 @@ export interface EngineOptions {
   latenessMs: number;
   /** Alert states from the store, so a restart neither re-pages nor forgets. */
   restore?: readonly PersistedAlert[];
+  /** Absence inventories from the store: rule name → group labels. */
+  inventory?: Readonly<Record<string, ReadonlyArray<Record<string, string>>>>;
 }
 
 export interface EngineCounters {
@@ -36,6 +38,7 @@ export class Engine {
   private runtimes = new Map<string, RuleRuntime>();
   private router = new Router<RuleRuntime>([]);
   private readonly restored = new Map<string, PersistedAlert[]>();
+  private readonly inventoryLeft = new Map<string, ReadonlyArray<Record<string, string>>>();
   private readonly out: AlertTransition[] = [];
   private readonly scratch: RuleRuntime[] = [];
   readonly counters: EngineCounters = { events: 0, late: 0 };
@@ -46,6 +49,7 @@ export class Engine {
       list.push(p);
       this.restored.set(p.rule, list);
     }
+    for (const [rule, list] of Object.entries(opts.inventory ?? {})) this.inventoryLeft.set(rule, list);
   }
 
   now(): number {
@@ -79,6 +83,8 @@ export class Engine {
       this.restored.delete(rule.name);
       for (const p of carried) rt.restore(p);
       rt.startAt(now);
+      if (!old) rt.seedInventory(this.inventoryLeft.get(rule.name) ?? []);
+      this.inventoryLeft.delete(rule.name);
       next.set(rule.name, rt);
     }
     for (const [name, old] of this.runtimes) if (!next.has(name)) old.resolveAll(now);
@@ -128,6 +134,16 @@ export class Engine {
   takeChanged(): PersistedAlert[] {
     const out: PersistedAlert[] = [];
     for (const rt of this.runtimes.values()) out.push(...rt.takeChanged());
+    return out;
+  }
+
+  /** What absence rules have seen, for the store. */
+  inventory(): Record<string, Array<Record<string, string>>> {
+    const out: Record<string, Array<Record<string, string>>> = {};
+    for (const [name, rt] of this.runtimes) {
+      const inv = rt.inventory();
+      if (inv) out[name] = inv;
+    }
     return out;
   }
 

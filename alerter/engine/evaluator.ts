@@ -51,6 +51,11 @@ export interface Evaluator<S = unknown> {
   evaluate(s: S, now: number, firing: boolean): Observation;
   /** No data for long: the group can be forgotten once its alert is not firing. */
   idle(s: S, now: number): boolean;
+  /**
+   * Re-creates a remembered inventory entry after a restart as if just seen, so a host that
+   * never comes back is still missed (absence only).
+   */
+  seed?(s: S, now: number): void;
   /** The condition in words, for `explain`. */
   describe(): string;
 }

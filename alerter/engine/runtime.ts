@@ -16,6 +16,8 @@ export interface Group extends GroupRef<unknown> {
   holdUntil?: number;
 }
 
+const RESOLVED_RETENTION_MS = 15 * 60_000;
+
 type Emit = (from: AlertState, g: Group, obs: Observation | undefined) => void;
 
 /** One rule's groups and alert instances; the GroupTable its evaluator works through. */
@@ -97,7 +99,9 @@ export class RuleRuntime implements GroupTable<unknown> {
     for (const g of this.groups.values()) {
       this.evaluate(g, now);
       const st = g.alert.state;
-      if ((st === 'inactive' || st === 'resolved') && g.holdUntil === undefined && this.rule.evaluator.idle(g.s, now)) {
+      // Resolved alerts stay a while, for `explain` and for tests that look at them.
+      const done = st === 'inactive' || (st === 'resolved' && now - (g.alert.resolvedAt ?? 0) > RESOLVED_RETENTION_MS);
+      if (done && g.holdUntil === undefined && this.rule.evaluator.idle(g.s, now)) {
         this.groups.delete(g.key);
       }
     }
@@ -108,6 +112,21 @@ export class RuleRuntime implements GroupTable<unknown> {
     const { key: _k, rule: _r, groupLabels: _g, ...state } = p;
     g.alert = state;
     g.holdUntil = this.lastNow + this.rule.warmupMs;
+  }
+
+  /** Absence inventories: groups remembered from before a restart, seeded as just seen. */
+  seedInventory(list: ReadonlyArray<Record<string, string>>): void {
+    const seed = this.rule.evaluator.seed;
+    if (!seed) return;
+    for (const labels of list) {
+      const g = this.byLabels(labels);
+      seed(g.s, this.lastNow);
+    }
+  }
+
+  inventory(): Array<Record<string, string>> | undefined {
+    if (!this.rule.evaluator.seed) return undefined;
+    return [...this.groups.values()].map((g) => g.labels);
   }
 
   /** Sets the time restored groups hold from (the engine's clock at install). */

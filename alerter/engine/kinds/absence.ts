@@ -94,6 +94,10 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
       return { value: Math.round(silent / 1000), active: silent > grace, threshold: spec.after / 1000, detail: `last seen ${formatDuration(Math.max(0, silent))} ago; fires after ${formatDuration(spec.after)} (+${formatDuration(deps.latenessMs)} lateness)` };
     },
     idle: (s, now) => now - s.lastSeen > forget,
+    seed(s, now) {
+      s.lastSeen = now;
+      s.running = Math.max(s.running, minRunning);
+    },
     describe: () =>
       spec.of === 'service'
         ? `fewer than ${minRunning} running containers per ${groupBy.join(', ')}`

@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Bus, Subscription } from '../core/bus/bus';
+import type { Clock } from '../core/clock';
+import { formatProblem, type ConfigProblem, ConfigError } from '../core/errors';
+import { TOPICS, type LookoutEvent } from '../core/events';
+import type { Logger } from '../core/logger';
+import type { StateStore } from '../core/store/store';
+import type { AlerterConfig } from './config';
+import { Engine } from './engine/engine';
+import { alerterMetrics as m } from './engine/metrics';
+import { AlertStore } from './engine/persist';
+import { compileRules } from './rules/compile';
+import { loadRules } from './rules/load';
+import type { AlertTransition } from './types';
+
+export { checkRules } from './rules/check';
+export { testRules, type TestReport } from './rules/testing';
+export { explain } from './rules/explain';
+export { alerterConfigSchema, type AlerterConfig } from './config';
+
+export interface AlerterDeps {
+  bus: Bus;
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  config: AlerterConfig;
+  /** Awaited: notify persists the transitions to its outbox. A rejection is retried on the next tick. */
+  onTransitions(transitions: AlertTransition[]): Promise<void>;
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  rules: number;
+  problems: ConfigProblem[];
+}
+
+export interface Alerter {
+  /** Re-reads the rule files; a broken edit keeps the last good rules and reports what is wrong. */
+  reload(): Promise<ReloadResult>;
+  /** Re-evaluates every group now (the timer does this every eval_interval). */
+  tick(): Promise<void>;
+  /** Resolves once everything queued so far (events, ticks, reloads) has been handled. */
+  idle(): Promise<void>;
+  readonly engine: Engine;
+  stop(): Promise<void>;
+}
+
+/**
+ * The alerter of `lookout run` / `lookout alert`: subscribes to the bus, feeds the engine,
+ * ticks on a timer, reloads rules on SIGHUP and on file change, and hands transitions to
+ * notify before it records them, so a crash in between repeats a page (same dedup key)
+ * rather than losing one. Throws a ConfigError when the rules are broken at start.
+ */
+export function createAlerter(deps: AlerterDeps): Alerter {
+  const { bus, clock, config } = deps;
+  const log = deps.logger.child({ component: 'alerter' });
+  const alertStore = new AlertStore(deps.store);
+  const first = loadRules(config.rules);
+  if (first.problems.length > 0) throw new ConfigError(first.problems);
+  const evalDeps = { latenessMs: config.lateness };
+  const engine = new Engine({ clock, latenessMs: config.lateness, restore: alertStore.load(), inventory: alertStore.loadInventory() });
+  let undelivered: AlertTransition[] = engine.setRules(compileRules(first.rules, evalDeps));
+  m.rules.set(first.rules.length);
+  log.info({ rules: first.rules.length, files: first.files.length, restored: alertStore.load().length }, 'rules loaded');
+
+  // One thing at a time: events, ticks and reloads all touch the engine and the store.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T> | T): Promise<T> => {
+    const p = chain.then(fn);
+    chain = p.catch(() => undefined);
+    return p;
+  };
+
+  let lastInventory = '';
+  let inventoryAt = 0;
+  const deliver = async (fresh: AlertTransition[]): Promise<void> => {
+    if (fresh.length > 0) undelivered.push(...fresh);
+    if (undelivered.length === 0) return;
+    const batch = undelivered;
+    try {
+      await deps.onTransitions(batch);
+    } catch (err) {
+      m.deliveryFailures.inc();
+      m.undelivered.set(batch.length);
+      log.error({ err, transitions: batch.length }, 'onTransitions failed; retrying on the next tick');
+      return;
+    }
+    undelivered = [];
+    m.undelivered.set(0);
+    for (const t of batch) m.transitions.inc({ to: t.to });
+    alertStore.save(engine.takeChanged(), batch, clock.now(), config.history_limit);
+  };
+
+  const saveInventory = (): void => {
+    const now = clock.now();
+    if (now - inventoryAt < 10_000) return;
+    inventoryAt = now;
+    const inv = engine.inventory();
+    const text = JSON.stringify(inv);
+    if (text === lastInventory) return;
+    lastInventory = text;
+    alertStore.saveInventory(inv);
+  };
+
+  const subs: Subscription[] = TOPICS.map((topic) =>
+    bus.subscribe(topic, `alerter`, (events) =>
+      serial(async () => {
+        m.events.inc({ topic }, events.length);
+        const late = engine.counters.late;
+        const t = engine.ingest(events as LookoutEvent[]);
+        if (engine.counters.late > late) m.late.inc(engine.counters.late - late);
+        await deliver(t);
+      }),
+    ),
+  );
+
+  const tick = (): Promise<void> =>
+    serial(async () => {
+      const end = m.tickSeconds.startTimer();
+      const t = engine.tick();
+      end();
+      m.groups.set(engine.groupCount());
+      await deliver(t);
+      saveInventory();
+    });
+
+  const reload = (): Promise<ReloadResult> =>
+    serial(async () => {
+      const r = loadRules(config.rules);
+      if (r.problems.length > 0) {
+        m.reloads.inc({ result: 'rejected' });
+        log.error({ problems: r.problems.map(formatProblem) }, 'rules not reloaded: keeping the last good rules');
+        return { ok: false, rules: engine.rules().length, problems: r.problems };
+      }
+      const t = engine.setRules(compileRules(r.rules, evalDeps));
+      m.reloads.inc({ result: 'ok' });
+      m.rules.set(r.rules.length);
+      log.info({ rules: r.rules.length }, 'rules reloaded');
+      await deliver(t);
+      return { ok: true, rules: r.rules.length, problems: [] };
+    });
+
+  const timer = setInterval(() => {
+    tick().catch((err: unknown) => log.error({ err }, 'tick failed'));
+  }, config.eval_interval);
+  timer.unref();
+
+  const onHup = (): void => {
+    reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
+  };
+  if (config.reload_on_sighup) process.on('SIGHUP', onHup);
+
+  const watchers = config.watch ? watchRules(config.rules, config.reload_debounce, onHup, log) : [];
+  // The first transitions (restored rules whose rule is gone) go out on the first tick.
+  void tick();
+
+  return {
+    reload,
+    tick,
+    idle: () => serial(() => undefined),
+    engine,
+    async stop() {
+      clearInterval(timer);
+      for (const w of watchers) w.close();
+      process.off('SIGHUP', onHup);
+      await Promise.all(subs.map((s) => s.unsubscribe()));
+      await serial(() => {
+        inventoryAt = 0;
+        saveInventory();
+      });
+    },
+  };
+}
+
+/** fs.watch on each rules folder (a file's parent), debounced: editors write in bursts. */
+function watchRules(paths: readonly string[], debounceMs: number, onChange: () => void, log: Logger): fs.FSWatcher[] {
+  let timer: NodeJS.Timeout | undefined;
+  const fire = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(onChange, debounceMs);
+    timer.unref();
+  };
+  const out: fs.FSWatcher[] = [];
+  for (const p of paths) {
+    let dir = p;
+    try {
+      if (!fs.statSync(p).isDirectory()) dir = path.dirname(p);
+      const w = fs.watch(dir, (_event, name) => {
+        if (!name || /\.ya?ml$/.test(name.toString())) fire();
+      });
+      w.on('error', (err) => log.warn({ err, dir }, 'rule folder watch failed'));
+      out.push(w);
+    } catch (err) {
+      log.warn({ err, dir }, 'cannot watch rules; SIGHUP still reloads');
+    }
+  }
+  return out;
+}
