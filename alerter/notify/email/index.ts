@@ -2,6 +2,7 @@
  * E-mail over SMTP with nodemailer: a text and an HTML part carrying the same facts and
  * links. The resolve mail answers the firing one (In-Reply-To), so mail clients thread them.
  */
+import fs from 'node:fs';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { duration, secret } from '../../../core/config/types';
@@ -26,6 +27,8 @@ export const emailSchema = z
     from: z.string().min(3),
     to: z.array(z.string().min(3)).min(1),
     timeout: duration().prefault('15s'),
+    /** Extra CA certificate (PEM) to trust for the server's TLS certificate. */
+    ca_file: z.string().optional(),
   })
   .strict();
 
@@ -57,6 +60,7 @@ export const emailKind: NotifierKind<typeof emailSchema> = {
       socketTimeout: cfg.timeout,
       // nodemailer logs nothing of ours unless asked; keep it that way (credentials).
       logger: false,
+      ...(cfg.ca_file ? { tls: { ca: fs.readFileSync(cfg.ca_file) } } : {}),
     });
     const domain = cfg.from.replace(/^.*@/, '').replace(/>.*$/, '') || 'lookout';
     return {
