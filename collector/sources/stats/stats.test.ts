@@ -1,0 +1,121 @@
+import { systemClock } from '../../../core/clock';
+import type { MetricSample } from '../../../core/events';
+import { silentLogger } from '../../../core/logger';
+import { docker, newRunId, removeTestContainers, runContainer, waitFor } from '../../../test/support/docker';
+import { createDockerClient } from '../docker/client';
+import { dockerConfigSchema } from '../docker/config';
+import { Discovery } from '../docker/discovery';
+import { statsConfigSchema } from './config';
+import { createStatsSource } from './index';
+
+const runId = newRunId('stats');
+const client = createDockerClient(dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }), { logger: silentLogger() });
+const discovery = new Discovery(client, { logger: silentLogger() });
+
+interface Run {
+  samples: MetricSample[];
+  stop(): Promise<void>;
+}
+
+function startStats(over: Record<string, unknown> = {}, hostRoot = '/'): Run {
+  const source = createStatsSource(statsConfigSchema.parse({ interval: '1s', ...over }), { logger: silentLogger(), clock: systemClock, host: 'h', containers: discovery, client, hostRoot });
+  const ctl = new AbortController();
+  const samples: MetricSample[] = [];
+  const loop = (async () => {
+    for await (const b of source.run(ctl.signal)) samples.push(...(b.events as MetricSample[]));
+  })();
+  return {
+    samples,
+    async stop() {
+      ctl.abort();
+      await loop;
+    },
+  };
+}
+
+const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, MB: 1e6, GB: 1e9 };
+function bytes(s: string): number {
+  const m = /^([\d.]+)\s*([A-Za-z]+)$/.exec(s.trim());
+  if (!m) throw new Error(`cannot read size ${s}`);
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const of = (r: Run, id: string, name: string) => r.samples.filter((s) => s.container?.id === id && s.name === name);
+
+beforeAll(() => discovery.start());
+afterAll(async () => {
+  await discovery.stop();
+  await removeTestContainers(runId);
+});
+
+describe('stats from cgroup files on the real engine', () => {
+  it('CPU percent of a busy container agrees with docker stats within 5 points', async () => {
+    const id = await runContainer({ runId, cmd: ['sh', '-c', 'while :; do :; done'] });
+    await waitFor('discovered', () => discovery.get(id)?.running);
+    const run = startStats();
+    try {
+      await waitFor('first cpu sample', () => of(run, id, 'cpu.percent').length > 0);
+      // Interleave the two over the same stretch of time and compare averages: the machine is
+      // shared and noisy, so single readings can differ by more than the tolerance.
+      const theirs: number[] = [];
+      const t0 = Date.now();
+      for (let i = 0; i < 5; i++) theirs.push(parseFloat(await docker('stats', '--no-stream', '--format', '{{.CPUPerc}}', id)));
+      const t1 = Date.now();
+      await waitFor('a sample after the window', () => of(run, id, 'cpu.percent').some((s) => s.ts > t1));
+      const ours = of(run, id, 'cpu.percent').filter((s) => s.ts >= t0 + 500 && s.ts <= t1 + 500).map((s) => s.value);
+      expect(ours.length).toBeGreaterThanOrEqual(3);
+      if (process.env.LOOKOUT_TEST_VERBOSE) console.log(`cpu ours=${mean(ours).toFixed(1)} (${ours.length}) docker stats=${mean(theirs).toFixed(1)} (${theirs.join(',')})`);
+      expect(Math.abs(mean(ours) - mean(theirs))).toBeLessThanOrEqual(5);
+      expect(mean(ours)).toBeGreaterThan(20);
+      const limitPct = of(run, id, 'cpu.limit_percent').at(-1)!;
+      expect(limitPct.value).toBeCloseTo(of(run, id, 'cpu.percent').at(-1)!.value / 2, 0);
+    } finally {
+      await run.stop();
+      await docker('rm', '-f', id);
+    }
+  });
+
+  it('memory usage is close to docker stats, and the limit, pids and host gauge are reported', async () => {
+    const id = await runContainer({ runId, args: ['--memory', '256m'], cmd: ['sh', '-c', 'head -c 30000000 /dev/zero > /dev/shm/blob; echo ready; sleep 300'] });
+    await waitFor('allocated', async () => (await docker('logs', id)).includes('ready'));
+    const run = startStats();
+    try {
+      const usage = await waitFor('memory sample', () => of(run, id, 'mem.usage_bytes').at(-1));
+      const [theirUsage, theirLimit] = (await docker('stats', '--no-stream', '--format', '{{.MemUsage}}', id)).split('/').map(bytes);
+      const ours = of(run, id, 'mem.usage_bytes').at(-1)!.value;
+      expect(usage.value).toBeGreaterThan(25e6);
+      // docker stats rounds to 3 significant digits; allow that plus a little drift between the two reads.
+      expect(Math.abs(ours - theirUsage!)).toBeLessThanOrEqual(Math.max(0.03 * theirUsage!, 1024 ** 2));
+      expect(of(run, id, 'mem.limit_bytes').at(-1)!.value).toBe(256 * 1024 ** 2);
+      expect(theirLimit).toBe(256 * 1024 ** 2);
+      expect(of(run, id, 'mem.percent').at(-1)!.value).toBeCloseTo((ours / (256 * 1024 ** 2)) * 100, 1);
+      expect(of(run, id, 'pids.current').at(-1)!.value).toBeGreaterThanOrEqual(1);
+      // tmpfs pages are shared memory: charged to the container as cache, not RSS.
+      expect(of(run, id, 'mem.cache_bytes').at(-1)!.value).toBeGreaterThan(25e6);
+      expect(of(run, id, 'mem.rss_bytes').at(-1)!.value).toBeGreaterThan(0);
+      expect(of(run, id, 'mem.oom_kills').at(-1)!.value).toBe(0);
+      expect(of(run, id, 'net.rx_bytes').at(-1)).toMatchObject({ value: 0, type: 'counter' });
+      const running = run.samples.filter((s) => s.name === 'containers.running').at(-1)!;
+      expect(running).toMatchObject({ type: 'gauge', host: 'h' });
+      expect(running.container).toBeUndefined();
+      expect(running.value).toBe(discovery.list().filter((c) => c.running).length);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('falls back to the Engine API one-shot stats where cgroup files are not readable', async () => {
+    const id = await runContainer({ runId, cmd: ['sh', '-c', 'while :; do :; done'] });
+    await waitFor('discovered', () => discovery.get(id)?.running);
+    const run = startStats({}, `/tmp/lookout-no-host-root-${runId}`);
+    try {
+      const cpu = await waitFor('cpu sample from the API', () => of(run, id, 'cpu.percent').at(-1), 60_000);
+      expect(cpu.value).toBeGreaterThan(10);
+      expect(of(run, id, 'mem.usage_bytes').at(-1)!.value).toBeGreaterThan(0);
+      expect(of(run, id, 'pids.current').at(-1)!.value).toBeGreaterThanOrEqual(1);
+    } finally {
+      await run.stop();
+      await docker('rm', '-f', id);
+    }
+  });
+});
