@@ -103,6 +103,11 @@ make_build() {
   # Headers, so node-gyp builds the addon without downloading them (the Dockerfile points
   # npm_config_nodedir at the prefix that has include/node).
   cp -a "$(dirname "$(dirname "$NODE_BIN")")/include/node" "$root/usr/local/include/node"
+  # This machine's trust store and npm settings: where npm's registry is reached through a
+  # TLS-inspecting proxy, its CA is in there, and the build stage's `npm ci` needs it too.
+  cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+  mkdir -p "$root/usr/local/etc"
+  printf 'cafile=/etc/ssl/certs/ca-certificates.crt\nfund=false\naudit=false\nupdate-notifier=false\n' >"$root/usr/local/etc/npmrc"
   chroot "$root" sh -c 'getent passwd node >/dev/null || { groupadd -g 1000 node && useradd -u 1000 -g node -m node; }'
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   tar -C "$root" --numeric-owner -c . | docker import \
