@@ -1,0 +1,60 @@
+import { parseJsonFileLine, timeToMs } from './jsonfile';
+
+const T = '2026-11-25T15:19:00.123456789Z';
+const line = (log: string, stream = 'stdout', time = T) => `{"log":${JSON.stringify(log)},"stream":"${stream}","time":"${time}"}`;
+
+function parse(text: string | Buffer) {
+  const buf = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  // Surround with other bytes: the parser must respect start/end.
+  const padded = Buffer.concat([Buffer.from('xx\n'), buf, Buffer.from('\nyy')]);
+  return parseJsonFileLine(padded, 3, 3 + buf.length);
+}
+
+describe('parseJsonFileLine', () => {
+  test.each([
+    ['plain stdout', line('hello world\n'), { log: 'hello world\n', stream: 'stdout', invalidUtf8: false }],
+    ['stderr', line('oops\n', 'stderr'), { log: 'oops\n', stream: 'stderr', invalidUtf8: false }],
+    ['partial piece (no trailing newline)', line('x'.repeat(100)), { log: 'x'.repeat(100), stream: 'stdout', invalidUtf8: false }],
+    ['quotes, tabs, backslashes', line('a "quoted" \\ path\ttab\n'), { log: 'a "quoted" \\ path\ttab\n', stream: 'stdout', invalidUtf8: false }],
+    ['control and NUL bytes (escaped by Docker)', line('bin\u0000\u0001\u001b[31m\n'), { log: 'bin\u0000\u0001\u001b[31m\n', stream: 'stdout', invalidUtf8: false }],
+    ['multi-byte UTF-8', line('héllo wörld ✓ 😀\n'), { log: 'héllo wörld ✓ 😀\n', stream: 'stdout', invalidUtf8: false }],
+    ['a real U+FFFD is not invalid input', line('keep \uFFFD as is\n'), { log: 'keep \uFFFD as is\n', stream: 'stdout', invalidUtf8: false }],
+    ['Docker-escaped invalid byte', `{"log":"bad \\ufffd byte\\n","stream":"stdout","time":"${T}"}`, { log: 'bad \uFFFD byte\n', stream: 'stdout', invalidUtf8: true }],
+    ['attrs (log-opt labels) take the general path', `{"log":"with attrs\\n","stream":"stdout","attrs":{"app":"x"},"time":"${T}"}`, { log: 'with attrs\n', stream: 'stdout', invalidUtf8: false }],
+    ['content containing the field separator text', line('x","stream":"stderr\n'), { log: 'x","stream":"stderr\n', stream: 'stdout', invalidUtf8: false }],
+    ['empty line', line('\n'), { log: '\n', stream: 'stdout', invalidUtf8: false }],
+  ])('%s', (_name, text, want) => {
+    expect(parse(text)).toEqual({ ...want, time: T });
+  });
+
+  test('raw invalid UTF-8 bytes in the file are kept as U+FFFD and marked', () => {
+    const buf = Buffer.concat([Buffer.from('{"log":"raw '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(` end\\n","stream":"stdout","time":"${T}"}`)]);
+    const got = parse(buf);
+    expect(got?.invalidUtf8).toBe(true);
+    expect(got?.log).toMatch(/^raw \uFFFD+ end\n$/);
+  });
+
+  test.each([
+    ['not JSON at all', 'garbage line'],
+    ['truncated JSON', line('cut\n').slice(0, 20)],
+    ['JSON but not an object', '"a string"'],
+    ['object without log', `{"msg":"x","time":"${T}"}`],
+    ['log not a string', `{"log":42,"stream":"stdout","time":"${T}"}`],
+    ['empty', ''],
+  ])('corrupt: %s', (_name, text) => {
+    expect(parse(text)).toBeUndefined();
+  });
+});
+
+describe('timeToMs', () => {
+  test.each([
+    ['2026-11-25T15:19:00.123456789Z', Date.UTC(2026, 10, 25, 15, 19, 0, 123)],
+    ['2026-11-25T15:19:00.1Z', Date.UTC(2026, 10, 25, 15, 19, 0, 100)],
+    ['2026-11-25T15:19:00.000000001Z', Date.UTC(2026, 10, 25, 15, 19, 0, 0)],
+    ['2026-11-25T15:19:01Z', Date.UTC(2026, 10, 25, 15, 19, 1, 0)],
+    ['2026-11-25T17:19:00.5+02:00', Date.UTC(2026, 10, 25, 15, 19, 0, 500)],
+    ['2026-11-25T15:19:02.999999999Z', Date.UTC(2026, 10, 25, 15, 19, 2, 999)],
+  ])('%s', (time, ms) => {
+    expect(timeToMs(time)).toBe(ms);
+  });
+});
