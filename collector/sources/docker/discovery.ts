@@ -52,6 +52,8 @@ export class Discovery implements ContainerDirectory {
   private loop?: Promise<void>;
   /** Last event seen, to ask for what was missed (`since`) after a short disconnect. */
   private lastTimeNano = 0;
+  /** Events handled at `lastTimeNano`: a double holds timeNano to ~256 ns, so distinct events can share it. */
+  private lastKeys = new Set<string>();
 
   constructor(
     private readonly client: DockerClient,
@@ -150,14 +152,27 @@ export class Discovery implements ContainerDirectory {
       onSynced();
       const events = readEvents(stream as AsyncIterable<Buffer>, (line) => this.log.warn({ line: line.slice(0, 200) }, 'unreadable docker event skipped'));
       for await (const ev of events) {
-        // `since` replays from the second of the last event: skip what we already handled.
-        if (ev.timeNano && ev.timeNano <= this.lastTimeNano) continue;
-        this.lastTimeNano = ev.timeNano || this.lastTimeNano;
+        if (this.seenBefore(ev)) continue;
         await this.handle(ev, signal);
       }
     } finally {
       stream.destroy();
     }
+  }
+
+  /** `since` replays from the last event's time on: skip what was handled before the reconnect. */
+  private seenBefore(ev: DockerEvent): boolean {
+    if (!ev.timeNano) return false;
+    const key = `${ev.Actor.ID} ${ev.Action}`;
+    if (ev.timeNano < this.lastTimeNano) return true;
+    if (ev.timeNano === this.lastTimeNano) {
+      if (this.lastKeys.has(key)) return true;
+    } else {
+      this.lastTimeNano = ev.timeNano;
+      this.lastKeys = new Set();
+    }
+    this.lastKeys.add(key);
+    return false;
   }
 
   private async handle(ev: DockerEvent, signal: AbortSignal): Promise<void> {
