@@ -29,6 +29,7 @@ interface AlertRow {
   alert: Alert;
   status: 'firing' | 'resolved';
   updatedAt: number;
+  since: number;
   flapping: boolean;
   muted: string | null;
   routed: string | null;
@@ -44,6 +45,7 @@ function loadAlerts(store: StateStore): AlertRow[] {
       alert: JSON.parse(r.alert as string) as Alert,
       status: r.status as AlertRow['status'],
       updatedAt: r.updated_at as number,
+      since: r.since as number,
       flapping: r.flapping === 1,
       muted: r.muted as string | null,
       routed: r.routed as string | null,
@@ -167,6 +169,7 @@ export function dispatch(ctx: DispatchContext, now: number): number {
           firing: firing.map((r) => (r.flapping ? `${r.key}~` : r.key)),
           mutedMembers: state.members.filter((k) => b?.mutedKeys.has(k)),
           acked: firing.length > 0 && firing.every((r) => acked.has(r.key)),
+          since: firing.length ? Math.min(...firing.map((r) => r.since)) : undefined,
         },
         route,
         now,
@@ -205,7 +208,8 @@ export function dispatch(ctx: DispatchContext, now: number): number {
     // Resolved alerts no group still has to announce are done with.
     const stillMembers = new Set([...loadGroups(store).values()].flatMap((g) => g.members));
     for (const r of rows) {
-      if (r.status === 'resolved' && !r.flapping && !stillMembers.has(r.key)) {
+      // Kept while its recent changes still count towards flapping.
+      if (r.status === 'resolved' && !r.flapping && !stillMembers.has(r.key) && now - r.lastChange >= ctx.flappingWindow) {
         store.db.prepare('DELETE FROM notify_alerts WHERE key = ?').run(r.key);
         store.db.prepare('DELETE FROM notify_acks WHERE alert_key = ?').run(r.key);
       }

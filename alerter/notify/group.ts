@@ -27,6 +27,8 @@ export interface GroupNow {
   mutedMembers: string[];
   /** Every firing alert of the group is acknowledged. */
   acked: boolean;
+  /** When the oldest of `firing` came in (clock time): group_wait runs from here. */
+  since?: number;
 }
 
 export interface Timings {
@@ -47,7 +49,7 @@ export function decide(state: GroupState, now: GroupNow, t: Timings, at: number)
   const notified = state.lastFlushAt !== undefined;
   if (!notified) {
     if (now.firing.length === 0) return { action: 'drop' };
-    const firstAt = state.firstAt ?? at;
+    const firstAt = state.firstAt ?? Math.min(now.since ?? at, at);
     if (at - firstAt < t.groupWait) return { action: 'wait', state: { ...state, firstAt } };
     return { action: 'flush', status: 'firing', reason: 'first', state: { ...state, firstAt, lastFlushAt: at, fingerprint: fp } };
   }

@@ -15,8 +15,9 @@ export interface FlappingConfig {
 export function ingest(store: StateStore, transitions: AlertTransition[], now: number, flapping: FlappingConfig): void {
   const get = store.db.prepare('SELECT status, changes, flapping FROM notify_alerts WHERE key = ?');
   const upsert = store.db.prepare(
-    `INSERT INTO notify_alerts (key, alert, status, updated_at, changes, flapping) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET alert = excluded.alert, status = excluded.status, updated_at = excluded.updated_at,
+    `INSERT INTO notify_alerts (key, alert, status, updated_at, since, changes, flapping) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET alert = excluded.alert, updated_at = excluded.updated_at,
+     since = CASE WHEN status = excluded.status THEN since ELSE excluded.since END, status = excluded.status,
      changes = excluded.changes, flapping = excluded.flapping`,
   );
   store.tx(() => {
@@ -33,7 +34,7 @@ export function ingest(store: StateStore, transitions: AlertTransition[], now: n
       const changes = (prev ? (JSON.parse(prev.changes) as number[]) : []).filter((x) => x > t.at - flapping.window);
       if (!prev || prev.status !== status) changes.push(t.at);
       const isFlapping = (prev?.flapping === 1 && changes.length > 0) || changes.length > flapping.max_changes;
-      upsert.run(key, JSON.stringify(t.alert), status, now, JSON.stringify(changes), isFlapping ? 1 : 0);
+      upsert.run(key, JSON.stringify(t.alert), status, now, now, JSON.stringify(changes), isFlapping ? 1 : 0);
       recordDecision(store, key, now, 'received', { rule: t.alert.rule, from: t.from, to: status, at: t.at, labels: t.alert.labels });
       if (isFlapping && prev?.flapping !== 1) recordDecision(store, key, now, 'flapping', { changes: changes.length, window_ms: flapping.window });
     }

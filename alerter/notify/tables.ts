@@ -10,7 +10,7 @@ export function migrateNotify(store: StateStore): void {
     'notify-001',
     `CREATE TABLE notify_alerts (
        key TEXT PRIMARY KEY, alert TEXT NOT NULL, status TEXT NOT NULL, updated_at INTEGER NOT NULL,
-       changes TEXT NOT NULL DEFAULT '[]', flapping INTEGER NOT NULL DEFAULT 0, muted TEXT, routed TEXT);
+       since INTEGER NOT NULL, changes TEXT NOT NULL DEFAULT '[]', flapping INTEGER NOT NULL DEFAULT 0, muted TEXT, routed TEXT);
      CREATE TABLE notify_groups (
        id TEXT PRIMARY KEY, route TEXT NOT NULL, receiver TEXT NOT NULL, labels TEXT NOT NULL,
        incident_key TEXT, first_at INTEGER, last_flush_at INTEGER, fingerprint TEXT NOT NULL DEFAULT '',
