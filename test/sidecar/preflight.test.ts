@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatProblems, preflight, realProbe, type PathInfo, type PreflightInput, type Probe } from '../../deploy/preflight';
 import { detectHostRoot } from '../../deploy/host-root';
+import { ownContainerId } from '../../deploy/self';
 
 /** A file system described by a table: path -> info; `denied` paths refuse access. */
 function fakeProbe(paths: Record<string, PathInfo>, opts: { uid?: number; groups?: number[]; denied?: string[] } = {}): Probe {
@@ -168,5 +169,23 @@ describe('detectHostRoot', () => {
   ];
   it.each(table)('%s', (_name, configured, present, want) => {
     expect(detectHostRoot(configured, (p) => present.includes(p)).hostRoot).toBe(want);
+  });
+});
+
+describe('ownContainerId', () => {
+  const id = 'b751ff99f273ab852a7b981de799d40e07c0c556265d9e5593419f6386529ccd';
+  const table: Array<[string, Record<string, string>, string | undefined]> = [
+    ['docker on /var/lib/docker', { '/proc/self/mountinfo': `88 71 254:0 /var/lib/docker/containers/${id}/resolv.conf /etc/resolv.conf rw,relatime - ext4 /dev/vda rw\n` }, id],
+    ['data-root on its own disk', { '/proc/self/mountinfo': `89 71 8:17 /containers/${id}/hostname /etc/hostname rw - xfs /dev/sdb1 rw\n` }, id],
+    ['cgroup v1 only', { '/proc/self/mountinfo': '1 0 0:1 / / rw - overlay overlay rw\n', '/proc/self/cgroup': `9:name=systemd:/docker/${id}\n` }, id],
+    ['cgroup v2 systemd driver', { '/proc/self/cgroup': `0::/system.slice/docker-${id}.scope\n` }, id],
+    ['on the host', { '/proc/self/mountinfo': '22 1 254:0 / / rw - ext4 /dev/vda rw\n', '/proc/self/cgroup': '0::/user.slice\n' }, undefined],
+  ];
+  it.each(table)('%s', (_name, files, want) => {
+    const read = (f: string) => {
+      if (files[f] === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return files[f]!;
+    };
+    expect(ownContainerId(read)).toBe(want);
   });
 });
