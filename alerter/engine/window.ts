@@ -48,6 +48,7 @@ export class Ring {
   private readonly d: Float64Array;
   private readonly hist?: Array<Map<number, number> | undefined>;
   private cBid = -Infinity;
+  private maxBid = -Infinity;
   private readonly c: WindowStats = { count: 0, sum: 0, min: Infinity, max: -Infinity, inc: 0 };
   private cHist?: Map<number, number>;
   lastValue = NaN;
@@ -70,7 +71,8 @@ export class Ring {
     const o = slot * STRIDE;
     const d = this.d;
     const id = d[o + F_ID]!;
-    if (id > bid) return false;
+    if (id > bid || bid <= this.maxBid - slots) return false;
+    if (bid > this.maxBid) this.maxBid = bid;
     if (id !== bid) {
       d[o + F_ID] = bid;
       d[o + F_COUNT] = 0;
@@ -132,7 +134,7 @@ export class Ring {
     for (let s = 0; s < slots; s++) {
       const o = s * STRIDE;
       const id = d[o + F_ID]!;
-      if (id > endBid || id <= endBid - buckets) continue;
+      if (id < 0 || id > endBid || id <= endBid - buckets) continue;
       c.count += d[o + F_COUNT]!;
       c.sum += d[o + F_SUM]!;
       if (d[o + F_MIN]! < c.min) c.min = d[o + F_MIN]!;
@@ -153,7 +155,7 @@ export class Ring {
     let sum = 0;
     for (let s = 0; s < slots; s++) {
       const id = this.d[s * STRIDE + F_ID]!;
-      if (id > hi || id <= lo) continue;
+      if (id < 0 || id > hi || id <= lo) continue;
       count += this.d[s * STRIDE + F_COUNT]!;
       sum += this.d[s * STRIDE + F_SUM]!;
     }
