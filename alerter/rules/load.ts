@@ -12,6 +12,7 @@ export interface LoadedRule {
   spec: RuleSpec;
   file: string;
   line: number;
+  col: number;
 }
 
 export interface LoadResult {
@@ -101,7 +102,8 @@ function withHints(problems: ConfigProblem[], kind: string, label: string, issue
   const unknown = new Set(issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])));
   return problems.map((p) => {
     const sub = p.key.replace(/^rules\[\d+\]\.?/, '');
-    let message = `${sub ? `${sub}: ` : ''}${p.message}`;
+    const missing = /^Invalid input: expected (\w+), received undefined$/.exec(p.message);
+    let message = `${sub ? `${sub}: ` : ''}${missing ? `required key missing (a ${missing[1]})` : p.message}`;
     const m = /^unknown key "(.*)"$/.exec(p.message);
     if (m && unknown.has(m[1]!)) {
       const near = closest(m[1]!, allowed);
@@ -142,7 +144,7 @@ export function loadRuleText(file: string, text: string): { rules: LoadedRule[];
     for (const e of extra) {
       out.push({ file, ...positionOf(doc, lines, ['rules', i, ...e.path]), key: label, message: e.message });
     }
-    if (extra.length === 0) rules.push({ spec, file, line: positionOf(doc, lines, ['rules', i]).line });
+    if (extra.length === 0) rules.push({ spec, file, ...positionOf(doc, lines, ['rules', i]) });
   });
   return { rules, problems: out };
 }
@@ -167,7 +169,7 @@ export function loadRules(paths: readonly string[]): LoadResult {
   for (const r of rules) {
     const first = seen.get(r.spec.name);
     if (first) {
-      problems.push({ file: r.file, line: r.line, col: 1, key: `rule "${r.spec.name}"`, message: `name already used at ${first.file}:${first.line}; names key alert state and must be unique` });
+      problems.push({ file: r.file, line: r.line, col: r.col, key: `rule "${r.spec.name}"`, message: `name already used at ${first.file}:${first.line}; names key alert state and must be unique` });
     } else seen.set(r.spec.name, r);
   }
   return { rules, problems, files };

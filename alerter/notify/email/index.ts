@@ -2,6 +2,7 @@
  * E-mail over SMTP with nodemailer: a text and an HTML part carrying the same facts and
  * links. The resolve mail answers the firing one (In-Reply-To), so mail clients thread them.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
@@ -67,14 +68,16 @@ export const emailKind: NotifierKind<typeof emailSchema> = {
       name: cfg.name,
       type: 'email',
       async send(n, signal) {
-        const thread = `<${n.incidentKey}@${domain}>`;
+        // Message ids allow only a few characters: name the thread by a hash of the incident key.
+        const incident = crypto.createHash('sha256').update(n.incidentKey).digest('hex').slice(0, 24);
+        const thread = `<lookout.${incident}@${domain}>`;
         const mail = transport.sendMail({
           from: cfg.from,
           to: cfg.to,
           subject: title(n),
           text: textBody(n),
           html: htmlBody(n),
-          messageId: n.status === 'firing' ? `<${n.incidentKey}.${n.id}@${domain}>` : `<${n.incidentKey}.resolved.${n.id}@${domain}>`,
+          messageId: `<lookout.${incident}.${n.status}.${n.id}@${domain}>`,
           inReplyTo: thread,
           references: [thread],
           headers: { 'X-Lookout-Group': n.groupKey, 'X-Lookout-Status': n.status },
