@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ContainerMeta, LifecycleEvent, LogEvent, MetricSample } from '../../core/events';
 import { silentLogger } from '../../core/logger';
 import { systemClock } from '../../core/clock';
@@ -8,7 +9,7 @@ import type { StateStore } from '../../core/store/store';
 /** Synthetic events for the shipping tests: what the tailer and stats reader would publish. */
 export function container(name: string, extra: Partial<ContainerMeta> = {}): ContainerMeta {
   return {
-    id: `${name}-0123456789abcdef`.padEnd(64, '0').slice(0, 64),
+    id: createHash('sha256').update(name).digest('hex'),
     name,
     image: 'local/busybox:full',
     labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': name, 'com.docker.compose.project.working_dir': '/srv/shop' },

@@ -37,10 +37,16 @@ export class ElasticsearchStandin {
   itemFault: ((doc: Doc, id: string, index: string) => number | undefined) | undefined;
   /** Refuse template installs with 403 (a user without manage_index_templates). */
   forbidTemplates = false;
+  /** Keep each document's source (false: ids only, for tests that index hundreds of thousands). */
+  keepSource = true;
   private readonly fieldTypes = new Map<string, FieldType>();
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   port = 0;
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -168,7 +174,7 @@ export class ElasticsearchStandin {
       return { ...base, status: 400, error: { type: 'document_parsing_exception', reason: clash } };
     }
     this.learnTypes(index, doc, '');
-    docs.set(id, doc);
+    docs.set(id, this.keepSource ? doc : {});
     this.stats.created++;
     return { ...base, _version: 1, result: 'created', status: 201, _seq_no: docs.size - 1, _primary_term: 1 };
   }
