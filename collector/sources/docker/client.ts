@@ -19,6 +19,19 @@ export interface DockerClient {
   readonly requestTimeoutMs: number;
   /** Resolves when the engine answers /_ping; throws DockerUnavailableError saying what to do. */
   ping(signal?: AbortSignal): Promise<void>;
+  /** The calls lookout makes, typed and each under `request_timeout` (except the events stream). */
+  listContainers(signal?: AbortSignal): Promise<Array<{ Id: string }>>;
+  inspectContainer(id: string, signal?: AbortSignal): Promise<unknown>;
+  /** One-shot stats: no second sample, no one-second wait inside dockerd. */
+  containerStats(id: string, signal?: AbortSignal): Promise<unknown>;
+  /** The `/events` stream; it ends when dockerd goes away or `signal` aborts. */
+  events(query: Record<string, unknown>, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }>;
+}
+
+/** dockerode's methods take `{abortSignal}` besides their query, which its typings do not say. */
+type Call<R> = (opts: Record<string, unknown>) => Promise<R>;
+function call<R, O extends object>(self: O, method: keyof O & string): Call<R> {
+  return (opts) => (self as unknown as Record<string, (this: O, o: Record<string, unknown>) => Promise<R>>)[method]!.call(self, opts);
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -84,17 +97,35 @@ export function createDockerClient(cfg: DockerConfig, deps: DockerClientDeps): D
   const log = deps.logger.child({ component: 'docker-client' });
   log.debug({ endpoint }, 'docker client');
 
+  const deadline = (signal?: AbortSignal) => {
+    const t = AbortSignal.timeout(cfg.request_timeout);
+    return signal ? AbortSignal.any([signal, t]) : t;
+  };
+
   async function ping(signal?: AbortSignal): Promise<void> {
     if ('socketPath' in ep) checkSocket(ep.socketPath);
-    const deadline = AbortSignal.timeout(cfg.request_timeout);
     try {
-      const ping = api.ping.bind(api) as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
-      await ping({ abortSignal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+      await call(api, 'ping')({ abortSignal: deadline(signal) });
     } catch (err) {
       throw unavailable(endpoint, err);
     }
   }
-  return { api, endpoint, requestTimeoutMs: cfg.request_timeout, ping };
+  return {
+    api,
+    endpoint,
+    requestTimeoutMs: cfg.request_timeout,
+    ping,
+    listContainers: (signal) => call<Array<{ Id: string }>, Docker>(api, 'listContainers')({ all: true, abortSignal: deadline(signal) }),
+    inspectContainer: (id, signal) => {
+      const c = api.getContainer(id);
+      return call<unknown, Docker.Container>(c, 'inspect')({ abortSignal: deadline(signal) });
+    },
+    containerStats: (id, signal) => {
+      const c = api.getContainer(id);
+      return call<unknown, Docker.Container>(c, 'stats')({ stream: false, 'one-shot': true, abortSignal: deadline(signal) });
+    },
+    events: (query, signal) => call<NodeJS.ReadableStream & { destroy(): void }, Docker>(api, 'getEvents')({ ...query, abortSignal: signal }),
+  };
 }
 
 /** Fails early and precisely on the two usual mistakes: no socket, or no permission on it. */

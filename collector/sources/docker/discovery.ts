@@ -114,7 +114,10 @@ export class Discovery implements ContainerDirectory {
       try {
         await this.session(signal, () => {
           attempt = 0;
-          if (!synced) ((synced = true), ready());
+          if (!synced) {
+            synced = true;
+            ready();
+          }
         });
         if (signal.aborted) break;
         this.log.warn('docker events stream ended; reconnecting');
@@ -142,10 +145,10 @@ export class Discovery implements ContainerDirectory {
 
   /** One connection: open the stream, re-list, then handle events until the stream ends. */
   private async session(signal: AbortSignal, onSynced: () => void): Promise<void> {
-    const opts: Record<string, unknown> = { filters: { type: ['container'] }, abortSignal: signal };
+    const query: Record<string, unknown> = { filters: { type: ['container'] } };
     // Ask for what happened while we were away (dockerd keeps recent events in memory).
-    if (this.lastTimeNano > 0) opts.since = (this.lastTimeNano / 1e9).toFixed(9);
-    const stream = (await this.client.api.getEvents(opts)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    if (this.lastTimeNano > 0) query.since = (this.lastTimeNano / 1e9).toFixed(9);
+    const stream = await this.client.events(query, signal);
     try {
       await this.resync(signal);
       dockerMetrics.connected.set(1);
@@ -198,7 +201,7 @@ export class Discovery implements ContainerDirectory {
 
   /** Lists every container, inspects each, and emits the difference from the cache. */
   private async resync(signal: AbortSignal): Promise<void> {
-    const listed = (await this.client.api.listContainers({ all: true, abortSignal: this.deadline(signal) } as never)) as unknown as Array<{ Id: string }>;
+    const listed = await this.client.listContainers(signal);
     const ids = listed.map((c) => c.Id);
     const seen = new Set(ids);
     for (const id of [...this.cache.keys()]) if (!seen.has(id)) this.remove(id);
@@ -212,7 +215,7 @@ export class Discovery implements ContainerDirectory {
   /** Inspect output as ContainerInfo; undefined when the container is gone already. */
   private async inspect(id: string, signal: AbortSignal): Promise<ContainerInfo | undefined> {
     try {
-      const data = (await this.client.api.getContainer(id).inspect({ abortSignal: this.deadline(signal) } as never)) as unknown as InspectData;
+      const data = (await this.client.inspectContainer(id, signal)) as InspectData;
       const info = infoFromInspect(data);
       const cg = info.running ? resolveCgroupPath(this.hostRoot, id, info.pid, this.mode) : this.cache.get(id)?.cgroupPath;
       if (cg) info.cgroupPath = cg;
@@ -223,10 +226,6 @@ export class Discovery implements ContainerDirectory {
       dockerMetrics.errors.inc({ op: 'inspect' });
       throw err;
     }
-  }
-
-  private deadline(signal: AbortSignal): AbortSignal {
-    return AbortSignal.any([signal, AbortSignal.timeout(this.client.requestTimeoutMs)]);
   }
 
   private upsert(info: ContainerInfo): void {

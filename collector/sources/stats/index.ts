@@ -40,7 +40,7 @@ const CONCURRENCY = 16;
 export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
   const log = deps.logger.child({ component: 'source', source: 'stats' });
   const hostRoot = deps.hostRoot ?? '/';
-  const now = deps.now ?? process.hrtime.bigint;
+  const now = deps.now ?? (() => process.hrtime.bigint());
   const hostCpus = deps.hostCpus ?? os.cpus().length;
   const hostMemBytes = readHostMem(hostRoot);
   const prev = new Map<string, Snapshot>();
@@ -58,8 +58,7 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
 
   async function viaApi(c: ContainerInfo): Promise<Snapshot | undefined> {
     if (!deps.client) return undefined;
-    const stats = deps.client.api.getContainer(c.meta.id).stats.bind(deps.client.api.getContainer(c.meta.id)) as unknown as (o: object) => Promise<ApiStats>;
-    const s = await stats({ stream: false, 'one-shot': true, abortSignal: AbortSignal.timeout(deps.client.requestTimeoutMs) });
+    const s = (await deps.client.containerStats(c.meta.id)) as ApiStats;
     return snapshotFromApi(s, Number(now()));
   }
 
@@ -110,7 +109,11 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
       });
     }
     const live = new Set(running.map((c) => c.meta.id));
-    for (const id of prev.keys()) if (!live.has(id)) (prev.delete(id), fellBack.delete(id));
+    for (const id of prev.keys()) {
+      if (live.has(id)) continue;
+      prev.delete(id);
+      fellBack.delete(id);
+    }
     out.push({ kind: 'metric', host: deps.host, ts, name: 'containers.running', value: running.length, type: 'gauge' });
     statsMetrics.lastDuration.set(Number(now() - started) / 1e9);
     return out;

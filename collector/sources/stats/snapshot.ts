@@ -116,7 +116,7 @@ async function readV2(t: CgroupTarget, now: () => bigint): Promise<Snapshot> {
 }
 
 /** Reads one container's cgroup files. Throws when the CPU or memory files cannot be read. */
-export async function readCgroup(t: CgroupTarget, now: () => bigint = process.hrtime.bigint): Promise<Snapshot> {
+export async function readCgroup(t: CgroupTarget, now: () => bigint = () => process.hrtime.bigint()): Promise<Snapshot> {
   const snap = t.mode === 'v1' ? await readV1(t, now) : await readV2(t, now);
   if (!Number.isFinite(snap.cpuNs) || !Number.isFinite(snap.memUsage)) throw new Error(`unreadable cgroup files under ${t.cgroupPath}`);
   return snap;
