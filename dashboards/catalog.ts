@@ -24,9 +24,9 @@ export const DATASOURCE = { type: 'graphite', uid: 'lookout-graphite' } as const
 
 export const VARS = { host: 'host', container: 'container', service: 'service' } as const;
 
-/** One Graphite path segment: anything but letters, digits, `_` and `-` becomes `_`. */
+/** One Graphite path segment: anything but letters, digits, `_` and `-` becomes `_`; empty becomes `_`. */
 export function sanitiseSegment(s: string): string {
-  return s.replace(/[^A-Za-z0-9_-]/g, '_');
+  return s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 }
 
 /** A segment as given: a real value is sanitised, a `$var` or glob is left for Grafana/Graphite. */
@@ -34,11 +34,17 @@ function segment(s: string): string {
   return /^\$\w+$/.test(s) || /[*{}[\]]/.test(s) ? s : sanitiseSegment(s);
 }
 
-/** The Graphite path of one metric of one container (or a pattern, with `*` or `$var`). */
+/**
+ * The Graphite path of one metric of one container (or a pattern, with `*` or `$var`), as
+ * collector/sinks/names.ts writes it (test/notify/dashboards.test.ts holds the two together).
+ * Through StatsD (legacyNamespace false) gauges land under `stats.gauges.`; counters are sent
+ * as increments and read back as StatsD's per-second `.rate`.
+ */
 export function seriesPath(scheme: GraphiteScheme, host: string, container: string, metric: string): string {
   const name = scheme.metricDots === 'keep' ? metric.split('.').map(sanitiseSegment).join('.') : sanitiseSegment(metric);
   const base = `${scheme.prefix}.${segment(host)}.${segment(container)}.${name}`;
-  return scheme.via === 'statsd' ? `stats.gauges.${base}` : base;
+  if (scheme.via === 'carbon') return base;
+  return metricDef(metric).type === 'counter' ? `stats.counters.${base}.rate` : `stats.gauges.${base}`;
 }
 
 export function metricDef(name: string): MetricDef {
@@ -52,7 +58,7 @@ export function seriesTarget(scheme: GraphiteScheme, host: string, container: st
   const path = seriesPath(scheme, host, container, metric);
   const def = metricDef(metric);
   // Counters are totals since start; a rate is what a person reads.
-  const drawn = def.type === 'counter' ? `perSecond(${path})` : path;
+  const drawn = def.type === 'counter' && scheme.via === 'carbon' ? `perSecond(${path})` : path;
   const labelNode = scheme.prefix.split('.').length + (scheme.via === 'statsd' ? 2 : 0) + 1;
   return container.includes('*') || host.includes('*') ? `aliasByNode(${drawn}, ${labelNode - 1}, ${labelNode})` : `alias(${drawn}, '${metric}')`;
 }
@@ -159,5 +165,5 @@ export function dashboardFor(uid: string | undefined, labels: Record<string, str
 /** Graphite events carry these tags; the dashboards' deploy annotation reads them. */
 export const DEPLOY_EVENT_TAG = 'deploy';
 
-/** The Kibana index pattern (data view) the collector's log documents land in. */
-export const KIBANA = { dataViewId: 'lookout-logs', indexPattern: 'lookout-logs-*', timeField: '@timestamp', containerField: 'container.name', hostField: 'host.name' } as const;
+/** The Kibana data view over the collector's log documents (data stream `logs-lookout-default`, or daily `lookout-logs-*`; ECS fields). */
+export const KIBANA = { dataViewId: 'lookout-logs', indexPattern: 'logs-lookout-*,lookout-logs*', timeField: '@timestamp', containerField: 'container.name', hostField: 'host.name' } as const;
