@@ -1,7 +1,8 @@
 /**
  * Deploys seen in lifecycle events: a service's containers replaced by ones running another
- * image. Both orders count: stop-then-start (recreate) and start-then-stop (rolling). Twenty
- * replicas replaced together make one deploy, not twenty.
+ * image. Both orders count: old gone then new started (recreate), and new started then old
+ * gone (rolling), each within `window`. Twenty replicas replaced together make one deploy.
+ * A container started beside the old ones that stay (a one-off job) is not a deploy.
  */
 import type { LifecycleEvent } from '../../../core/events';
 
@@ -14,67 +15,54 @@ export interface Deploy {
   at: number;
 }
 
-interface Seen {
-  image: string;
-  at: number;
-  ids: string[];
-}
-
 interface ServiceState {
-  started?: Seen;
-  gone?: Seen;
-  lastDeploy?: { toImage: string; at: number };
-  /** Image each running container of the service was started from. */
-  running: Record<string, string>;
+  /** Image of the service's latest start. */
+  image?: string;
+  /** The latest container of the service to go away. */
+  gone?: { image: string; at: number };
+  /** A new image started while the old still ran: a deploy once an old one goes. */
+  pending?: { from: string; to: string; at: number; containers: string[] };
+  last?: { to: string; at: number; containers: string[] };
+  seenAt: number;
 }
 
 export type DeployState = Record<string, ServiceState>;
 
-const GONE = new Set(['die', 'destroy', 'stop', 'kill']);
+const GONE = new Set(['die', 'destroy', 'stop']);
 
-function note(seen: Seen | undefined, image: string, at: number, id: string): Seen {
-  if (seen && seen.image === image) return { image, at, ids: [...new Set([...seen.ids, id])] };
-  return { image, at, ids: [id] };
-}
-
-/** Folds events into `state` (mutated) and returns the deploys they reveal. */
 export function detectDeploys(state: DeployState, events: LifecycleEvent[], windowMs: number): Deploy[] {
   const out: Deploy[] = [];
+  const emit = (e: LifecycleEvent, s: ServiceState, from: string, to: string, containers: string[]) => {
+    // More replicas of the same rollout join the deploy already announced.
+    if (s.last && s.last.to === to && e.ts - s.last.at <= windowMs) return void s.last.containers.push(...containers);
+    s.last = { to, at: e.ts, containers: [...containers] };
+    out.push({ host: e.host, service: e.container.service, fromImage: from, toImage: to, containers, at: e.ts });
+  };
   for (const e of events) {
     const key = `${e.host}|${e.container.service}`;
-    const s = (state[key] ??= { running: {} });
+    const s = (state[key] ??= { seenAt: e.ts });
+    s.seenAt = e.ts;
     const image = e.container.image;
-    let from: string | undefined;
     if (e.action === 'start') {
-      s.running[e.container.id] = image;
-      s.started = note(s.started, image, e.ts, e.container.name);
-      // Recreate: the old image went away shortly before.
-      if (s.gone && s.gone.image !== image && e.ts - s.gone.at <= windowMs) from = s.gone.image;
-      // Rolling: another image still runs beside the new one.
-      const other = Object.entries(s.running).find(([id, img]) => id !== e.container.id && img !== image);
-      if (!from && other) from = other[1];
-    } else if (GONE.has(e.action)) {
-      delete s.running[e.container.id];
-      s.gone = note(s.gone, image, e.ts, e.container.name);
-      if (s.started && s.started.image !== image && e.ts - s.started.at <= windowMs) {
-        from = image;
-        if (!s.lastDeploy || s.lastDeploy.toImage !== s.started.image || e.ts - s.lastDeploy.at > windowMs) {
-          s.lastDeploy = { toImage: s.started.image, at: e.ts };
-          out.push({ host: e.host, service: e.container.service, fromImage: from, toImage: s.started.image, containers: s.started.ids, at: e.ts });
-        }
+      const prev = s.image;
+      s.image = image;
+      if (prev === undefined || prev === image) {
+        if (s.pending?.to === image) s.pending.containers.push(e.container.name);
         continue;
       }
-    }
-    if (from && e.action === 'start' && (!s.lastDeploy || s.lastDeploy.toImage !== image || e.ts - s.lastDeploy.at > windowMs)) {
-      s.lastDeploy = { toImage: image, at: e.ts };
-      out.push({ host: e.host, service: e.container.service, fromImage: from, toImage: image, containers: [e.container.name], at: e.ts });
+      if (s.gone && s.gone.image === prev && e.ts - s.gone.at <= windowMs) emit(e, s, prev, image, [e.container.name]);
+      else s.pending = { from: prev, to: image, at: e.ts, containers: [e.container.name] };
+    } else if (GONE.has(e.action)) {
+      s.gone = { image, at: e.ts };
+      const p = s.pending;
+      if (p && p.from === image && e.ts - p.at <= windowMs) {
+        s.pending = undefined;
+        emit(e, s, p.from, p.to, p.containers);
+      }
     }
   }
-  // Forget services quiet for long, so the state stays small.
-  for (const [k, s] of Object.entries(state)) {
-    const last = Math.max(s.started?.at ?? 0, s.gone?.at ?? 0);
-    const newest = events[events.length - 1]?.ts ?? last;
-    if (Object.keys(s.running).length === 0 && newest - last > 10 * windowMs) delete state[k];
-  }
+  // Forget services not seen for long, so the state stays small.
+  const newest = events[events.length - 1]?.ts ?? 0;
+  for (const [k, s] of Object.entries(state)) if (newest - s.seenAt > 30 * windowMs) delete state[k];
   return out;
 }
