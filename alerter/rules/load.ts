@@ -86,7 +86,9 @@ function crossChecks(spec: RuleSpec): Array<{ path: PathKey[]; message: string }
 export function defaultGroupBy(spec: RuleSpec): string[] {
   switch (spec.kind) {
     case 'absence':
-      return spec.of === 'heartbeat' ? ['host'] : spec.of === 'service' ? ['host', 'service'] : ['host', 'container'];
+      if (spec.of === 'heartbeat') return ['host'];
+      if (spec.of === 'service') return ['host', 'service'];
+      return spec.metric?.startsWith('probe.') ? ['target'] : ['host', 'container'];
     case 'threshold':
       return spec.metric.startsWith('probe.') ? ['target'] : ['host', 'container'];
     case 'spike':
