@@ -46,7 +46,7 @@ describe('discovery on the real engine', () => {
     expect(info.logPath).toBe(ins.LogPath);
     expect(info.logPath).toBe(`/var/lib/docker/containers/${id}/${id}-json.log`);
     expect(info.pid).toBe(ins.State.Pid);
-    expect(info.cgroupPath).toBe(`/docker/${id}`);
+    expect([`/docker/${id}`, `/system.slice/docker-${id}.scope`]).toContain(info.cgroupPath); // cgroupfs or systemd driver
     expect(info.state).toBe('running');
     expect(changes).toContainEqual({ type: 'added', container: expect.objectContaining({ meta: expect.objectContaining({ id }) }) });
   });

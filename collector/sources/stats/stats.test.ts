@@ -1,9 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { systemClock } from '../../../core/clock';
 import type { MetricSample } from '../../../core/events';
 import { silentLogger } from '../../../core/logger';
 import { docker, newRunId, removeTestContainers, runContainer, waitFor } from '../../../test/support/docker';
 import { createDockerClient } from '../docker/client';
 import { dockerConfigSchema } from '../docker/config';
+import { detectCgroupMode } from '../docker/cgroup-path';
 import { Discovery } from '../docker/discovery';
 import { statsConfigSchema } from './config';
 import { createStatsSource } from './index';
@@ -17,8 +23,8 @@ interface Run {
   stop(): Promise<void>;
 }
 
-function startStats(over: Record<string, unknown> = {}, hostRoot = '/'): Run {
-  const source = createStatsSource(statsConfigSchema.parse({ interval: '1s', ...over }), { logger: silentLogger(), clock: systemClock, host: 'h', containers: discovery, client, hostRoot });
+function startStats(over: Record<string, unknown> = {}, hostRoot = '/', logger = silentLogger()): Run {
+  const source = createStatsSource(statsConfigSchema.parse({ interval: '1s', ...over }), { logger, clock: systemClock, host: 'h', containers: discovery, client, hostRoot });
   const ctl = new AbortController();
   const samples: MetricSample[] = [];
   const loop = (async () => {
@@ -116,6 +122,28 @@ describe('stats from cgroup files on the real engine', () => {
     } finally {
       await run.stop();
       await docker('rm', '-f', id);
+    }
+  });
+
+  it('reads through host_root, and says once which mode it uses', async () => {
+    // A host root as the sidecar sees it: the host's /proc and /sys under another folder.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-hostroot-'));
+    fs.symlinkSync('/proc', path.join(root, 'proc'));
+    fs.symlinkSync('/sys', path.join(root, 'sys'));
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }));
+    const id = await runContainer({ runId, cmd: ['sleep', '300'] });
+    await waitFor('discovered', () => discovery.get(id)?.running);
+    const run = startStats({}, root, logger);
+    try {
+      await waitFor('two rounds', () => of(run, id, 'cpu.percent').length >= 2);
+      const modes = lines.map((l) => JSON.parse(l) as { msg: string; mode?: string }).filter((l) => l.mode);
+      const mode = detectCgroupMode('/')!;
+      expect(modes).toEqual([expect.objectContaining({ mode, msg: `container stats from cgroup ${mode} files` })]);
+      expect(lines.join('')).not.toContain('Engine API');
+    } finally {
+      await run.stop();
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
