@@ -2,6 +2,16 @@ import os from 'node:os';
 import { z } from 'zod';
 import { hostPort } from '../core/config/types';
 import { loadConfig } from '../core/config/load';
+import { kafkaBusSchema } from '../core/bus/kafka/config';
+import { dockerSectionSchemas } from '../collector/sources/docker/config';
+import { statsConfigSchema } from '../collector/sources/stats/config';
+import { heartbeatConfigSchema } from '../collector/sources/heartbeat/config';
+import { logsConfigSchema } from '../collector/sources/logs/config';
+import { probesConfigSchema } from '../collector/sources/probes/config';
+import { sinksSchema } from '../collector/sinks/config';
+import { deliverySchema } from '../collector/delivery/config';
+import { alerterConfigSchema } from '../alerter/config';
+import { notifyConfigSchema } from '../alerter/notify/config';
 
 /**
  * The whole config file: core settings here, each half's sections from its own module. Every
@@ -33,7 +43,38 @@ const coreSections = {
     .prefault({}),
 };
 
-export const configSchema = z.object({ ...coreSections }).strict();
+/** What the collector reads: the Docker engine, logs, stats, lifecycle, probes. */
+const collectorSchema = z
+  .object({
+    ...dockerSectionSchemas,
+    logs: logsConfigSchema.prefault({}),
+    stats: statsConfigSchema.prefault({}),
+    heartbeat: heartbeatConfigSchema.prefault({}),
+    probes: probesConfigSchema,
+  })
+  .strict()
+  .prefault({});
+
+/** Where events travel between collector and alerter: in process, or Kafka for a fleet. */
+const busSchema = z
+  .object({
+    type: z.enum(['memory', 'kafka']).default('memory'),
+    kafka: kafkaBusSchema.prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+export const configSchema = z
+  .object({
+    ...coreSections,
+    collector: collectorSchema,
+    sinks: sinksSchema,
+    delivery: deliverySchema,
+    alerter: alerterConfigSchema,
+    notify: notifyConfigSchema.prefault({}),
+    bus: busSchema,
+  })
+  .strict();
 
 export type LookoutConfig = z.output<typeof configSchema> & { host: string };
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../core/logger';
 
 /**
@@ -8,7 +9,10 @@ export class Resources {
   private readonly closers: Array<{ name: string; close: () => Promise<void> | void }> = [];
   readonly controller = new AbortController();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(private readonly logger: Logger) {
+    // Every source, stream and timer listens on this one signal: many listeners is the design.
+    setMaxListeners(1000, this.controller.signal);
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;

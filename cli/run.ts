@@ -1,9 +1,14 @@
 import { MemoryBus } from '../core/bus/memory';
+import { systemClock } from '../core/clock';
 import { startHealthServer } from '../core/health/server';
 import { createLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
 import { readConfig } from './config';
+import { startAlerter } from './alerter';
+import { startCollector } from './collector';
 import { Resources } from './lifecycle';
+import { exposeBusDepths } from './metrics';
+import type { SinkConfig } from '../collector/sinks/config';
 
 export interface RunOptions {
   mode: 'run' | 'collect' | 'alert';
@@ -16,7 +21,9 @@ export interface RunOptions {
 /** `lookout run | collect | alert`: wire the configured components and run until stopped. */
 export async function runCommand(opts: RunOptions): Promise<void> {
   const cfg = readConfig(opts.configFile);
+  if (opts.sinks) cfg.sinks = opts.sinks.map((type) => ({ type }) as SinkConfig);
   const logger = createLogger(cfg.log);
+  const clock = systemClock;
   const res = new Resources(logger);
   const store = StateStore.open(cfg.state.path);
   res.add('state store', () => store.close());
@@ -24,6 +31,19 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   res.add('health server', () => health.close());
   const bus = new MemoryBus();
   res.add('bus', () => bus.close());
-  logger.info({ mode: opts.mode, host: cfg.host, state: cfg.state.path }, 'lookout started');
-  await res.untilStopped();
+  exposeBusDepths(bus);
+
+  let onHangup: (() => void) | undefined;
+  try {
+    if (opts.mode !== 'collect') {
+      const { alerter } = await startAlerter(cfg, { logger, clock, store, bus, health, res });
+      onHangup = () => void alerter.reload();
+    }
+    if (opts.mode !== 'alert') await startCollector(cfg, { logger, clock, store, bus, health, res });
+  } catch (err) {
+    await res.closeAll();
+    throw err;
+  }
+  logger.info({ mode: opts.mode, host: cfg.host, state: cfg.state.path }, 'lookout running');
+  await res.untilStopped(onHangup);
 }

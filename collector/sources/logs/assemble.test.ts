@@ -2,8 +2,9 @@ import { capUtf8, MultilineJoiner, PartialJoiner, type Assembled, type Piece } f
 import type { Position } from './position';
 
 const pos = (offset: number): Position => ({ seq: 1, dev: '1', ino: '2', offset, path: '/x' });
-const piece = (text: string, offset: number, stream: 'stdout' | 'stderr' = 'stdout'): Piece => ({
-  text,
+const piece = (log: string, offset: number, stream: 'stdout' | 'stderr' = 'stdout'): Piece => ({
+  text: log.endsWith('\n') ? log.slice(0, -1) : log,
+  last: log.endsWith('\n'),
   stream,
   time: `t${offset}`,
   id: `id-${offset}`,

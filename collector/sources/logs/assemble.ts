@@ -3,7 +3,9 @@ import type { Position } from './position';
 
 /** One line as read from the file, before joining. */
 export interface Piece {
+  /** Without the trailing newline; `last` says there was one (the line ends with this piece). */
   text: string;
+  last: boolean;
   stream: LogStream;
   time: string;
   id: string;
@@ -48,8 +50,7 @@ export class PartialJoiner {
 
   /** Returns the line when `piece` completes one. */
   push(piece: Piece, now: number): Assembled | undefined {
-    const last = piece.text.endsWith('\n');
-    const text = last ? piece.text.slice(0, -1) : piece.text;
+    const { last, text } = piece;
     if (!this.first) {
       if (last) return done(piece, text, piece.invalidUtf8, false, this.maxBytes);
       this.first = piece;

@@ -37,15 +37,48 @@ export function normalizeLevel(raw: unknown): string | undefined {
   return typeof raw === 'string' ? LEVEL_NAMES[raw.toLowerCase()] : undefined;
 }
 
-// A leading token, optionally bracketed or after `level=`: `ERROR ...`, `[warn] ...`, `level=info ...`.
-const LEADING = /^\s{0,4}(?:\[|level=|lvl=)?([A-Za-z]{3,8})\b/;
-// The same token after a leading timestamp such as `2024-05-01 12:00:00,123 ` or `12:00:00.123 `.
-const AFTER_TIME = /^\s*\d[\d:.,T/+-]*(?:\s+\d[\d:.,+Z-]*)?Z?\s+(?:\[|level=)?([A-Za-z]{3,8})\b/;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+// Characters of a leading timestamp such as `2024-05-01 12:00:00,123`, `2024-05-01T12:00:00.1Z`, `12:00:00.123`.
+const isTimeChar = (c: number) => isDigit(c) || c === 58 || c === 46 || c === 44 || c === 45 || c === 43 || c === 47 || c === 84 || c === 90;
 
+// Level words packed 5 bits a letter (lower case) into a number: the per-line lookup allocates nothing.
+const PACKED = new Map<number, string>();
+function pack(word: string): number {
+  let n = 0;
+  for (let i = 0; i < word.length; i++) n = n * 32 + ((word.charCodeAt(i) | 0x20) - 96);
+  return n;
+}
+for (const [k, v] of Object.entries(LEVEL_NAMES)) PACKED.set(pack(k), v);
+
+/** The level word at `i` (after an optional `[`, `level=` or `lvl=`), if it is one. */
+function levelAt(m: string, i: number): string | undefined {
+  if (m.charCodeAt(i) === 91 /* [ */) i++;
+  else if (m.startsWith('level=', i)) i += 6;
+  else if (m.startsWith('lvl=', i)) i += 4;
+  let j = i;
+  let n = 0;
+  for (let c = m.charCodeAt(j); j - i <= 8 && isLetter(c); c = m.charCodeAt(++j)) n = n * 32 + ((c | 0x20) - 96);
+  const next = m.charCodeAt(j);
+  if (j - i < 3 || j - i > 8 || isLetter(next) || isDigit(next) || next === 95) return undefined;
+  return PACKED.get(n);
+}
+
+/**
+ * A level from a leading token: `ERROR ...`, `[warn] ...`, `level=info ...`, also after a
+ * leading timestamp (`2024-05-01 12:00:00,123 ERROR ...`). A hand scanner: it runs on every line.
+ */
 export function levelFromText(message: string): string | undefined {
-  const c = message.charCodeAt(0);
-  const m = c >= 48 && c <= 57 ? AFTER_TIME.exec(message) : LEADING.exec(message);
-  return m ? LEVEL_NAMES[m[1]!.toLowerCase()] : undefined;
+  let i = 0;
+  while (i < 4 && message.charCodeAt(i) === 32) i++;
+  if (!isDigit(message.charCodeAt(i))) return levelAt(message, i);
+  // Skip up to two timestamp-like words.
+  for (let words = 0; words < 2 && isDigit(message.charCodeAt(i)); words++) {
+    while (i < message.length && isTimeChar(message.charCodeAt(i))) i++;
+    if (message.charCodeAt(i) !== 32) return undefined;
+    while (message.charCodeAt(i) === 32) i++;
+  }
+  return levelAt(message, i);
 }
 
 const JSON_LEVEL_KEYS = ['level', 'lvl', 'severity', 'log.level', 'loglevel'];

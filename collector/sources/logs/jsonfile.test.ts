@@ -1,4 +1,4 @@
-import { parseJsonFileLine, timeToMs } from './jsonfile';
+import { newLine, parseJsonFileLine, timeToMs } from './jsonfile';
 
 const T = '2026-11-25T15:19:00.123456789Z';
 const line = (log: string, stream = 'stdout', time = T) => `{"log":${JSON.stringify(log)},"stream":"${stream}","time":"${time}"}`;
@@ -7,7 +7,10 @@ function parse(text: string | Buffer) {
   const buf = Buffer.isBuffer(text) ? text : Buffer.from(text);
   // Surround with other bytes: the parser must respect start/end.
   const padded = Buffer.concat([Buffer.from('xx\n'), buf, Buffer.from('\nyy')]);
-  return parseJsonFileLine(padded, 3, 3 + buf.length);
+  const out = newLine();
+  if (!parseJsonFileLine(padded, 3, 3 + buf.length, false, out)) return undefined;
+  // Back to the `log` field as Docker wrote it, to compare with the input.
+  return { log: out.text + (out.last ? '\n' : ''), stream: out.stream, time: out.time, invalidUtf8: out.invalidUtf8 };
 }
 
 describe('parseJsonFileLine', () => {
@@ -23,8 +26,10 @@ describe('parseJsonFileLine', () => {
     ['attrs (log-opt labels) take the general path', `{"log":"with attrs\\n","stream":"stdout","attrs":{"app":"x"},"time":"${T}"}`, { log: 'with attrs\n', stream: 'stdout', invalidUtf8: false }],
     ['content containing the field separator text', line('x","stream":"stderr\n'), { log: 'x","stream":"stderr\n', stream: 'stdout', invalidUtf8: false }],
     ['empty line', line('\n'), { log: '\n', stream: 'stdout', invalidUtf8: false }],
+    ['an unescaped quote inside log is not Docker JSON', `{"log":"a"b\\n","stream":"stdout","time":"${T}"}`, undefined],
+    ['short time', line('x\n', 'stdout', '2026-11-25T15:19:00Z'), { log: 'x\n', stream: 'stdout', invalidUtf8: false, time: '2026-11-25T15:19:00Z' }],
   ])('%s', (_name, text, want) => {
-    expect(parse(text)).toEqual({ ...want, time: T });
+    expect(parse(text)).toEqual(want && { time: T, ...want });
   });
 
   test('raw invalid UTF-8 bytes in the file are kept as U+FFFD and marked', () => {

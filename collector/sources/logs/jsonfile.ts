@@ -7,7 +7,10 @@ import type { LogStream } from '../../../core/events';
  * skips JSON.parse on the common line; anything else (attrs, escapes) takes the general path.
  */
 export interface JsonFileLine {
-  log: string;
+  /** The `log` text without its trailing newline. */
+  text: string;
+  /** `log` ended with a newline: the line is whole (or this is the last piece of a split one). */
+  last: boolean;
   stream: LogStream;
   time: string;
   /** The line had bytes that were not UTF-8 (raw in the file, or escaped by Docker as \ufffd). */
@@ -18,78 +21,91 @@ const PREFIX = Buffer.from('{"log":"');
 const MID_STREAM = Buffer.from('","stream":"');
 const MID_TIME = Buffer.from('","time":"');
 const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
 // moby's writer turns each invalid byte into this escape (jsonlog.writeJSONBytesAsString), while a real U+FFFD is written raw.
 const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
+// `buf.utf8Slice` skips toString's argument checks; it is on every Buffer at runtime but not in @types/node.
+type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
 function startsWithAt(buf: Buffer, at: number, what: Buffer): boolean {
-  if (at + what.length > buf.length) return false;
+  if (at < 0 || at + what.length > buf.length) return false;
   for (let i = 0; i < what.length; i++) if (buf[at + i] !== what[i]) return false;
   return true;
 }
 
 /**
- * Parses `buf[start, end)` (no trailing newline). Returns undefined for a corrupt line.
+ * Parses `buf[start, end)` (no trailing newline) into `out`. Returns false for a corrupt line.
  * `utf8Checked` says the caller already knows these bytes are valid UTF-8 (checked per chunk).
+ * `out` is reused by the caller, line after line: no allocation for the result itself.
  */
-export function parseJsonFileLine(buf: Buffer, start: number, end: number, utf8Checked = false): JsonFileLine | undefined {
-  return fastParse(buf, start, end, utf8Checked) ?? slowParse(buf, start, end, utf8Checked);
+export function parseJsonFileLine(buf: Buffer, start: number, end: number, utf8Checked: boolean, out: JsonFileLine): boolean {
+  return fastParse(buf as FastBuffer, start, end, utf8Checked, out) || slowParse(buf, start, end, utf8Checked, out);
 }
 
-function fastParse(buf: Buffer, start: number, end: number, utf8Checked: boolean): JsonFileLine | undefined {
-  if (!startsWithAt(buf, start, PREFIX)) return undefined;
-  const logStart = start + PREFIX.length;
-  // In valid JSON the first unescaped `","stream":"` ends the string: inside a string every quote is escaped.
-  const logEnd = buf.indexOf(MID_STREAM, logStart);
-  if (logEnd < 0 || logEnd >= end) return undefined;
-  let p = logEnd + MID_STREAM.length;
+/** A fresh result holder for parseJsonFileLine. */
+export function newLine(): JsonFileLine {
+  return { text: '', last: false, stream: 'stdout', time: '', invalidUtf8: false };
+}
+
+/**
+ * The fixed shape, parsed from the end: `"}` closes, the time has no quote in it, then
+ * `","time":"`, `stdout"`/`stderr"`, `","stream":"`. Whatever precedes is the log string
+ * (in valid JSON its closing quote is the one before `,"stream"`), which must start the line.
+ */
+function fastParse(buf: FastBuffer, start: number, end: number, utf8Checked: boolean, out: JsonFileLine): boolean {
+  if (end - start < 50 || buf[end - 1] !== 0x7d || buf[end - 2] !== QUOTE) return false;
+  let q = end - 3;
+  while (q > start && buf[q] !== QUOTE) q--;
+  const timeStart = q + 1;
+  const tq = q - MID_TIME.length + 1; // start of `","time":"`
+  if (!startsWithAt(buf, tq, MID_TIME)) return false;
+  const streamStart = tq - 6;
+  const c = buf[streamStart + 3];
   let stream: LogStream;
-  if (buf[p] === 0x73 /* s */ && startsWithAt(buf, p, STDOUT_Q)) {
-    stream = 'stdout';
-    p += STDOUT_Q.length;
-  } else if (startsWithAt(buf, p, STDERR_Q)) {
-    stream = 'stderr';
-    p += STDERR_Q.length;
-  } else return undefined;
-  if (!startsWithAt(buf, p - 1, MID_TIME)) return undefined;
-  const timeStart = p - 1 + MID_TIME.length;
-  // The line must end with `"}` right after the time; anything else (e.g. "attrs") goes the slow way.
-  if (end - timeStart < 2 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) return undefined;
-  const time = buf.toString('latin1', timeStart, end - 2);
-  if (time.includes('"')) return undefined;
+  if (c === 0x6f /* o */ && buf[streamStart + 4] === 0x75 && buf[streamStart + 2] === 0x64) stream = 'stdout';
+  else if (c === 0x65 /* e */ && buf[streamStart + 4] === 0x72 && buf[streamStart + 2] === 0x64) stream = 'stderr';
+  else return false;
+  if (buf[streamStart] !== 0x73 || buf[streamStart + 1] !== 0x74 || buf[streamStart + 5] !== (stream === 'stdout' ? 0x74 : 0x72)) return false;
+  const logEnd = streamStart - MID_STREAM.length;
+  if (!startsWithAt(buf, logEnd, MID_STREAM) || !startsWithAt(buf, start, PREFIX)) return false;
+  const logStart = start + PREFIX.length;
+  if (logEnd < logStart) return false;
   const bs = buf.indexOf(BACKSLASH, logStart);
-  if (bs >= 0 && bs < logEnd && bs !== logEnd - 2) return undefined; // escapes other than a trailing \n: let JSON.parse decode them
-  if (!utf8Checked && !isUtf8(buf.subarray(logStart, logEnd))) return undefined;
-  const log =
-    bs === logEnd - 2
-      ? buf[logEnd - 1] === 0x6e /* n */
-        ? buf.toString('utf8', logStart, logEnd - 2) + '\n'
-        : undefined
-      : buf.toString('utf8', logStart, logEnd);
-  if (log === undefined) return undefined;
-  return { log, stream, time, invalidUtf8: false };
+  const last = bs === logEnd - 2 && buf[logEnd - 1] === 0x6e; /* \n */
+  // Escapes other than the trailing \n (quotes, \t, \u...) are for JSON.parse, as is an unescaped quote (not Docker JSON).
+  if (bs >= 0 && bs < logEnd && !last) return false;
+  const textEnd = last ? logEnd - 2 : logEnd;
+  if (buf.indexOf(QUOTE, logStart) < logEnd) return false;
+  if (!utf8Checked && !isUtf8(buf.subarray(logStart, textEnd))) return false;
+  out.text = buf.utf8Slice(logStart, textEnd);
+  out.last = last;
+  out.stream = stream;
+  out.time = buf.latin1Slice(timeStart, end - 2);
+  out.invalidUtf8 = false;
+  return true;
 }
 
-const STDOUT_Q = Buffer.from('stdout"');
-const STDERR_Q = Buffer.from('stderr"');
-
-function slowParse(buf: Buffer, start: number, end: number, utf8Checked: boolean): JsonFileLine | undefined {
+function slowParse(buf: Buffer, start: number, end: number, utf8Checked: boolean, out: JsonFileLine): boolean {
   const bytes = buf.subarray(start, end);
   let obj: unknown;
   try {
     // Invalid bytes become U+FFFD in toString: the line is kept, and marked below.
     obj = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return undefined;
+    return false;
   }
-  if (typeof obj !== 'object' || obj === null) return undefined;
+  if (typeof obj !== 'object' || obj === null) return false;
   const { log, stream, time } = obj as Record<string, unknown>;
-  if (typeof log !== 'string' || typeof time !== 'string') return undefined;
-  const s: LogStream = stream === 'stderr' ? 'stderr' : 'stdout';
-  const invalidUtf8 = (!utf8Checked && !isUtf8(bytes)) || bytes.indexOf(ESCAPED_REPLACEMENT) >= 0;
-  return { log, stream: s, time, invalidUtf8 };
+  if (typeof log !== 'string' || typeof time !== 'string') return false;
+  out.last = log.endsWith('\n');
+  out.text = out.last ? log.slice(0, -1) : log;
+  out.stream = stream === 'stderr' ? 'stderr' : 'stdout';
+  out.time = time;
+  out.invalidUtf8 = (!utf8Checked && !isUtf8(bytes)) || bytes.indexOf(ESCAPED_REPLACEMENT) >= 0;
+  return true;
 }
 
-let cachedSecondPrefix = '';
+let cachedSecondPrefix = '\0';
 let cachedSecondMs = 0;
 
 /**
@@ -98,8 +114,8 @@ let cachedSecondMs = 0;
  */
 export function timeToMs(time: string): number {
   if (time.length >= 20 && time.charCodeAt(19) === 0x2e /* . */ && time.charCodeAt(time.length - 1) === 0x5a /* Z */) {
-    const prefix = time.slice(0, 19);
-    if (prefix !== cachedSecondPrefix) {
+    if (!time.startsWith(cachedSecondPrefix)) {
+      const prefix = time.slice(0, 19);
       const ms = Date.parse(prefix + 'Z');
       if (Number.isNaN(ms)) return Date.parse(time);
       cachedSecondPrefix = prefix;

@@ -7,7 +7,7 @@ import type { CheckpointStore } from './checkpoints';
 import type { LogsConfig } from './config';
 import { levelFromFields, levelFromText, parseFields } from './enrich';
 import { FileFollower, type StartSpec } from './follower';
-import { parseJsonFileLine, timeToMs } from './jsonfile';
+import { newLine, parseJsonFileLine, timeToMs } from './jsonfile';
 import { tailMetrics } from './metrics';
 import { InOrderAcks } from './acks';
 import { earliest, type Position } from './position';
@@ -152,61 +152,59 @@ export class Tailer {
     return ms;
   }
 
+  private readonly parsed = newLine();
+
   private line(buf: Buffer, s: number, e: number, offset: number, utf8: boolean): void {
-    const parsed = parseJsonFileLine(buf, s, e, utf8);
-    if (!parsed) {
+    const p = this.parsed;
+    if (!parseJsonFileLine(buf, s, e, utf8, p)) {
       tailMetrics.corrupt.inc();
       this.corruptWarn.warn({ offset, sample: buf.toString('utf8', s, Math.min(e, s + 120)) }, 'corrupt line in json-file log: skipped');
       return;
     }
-    const tag = this.follower.tag ?? '';
-    const id = `${tag}-${offset}`;
-    const joiner = this.partial[parsed.stream];
-    if (joiner.pending() === undefined && parsed.log.endsWith('\n')) {
-      // The common case: a whole line, no joining needed.
-      const capped = capUtf8(parsed.log.slice(0, -1), this.cfg.max_line_bytes);
-      this.assembled({ message: capped.text, stream: parsed.stream, time: parsed.time, id, pos: undefined!, invalidUtf8: parsed.invalidUtf8, truncated: capped.cut });
+    const id = `${this.follower.tag ?? ''}-${offset}`;
+    const joiner = this.partial[p.stream];
+    if (p.last && joiner.pending() === undefined) {
+      // The common case: a whole line, no joining needed, no intermediate objects.
+      let text = p.text;
+      let cut = false;
+      if (text.length * 3 > this.cfg.max_line_bytes) ({ text, cut } = capUtf8(text, this.cfg.max_line_bytes));
+      if (!this.multiline) return this.emit(text, p.stream, p.time, id, p.invalidUtf8, cut);
+      this.assembled({ message: text, stream: p.stream, time: p.time, id, pos: { ...this.follower.position()!, offset }, invalidUtf8: p.invalidUtf8, truncated: cut });
       return;
     }
     const pos = { ...this.follower.position()!, offset };
-    const piece: Piece = { text: parsed.log, stream: parsed.stream, time: parsed.time, id, pos, invalidUtf8: parsed.invalidUtf8 };
+    const piece: Piece = { text: p.text, last: p.last, stream: p.stream, time: p.time, id, pos, invalidUtf8: p.invalidUtf8 };
     const whole = joiner.push(piece, this.deps.clock.now());
     if (whole) this.assembled(whole);
   }
 
   private assembled(a: Assembled): void {
-    if (!this.multiline) return this.emit(a);
-    if (a.pos === undefined) a.pos = { ...this.follower.position()!, offset: Number(a.id.slice(a.id.lastIndexOf('-') + 1)) };
-    for (const r of this.multiline[a.stream].push(a, this.deps.clock.now())) this.emit(r);
+    if (!this.multiline) return this.emitAssembled(a);
+    for (const r of this.multiline[a.stream].push(a, this.deps.clock.now())) this.emitAssembled(r);
   }
 
-  private emit(a: Assembled): void {
-    const ev: TailedLogEvent = {
-      kind: 'log',
-      host: this.deps.host,
-      ts: timeToMs(a.time),
-      container: this.meta,
-      stream: a.stream,
-      message: a.message,
-      time: a.time,
-      id: a.id,
-    };
-    if (a.invalidUtf8) {
+  private emitAssembled(a: Assembled): void {
+    this.emit(a.message, a.stream, a.time, a.id, a.invalidUtf8, a.truncated);
+  }
+
+  private emit(message: string, stream: LogStream, time: string, id: string, invalidUtf8: boolean, truncated: boolean): void {
+    const ev: TailedLogEvent = { kind: 'log', host: this.deps.host, ts: timeToMs(time), container: this.meta, stream, message, time, id };
+    if (invalidUtf8) {
       ev.invalidUtf8 = true;
       tailMetrics.invalidUtf8.inc();
     }
-    if (a.truncated) {
+    if (truncated) {
       ev.truncated = true;
       tailMetrics.truncatedLines.inc();
     }
     let fields: Record<string, unknown> | undefined;
-    if (this.parseJson && (fields = parseFields(a.message))) ev.fields = fields;
+    if (this.parseJson && (fields = parseFields(message))) ev.fields = fields;
     if (this.cfg.detect_level) {
-      const level = (fields && levelFromFields(fields)) ?? levelFromText(a.message);
+      const level = (fields && levelFromFields(fields)) ?? levelFromText(message);
       if (level) ev.level = level;
     }
     this.out.push(ev);
-    this.outBytes += a.message.length + 200;
+    this.outBytes += message.length + 200;
   }
 
   private flushDue(): void {
@@ -219,7 +217,7 @@ export class Tailer {
         if (a) this.assembled(a);
       }
       const r = this.multiline?.[stream].due(now);
-      if (r) this.emit(r);
+      if (r) this.emitAssembled(r);
     }
   }
 
@@ -228,7 +226,7 @@ export class Tailer {
       const a = this.partial[stream].flush();
       if (a) this.assembled(a);
       const r = this.multiline?.[stream].flush();
-      if (r) this.emit(r);
+      if (r) this.emitAssembled(r);
     }
   }
 

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Bus } from '../core/bus/bus';
+import type { Clock } from '../core/clock';
+import type { HealthServer } from '../core/health/server';
+import type { Logger } from '../core/logger';
+import type { StateStore } from '../core/store/store';
+import { createAlerter, type Alerter } from '../alerter/alerter';
+import { createNotifier, type NotifierService } from '../alerter/notify';
+import type { LookoutConfig } from './config';
+import type { Resources } from './lifecycle';
+import { PACKAGE_ROOT } from './version';
+
+export interface AlerterWiring {
+  alerter: Alerter;
+  notifier: NotifierService;
+}
+
+/**
+ * The default `alerter.rules` is `rules`, relative to where lookout runs. Where there is no
+ * such folder (lookout started elsewhere, the sidecar image), the default rule set shipped
+ * with lookout is used, so `lookout run` with no config pages on crash loops out of the box.
+ */
+export function resolveRulePaths(paths: readonly string[], cwd = process.cwd()): string[] {
+  return paths.map((p) => (p === 'rules' && !fs.existsSync(path.resolve(cwd, p)) ? path.join(PACKAGE_ROOT, 'rules') : p));
+}
+
+/** The alerter half: rule engine on the bus, transitions into notify's durable outbox. */
+export async function startAlerter(
+  cfg: LookoutConfig,
+  deps: { logger: Logger; clock: Clock; store: StateStore; bus: Bus; health: HealthServer; res: Resources },
+): Promise<AlerterWiring> {
+  const { logger, clock, store, bus, res } = deps;
+  const notifier = createNotifier({ store, logger, clock, config: cfg.notify });
+  const alerter = createAlerter({
+    bus,
+    store,
+    clock,
+    logger,
+    config: { ...cfg.alerter, rules: resolveRulePaths(cfg.alerter.rules) },
+    onTransitions: (transitions) => notifier.handle(transitions),
+  });
+  // Deploys (a service's containers replaced by a new image) become change events and markers.
+  const deploys = bus.subscribe('lifecycle', 'deploys', (events) => notifier.handleLifecycle(events));
+  await notifier.start(res.signal);
+  res.add('notifier', () => notifier.stop());
+  res.add('alerter', async () => {
+    await deploys.unsubscribe();
+    await alerter.stop();
+  });
+  deps.health.addCheck('alerter', () => ({ ok: true }));
+  return { alerter, notifier };
+}
