@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { ConfigError, DockerUnavailableError, LookoutError } from '../core/errors';
 import { runCommand } from './run';
+import { check, explainTarget, test, type Outcome } from './authoring';
+import { silenceAdd, silenceExpire, silenceList } from './silence';
+import { VERSION } from './version';
 
 /** Exit codes: 1 failure while running, 2 bad usage, config or environment (fix and retry). */
 export const EXIT_FAILURE = 1;
@@ -10,7 +13,7 @@ const program = new Command('lookout')
   .description(
     'Monitoring and alerting for Docker hosts: collect logs, stats and events; ship them; evaluate rules; page.',
   )
-  .version('0.1.0')
+  .version(VERSION)
   .showHelpAfterError();
 
 const configOption = () =>
@@ -43,6 +46,59 @@ program
   .action((opts: { config?: string; bus?: 'kafka' }) =>
     runCommand({ mode: 'alert', configFile: opts.config, bus: opts.bus }),
   );
+
+/** Prints an authoring command's outcome and sets the exit code. */
+async function report(run: Promise<Outcome> | Outcome | string): Promise<void> {
+  const r = await run;
+  const { out, code } = typeof r === 'string' ? { out: r, code: 0 } : r;
+  (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
+  process.exitCode = code;
+}
+
+program
+  .command('check')
+  .description('validate the config and the rule files: every problem at once, as file:line:col')
+  .argument('[paths...]', 'rule files or folders (default: alerter.rules from the config)')
+  .addOption(configOption())
+  .action((paths: string[], opts: { config?: string }) => report(check(paths, opts.config)));
+
+program
+  .command('test')
+  .description('run the rules\' *.test.yaml files (input series, logs and events; expected alerts)')
+  .argument('[paths...]', 'rule folders or test files (default: rules/)')
+  .action((paths: string[]) => report(test(paths)));
+
+program
+  .command('explain')
+  .description('why an alert fired or did not: values, windows and transitions')
+  .argument('<target>', 'a rule name or an alert key')
+  .addOption(configOption())
+  .option('--test <file>', 'replay this *.test.yaml instead of reading the running alerter\'s state')
+  .option('--rules <paths...>', 'rule files or folders')
+  .action((target: string, opts: { config?: string; test?: string; rules?: string[] }) => report(explainTarget(target, opts)));
+
+const silence = program.command('silence').description('mute matching alerts for a while (recorded, not sent)');
+silence
+  .command('add')
+  .description('add a silence, e.g. --match service=web --for 30m --comment "deploy"')
+  .requiredOption('-m, --match <matcher...>', 'label matchers: name=value, name!=value, name=~regex, name!~regex')
+  .requiredOption('--for <duration>', 'how long, e.g. 30m, 2h')
+  .requiredOption('--comment <text>', 'why (shown to whoever wonders where the pages went)')
+  .option('--by <who>', 'author (default: $USER)')
+  .addOption(configOption())
+  .action((opts: { match: string[]; for: string; comment: string; by?: string; config?: string }) => report(silenceAdd(opts)));
+silence
+  .command('list')
+  .description('active silences (--all: expired ones too)')
+  .option('--all', 'include expired silences')
+  .addOption(configOption())
+  .action((opts: { all?: boolean; config?: string }) => report(silenceList(opts)));
+silence
+  .command('expire')
+  .description('end a silence now')
+  .argument('<id>', 'the silence id (or a unique prefix)')
+  .addOption(configOption())
+  .action((id: string, opts: { config?: string }) => report(silenceExpire({ id, config: opts.config })));
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {

@@ -1,0 +1,52 @@
+import { checkRules, explain, testRules } from '../alerter/alerter';
+import { formatTestReport } from '../alerter/rules/testing';
+import { ConfigError, formatProblem, type ConfigProblem } from '../core/errors';
+import { StateStore } from '../core/store/store';
+import { readConfig } from './config';
+import { resolveRulePaths } from './alerter';
+
+/** What an authoring command prints and how it exits (0 ok, 1 failed tests, 2 invalid input). */
+export interface Outcome {
+  out: string;
+  code: 0 | 1 | 2;
+}
+
+/**
+ * `lookout check [paths]`: the config (file or defaults plus LOOKOUT_* env) and every rule
+ * file, with every problem at once as file:line:col.
+ */
+export async function check(paths: string[], configFile?: string): Promise<Outcome> {
+  const problems: ConfigProblem[] = [];
+  let rulePaths = paths;
+  try {
+    const cfg = readConfig(configFile);
+    if (rulePaths.length === 0) rulePaths = resolveRulePaths(cfg.alerter.rules);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+    if (rulePaths.length === 0) rulePaths = resolveRulePaths(['rules']);
+  }
+  problems.push(...(await checkRules(rulePaths)));
+  if (problems.length === 0) return { out: `ok: config and rules in ${rulePaths.join(', ')}`, code: 0 };
+  return { out: `${problems.map(formatProblem).join('\n')}\n${problems.length} problem(s)`, code: 2 };
+}
+
+/** `lookout test [paths]`: the *.test.yaml beside the rules. */
+export async function test(paths: string[]): Promise<Outcome> {
+  const report = await testRules(paths.length > 0 ? paths : resolveRulePaths(['rules']));
+  const code = report.problems.length > 0 ? 2 : report.failed > 0 ? 1 : 0;
+  return { out: formatTestReport(report), code };
+}
+
+/** `lookout explain <rule or alert key>`: from the running alerter's store, or by replaying a test file. */
+export async function explainTarget(target: string, opts: { config?: string; test?: string; rules?: string[] }): Promise<Outcome> {
+  const cfg = readConfig(opts.config);
+  const rules = opts.rules && opts.rules.length > 0 ? opts.rules : resolveRulePaths(cfg.alerter.rules);
+  const store = opts.test ? undefined : StateStore.open(cfg.state.path);
+  try {
+    const out = await explain({ rules, target, store, testFile: opts.test });
+    return { out, code: 0 };
+  } finally {
+    store?.close();
+  }
+}
