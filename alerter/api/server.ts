@@ -68,26 +68,26 @@ function authorised(req: http.IncomingMessage, token: Secret | undefined): void 
   if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) throw new HttpError(401, 'missing or wrong bearer token');
 }
 
-type Handler = (req: http.IncomingMessage, params: string[], url: URL) => Promise<unknown>;
+type Handler = (req: http.IncomingMessage, params: string[], url: URL) => unknown;
 
 export async function startAlerterApi(deps: { store: StateStore; clock: Clock; logger: Logger; config: ApiConfig }): Promise<AlerterApi> {
   const { store, clock, config } = deps;
   const log = deps.logger.child({ component: 'alerter-api' });
   migrateNotify(store);
   const routes: Array<{ method: string; path: RegExp; write: boolean; handle: Handler }> = [
-    { method: 'GET', path: /^\/healthz$/, write: false, handle: async () => ({ status: 'ok' }) },
+    { method: 'GET', path: /^\/healthz$/, write: false, handle: () => ({ status: 'ok' }) },
     {
       method: 'GET',
       path: /^\/api\/v1\/alerts$/,
       write: false,
-      handle: async () =>
+      handle: () =>
         (store.db.prepare('SELECT key, status, alert, muted, flapping FROM notify_alerts ORDER BY key').all() as Array<Record<string, unknown>>).map((r) => ({
           ...r,
           alert: JSON.parse(r.alert as string) as unknown,
           flapping: r.flapping === 1,
         })),
     },
-    { method: 'GET', path: /^\/api\/v1\/alerts\/([^/]+)\/decisions$/, write: false, handle: async (_r, [key]) => explain(store, key!) },
+    { method: 'GET', path: /^\/api\/v1\/alerts\/([^/]+)\/decisions$/, write: false, handle: (_r, [key]) => explain(store, key!) },
     {
       method: 'POST',
       path: /^\/api\/v1\/alerts\/([^/]+)\/ack$/,
@@ -103,7 +103,7 @@ export async function startAlerterApi(deps: { store: StateStore; clock: Clock; l
         return { acked: key };
       },
     },
-    { method: 'GET', path: /^\/api\/v1\/silences$/, write: false, handle: async (_r, _p, url) => listSilences(store, clock, { all: url.searchParams.has('all') }) },
+    { method: 'GET', path: /^\/api\/v1\/silences$/, write: false, handle: (_r, _p, url) => listSilences(store, clock, { all: url.searchParams.has('all') }) },
     {
       method: 'POST',
       path: /^\/api\/v1\/silences$/,
@@ -117,14 +117,14 @@ export async function startAlerterApi(deps: { store: StateStore; clock: Clock; l
             matchers: b.matchers as string[],
             for: b.for as string | undefined,
             endsAt: typeof b.ends_at === 'number' ? b.ends_at : undefined,
-            comment: String(b.comment ?? ''),
+            comment: typeof b.comment === 'string' ? b.comment : '',
             createdBy: typeof b.created_by === 'string' ? b.created_by : 'api',
           },
           clock,
         );
       },
     },
-    { method: 'DELETE', path: /^\/api\/v1\/silences\/([^/]+)$/, write: true, handle: async (_r, [id]) => expireSilence(store, id!, clock) },
+    { method: 'DELETE', path: /^\/api\/v1\/silences\/([^/]+)$/, write: true, handle: (_r, [id]) => expireSilence(store, id!, clock) },
   ];
 
   const server = http.createServer((req, res) => {

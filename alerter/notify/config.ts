@@ -41,7 +41,7 @@ const routeSchema: z.ZodType<RouteConfig> = z.lazy(() =>
       routes: z.array(routeSchema).default([]),
     })
     .strict(),
-) as unknown as z.ZodType<RouteConfig>;
+);
 
 const inhibitRuleSchema = z
   .object({

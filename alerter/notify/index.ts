@@ -114,13 +114,15 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
   };
 
   return {
-    async handle(transitions) {
-      if (transitions.length === 0) return;
-      ingest(store, transitions, clock.now(), config.flapping);
-      wake?.();
+    handle(transitions) {
+      if (transitions.length > 0) {
+        ingest(store, transitions, clock.now(), config.flapping);
+        wake?.();
+      }
+      return Promise.resolve();
     },
-    async handleLifecycle(events) {
-      if (!config.deploys.enabled || events.length === 0) return;
+    handleLifecycle(events) {
+      if (!config.deploys.enabled || events.length === 0) return Promise.resolve();
       store.tx(() => {
         const state = store.get<DeployState>(DEPLOY_NS, 'state') ?? {};
         const found = detectDeploys(state, events, config.deploys.window);
@@ -131,6 +133,7 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
         }
       });
       wake?.();
+      return Promise.resolve();
     },
     async start(signal) {
       signal?.addEventListener('abort', () => inner.abort(), { once: true });

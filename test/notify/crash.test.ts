@@ -26,8 +26,8 @@ function child(env: Record<string, string>): { proc: ChildProcess; out: () => st
     env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.certFile, PD_KEY: 'crash-routing-key', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
   children.push(proc);
   return { proc, out: () => out };
 }

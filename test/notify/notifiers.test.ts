@@ -49,7 +49,7 @@ const harnesses: Record<string, () => Promise<Harness>> = {
       notifier,
       received: () => pd.accepted.length,
       failNext: (f) => pd.failNext(f === 'retriable' ? 429 : f === 'permanent' ? 400 : 0, f === 'retriable' ? 4 : 1),
-      close: pd.close,
+      close: () => pd.close(),
     };
   },
   async email() {
@@ -74,14 +74,14 @@ const harnesses: Record<string, () => Promise<Harness>> = {
       notifier,
       received: () => smtp.inbox.length,
       failNext: (f) => smtp.refuseNext(f === 'retriable' ? 451 : f === 'permanent' ? 550 : 0, 1),
-      close: smtp.close,
+      close: () => smtp.close(),
     };
   },
   async webhook() {
     const secret = crypto.randomBytes(16).toString('hex');
     process.env.T_HOOK_SECRET = secret;
     const got: string[] = [];
-    let next: number[] = [];
+    const next: number[] = [];
     const server = http.createServer((req, res) => {
       const parts: Buffer[] = [];
       req.on('data', (c: Buffer) => parts.push(c));

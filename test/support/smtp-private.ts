@@ -61,7 +61,7 @@ export async function startPrivateSmtp(opts: { certFile: string; keyFile: string
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
+  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
   return {
     port,
     inbox,

@@ -21,13 +21,13 @@ export const consoleKind: NotifierKind<typeof consoleSchema> = {
     return {
       name: cfg.name,
       type: 'console',
-      async send(n) {
+      send(n) {
         log.warn({ group: n.groupKey, status: n.status, incident: n.incidentKey }, cfg.format === 'full' ? textBody(n) : title(n));
-        return { answer: 'logged' };
+        return Promise.resolve({ answer: 'logged' });
       },
-      async sendChange(c) {
+      sendChange(c) {
         log.info({ host: c.host, service: c.service, from: c.fromImage, to: c.toImage }, `deploy of ${c.service} on ${c.host}`);
-        return { answer: 'logged' };
+        return Promise.resolve({ answer: 'logged' });
       },
     };
   },

@@ -12,8 +12,8 @@ export function graphiteEventsNotifier(baseUrl: string, timeoutMs: number): Noti
   return {
     name: GRAPHITE_EVENTS_RECEIVER,
     type: 'graphite-events',
-    async send() {
-      throw new Error('graphite events take deploys only');
+    send() {
+      return Promise.reject(new Error('graphite events take deploys only'));
     },
     async sendChange(c, signal) {
       const body = JSON.stringify({

@@ -94,8 +94,9 @@ export const emailKind: NotifierKind<typeof emailSchema> = {
           throw classify(err);
         }
       },
-      async close() {
+      close() {
         transport.close();
+        return Promise.resolve();
       },
     };
   },

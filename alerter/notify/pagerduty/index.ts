@@ -39,7 +39,7 @@ interface PdAnswer {
 async function post(cfg: Config, agent: https.Agent | undefined, type: 'event' | 'change', data: object, signal: AbortSignal): Promise<string> {
   let res: PdAnswer;
   try {
-    res = (await event({
+    res = await event({
       server: cfg.events_host,
       type,
       data: data as EventPayloadV2,
@@ -50,7 +50,7 @@ async function post(cfg: Config, agent: https.Agent | undefined, type: 'event' |
       // the 429 back to us, so the outbox's backoff stays the one retry policy that counts.
       retryTimeout: 0,
       ...(agent ? { agent } : {}),
-    } as Parameters<typeof event>[0])) as unknown as PdAnswer;
+    });
   } catch (err) {
     throw networkError('PagerDuty', err);
   }
@@ -128,8 +128,9 @@ export const pagerdutyKind: NotifierKind<typeof pagerdutySchema> = {
       async sendChange(c, signal) {
         return { answer: await post(cfg, agent, 'change', pagerdutyChange(c, cfg.routing_key.reveal()), signal) };
       },
-      async close() {
+      close() {
         agent?.destroy();
+        return Promise.resolve();
       },
     };
   },

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { systemClock } from '../../core/clock';
+import { silentLogger } from '../../core/logger';
+import { StateStore } from '../../core/store/store';
+import { waitFor } from '../../test/support/docker';
+import { DEFAULT_INHIBIT_RULES, notifyConfigSchema } from './config';
+import { createNotifier } from './index';
+import { compileRoutes, routeAlert } from './route';
+import { makeAlert } from '../../test/notify/fixtures';
+
+test('defaults', () => {
+  const c = notifyConfigSchema.parse({});
+  expect(c).toMatchObject({
+    receivers: [],
+    group: { by: ['host'], wait: 30_000, interval: 300_000, repeat_interval: 4 * 3_600_000 },
+    flapping: { max_changes: 6, window: 1_800_000 },
+    tick: 1000,
+    api: { enabled: true, listen: { host: '127.0.0.1', port: 9465 } },
+    links: { before: 1_800_000, after: 900_000, graphite: { prefix: 'lookout', via: 'carbon' } },
+    deploys: { enabled: true, window: 600_000 },
+    inhibit_rules: DEFAULT_INHIBIT_RULES,
+  });
+  // Nothing configured: everything goes to the console.
+  expect(routeAlert(compileRoutes(c), makeAlert())[0]!.receiver).toBe('console');
+});
+
+test('unknown keys are rejected, at any depth of the route tree', () => {
+  const r = notifyConfigSchema.safeParse({
+    receivers: [
+      { name: 'a', type: 'console' },
+      { name: 'a', type: 'console' },
+    ],
+    route: { receiver: 'nope', match_re: { host: '(' }, routes: [{ receiver: 'a', colour: 'red' }] },
+  });
+  expect(r.success).toBe(false);
+  const msgs = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
+  expect(msgs).toMatch(/^route\.routes\.0: .*colour/m);
+});
+
+test('cross-field checks', () => {
+  const r = notifyConfigSchema.safeParse({ receivers: [{ name: 'a', type: 'console' }, { name: 'a', type: 'console' }], route: { receiver: 'nope', match_re: { host: '(' } } });
+  const msgs = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  expect(msgs).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^receivers\.1\.name: receiver "a" is defined twice/),
+      expect.stringMatching(/^route\.receiver: no receiver named "nope"/),
+      expect.stringMatching(/^route\.match_re\.host: "\(" is not a regular expression/),
+    ]),
+  );
+});
+
+test('a JSON Schema can be made for editors', () => {
+  expect(() => z.toJSONSchema(notifyConfigSchema, { io: 'input', unrepresentable: 'any' })).not.toThrow();
+});
+
+test('routes: first matching child wins unless continue; children inherit', () => {
+  const c = notifyConfigSchema.parse({
+    receivers: ['ops', 'db', 'web', 'hook'].map((name) => ({ name, type: 'console' })),
+    route: {
+      receiver: 'ops',
+      group_wait: '5s',
+      routes: [
+        { match: { service: 'db' }, receiver: 'db', group_by: ['service'] },
+        { match_re: { service: 'web|api' }, receiver: 'web', continue: true },
+        { match: { severity: 'critical' }, receiver: 'hook' },
+      ],
+    },
+  });
+  const root = compileRoutes(c);
+  const to = (labels: Record<string, string>, severity: 'critical' | 'warning' = 'critical') => routeAlert(root, makeAlert({ labels, severity })).map((r) => r.receiver);
+  expect(to({ host: 'h', service: 'db' })).toEqual(['db']);
+  expect(to({ host: 'h', service: 'web' })).toEqual(['web', 'hook']);
+  expect(to({ host: 'h', service: 'web' }, 'warning')).toEqual(['web']);
+  expect(to({ host: 'h', service: 'cache' }, 'warning')).toEqual(['ops']);
+  expect(routeAlert(root, makeAlert({ labels: { service: 'db' } }))[0]).toMatchObject({ groupWait: 5000, groupBy: ['service'] });
+});
+
+test('the watchdog calls its URL while the alerter runs, and stops with it', async () => {
+  let hits = 0;
+  const server = http.createServer((_req, res) => {
+    hits++;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping`;
+  const store = StateStore.open(':memory:');
+  const n = createNotifier({ store, logger: silentLogger(), clock: systemClock, config: notifyConfigSchema.parse({ api: { enabled: false }, tick: '100ms', watchdog: { url, interval: '100ms' } }) });
+  await n.start();
+  await waitFor('three watchdog calls', () => hits >= 3);
+  await n.stop();
+  const after = hits;
+  await new Promise((r) => setTimeout(r, 300));
+  expect(hits).toBeLessThanOrEqual(after + 1);
+  store.close();
+  await new Promise<void>((r) => server.close(() => r()));
+});
