@@ -5,7 +5,7 @@
 #     --group-add "$(stat -c %g /var/run/docker.sock)" --group-add 0 \
 #     -v /var/run/docker.sock:/var/run/docker.sock:ro \
 #     -v /var/lib/docker/containers:/var/lib/docker/containers:ro \
-#     -v /sys/fs/cgroup:/host/sys/fs/cgroup:ro -v /proc:/host/proc:ro \
+#     -v /sys/fs/cgroup:/host/sys/fs/cgroup:ro -v /proc:/host/proc:ro -e LOOKOUT_COLLECTOR__HOST_ROOT=/host \
 #     -v lookout-state:/var/lib/lookout -v "$PWD/lookout.yaml:/etc/lookout/lookout.yaml:ro" \
 #     lookout run --config /etc/lookout/lookout.yaml
 #

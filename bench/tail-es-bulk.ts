@@ -2,14 +2,13 @@ import type { ContainerMeta, LogEvent } from '../core/events';
 
 /**
  * A minimal Elasticsearch `_bulk` serializer for the tail benchmark only: the action line with
- * the event's deterministic `_id`, then an ECS document. The shipping sink in
- * collector/sinks/elasticsearch is the real one; this stands in so the bench measures the
- * tailer plus a realistic serialization cost without depending on it.
+ * the event's deterministic `_id`, then an ECS document, encoded as the request body bytes.
+ * The shipping sink in collector/sinks/elasticsearch is the real one; this stands in so the
+ * bench measures the tailer plus a realistic serialization cost without depending on it.
  */
 export class BulkSerializer {
   private readonly tails = new WeakMap<ContainerMeta, string>();
-
-  constructor(private readonly index: string) {}
+  private buf = Buffer.allocUnsafe(1 << 20);
 
   private tail(host: string, c: ContainerMeta): string {
     let t = this.tails.get(c);
@@ -21,14 +20,36 @@ export class BulkSerializer {
     return t;
   }
 
-  body(events: LogEvent[]): string {
-    let out = '';
+  /**
+   * The body for `events`. Each document is written straight into one growing buffer: cheaper
+   * than concatenating a big string and encoding it at the end (V8 flattens the rope first).
+   * The returned view is valid until the next call.
+   */
+  body(events: LogEvent[]): Buffer {
+    let o = 0;
     for (const ev of events) {
-      out +=
-        `{"create":{"_index":"${this.index}","_id":"${ev.id}"}}\n` +
+      // The index goes in the URL (POST /<index>/_bulk), as a data-stream writer does.
+      const doc =
+        `{"create":{"_id":"${ev.id}"}}\n` +
         `{"@timestamp":"${ev.time}","message":${JSON.stringify(ev.message)},"log":{"iostream":"${ev.stream}"${ev.level ? `,"level":"${ev.level}"` : ''}}` +
         this.tail(ev.host, ev.container);
+      // A UTF-16 unit is at most 3 UTF-8 bytes.
+      if (this.buf.length - o < doc.length * 3) this.grow(o + doc.length * 3);
+      o += this.buf.utf8Write(doc, o);
     }
-    return out;
+    return this.buf.subarray(0, o);
+  }
+
+  private grow(need: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+    this.buf.copy(bigger);
+    this.buf = bigger;
+  }
+}
+
+declare module 'node:buffer' {
+  interface Buffer {
+    /** On every Buffer at runtime (what `write(s, o, 'utf8')` calls), not in @types/node. */
+    utf8Write(s: string, offset: number): number;
   }
 }

@@ -16,7 +16,7 @@ export function generateJsonFileLog(file: string, lines: number, lineBytes = 100
     const us = i;
     const t = new Date(base + Math.floor(us / 1e6) * 1000).toISOString().slice(0, 19);
     const frac = String((us % 1000000) * 1000).padStart(9, '0');
-    const head = `${i % 50 === 0 ? 'WARN' : 'INFO'} req=${String(i).padStart(8, '0')} `;
+    const head = `${i % 50 === 0 ? 'WARN' : 'INFO'} ${marker(i)} `;
     const text = head + filler.slice(0, textLen - head.length);
     const stream = i % 10 === 0 ? 'stderr' : 'stdout';
     buf += `{"log":"${text}\\n","stream":"${stream}","time":"${t}.${frac}Z"}\n`;
@@ -27,4 +27,9 @@ export function generateJsonFileLog(file: string, lines: number, lineBytes = 100
   }
   fs.writeSync(fd, buf);
   fs.closeSync(fd);
+}
+
+/** Text unique to line `i` (the benchmark watches for the last one). */
+export function marker(i: number): string {
+  return `req=${String(i).padStart(8, '0')}`;
 }

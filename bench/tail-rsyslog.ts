@@ -2,14 +2,20 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+export type RsyslogMode = 'raw' | 'bulk';
+
 export interface RsyslogResult {
-  lines: number;
+  mode: RsyslogMode;
   wallMs: number;
   cpuMs: number;
-  version: string;
 }
 
 const RSYSLOGD = '/usr/sbin/rsyslogd';
+
+export function rsyslogVersion(): string {
+  const r = require('node:child_process').spawnSync(RSYSLOGD, ['-v'], { encoding: 'utf8' }) as { stdout?: string };
+  return (r.stdout ?? '').split('\n')[0]?.replace(/\s+compiled with:.*/, '').trim() ?? '?';
+}
 
 function cpuMsOf(pid: number): number {
   // utime + stime of the whole process (all threads), in clock ticks (100/s on Linux).
@@ -19,53 +25,62 @@ function cpuMsOf(pid: number): number {
 }
 
 /**
- * The baseline: rsyslogd with imfile reading the same file from the start and omfile writing
- * each message (the raw line) to a file. Finished when the output holds `expected` lines
- * (polled by size: every line is the same length).
+ * The same file through rsyslog (imfile, read from the start). Two ways:
+ * - `raw`: each line as is to omfile: the least rsyslog can do with it;
+ * - `bulk`: the equivalent of lookout's work: mmjsonparse the Docker JSON, and a template that
+ *   writes the same Elasticsearch _bulk action + ECS document.
+ * Output goes to /dev/null; a second action on the known last line marks the end.
  */
-export async function runRsyslog(file: string, expected: number, lineBytes: number, workDir: string, cpuList?: string): Promise<RsyslogResult> {
+export async function runRsyslog(mode: RsyslogMode, file: string, lastMarker: string, workDir: string, cpuList?: string): Promise<RsyslogResult> {
   if (!fs.existsSync(RSYSLOGD)) throw new Error(`${RSYSLOGD} not found: apt-get install -y --no-install-recommends rsyslog`);
-  const out = path.join(workDir, 'rsyslog-out.txt');
-  const state = path.join(workDir, 'rsyslog-state');
-  fs.mkdirSync(state, { recursive: true });
-  const conf = path.join(workDir, 'rsyslog.conf');
+  const run = fs.mkdtempSync(path.join(workDir, `rsyslog-${mode}-`));
+  const done = path.join(run, 'done');
+  const conf = path.join(run, 'rsyslog.conf');
+  const q = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  const bulk = `
+module(load="mmjsonparse")
+template(name="bulk" type="list") {
+  constant(value="{\\"create\\":{\\"_id\\":\\"") property(name="$!time") constant(value="\\"}}\\n")
+  constant(value="{\\"@timestamp\\":\\"") property(name="$!time")
+  constant(value="\\",\\"message\\":\\"") property(name="$!log" format="json")
+  constant(value="\\",\\"log\\":{\\"iostream\\":\\"") property(name="$!stream")
+  constant(value="\\"},\\"host\\":{\\"name\\":\\"bench-host\\"},\\"container\\":{\\"id\\":\\"${'b'.repeat(64)}\\",\\"name\\":\\"bench-app\\",\\"image\\":{\\"name\\":\\"registry.example/bench/app:1.4.2\\"}}}\\n")
+}
+action(type="mmjsonparse" cookie="")
+action(type="omfile" file="/dev/null" template="bulk")`;
+  const raw = `
+template(name="raw" type="string" string="%rawmsg%\\n")
+action(type="omfile" file="/dev/null" template="raw")`;
   fs.writeFileSync(
     conf,
-    `global(workDirectory="${state}" maxMessageSize="64k")
+    `global(workDirectory="${run}" maxMessageSize="64k")
 module(load="imfile" mode="inotify")
-template(name="raw" type="string" string="%rawmsg%\\n")
+# A queue big enough that imfile is never throttled ("light delay"): rsyslog at full speed.
+main_queue(queue.type="FixedArray" queue.size="200000" queue.lightDelayMark="200000" queue.highWatermark="190000" queue.dequeueBatchSize="1024")
 input(type="imfile" File="${file}" Tag="bench" Facility="local0" Severity="info" freshStartTail="off" PersistStateInterval="0")
-main_queue(queue.type="FixedArray" queue.size="100000" queue.dequeueBatchSize="1024")
-action(type="omfile" file="${out}" template="raw" ioBufferSize="1m")
+${mode === 'bulk' ? bulk : raw}
+if $msg contains "${q(lastMarker)}" then action(type="omfile" file="${done}")
 `,
   );
-  const version = (await new Promise<string>((resolve) => {
-    const p = spawn(RSYSLOGD, ['-v']);
-    let s = '';
-    p.stdout.on('data', (d: Buffer) => (s += d.toString()));
-    p.on('close', () => resolve(s.split('\n')[0] ?? ''));
-  })).trim();
-  const pidFile = path.join(workDir, 'rsyslogd.pid');
+  const pidFile = path.join(run, 'rsyslogd.pid');
   const args = ['-n', '-f', conf, '-i', pidFile];
-  const cmd = cpuList ? 'taskset' : RSYSLOGD;
   const t0 = performance.now();
-  const child = spawn(cmd, cpuList ? ['-c', cpuList, RSYSLOGD, ...args] : args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  const want = expected * lineBytes;
+  const child = spawn(cpuList ? 'taskset' : RSYSLOGD, cpuList ? ['-c', cpuList, RSYSLOGD, ...args] : args, { stdio: ['ignore', 'inherit', 'inherit'] });
   let cpuMs = 0;
+  let wallMs = 0;
   try {
     for (;;) {
-      await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 5));
       if (child.exitCode !== null) throw new Error(`rsyslogd exited with ${child.exitCode}`);
-      const size = fs.existsSync(out) ? fs.statSync(out).size : 0;
-      if (size >= want) break;
-      if (performance.now() - t0 > 600_000) throw new Error(`rsyslog did not finish in 10 min (${size}/${want} bytes)`);
+      if (fs.existsSync(done)) break;
+      if (performance.now() - t0 > 600_000) throw new Error('rsyslog did not finish in 10 min');
     }
+    wallMs = performance.now() - t0;
     cpuMs = cpuMsOf(child.pid!);
   } finally {
     child.kill('SIGTERM');
   }
-  const wallMs = performance.now() - t0;
   await new Promise((r) => child.once('close', r));
-  const lines = Math.floor(fs.statSync(out).size / lineBytes);
-  return { lines, wallMs, cpuMs, version };
+  fs.rmSync(run, { recursive: true, force: true });
+  return { mode, wallMs, cpuMs };
 }

@@ -1,0 +1,175 @@
+/**
+ * bench:idle: what the collector costs on a quiet host. Starts N idle containers (busybox
+ * `sleep 3600`, labelled, removed at the end), runs `lookout collect --sink stdout` at the default
+ * intervals, and measures the collector from outside the process: CPU from utime+stime in
+ * /proc/<pid>/stat (ticks / CLK_TCK over wall time, % of one core), RSS from VmRSS in
+ * /proc/<pid>/status, sampled every 5 s. A warm-up (start, discovery, first reads) is not counted.
+ *
+ *   npx tsx bench/idle.ts [--minutes 5] [--containers 50] [--warmup 30] [--where host|container]
+ *
+ * --where host (default) runs the compiled CLI as a child process on this machine; --where
+ * container runs the sidecar image (local/lookout:bench, built by deploy/build-image.sh
+ * --prebuilt) with deploy/compose.yaml's mounts and measures its node process by host pid.
+ * Goal (issue 8): at most 1% of one core and 80 MB RSS for 50 containers.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { docker, newRunId, removeTestContainers, runContainer, TEST_LABEL, waitFor } from '../test/support/docker';
+import { composeRunArgs } from '../test/sidecar/compose-run';
+
+const exec = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..');
+const GOAL_CPU_PERCENT = 1;
+const GOAL_RSS_MB = 80;
+
+interface Options {
+  minutes: number;
+  containers: number;
+  warmupSeconds: number;
+  where: 'host' | 'container';
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { minutes: 5, containers: 50, warmupSeconds: 30, where: 'host' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = argv[i + 1];
+    if (a === '--minutes' && v) o.minutes = Number(v);
+    else if (a === '--containers' && v) o.containers = Number(v);
+    else if (a === '--warmup' && v) o.warmupSeconds = Number(v);
+    else if (a === '--where' && (v === 'host' || v === 'container')) o.where = v;
+    else throw new Error(`usage: bench/idle.ts [--minutes N] [--containers N] [--warmup S] [--where host|container] (bad: ${a})`);
+    i++;
+  }
+  if (!(o.minutes > 0) || !(o.containers >= 0)) throw new Error('--minutes must be > 0 and --containers >= 0');
+  return o;
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** utime + stime of a process, in seconds. Fields after the `(comm)` are counted from its closing paren. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 and 15 of proc(5)
+}
+
+export function rssBytes(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+async function startIdle(runId: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 5) {
+    const batch = Array.from({ length: Math.min(5, n - i) }, (_, j) =>
+      runContainer({ runId, name: `idle-${runId}-${i + j}`, args: ['--network', 'none', '--label', `lookout.service=idle${runId}`], cmd: ['sleep', '3600'] }),
+    );
+    await Promise.all(batch);
+  }
+}
+
+/** Compiles the CLI to a temp folder (never dist/ of the shared tree) and starts `collect` from it. */
+async function startOnHost(dir: string): Promise<{ pid: number; child: ChildProcess; describe: string }> {
+  const out = path.join(dir, 'build');
+  await exec(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout?: string }) => {
+    throw new Error(`the TypeScript build failed:\n${err.stdout ?? String(err)}`);
+  });
+  // The build finds its package root (version, default rules) and dependencies beside it.
+  for (const f of ['node_modules', 'package.json', 'rules']) fs.symlinkSync(path.join(ROOT, f), path.join(out, f));
+  const main = path.join(out, 'cli', 'main.js');
+  const entry = path.join(dir, 'lookout.js');
+  // What bin/lookout does with dist/, pointed at the temp build.
+  fs.writeFileSync(entry, `void require(${JSON.stringify(main)}).main();\n`);
+  const stderr = fs.openSync(path.join(dir, 'collector.log'), 'w');
+  const child = spawn(process.execPath, [entry, 'collect', '--sink', 'stdout'], {
+    cwd: ROOT,
+    env: { ...process.env, LOOKOUT_STATE__PATH: path.join(dir, 'state.db'), LOOKOUT_HTTP__LISTEN: '127.0.0.1:0', LOOKOUT_LOG__FORMAT: 'json' },
+    stdio: ['ignore', 'ignore', stderr],
+  });
+  if (!child.pid) throw new Error('the collector did not start');
+  return { pid: child.pid, child, describe: `node bin/lookout collect --sink stdout (compiled: ${out}) on the host` };
+}
+
+async function startInContainer(runId: string): Promise<{ pid: number; name: string; describe: string }> {
+  const image = 'local/lookout:bench';
+  await exec('bash', [path.join(ROOT, 'deploy', 'build-image.sh'), '--prebuilt', '--tag', image], { maxBuffer: 64 * 1024 * 1024 });
+  const name = `lookout-bench-${runId}`;
+  const gid = String(fs.statSync('/var/run/docker.sock').gid);
+  const args = composeRunArgs(path.join(ROOT, 'deploy', 'compose.yaml'), 'lookout', {
+    vars: { DOCKER_GID: gid },
+    image,
+    namedVolumes: { 'lookout-state': `lookout-bench-${runId}` },
+    volumes: { '/etc/lookout/lookout.yaml': null, '/etc/lookout/rules': null },
+    env: { LOOKOUT_HTTP__LISTEN: '127.0.0.1:0' },
+    command: ['collect', '--sink', 'stdout'],
+  });
+  await docker('run', '-d', '--pull', 'never', '--name', name, '--label', `${TEST_LABEL}=${runId}`, '--log-driver', 'none', ...args);
+  // With `init: true` the container's first process is tini; the collector is its child.
+  const tini = Number(await docker('inspect', '-f', '{{.State.Pid}}', name));
+  const pid = await waitFor('the collector process in the container', () => {
+    const kids = fs.readFileSync(`/proc/${tini}/task/${tini}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return kids.length > 0 ? Number(kids[0]) : undefined;
+  }, 30_000);
+  return { pid, name, describe: `the sidecar image (${image}) as in deploy/compose.yaml, running collect --sink stdout` };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const runId = newRunId('idle');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-idle-'));
+  let child: ChildProcess | undefined;
+  const stop = async () => {
+    child?.kill('SIGTERM');
+    await removeTestContainers(runId).catch(() => undefined);
+    await docker('volume', 'rm', '-f', `lookout-bench-${runId}`).catch(() => undefined);
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  try {
+    process.stderr.write(`starting ${o.containers} idle containers...\n`);
+    await startIdle(runId, o.containers);
+    const started = o.where === 'host' ? await startOnHost(dir) : await startInContainer(runId);
+    if ('child' in started) child = started.child;
+    const pid = started.pid;
+    process.stderr.write(`collector pid ${pid}; warm-up ${o.warmupSeconds}s, then ${o.minutes} min measured\n`);
+    await sleep(o.warmupSeconds * 1000);
+    const t0 = performance.now();
+    const cpu0 = cpuSeconds(pid);
+    const rss: number[] = [];
+    const end = t0 + o.minutes * 60_000;
+    while (performance.now() < end) {
+      rss.push(rssBytes(pid));
+      await sleep(Math.min(5000, Math.max(0, end - performance.now())));
+    }
+    const cpu = cpuSeconds(pid) - cpu0;
+    const wall = (performance.now() - t0) / 1000;
+    rss.push(rssBytes(pid));
+    const cpuPercent = (100 * cpu) / wall;
+    const mb = (b: number) => b / 1024 / 1024;
+    const maxRss = mb(Math.max(...rss));
+    const meanRss = mb(rss.reduce((a, b) => a + b, 0) / rss.length);
+    const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, node ${process.version}`;
+    const verdict = cpuPercent <= GOAL_CPU_PERCENT && maxRss <= GOAL_RSS_MB ? 'within the goal' : 'OVER the goal';
+    console.log(`bench:idle  ${o.containers} idle containers, ${o.minutes} min after ${o.warmupSeconds} s warm-up, default intervals`);
+    console.log(`  collector: ${started.describe}`);
+    console.log(`  machine:   ${machine}`);
+    console.log(`  command:   npx tsx bench/idle.ts --minutes ${o.minutes} --containers ${o.containers} --where ${o.where}`);
+    console.log(`  cpu:       ${cpuPercent.toFixed(2)} % of one core (${cpu.toFixed(2)} s CPU in ${wall.toFixed(0)} s)`);
+    console.log(`  rss:       max ${maxRss.toFixed(1)} MB, mean ${meanRss.toFixed(1)} MB (${rss.length} samples)`);
+    console.log(`  goal:      <= ${GOAL_CPU_PERCENT} % and <= ${GOAL_RSS_MB} MB: ${verdict}`);
+    console.log(JSON.stringify({ bench: 'idle', where: o.where, containers: o.containers, minutes: o.minutes, cpuPercent: +cpuPercent.toFixed(3), maxRssMB: +maxRss.toFixed(1), meanRssMB: +meanRss.toFixed(1), machine }));
+  } finally {
+    await stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
