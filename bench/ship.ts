@@ -63,8 +63,10 @@ function meta(i: number) {
   return { id: `${i}`.padStart(64, 'c'), name, image: 'registry.local/shop/app:1.4.2', labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': name }, service: name };
 }
 
-async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: EventOf<K>[][], total: number): Promise<number> {
+/** Wall seconds and CPU seconds (user + system) of this process, for `total` events. */
+async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: EventOf<K>[][], total: number): Promise<{ wall: number; cpu: number }> {
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const dones: Promise<void>[] = [];
   let sent = 0;
   for (let i = 0; sent < total; i++) {
@@ -73,7 +75,13 @@ async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: Ev
     sent += b.length;
   }
   await Promise.all(dones);
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
+}
+
+function report(what: string, n: number, unit: string, r: { wall: number; cpu: number }): void {
+  const fmt = (x: number) => Math.round(x).toLocaleString('en');
+  console.log(`${what}: ${n} ${unit} in ${r.wall.toFixed(2)} s wall = ${fmt(n / r.wall)} ${unit}/s; ${r.cpu.toFixed(2)} s CPU = ${fmt(n / r.cpu)} ${unit} per CPU-second`);
 }
 
 async function main(): Promise<void> {
@@ -119,9 +127,9 @@ async function main(): Promise<void> {
     const sink = createSink(elasticsearchSinkSchema.parse({ type: 'elasticsearch', url: `http://127.0.0.1:${ports.http}`, install_template: false }), { logger, clock: systemClock, deadLetter });
     const d = createDelivery({ sinks: [sink], bus, store, logger, clock: systemClock, config, deadLetter });
     await publishAll(bus, 'log', logBatches, BATCH * 4); // warm-up
-    const secs = await publishAll(bus, 'log', logBatches, LINES);
+    const r = await publishAll(bus, 'log', logBatches, LINES);
     await d.close();
-    console.log(`elasticsearch _bulk: ${LINES} lines in ${secs.toFixed(2)} s = ${Math.round(LINES / secs).toLocaleString('en')} lines/s (bus batch ${BATCH}, one request in flight)`);
+    report(`elasticsearch _bulk (bus batch ${BATCH}, one request in flight)`, LINES, 'lines', r);
   }
   // 2. samples into carbon plaintext
   {
@@ -129,9 +137,9 @@ async function main(): Promise<void> {
     const sink = createSink(graphiteSinkSchema.parse({ type: 'graphite', address: `127.0.0.1:${ports.tcp}` }), { logger, clock: systemClock, deadLetter });
     const d = createDelivery({ sinks: [sink], bus, store, logger, clock: systemClock, config, deadLetter });
     await publishAll(bus, 'metric', metricBatches, BATCH * 4);
-    const secs = await publishAll(bus, 'metric', metricBatches, SAMPLES);
+    const r = await publishAll(bus, 'metric', metricBatches, SAMPLES);
     await d.close();
-    console.log(`carbon plaintext:   ${SAMPLES} samples in ${secs.toFixed(2)} s = ${Math.round(SAMPLES / secs).toLocaleString('en')} samples/s`);
+    report('carbon plaintext', SAMPLES, 'samples', r);
   }
   child.send('count');
   const got = await new Promise<{ lines: number; tcpLines: number }>((r) => child.once('message', (m) => r(m as { lines: number; tcpLines: number })));

@@ -8,7 +8,7 @@ import type { StateStore } from '../../core/store/store';
 import type { DeadLetter, Sink } from '../sinks/sink';
 import type { DeliveryConfig } from './config';
 import { FileDeadLetter } from './dead-letter';
-import { SinkRunner } from './runner';
+import { SinkRunner, type SinkState } from './runner';
 import { Spool } from './spool';
 
 export interface DeliveryDeps {
@@ -24,7 +24,7 @@ export interface DeliveryDeps {
 
 export interface Delivery {
   /** Per sink: what is in memory and in the spool. */
-  state(): ReturnType<SinkRunner['state']>[];
+  state(): SinkState[];
   /** Stops taking events, writes or spools what is queued, closes the sinks. The store stays open. */
   close(): Promise<void>;
 }

@@ -10,6 +10,16 @@ import type { DeliveryConfig } from './config';
 import * as m from './metrics';
 import { Spool, type SpoolRow } from './spool';
 
+export interface SinkState {
+  sink: string;
+  queuedEvents: number;
+  queuedBytes: number;
+  spooledEvents: number;
+  spooledBytes: number;
+  /** The spool is full and intake waits (policy block): the tailer is held back. */
+  blocked: boolean;
+}
+
 /**
  * Delivery for one sink:
  *
@@ -246,8 +256,15 @@ export class SinkRunner {
     m.spoolEvents.set(this.labels, this.spool.events);
   }
 
-  state(): { sink: string; queuedEvents: number; queuedBytes: number; spooledEvents: number; spooledBytes: number } {
-    return { sink: this.sink.name, queuedEvents: this.queuedEvents, queuedBytes: this.queuedBytes, spooledEvents: this.spool.events, spooledBytes: this.spool.bytes };
+  state(): SinkState {
+    return {
+      sink: this.sink.name,
+      queuedEvents: this.queuedEvents,
+      queuedBytes: this.queuedBytes,
+      spooledEvents: this.spool.events,
+      spooledBytes: this.spool.bytes,
+      blocked: this.roomWaiters.length > 0,
+    };
   }
 
   /**

@@ -24,22 +24,50 @@ function contextFragment(host: string, c: ContainerMeta): string {
   );
 }
 
-const byMeta = new WeakMap<ContainerMeta, { host: string; text: string }>();
+/**
+ * Cached by identity, not by object: events read back from the spool carry a fresh object
+ * each. Docker labels and image are fixed at creation; a rename or a new service changes the key.
+ */
+const byKey = new Map<string, string>();
+let last = { host: '', id: '', name: '', service: '', text: '' };
 
 function context(host: string, c: ContainerMeta): string {
-  const hit = byMeta.get(c);
-  if (hit && hit.host === host) return hit.text;
-  const text = contextFragment(host, c);
-  byMeta.set(c, { host, text });
+  // Lines come in runs of one container: compare with the last one before hashing a key.
+  if (c.id === last.id && c.name === last.name && host === last.host && c.service === last.service) return last.text;
+  const key = `${host}\0${c.id}\0${c.name}\0${c.service}`;
+  let text = byKey.get(key);
+  if (text === undefined) {
+    text = contextFragment(host, c);
+    if (byKey.size > 10_000) byKey.clear();
+    byKey.set(key, text);
+  }
+  last = { host, id: c.id, name: c.name, service: c.service, text };
   return text;
 }
 
-function iso(ts: number): string {
-  return new Date(ts).toISOString();
+let isoSec = NaN;
+let isoPrefix = '';
+/** ISO 8601 in UTC with milliseconds; the part up to the second is shared by a second's lines. */
+export function iso(ts: number): string {
+  const sec = Math.floor(ts / 1000);
+  if (sec !== isoSec) {
+    isoSec = sec;
+    isoPrefix = new Date(sec * 1000).toISOString().slice(0, 20);
+  }
+  const ms = ts - sec * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${Math.floor(ms)}Z`;
+}
+
+/** Docker's own RFC 3339 time (nanoseconds; ES keeps milliseconds of it) when it looks like one. */
+function logTime(e: LogEvent): string {
+  const t = e.time;
+  return t !== undefined && t.length >= 20 && t.length <= 35 && t.charCodeAt(10) === 84 /* T */ && t.charCodeAt(4) === 45 /* - */ && t.indexOf('"') === -1 && t.indexOf('\\') === -1
+    ? t
+    : iso(e.ts);
 }
 
 export function logDocument(e: LogEvent, fieldsKey: string): string {
-  let doc = `{"@timestamp":"${iso(e.ts)}","message":${JSON.stringify(e.message)},`;
+  let doc = `{"@timestamp":"${logTime(e)}","message":${JSON.stringify(e.message)},`;
   if (e.level !== undefined) doc += `"log":{"level":${JSON.stringify(e.level)}},`;
   doc += `"stream":"${e.stream}","event":{"id":${JSON.stringify(e.id)},"kind":"event","dataset":"lookout.log"},${context(e.host, e.container)}`;
   if (e.invalidUtf8) doc += `,"tags":["invalid_utf8"]`;
