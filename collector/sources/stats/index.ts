@@ -45,6 +45,7 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
   const hostMemBytes = readHostMem(hostRoot);
   const prev = new Map<string, Snapshot>();
   const fellBack = new Set<string>();
+  const failures = new Map<string, number>();
 
   function chooseMode(): Mode {
     if (cfg.mode === 'api') return 'api';
@@ -63,17 +64,23 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
   }
 
   async function snapshot(c: ContainerInfo, mode: Mode): Promise<{ snap?: Snapshot; used: Mode }> {
-    if (mode !== 'api') {
+    if (mode !== 'api' && !fellBack.has(c.meta.id)) {
       const cgroupPath = c.cgroupPath ?? candidateCgroupPaths(c.meta.id)[mode === 'v1' ? 0 : 1]!;
       try {
-        return { snap: await readCgroup({ hostRoot, mode, cgroupPath, pid: c.pid }, now), used: mode };
+        const snap = await readCgroup({ hostRoot, mode, cgroupPath, pid: c.pid }, now);
+        failures.delete(c.meta.id);
+        return { snap, used: mode };
       } catch (err) {
         statsMetrics.errors.inc({ mode });
-        if (!deps.client) throw err;
-        if (!fellBack.has(c.meta.id)) {
-          fellBack.add(c.meta.id);
-          log.warn({ container: c.meta.name, err: (err as Error).message }, 'cgroup files not readable for this container; using the Engine API stats');
-        }
+        // A container being torn down loses its cgroup mid-read (ENOENT, ENODEV): skip the round.
+        // Fall back only when access is denied, or the files stay missing while it runs.
+        const code = (err as NodeJS.ErrnoException).code;
+        const misses = (failures.get(c.meta.id) ?? 0) + 1;
+        failures.set(c.meta.id, misses);
+        const denied = code === 'EACCES' || code === 'EPERM';
+        if (!deps.client || (!denied && misses < 3)) throw err;
+        fellBack.add(c.meta.id);
+        log.warn({ container: c.meta.name, err: (err as Error).message }, 'cgroup files not readable for this container; using the Engine API stats');
       }
     }
     return { snap: await viaApi(c), used: 'api' };
@@ -109,11 +116,8 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
       });
     }
     const live = new Set(running.map((c) => c.meta.id));
-    for (const id of prev.keys()) {
-      if (live.has(id)) continue;
-      prev.delete(id);
-      fellBack.delete(id);
-    }
+    for (const m of [prev, failures]) for (const id of m.keys()) if (!live.has(id)) m.delete(id);
+    for (const id of fellBack) if (!live.has(id)) fellBack.delete(id);
     out.push({ kind: 'metric', host: deps.host, ts, name: 'containers.running', value: running.length, type: 'gauge' });
     statsMetrics.lastDuration.set(Number(now() - started) / 1e9);
     return out;
