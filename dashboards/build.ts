@@ -17,7 +17,8 @@ const PROVISION_DIR = '/var/lib/grafana/dashboards/lookout';
 /** Every file, relative to the output folder, with its content. */
 export function renderAll(scheme: GraphiteScheme = DEFAULT_SCHEME): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const def of Object.values(DASHBOARDS) as DashboardDef[]) files[`build/${def.uid}.json`] = `${JSON.stringify(buildDashboard(def, scheme), null, 2)}\n`;
+  for (const def of Object.values(DASHBOARDS) as DashboardDef[])
+    files[`build/${def.uid}.json`] = `${JSON.stringify(buildDashboard(def, scheme), null, 2)}\n`;
   files['provisioning/datasources/lookout-graphite.yaml'] = [
     '# Grafana data source provisioning: the Graphite that the collector writes to.',
     'apiVersion: 1',
@@ -53,11 +54,17 @@ function main(argv: string[]): number {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const scheme: GraphiteScheme = { ...DEFAULT_SCHEME, prefix: arg('--prefix') ?? DEFAULT_SCHEME.prefix, via: (arg('--via') as GraphiteScheme['via']) ?? DEFAULT_SCHEME.via };
+  const scheme: GraphiteScheme = {
+    ...DEFAULT_SCHEME,
+    prefix: arg('--prefix') ?? DEFAULT_SCHEME.prefix,
+    via: (arg('--via') as GraphiteScheme['via']) ?? DEFAULT_SCHEME.via,
+  };
   const out = arg('--out') ?? __dirname;
   const files = renderAll(scheme);
   if (argv.includes('--check')) {
-    const stale = Object.entries(files).filter(([f, text]) => !fs.existsSync(path.join(out, f)) || fs.readFileSync(path.join(out, f), 'utf8') !== text);
+    const stale = Object.entries(files).filter(
+      ([f, text]) => !fs.existsSync(path.join(out, f)) || fs.readFileSync(path.join(out, f), 'utf8') !== text,
+    );
     for (const [f] of stale) process.stderr.write(`stale: dashboards/${f} (run npm run dashboards)\n`);
     return stale.length ? 1 : 0;
   }

@@ -18,7 +18,12 @@ export interface GraphiteScheme {
   hostSegment: string;
 }
 
-export const DEFAULT_SCHEME: GraphiteScheme = { prefix: 'lookout', via: 'carbon', metricDots: 'keep', hostSegment: '_host' };
+export const DEFAULT_SCHEME: GraphiteScheme = {
+  prefix: 'lookout',
+  via: 'carbon',
+  metricDots: 'keep',
+  hostSegment: '_host',
+};
 
 export const DATASOURCE = { type: 'graphite', uid: 'lookout-graphite' } as const;
 
@@ -41,7 +46,8 @@ function segment(s: string): string {
  * as increments and read back as StatsD's per-second `.rate`.
  */
 export function seriesPath(scheme: GraphiteScheme, host: string, container: string, metric: string): string {
-  const name = scheme.metricDots === 'keep' ? metric.split('.').map(sanitiseSegment).join('.') : sanitiseSegment(metric);
+  const name =
+    scheme.metricDots === 'keep' ? metric.split('.').map(sanitiseSegment).join('.') : sanitiseSegment(metric);
   const base = `${scheme.prefix}.${segment(host)}.${segment(container)}.${name}`;
   if (scheme.via === 'carbon') return base;
   return metricDef(metric).type === 'counter' ? `stats.counters.${base}.rate` : `stats.gauges.${base}`;
@@ -54,13 +60,20 @@ export function metricDef(name: string): MetricDef {
 }
 
 /** The Graphite target a panel draws: the raw path, wrapped per the metric's type. */
-export function seriesTarget(scheme: GraphiteScheme, host: string, container: string, metric: string): string {
+export function seriesTarget(
+  scheme: GraphiteScheme,
+  host: string,
+  container: string,
+  metric: string,
+): string {
   const path = seriesPath(scheme, host, container, metric);
   const def = metricDef(metric);
   // Counters are totals since start; a rate is what a person reads.
   const drawn = def.type === 'counter' && scheme.via === 'carbon' ? `perSecond(${path})` : path;
   const labelNode = scheme.prefix.split('.').length + (scheme.via === 'statsd' ? 2 : 0) + 1;
-  return container.includes('*') || host.includes('*') ? `aliasByNode(${drawn}, ${labelNode - 1}, ${labelNode})` : `alias(${drawn}, '${metric}')`;
+  return container.includes('*') || host.includes('*')
+    ? `aliasByNode(${drawn}, ${labelNode - 1}, ${labelNode})`
+    : `alias(${drawn}, '${metric}')`;
 }
 
 export interface PanelDef {
@@ -80,7 +93,15 @@ export interface DashboardDef {
   panels: PanelDef[];
 }
 
-const unitOf: Record<MetricDef['unit'], string> = { percent: 'percent', bytes: 'bytes', count: 'short', ms: 'ms', days: 'd', bool: 'bool', code: 'none' };
+const unitOf: Record<MetricDef['unit'], string> = {
+  percent: 'percent',
+  bytes: 'bytes',
+  count: 'short',
+  ms: 'ms',
+  days: 'd',
+  bool: 'bool',
+  code: 'none',
+};
 const panel = (metric: string, title: string, scope: PanelDef['scope'] = 'container'): PanelDef => {
   const def = metricDef(metric);
   const rate = def.type === 'counter';
@@ -145,7 +166,11 @@ export const DASHBOARDS = {
 export type DashboardName = keyof typeof DASHBOARDS;
 
 /** The host and container segments a panel's target reads on a dashboard. */
-export function panelSegments(dash: DashboardDef, p: PanelDef, scheme: GraphiteScheme): { host: string; container: string } {
+export function panelSegments(
+  dash: DashboardDef,
+  p: PanelDef,
+  scheme: GraphiteScheme,
+): { host: string; container: string } {
   const host = dash.vars.includes('host') ? `$${VARS.host}` : '*';
   if (p.scope === 'host') return { host, container: scheme.hostSegment };
   if (p.scope === 'container') return { host, container: `$${VARS.container}` };
@@ -166,4 +191,10 @@ export function dashboardFor(uid: string | undefined, labels: Record<string, str
 export const DEPLOY_EVENT_TAG = 'deploy';
 
 /** The Kibana data view over the collector's log documents (data stream `logs-lookout-default`, or daily `lookout-logs-*`; ECS fields). */
-export const KIBANA = { dataViewId: 'lookout-logs', indexPattern: 'logs-lookout-*,lookout-logs*', timeField: '@timestamp', containerField: 'container.name', hostField: 'host.name' } as const;
+export const KIBANA = {
+  dataViewId: 'lookout-logs',
+  indexPattern: 'logs-lookout-*,lookout-logs*',
+  timeField: '@timestamp',
+  containerField: 'container.name',
+  hostField: 'host.name',
+} as const;

@@ -65,12 +65,18 @@ function authorised(req: http.IncomingMessage, token: Secret | undefined): void 
   const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
   const given = Buffer.from(m?.[1] ?? '');
   const want = Buffer.from(token.reveal());
-  if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) throw new HttpError(401, 'missing or wrong bearer token');
+  if (given.length !== want.length || !crypto.timingSafeEqual(given, want))
+    throw new HttpError(401, 'missing or wrong bearer token');
 }
 
 type Handler = (req: http.IncomingMessage, params: string[], url: URL) => unknown;
 
-export async function startAlerterApi(deps: { store: StateStore; clock: Clock; logger: Logger; config: ApiConfig }): Promise<AlerterApi> {
+export async function startAlerterApi(deps: {
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  config: ApiConfig;
+}): Promise<AlerterApi> {
   const { store, clock, config } = deps;
   const log = deps.logger.child({ component: 'alerter-api' });
   migrateNotify(store);
@@ -81,13 +87,22 @@ export async function startAlerterApi(deps: { store: StateStore; clock: Clock; l
       path: /^\/api\/v1\/alerts$/,
       write: false,
       handle: () =>
-        (store.db.prepare('SELECT key, status, alert, muted, flapping FROM notify_alerts ORDER BY key').all() as Array<Record<string, unknown>>).map((r) => ({
+        (
+          store.db
+            .prepare('SELECT key, status, alert, muted, flapping FROM notify_alerts ORDER BY key')
+            .all() as Array<Record<string, unknown>>
+        ).map((r) => ({
           ...r,
           alert: JSON.parse(r.alert as string) as unknown,
           flapping: r.flapping === 1,
         })),
     },
-    { method: 'GET', path: /^\/api\/v1\/alerts\/([^/]+)\/decisions$/, write: false, handle: (_r, [key]) => explain(store, key!) },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/alerts\/([^/]+)\/decisions$/,
+      write: false,
+      handle: (_r, [key]) => explain(store, key!),
+    },
     {
       method: 'POST',
       path: /^\/api\/v1\/alerts\/([^/]+)\/ack$/,
@@ -97,20 +112,28 @@ export async function startAlerterApi(deps: { store: StateStore; clock: Clock; l
         const by = typeof body.by === 'string' ? body.by : 'api';
         const comment = typeof body.comment === 'string' ? body.comment : '';
         store.tx(() => {
-          store.db.prepare('INSERT OR REPLACE INTO notify_acks (alert_key, by, at, comment) VALUES (?, ?, ?, ?)').run(key!, by, clock.now(), comment);
+          store.db
+            .prepare('INSERT OR REPLACE INTO notify_acks (alert_key, by, at, comment) VALUES (?, ?, ?, ?)')
+            .run(key!, by, clock.now(), comment);
           recordDecision(store, key!, clock.now(), 'acked', { by, comment });
         });
         return { acked: key };
       },
     },
-    { method: 'GET', path: /^\/api\/v1\/silences$/, write: false, handle: (_r, _p, url) => listSilences(store, clock, { all: url.searchParams.has('all') }) },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/silences$/,
+      write: false,
+      handle: (_r, _p, url) => listSilences(store, clock, { all: url.searchParams.has('all') }),
+    },
     {
       method: 'POST',
       path: /^\/api\/v1\/silences$/,
       write: true,
       handle: async (req) => {
         const b = await readJson(req);
-        if (!Array.isArray(b.matchers)) throw new HttpError(400, 'matchers must be a list such as ["service=web"]');
+        if (!Array.isArray(b.matchers))
+          throw new HttpError(400, 'matchers must be a list such as ["service=web"]');
         return addSilence(
           store,
           {
@@ -124,7 +147,12 @@ export async function startAlerterApi(deps: { store: StateStore; clock: Clock; l
         );
       },
     },
-    { method: 'DELETE', path: /^\/api\/v1\/silences\/([^/]+)$/, write: true, handle: (_r, [id]) => expireSilence(store, id!, clock) },
+    {
+      method: 'DELETE',
+      path: /^\/api\/v1\/silences\/([^/]+)$/,
+      write: true,
+      handle: (_r, [id]) => expireSilence(store, id!, clock),
+    },
   ];
 
   const server = http.createServer((req, res) => {
@@ -135,7 +163,8 @@ export async function startAlerterApi(deps: { store: StateStore; clock: Clock; l
     };
     const found = routes.map((r) => ({ r, m: r.path.exec(url.pathname) })).filter((x) => x.m);
     const route = found.find((x) => x.r.method === req.method);
-    if (!route) return send(found.length ? 405 : 404, { error: found.length ? 'method not allowed' : 'not found' });
+    if (!route)
+      return send(found.length ? 405 : 404, { error: found.length ? 'method not allowed' : 'not found' });
     void (async () => {
       try {
         if (route.r.write) authorised(req, config.token);
@@ -152,7 +181,10 @@ export async function startAlerterApi(deps: { store: StateStore; clock: Clock; l
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
-  log.info({ host: addr.address, port: addr.port, writes: config.token ? 'token' : 'disabled' }, 'alerter API listening');
+  log.info(
+    { host: addr.address, port: addr.port, writes: config.token ? 'token' : 'disabled' },
+    'alerter API listening',
+  );
   return {
     address: () => ({ host: addr.address, port: addr.port }),
     close: () =>

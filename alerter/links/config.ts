@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { duration } from '../../core/config/types';
 import { DEFAULT_SCHEME, KIBANA } from '../../dashboards/catalog';
 
-const url = () => z.string().url().transform((s) => s.replace(/\/+$/, ''));
+const url = () =>
+  z
+    .string()
+    .url()
+    .transform((s) => s.replace(/\/+$/, ''));
 
 /** Where the links in a page point. A missing base URL means that link is left out. */
 export const linksConfigSchema = z

@@ -20,7 +20,12 @@ export interface AlertLinks {
 }
 
 export function schemeOf(cfg: LinksConfig): GraphiteScheme {
-  return { prefix: cfg.graphite.prefix, via: cfg.graphite.via, metricDots: cfg.graphite.metric_dots, hostSegment: cfg.graphite.host_segment };
+  return {
+    prefix: cfg.graphite.prefix,
+    via: cfg.graphite.via,
+    metricDots: cfg.graphite.metric_dots,
+    hostSegment: cfg.graphite.host_segment,
+  };
 }
 
 /** The window a link shows: `before` ahead of the breach to `after` past it (or past the resolve). */
@@ -61,7 +66,10 @@ export function kibanaUrl(alert: Alert, cfg: LinksConfig, now: number): string |
   if (host) terms.push(`${cfg.kibana.host_field}:"${host}"`);
   if (container) terms.push(`${cfg.kibana.container_field}:"${container}"`);
   const g = rison({ time: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } });
-  const a = rison({ dataSource: { dataViewId: cfg.kibana.data_view, type: 'dataView' }, query: { language: 'kuery', query: terms.join(' and ') } });
+  const a = rison({
+    dataSource: { dataViewId: cfg.kibana.data_view, type: 'dataView' },
+    query: { language: 'kuery', query: terms.join(' and ') },
+  });
   return `${cfg.kibana_url}/app/discover#/?_g=${encodeURIComponent(g)}&_a=${encodeURIComponent(a)}`;
 }
 
@@ -91,7 +99,9 @@ export function runbookUrl(alert: Alert, cfg: LinksConfig): string | undefined {
 }
 
 export function explainUrl(key: string, cfg: LinksConfig): string | undefined {
-  return cfg.alerter_url ? `${cfg.alerter_url}/api/v1/alerts/${encodeURIComponent(key)}/decisions` : undefined;
+  return cfg.alerter_url
+    ? `${cfg.alerter_url}/api/v1/alerts/${encodeURIComponent(key)}/decisions`
+    : undefined;
 }
 
 export function buildLinks(alert: Alert, cfg: LinksConfig, now: number): AlertLinks {

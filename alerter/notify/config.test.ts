@@ -40,7 +40,13 @@ test('unknown keys are rejected, at any depth of the route tree', () => {
 });
 
 test('cross-field checks', () => {
-  const r = notifyConfigSchema.safeParse({ receivers: [{ name: 'a', type: 'console' }, { name: 'a', type: 'console' }], route: { receiver: 'nope', match_re: { host: '(' } } });
+  const r = notifyConfigSchema.safeParse({
+    receivers: [
+      { name: 'a', type: 'console' },
+      { name: 'a', type: 'console' },
+    ],
+    route: { receiver: 'nope', match_re: { host: '(' } },
+  });
   const msgs = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   expect(msgs).toEqual(
     expect.arrayContaining([
@@ -69,12 +75,16 @@ test('routes: first matching child wins unless continue; children inherit', () =
     },
   });
   const root = compileRoutes(c);
-  const to = (labels: Record<string, string>, severity: 'critical' | 'warning' = 'critical') => routeAlert(root, makeAlert({ labels, severity })).map((r) => r.receiver);
+  const to = (labels: Record<string, string>, severity: 'critical' | 'warning' = 'critical') =>
+    routeAlert(root, makeAlert({ labels, severity })).map((r) => r.receiver);
   expect(to({ host: 'h', service: 'db' })).toEqual(['db']);
   expect(to({ host: 'h', service: 'web' })).toEqual(['web', 'hook']);
   expect(to({ host: 'h', service: 'web' }, 'warning')).toEqual(['web']);
   expect(to({ host: 'h', service: 'cache' }, 'warning')).toEqual(['ops']);
-  expect(routeAlert(root, makeAlert({ labels: { service: 'db' } }))[0]).toMatchObject({ groupWait: 5000, groupBy: ['service'] });
+  expect(routeAlert(root, makeAlert({ labels: { service: 'db' } }))[0]).toMatchObject({
+    groupWait: 5000,
+    groupBy: ['service'],
+  });
 });
 
 test('the watchdog calls its URL while the alerter runs, and stops with it', async () => {
@@ -86,7 +96,16 @@ test('the watchdog calls its URL while the alerter runs, and stops with it', asy
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping`;
   const store = StateStore.open(':memory:');
-  const n = createNotifier({ store, logger: silentLogger(), clock: systemClock, config: notifyConfigSchema.parse({ api: { enabled: false }, tick: '100ms', watchdog: { url, interval: '100ms' } }) });
+  const n = createNotifier({
+    store,
+    logger: silentLogger(),
+    clock: systemClock,
+    config: notifyConfigSchema.parse({
+      api: { enabled: false },
+      tick: '100ms',
+      watchdog: { url, interval: '100ms' },
+    }),
+  });
   await n.start();
   await waitFor('three watchdog calls', () => hits >= 3);
   await n.stop();

@@ -63,7 +63,11 @@ export type InhibitRule = z.output<typeof inhibitRuleSchema>;
  */
 export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [
   { source_match: { kind: 'absence', container: '' }, target_match_re: { container: '.+' }, equal: ['host'] },
-  { source_match: { severity: 'critical' }, target_match: { severity: 'warning' }, equal: ['host', 'container', 'service'] },
+  {
+    source_match: { severity: 'critical' },
+    target_match: { severity: 'warning' },
+    equal: ['host', 'container', 'service'],
+  },
 ];
 
 export const receiverSchema = z.discriminatedUnion('type', receiverSchemas);
@@ -103,7 +107,11 @@ export const notifyConfigSchema = z
     links: linksConfigSchema.prefault({}),
     /** Dead man's switch: while healthy, GET this URL every interval. */
     watchdog: z
-      .object({ url: z.string().url(), interval: duration().prefault('1m'), timeout: duration().prefault('10s') })
+      .object({
+        url: z.string().url(),
+        interval: duration().prefault('1m'),
+        timeout: duration().prefault('10s'),
+      })
       .strict()
       .optional(),
     deploys: z
@@ -123,18 +131,35 @@ export const notifyConfigSchema = z
   .superRefine((cfg, ctx) => {
     const names = new Set<string>();
     cfg.receivers.forEach((r, i) => {
-      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'name'], message: `receiver "${r.name}" is defined twice` });
+      if (names.has(r.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['receivers', i, 'name'],
+          message: `receiver "${r.name}" is defined twice`,
+        });
       names.add(r.name);
     });
     const walk = (r: RouteConfig | undefined, path: (string | number)[]) => {
       if (!r) return;
-      if (r.receiver !== undefined && !names.has(r.receiver) && !(names.size === 0 && r.receiver === 'console'))
-        ctx.addIssue({ code: 'custom', path: [...path, 'receiver'], message: `no receiver named "${r.receiver}" (known: ${[...names].join(', ') || 'none'})` });
+      if (
+        r.receiver !== undefined &&
+        !names.has(r.receiver) &&
+        !(names.size === 0 && r.receiver === 'console')
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'receiver'],
+          message: `no receiver named "${r.receiver}" (known: ${[...names].join(', ') || 'none'})`,
+        });
       for (const [k, re] of Object.entries(r.match_re ?? {})) {
         try {
           new RegExp(re);
         } catch {
-          ctx.addIssue({ code: 'custom', path: [...path, 'match_re', k], message: `"${re}" is not a regular expression` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'match_re', k],
+            message: `"${re}" is not a regular expression`,
+          });
         }
       }
       r.routes.forEach((c, i) => walk(c, [...path, 'routes', i]));

@@ -5,7 +5,17 @@
 import type { StateStore } from '../../core/store/store';
 import { migrateNotify } from './tables';
 
-export type DecisionStep = 'received' | 'routed' | 'muted' | 'unmuted' | 'flapping' | 'queued' | 'delivered' | 'retrying' | 'rejected' | 'acked';
+export type DecisionStep =
+  | 'received'
+  | 'routed'
+  | 'muted'
+  | 'unmuted'
+  | 'flapping'
+  | 'queued'
+  | 'delivered'
+  | 'retrying'
+  | 'rejected'
+  | 'acked';
 
 export interface Decision {
   at: number;
@@ -14,7 +24,14 @@ export interface Decision {
   detail: Record<string, unknown>;
 }
 
-export function recordDecision(store: StateStore, alertKey: string, at: number, step: DecisionStep, detail: Record<string, unknown>, groupId?: string): void {
+export function recordDecision(
+  store: StateStore,
+  alertKey: string,
+  at: number,
+  step: DecisionStep,
+  detail: Record<string, unknown>,
+  groupId?: string,
+): void {
   store.db
     .prepare('INSERT INTO notify_decisions (alert_key, group_id, at, step, detail) VALUES (?, ?, ?, ?, ?)')
     .run(alertKey, groupId ?? null, at, step, JSON.stringify(detail));
@@ -24,13 +41,29 @@ export function recordDecision(store: StateStore, alertKey: string, at: number, 
 export function explain(store: StateStore, key: string, limit = 500): Decision[] {
   migrateNotify(store);
   const rows = store.db
-    .prepare('SELECT at, step, group_id AS groupId, detail FROM notify_decisions WHERE alert_key = ? OR group_id = ? ORDER BY id DESC LIMIT ?')
-    .all(key, key, limit) as Array<{ at: number; step: DecisionStep; groupId: string | null; detail: string }>;
-  return rows.reverse().map((r) => ({ at: r.at, step: r.step, ...(r.groupId ? { groupId: r.groupId } : {}), detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    .prepare(
+      'SELECT at, step, group_id AS groupId, detail FROM notify_decisions WHERE alert_key = ? OR group_id = ? ORDER BY id DESC LIMIT ?',
+    )
+    .all(key, key, limit) as Array<{
+    at: number;
+    step: DecisionStep;
+    groupId: string | null;
+    detail: string;
+  }>;
+  return rows
+    .reverse()
+    .map((r) => ({
+      at: r.at,
+      step: r.step,
+      ...(r.groupId ? { groupId: r.groupId } : {}),
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
 }
 
 export function formatDecisions(ds: Decision[]): string {
-  return ds.map((d) => `${new Date(d.at).toISOString()}  ${d.step.padEnd(9)}  ${JSON.stringify(d.detail)}`).join('\n');
+  return ds
+    .map((d) => `${new Date(d.at).toISOString()}  ${d.step.padEnd(9)}  ${JSON.stringify(d.detail)}`)
+    .join('\n');
 }
 
 /** Keeps the log bounded: entries older than `maxAgeMs` go. */

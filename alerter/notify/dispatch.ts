@@ -81,12 +81,26 @@ function saveGroup(store: StateStore, g: GroupState): void {
        ON CONFLICT (id) DO UPDATE SET route = excluded.route, incident_key = excluded.incident_key, first_at = excluded.first_at,
        last_flush_at = excluded.last_flush_at, fingerprint = excluded.fingerprint, members = excluded.members`,
     )
-    .run(g.id, g.route, g.receiver, JSON.stringify(g.labels), g.incidentKey ?? null, g.firstAt ?? null, g.lastFlushAt ?? null, g.fingerprint, JSON.stringify(g.members));
+    .run(
+      g.id,
+      g.route,
+      g.receiver,
+      JSON.stringify(g.labels),
+      g.incidentKey ?? null,
+      g.firstAt ?? null,
+      g.lastFlushAt ?? null,
+      g.fingerprint,
+      JSON.stringify(g.members),
+    );
 }
 
 export function groupId(route: Route, labels: Record<string, string>): string {
   const sorted = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
-  return crypto.createHash('sha256').update(`${route.id}|${route.receiver}|${JSON.stringify(sorted)}`).digest('hex').slice(0, 20);
+  return crypto
+    .createHash('sha256')
+    .update(`${route.id}|${route.receiver}|${JSON.stringify(sorted)}`)
+    .digest('hex')
+    .slice(0, 20);
 }
 
 function findRoute(root: Route, id: string): Route | undefined {
@@ -99,8 +113,19 @@ function findRoute(root: Route, id: string): Route | undefined {
 }
 
 /** Silence first (people said so), then inhibition by any firing alert. */
-function muteOf(ctx: DispatchContext, row: AlertRow, firing: Alert[], silences: ReturnType<typeof activeSilences>): string | null {
-  const s = silencing(silences, { ...row.alert.labels, rule: row.alert.rule, alertname: row.alert.rule, severity: row.alert.severity, kind: row.alert.kind });
+function muteOf(
+  ctx: DispatchContext,
+  row: AlertRow,
+  firing: Alert[],
+  silences: ReturnType<typeof activeSilences>,
+): string | null {
+  const s = silencing(silences, {
+    ...row.alert.labels,
+    rule: row.alert.rule,
+    alertname: row.alert.rule,
+    severity: row.alert.severity,
+    kind: row.alert.kind,
+  });
   if (s) return `silence:${s.id}`;
   const inh = inhibitedBy(ctx.inhibit, firing, row.alert);
   return inh ? `inhibit:${inh.rule}:${inh.by}` : null;
@@ -113,103 +138,170 @@ interface Bucket {
   mutedKeys: Set<string>;
 }
 
+/** A flapping alert is held firing until it has been quiet for the window. */
+function settleFlapping(ctx: DispatchContext, rows: AlertRow[], now: number): void {
+  for (const r of rows) {
+    if (r.flapping && r.status === 'resolved' && now - r.lastChange >= ctx.flappingWindow) {
+      r.flapping = false;
+      ctx.store.db.prepare('UPDATE notify_alerts SET flapping = 0 WHERE key = ?').run(r.key);
+      recordDecision(ctx.store, r.key, now, 'flapping', { settled: true });
+    }
+  }
+}
+
+/** Mutes and routes every live alert and sorts it into its groups, logging what changed. */
+function bucketAlerts(ctx: DispatchContext, live: AlertRow[], now: number): Map<string, Bucket> {
+  const { store } = ctx;
+  const firingAlerts = live.map((r) => r.alert);
+  const silences = activeSilences(store, now);
+  const buckets = new Map<string, Bucket>();
+  for (const r of live) {
+    const m = muteOf(ctx, r, firingAlerts, silences);
+    if (m !== r.muted) {
+      store.db.prepare('UPDATE notify_alerts SET muted = ? WHERE key = ?').run(m, r.key);
+      recordDecision(store, r.key, now, m ? 'muted' : 'unmuted', m ? { by: m } : { was: r.muted });
+      if (m) muted.inc({ cause: m.split(':')[0]! });
+      r.muted = m;
+    }
+    const routes = routeAlert(ctx.root, r.alert);
+    const routed = routes.map((x) => `${x.id}->${x.receiver}`).join(' ');
+    if (routed !== r.routed) {
+      store.db.prepare('UPDATE notify_alerts SET routed = ? WHERE key = ?').run(routed, r.key);
+      recordDecision(store, r.key, now, 'routed', {
+        routes: routes.map((x) => ({ route: x.id, receiver: x.receiver, group_by: x.groupBy })),
+      });
+    }
+    for (const route of routes) {
+      const labels = groupLabels(route, r.alert);
+      const id = groupId(route, labels);
+      const b = buckets.get(id) ?? { route, labels, firing: [], mutedKeys: new Set<string>() };
+      if (r.muted) b.mutedKeys.add(r.key);
+      else b.firing.push(r);
+      buckets.set(id, b);
+    }
+  }
+  return buckets;
+}
+
+interface PassInput {
+  id: string;
+  bucket: Bucket | undefined;
+  prev: GroupState | undefined;
+  byKey: Map<string, AlertRow>;
+  acked: Set<string>;
+  now: number;
+}
+
+/** Lets one group decide; queues its notification when it speaks. Returns whether it did. */
+function passGroup(ctx: DispatchContext, { id, bucket: b, prev, byKey, acked, now }: PassInput): boolean {
+  const { store } = ctx;
+  const route = b?.route ?? findRoute(ctx.root, prev!.route) ?? ctx.root;
+  const state: GroupState = prev ?? {
+    id,
+    route: route.id,
+    receiver: route.receiver,
+    labels: b!.labels,
+    fingerprint: '',
+    members: [],
+  };
+  const firing = b?.firing ?? [];
+  const d = decide(
+    state,
+    {
+      firing: firing.map((r) => (r.flapping ? `${r.key}~` : r.key)),
+      mutedMembers: state.members.filter((k) => b?.mutedKeys.has(k)),
+      acked: firing.length > 0 && firing.every((r) => acked.has(r.key)),
+      since: firing.length ? Math.min(...firing.map((r) => r.since)) : undefined,
+    },
+    route,
+    now,
+  );
+  if (d.action === 'drop') {
+    if (prev) store.db.prepare('DELETE FROM notify_groups WHERE id = ?').run(id);
+    return false;
+  }
+  if (d.action === 'wait') {
+    if (!prev || prev.firstAt !== d.state.firstAt) saveGroup(store, d.state);
+    return false;
+  }
+  const lead = [...firing].sort(
+    (x, y) => (x.alert.firedAt ?? 0) - (y.alert.firedAt ?? 0) || x.key.localeCompare(y.key),
+  )[0];
+  const incidentKey = state.incidentKey ?? lead?.key ?? state.members[0] ?? id;
+  const resolved = state.members.filter(
+    (k) => !firing.some((r) => r.key === k) && byKey.get(k)?.status === 'resolved' && !byKey.get(k)?.flapping,
+  );
+  const notified = (r: AlertRow): NotifiedAlert => ({
+    ...r.alert,
+    links: buildLinks(r.alert, ctx.links, now),
+    ...(r.flapping ? { flapping: true } : {}),
+  });
+  const explain = explainUrl(incidentKey, ctx.links);
+  const n: Omit<Notification, 'id'> = {
+    receiver: state.receiver,
+    groupKey: id,
+    groupLabels: state.labels,
+    incidentKey,
+    status: d.status,
+    firing: d.status === 'firing' ? firing.map(notified) : [],
+    resolved: resolved.map((k) => notified(byKey.get(k)!)),
+    at: now,
+    ...(explain ? { explainUrl: explain } : {}),
+  };
+  const outboxId = enqueue(store, state.receiver, 'alerts', id, n, now);
+  notificationsQueued.inc({ receiver: state.receiver, reason: d.reason });
+  for (const a of [...n.firing, ...n.resolved])
+    recordDecision(
+      store,
+      a.key,
+      now,
+      'queued',
+      {
+        receiver: state.receiver,
+        reason: d.reason,
+        status: d.status,
+        outbox: outboxId,
+        incident: incidentKey,
+      },
+      id,
+    );
+  if (d.status === 'resolved') store.db.prepare('DELETE FROM notify_groups WHERE id = ?').run(id);
+  else saveGroup(store, { ...d.state, incidentKey, members: firing.map((r) => r.key) });
+  return true;
+}
+
 /** Runs one pass at `now`; returns how many notifications it queued. */
 export function dispatch(ctx: DispatchContext, now: number): number {
   const { store } = ctx;
   return store.tx(() => {
     const rows = loadAlerts(store);
     const byKey = new Map(rows.map((r) => [r.key, r]));
-    // A flapping alert is held firing until it has been quiet for the window.
-    for (const r of rows) {
-      if (r.flapping && r.status === 'resolved' && now - r.lastChange >= ctx.flappingWindow) {
-        r.flapping = false;
-        store.db.prepare('UPDATE notify_alerts SET flapping = 0 WHERE key = ?').run(r.key);
-        recordDecision(store, r.key, now, 'flapping', { settled: true });
-      }
-    }
-    const live = rows.filter((r) => r.status === 'firing' || r.flapping);
-    const firingAlerts = live.map((r) => r.alert);
-    const silences = activeSilences(store, now);
-    const acked = new Set((store.db.prepare('SELECT alert_key FROM notify_acks').all() as Array<{ alert_key: string }>).map((a) => a.alert_key));
-    const buckets = new Map<string, Bucket>();
-    for (const r of live) {
-      const m = muteOf(ctx, r, firingAlerts, silences);
-      if (m !== r.muted) {
-        store.db.prepare('UPDATE notify_alerts SET muted = ? WHERE key = ?').run(m, r.key);
-        recordDecision(store, r.key, now, m ? 'muted' : 'unmuted', m ? { by: m } : { was: r.muted });
-        if (m) muted.inc({ cause: m.split(':')[0]! });
-        r.muted = m;
-      }
-      const routes = routeAlert(ctx.root, r.alert);
-      const routed = routes.map((x) => `${x.id}->${x.receiver}`).join(' ');
-      if (routed !== r.routed) {
-        store.db.prepare('UPDATE notify_alerts SET routed = ? WHERE key = ?').run(routed, r.key);
-        recordDecision(store, r.key, now, 'routed', { routes: routes.map((x) => ({ route: x.id, receiver: x.receiver, group_by: x.groupBy })) });
-      }
-      for (const route of routes) {
-        const labels = groupLabels(route, r.alert);
-        const id = groupId(route, labels);
-        const b = buckets.get(id) ?? { route, labels, firing: [], mutedKeys: new Set<string>() };
-        if (r.muted) b.mutedKeys.add(r.key);
-        else b.firing.push(r);
-        buckets.set(id, b);
-      }
-    }
+    settleFlapping(ctx, rows, now);
+    const buckets = bucketAlerts(
+      ctx,
+      rows.filter((r) => r.status === 'firing' || r.flapping),
+      now,
+    );
+    const acked = new Set(
+      (store.db.prepare('SELECT alert_key FROM notify_acks').all() as Array<{ alert_key: string }>).map(
+        (a) => a.alert_key,
+      ),
+    );
     const groups = loadGroups(store);
     let queued = 0;
     for (const id of new Set([...groups.keys(), ...buckets.keys()])) {
-      const b = buckets.get(id);
-      const prev = groups.get(id);
-      const route = b?.route ?? findRoute(ctx.root, prev!.route) ?? ctx.root;
-      const state: GroupState = prev ?? { id, route: route.id, receiver: route.receiver, labels: b!.labels, fingerprint: '', members: [] };
-      const firing = b?.firing ?? [];
-      const d = decide(
-        state,
-        {
-          firing: firing.map((r) => (r.flapping ? `${r.key}~` : r.key)),
-          mutedMembers: state.members.filter((k) => b?.mutedKeys.has(k)),
-          acked: firing.length > 0 && firing.every((r) => acked.has(r.key)),
-          since: firing.length ? Math.min(...firing.map((r) => r.since)) : undefined,
-        },
-        route,
-        now,
-      );
-      if (d.action === 'drop') {
-        if (prev) store.db.prepare('DELETE FROM notify_groups WHERE id = ?').run(id);
-        continue;
-      }
-      if (d.action === 'wait') {
-        if (!prev || prev.firstAt !== d.state.firstAt) saveGroup(store, d.state);
-        continue;
-      }
-      const lead = [...firing].sort((x, y) => (x.alert.firedAt ?? 0) - (y.alert.firedAt ?? 0) || x.key.localeCompare(y.key))[0];
-      const incidentKey = state.incidentKey ?? lead?.key ?? state.members[0] ?? id;
-      const resolved = state.members.filter((k) => !firing.some((r) => r.key === k) && byKey.get(k)?.status === 'resolved' && !byKey.get(k)?.flapping);
-      const notified = (r: AlertRow): NotifiedAlert => ({ ...r.alert, links: buildLinks(r.alert, ctx.links, now), ...(r.flapping ? { flapping: true } : {}) });
-      const n: Omit<Notification, 'id'> = {
-        receiver: state.receiver,
-        groupKey: id,
-        groupLabels: state.labels,
-        incidentKey,
-        status: d.status,
-        firing: d.status === 'firing' ? firing.map(notified) : [],
-        resolved: resolved.map((k) => notified(byKey.get(k)!)),
-        at: now,
-        ...(explainUrl(incidentKey, ctx.links) ? { explainUrl: explainUrl(incidentKey, ctx.links) } : {}),
-      };
-      const outboxId = enqueue(store, state.receiver, 'alerts', id, n, now);
-      notificationsQueued.inc({ receiver: state.receiver, reason: d.reason });
-      queued++;
-      for (const a of [...n.firing, ...n.resolved])
-        recordDecision(store, a.key, now, 'queued', { receiver: state.receiver, reason: d.reason, status: d.status, outbox: outboxId, incident: incidentKey }, id);
-      if (d.status === 'resolved') store.db.prepare('DELETE FROM notify_groups WHERE id = ?').run(id);
-      else saveGroup(store, { ...d.state, incidentKey, members: firing.map((r) => r.key) });
+      if (passGroup(ctx, { id, bucket: buckets.get(id), prev: groups.get(id), byKey, acked, now })) queued++;
     }
     // Resolved alerts no group still has to announce are done with.
     const stillMembers = new Set([...loadGroups(store).values()].flatMap((g) => g.members));
     for (const r of rows) {
       // Kept while its recent changes still count towards flapping.
-      if (r.status === 'resolved' && !r.flapping && !stillMembers.has(r.key) && now - r.lastChange >= ctx.flappingWindow) {
+      if (
+        r.status === 'resolved' &&
+        !r.flapping &&
+        !stillMembers.has(r.key) &&
+        now - r.lastChange >= ctx.flappingWindow
+      ) {
         store.db.prepare('DELETE FROM notify_alerts WHERE key = ?').run(r.key);
         store.db.prepare('DELETE FROM notify_acks WHERE alert_key = ?').run(r.key);
       }

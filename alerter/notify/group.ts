@@ -40,7 +40,12 @@ export interface Timings {
 export type GroupDecision =
   | { action: 'wait'; state: GroupState }
   | { action: 'drop' }
-  | { action: 'flush'; status: 'firing' | 'resolved'; reason: 'first' | 'update' | 'repeat' | 'resolve'; state: GroupState };
+  | {
+      action: 'flush';
+      status: 'firing' | 'resolved';
+      reason: 'first' | 'update' | 'repeat' | 'resolve';
+      state: GroupState;
+    };
 
 export const fingerprint = (firing: string[]) => [...firing].sort().join(',');
 
@@ -51,18 +56,34 @@ export function decide(state: GroupState, now: GroupNow, t: Timings, at: number)
     if (now.firing.length === 0) return { action: 'drop' };
     const firstAt = state.firstAt ?? Math.min(now.since ?? at, at);
     if (at - firstAt < t.groupWait) return { action: 'wait', state: { ...state, firstAt } };
-    return { action: 'flush', status: 'firing', reason: 'first', state: { ...state, firstAt, lastFlushAt: at, fingerprint: fp } };
+    return {
+      action: 'flush',
+      status: 'firing',
+      reason: 'first',
+      state: { ...state, firstAt, lastFlushAt: at, fingerprint: fp },
+    };
   }
   const last = state.lastFlushAt!;
   if (now.firing.length === 0) {
     // Muted members still fire: the incident is quiet, not over.
     if (now.mutedMembers.length > 0) return { action: 'wait', state };
-    return { action: 'flush', status: 'resolved', reason: 'resolve', state: { ...state, lastFlushAt: at, fingerprint: '' } };
+    return {
+      action: 'flush',
+      status: 'resolved',
+      reason: 'resolve',
+      state: { ...state, lastFlushAt: at, fingerprint: '' },
+    };
   }
   if (fp !== state.fingerprint) {
     if (at - last < t.groupInterval) return { action: 'wait', state };
-    return { action: 'flush', status: 'firing', reason: 'update', state: { ...state, lastFlushAt: at, fingerprint: fp } };
+    return {
+      action: 'flush',
+      status: 'firing',
+      reason: 'update',
+      state: { ...state, lastFlushAt: at, fingerprint: fp },
+    };
   }
-  if (at - last >= t.repeatInterval && !now.acked) return { action: 'flush', status: 'firing', reason: 'repeat', state: { ...state, lastFlushAt: at } };
+  if (at - last >= t.repeatInterval && !now.acked)
+    return { action: 'flush', status: 'firing', reason: 'repeat', state: { ...state, lastFlushAt: at } };
   return { action: 'wait', state };
 }

@@ -15,7 +15,8 @@ export function checkStatus(what: string, status: number, body: string): void {
 export function networkError(what: string, err: unknown): LookoutError {
   if (err instanceof LookoutError) return err;
   const e = err as { name?: string; message?: string; code?: string };
-  const reason = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.code ?? e.message ?? String(err));
+  const reason =
+    e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.code ?? e.message ?? String(err));
   return new TransientDeliveryError(`${what} unreachable: ${reason}`, err);
 }
 

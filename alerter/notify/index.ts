@@ -59,14 +59,20 @@ const DECISION_MAX_AGE = 7 * 86_400_000;
 
 function buildReceivers(config: NotifyConfig, deps: { logger: Logger; clock: Clock }): Map<string, Receiver> {
   const receivers = new Map<string, Receiver>();
-  const list = config.receivers.length > 0 ? config.receivers : [{ name: 'console', type: 'console' as const, format: 'summary' as const }];
+  const list =
+    config.receivers.length > 0
+      ? config.receivers
+      : [{ name: 'console', type: 'console' as const, format: 'summary' as const }];
   for (const rc of list) {
     const kind = NOTIFIER_KINDS.get(rc.type)!;
     receivers.set(rc.name, { notifier: kind.create(rc, deps), retry: kind.retry });
   }
   const graphite = config.deploys.graphite_url ?? config.links.graphite_url;
   if (config.deploys.enabled && graphite)
-    receivers.set(GRAPHITE_EVENTS_RECEIVER, { notifier: graphiteEventsNotifier(graphite, 10_000), retry: { initialMs: 1000, maxMs: 60_000, factor: 2, maxAttempts: 50, jitter: 0.3 } });
+    receivers.set(GRAPHITE_EVENTS_RECEIVER, {
+      notifier: graphiteEventsNotifier(graphite, 10_000),
+      retry: { initialMs: 1000, maxMs: 60_000, factor: 2, maxAttempts: 50, jitter: 0.3 },
+    });
   return receivers;
 }
 
@@ -75,9 +81,21 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
   const logger = deps.logger.child({ component: 'notify' });
   migrateNotify(store);
   const receivers = buildReceivers(config, { logger, clock });
-  const ctx: DispatchContext = { store, root: compileRoutes(config), inhibit: compileInhibitRules(config.inhibit_rules), links: config.links, flappingWindow: config.flapping.window };
+  const ctx: DispatchContext = {
+    store,
+    root: compileRoutes(config),
+    inhibit: compileInhibitRules(config.inhibit_rules),
+    links: config.links,
+    flappingWindow: config.flapping.window,
+  };
   const changeReceivers = [...receivers.entries()]
-    .filter(([name, r]) => r.notifier.sendChange && (name === GRAPHITE_EVENTS_RECEIVER || !config.deploys.receivers || config.deploys.receivers.includes(name)))
+    .filter(
+      ([name, r]) =>
+        r.notifier.sendChange &&
+        (name === GRAPHITE_EVENTS_RECEIVER ||
+          !config.deploys.receivers ||
+          config.deploys.receivers.includes(name)),
+    )
     .map(([name]) => name);
   const inner = new AbortController();
   let api: AlerterApi | undefined;
@@ -129,7 +147,15 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
         store.put(DEPLOY_NS, 'state', state);
         for (const d of found) {
           deploysSeen.inc();
-          for (const name of changeReceivers) enqueue(store, name, 'change', `deploy:${d.host}/${d.service}`, { kind: 'deploy', receiver: name, ...d }, clock.now());
+          for (const name of changeReceivers)
+            enqueue(
+              store,
+              name,
+              'change',
+              `deploy:${d.host}/${d.service}`,
+              { kind: 'deploy', receiver: name, ...d },
+              clock.now(),
+            );
         }
       });
       wake?.();
@@ -139,7 +165,13 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
       signal?.addEventListener('abort', () => inner.abort(), { once: true });
       if (config.api.enabled) api = await startAlerterApi({ store, clock, logger, config: config.api });
       loop = run();
-      if (config.watchdog) void runWatchdog(config.watchdog, () => Date.now() - lastPass < Math.max(3 * config.tick, 30_000), logger, inner.signal);
+      if (config.watchdog)
+        void runWatchdog(
+          config.watchdog,
+          () => Date.now() - lastPass < Math.max(3 * config.tick, 30_000),
+          logger,
+          inner.signal,
+        );
     },
     tick,
     async stop() {

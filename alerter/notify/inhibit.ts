@@ -35,7 +35,8 @@ export function inhibitedBy(rules: Compiled[], firing: Alert[], target: Alert): 
     for (const src of firing) {
       if (src.key === target.key) continue;
       const s = matchLabels(src);
-      if (allHold(rule.source, s) && rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? ''))) return { rule: rule.index, by: src.key };
+      if (allHold(rule.source, s) && rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? '')))
+        return { rule: rule.index, by: src.key };
     }
   }
   return undefined;

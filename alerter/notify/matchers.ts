@@ -17,7 +17,10 @@ const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/;
 /** `service=web`, `host!=db1`, `container=~web-.*`; quotes around the value are optional. */
 export function parseMatcher(text: string): Matcher {
   const m = MATCHER.exec(text);
-  if (!m) throw new LookoutError(`"${text}" is not a matcher (use name=value, name!=value, name=~regex or name!~regex)`);
+  if (!m)
+    throw new LookoutError(
+      `"${text}" is not a matcher (use name=value, name!=value, name=~regex or name!~regex)`,
+    );
   const value = m[3]!.replace(/^"(.*)"$/, '$1');
   const matcher: Matcher = { name: m[1]!, op: m[2] as MatchOp, value };
   if (matcher.op === '=~' || matcher.op === '!~') compile(value);

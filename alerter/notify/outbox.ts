@@ -26,19 +26,32 @@ export interface OutboxRow {
   state: 'pending' | 'failed';
 }
 
-export function enqueue(store: StateStore, receiver: string, kind: OutboxRow['kind'], groupId: string, payload: object, now: number): number {
+export function enqueue(
+  store: StateStore,
+  receiver: string,
+  kind: OutboxRow['kind'],
+  groupId: string,
+  payload: object,
+  now: number,
+): number {
   const r = store.db
-    .prepare('INSERT INTO notify_outbox (receiver, kind, group_id, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO notify_outbox (receiver, kind, group_id, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     .run(receiver, kind, groupId, JSON.stringify(payload), now, now);
   return Number(r.lastInsertRowid);
 }
 
 export function pendingRows(store: StateStore): OutboxRow[] {
-  return store.db.prepare("SELECT * FROM notify_outbox WHERE state = 'pending' ORDER BY id").all() as OutboxRow[];
+  return store.db
+    .prepare("SELECT * FROM notify_outbox WHERE state = 'pending' ORDER BY id")
+    .all() as OutboxRow[];
 }
 
 export function failedRows(store: StateStore): OutboxRow[] {
-  return store.db.prepare("SELECT * FROM notify_outbox WHERE state = 'failed' ORDER BY id").all() as OutboxRow[];
+  return store.db
+    .prepare("SELECT * FROM notify_outbox WHERE state = 'failed' ORDER BY id")
+    .all() as OutboxRow[];
 }
 
 /** The rows due now, per receiver, skipping any row queued behind a not-yet-due row of its group. */
@@ -73,7 +86,8 @@ export interface DeliverDeps {
 }
 
 function alertKeys(row: OutboxRow, payload: Notification | ChangeNotice): string[] {
-  if (row.kind === 'change') return [`deploy:${(payload as ChangeNotice).host}/${(payload as ChangeNotice).service}`];
+  if (row.kind === 'change')
+    return [`deploy:${(payload as ChangeNotice).host}/${(payload as ChangeNotice).service}`];
   const n = payload as Notification;
   return [...n.firing, ...n.resolved].map((a) => a.key);
 }
@@ -83,9 +97,23 @@ async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRo
   const keys = alertKeys(row, payload);
   const log = d.logger.child({ receiver: row.receiver, outbox: row.id });
   const note = (step: 'delivered' | 'retrying' | 'rejected', detail: Record<string, unknown>) =>
-    d.store.tx(() => keys.forEach((k) => recordDecision(d.store, k, d.clock.now(), step, { receiver: row.receiver, outbox: row.id, ...detail }, row.group_id)));
+    d.store.tx(() =>
+      keys.forEach((k) =>
+        recordDecision(
+          d.store,
+          k,
+          d.clock.now(),
+          step,
+          { receiver: row.receiver, outbox: row.id, ...detail },
+          row.group_id,
+        ),
+      ),
+    );
   try {
-    if (!r) throw Object.assign(new Error(`no receiver named ${row.receiver} in the config any more`), { retriable: false });
+    if (!r)
+      throw Object.assign(new Error(`no receiver named ${row.receiver} in the config any more`), {
+        retriable: false,
+      });
     let res: { answer?: string };
     if (row.kind === 'change') {
       if (!r.notifier.sendChange) throw new Error(`receiver ${row.receiver} takes no change events`);
@@ -95,7 +123,16 @@ async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRo
     }
     d.store.tx(() => {
       d.store.db.prepare('DELETE FROM notify_outbox WHERE id = ?').run(row.id);
-      keys.forEach((k) => recordDecision(d.store, k, d.clock.now(), 'delivered', { receiver: row.receiver, outbox: row.id, answer: res.answer }, row.group_id));
+      keys.forEach((k) =>
+        recordDecision(
+          d.store,
+          k,
+          d.clock.now(),
+          'delivered',
+          { receiver: row.receiver, outbox: row.id, answer: res.answer },
+          row.group_id,
+        ),
+      );
     });
     deliveries.inc({ receiver: row.receiver, result: 'ok' });
     log.debug({ answer: res.answer }, 'delivered');
@@ -105,12 +142,16 @@ async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRo
     const attempts = row.attempts + 1;
     if (isRetriable(err) && r && attempts < r.retry.maxAttempts) {
       const delay = backoffDelay(r.retry, row.attempts);
-      d.store.db.prepare('UPDATE notify_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?').run(attempts, d.clock.now() + delay, message, row.id);
+      d.store.db
+        .prepare('UPDATE notify_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?')
+        .run(attempts, d.clock.now() + delay, message, row.id);
       note('retrying', { attempt: attempts, error: message, retry_in_ms: delay });
       deliveries.inc({ receiver: row.receiver, result: 'retry' });
       log.warn({ attempt: attempts, retryInMs: delay, err: message }, 'delivery failed, will retry');
     } else {
-      d.store.db.prepare("UPDATE notify_outbox SET attempts = ?, last_error = ?, state = 'failed' WHERE id = ?").run(attempts, message, row.id);
+      d.store.db
+        .prepare("UPDATE notify_outbox SET attempts = ?, last_error = ?, state = 'failed' WHERE id = ?")
+        .run(attempts, message, row.id);
       note('rejected', { attempt: attempts, error: message });
       deliveries.inc({ receiver: row.receiver, result: 'rejected' });
       log.error({ attempt: attempts, err: message }, 'notification rejected; it will not be retried');

@@ -9,11 +9,18 @@ import { webhookKind } from './webhook';
 export const NOTIFIER_KINDS = new Map<string, NotifierKind>();
 
 export function registerNotifierKind(kind: NotifierKind): void {
-  if (NOTIFIER_KINDS.has(kind.type)) throw new LookoutError(`notifier kind "${kind.type}" is registered twice`);
+  if (NOTIFIER_KINDS.has(kind.type))
+    throw new LookoutError(`notifier kind "${kind.type}" is registered twice`);
   NOTIFIER_KINDS.set(kind.type, kind);
 }
 
-for (const k of [pagerdutyKind, emailKind, webhookKind, consoleKind] as NotifierKind[]) registerNotifierKind(k);
+for (const k of [pagerdutyKind, emailKind, webhookKind, consoleKind] as NotifierKind[])
+  registerNotifierKind(k);
 
 /** The receiver schemas, for the config's discriminated union (kept in step with the map above). */
-export const receiverSchemas = [pagerdutyKind.schema, emailKind.schema, webhookKind.schema, consoleKind.schema] as const;
+export const receiverSchemas = [
+  pagerdutyKind.schema,
+  emailKind.schema,
+  webhookKind.schema,
+  consoleKind.schema,
+] as const;

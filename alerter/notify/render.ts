@@ -16,7 +16,10 @@ export function title(n: Notification): string {
   const list = n.status === 'resolved' ? n.resolved : n.firing;
   const first = list[0];
   const rules = [...new Set(list.map((a) => a.rule))];
-  const head = n.status === 'resolved' ? `[RESOLVED${list.length > 1 ? `:${list.length}` : ''}]` : `[FIRING:${n.firing.length}]`;
+  const head =
+    n.status === 'resolved'
+      ? `[RESOLVED${list.length > 1 ? `:${list.length}` : ''}]`
+      : `[FIRING:${n.firing.length}]`;
   const where = labelText(n.groupLabels);
   const more = list.length > 1 ? ` (+${list.length - 1} more)` : '';
   const flapping = first?.flapping ? ' [flapping]' : '';
@@ -39,7 +42,13 @@ export function alertFacts(a: NotifiedAlert): Array<[string, string]> {
 }
 
 export function linkList(a: NotifiedAlert): Array<[string, string]> {
-  const names: Record<string, string> = { dashboard: 'Dashboard', logs: 'Logs', runbook: 'Runbook', graph: 'Graph', explain: 'Decision log' };
+  const names: Record<string, string> = {
+    dashboard: 'Dashboard',
+    logs: 'Logs',
+    runbook: 'Runbook',
+    graph: 'Graph',
+    explain: 'Decision log',
+  };
   return Object.entries(a.links).map(([k, href]) => [names[k] ?? k, href as string]);
 }
 

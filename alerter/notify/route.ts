@@ -22,7 +22,11 @@ export interface Route {
 
 export function compileRoutes(cfg: NotifyConfig): Route {
   const fallback = cfg.receivers[0]?.name ?? 'console';
-  const build = (r: RouteConfig, parent: Omit<Route, 'id' | 'matchers' | 'continue' | 'children'>, id: string): Route => {
+  const build = (
+    r: RouteConfig,
+    parent: Omit<Route, 'id' | 'matchers' | 'continue' | 'children'>,
+    id: string,
+  ): Route => {
     const own = {
       receiver: r.receiver ?? parent.receiver,
       groupBy: r.group_by ?? parent.groupBy,
@@ -30,10 +34,26 @@ export function compileRoutes(cfg: NotifyConfig): Route {
       groupInterval: r.group_interval ?? parent.groupInterval,
       repeatInterval: r.repeat_interval ?? parent.repeatInterval,
     };
-    return { id, ...own, matchers: fromMaps(r.match, r.match_re), continue: r.continue, children: r.routes.map((c, i) => build(c, own, `${id}.${i}`)) };
+    return {
+      id,
+      ...own,
+      matchers: fromMaps(r.match, r.match_re),
+      continue: r.continue,
+      children: r.routes.map((c, i) => build(c, own, `${id}.${i}`)),
+    };
   };
   const root: RouteConfig = cfg.route ?? { continue: false, routes: [] };
-  return build(root, { receiver: fallback, groupBy: cfg.group.by, groupWait: cfg.group.wait, groupInterval: cfg.group.interval, repeatInterval: cfg.group.repeat_interval }, '0');
+  return build(
+    root,
+    {
+      receiver: fallback,
+      groupBy: cfg.group.by,
+      groupWait: cfg.group.wait,
+      groupInterval: cfg.group.interval,
+      repeatInterval: cfg.group.repeat_interval,
+    },
+    '0',
+  );
 }
 
 /** The routes an alert lands on (at least the root). */

@@ -7,10 +7,16 @@ const clock = new ManualClock(1_000_000);
 
 test('add, match, list, expire (by id prefix)', () => {
   const store = StateStore.open(':memory:');
-  const s = addSilence(store, { matchers: ['service=web', 'host=~h[0-9]+'], for: '30m', comment: 'deploy', createdBy: 'ana' }, clock);
+  const s = addSilence(
+    store,
+    { matchers: ['service=web', 'host=~h[0-9]+'], for: '30m', comment: 'deploy', createdBy: 'ana' },
+    clock,
+  );
   expect(silencing(activeSilences(store, clock.now()), { service: 'web', host: 'h12' })?.id).toBe(s.id);
   expect(silencing(activeSilences(store, clock.now()), { service: 'web', host: 'db' })).toBeUndefined();
-  expect(silencing(activeSilences(store, clock.now() + 30 * 60_000), { service: 'web', host: 'h1' })).toBeUndefined();
+  expect(
+    silencing(activeSilences(store, clock.now() + 30 * 60_000), { service: 'web', host: 'h1' }),
+  ).toBeUndefined();
   expect(listSilences(store, clock)).toHaveLength(1);
   expireSilence(store, s.id.slice(0, 8), clock);
   expect(listSilences(store, clock)).toHaveLength(0);

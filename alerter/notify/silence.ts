@@ -33,7 +33,15 @@ export interface AddSilenceInput {
   createdBy?: string;
 }
 
-type Row = { id: string; matchers: string; starts_at: number; ends_at: number; comment: string; created_by: string; created_at: number };
+type Row = {
+  id: string;
+  matchers: string;
+  starts_at: number;
+  ends_at: number;
+  comment: string;
+  created_by: string;
+  created_at: number;
+};
 const fromRow = (r: Row): Silence => ({
   id: r.id,
   matchers: JSON.parse(r.matchers) as Matcher[],
@@ -47,23 +55,37 @@ const fromRow = (r: Row): Silence => ({
 export function addSilence(store: StateStore, input: AddSilenceInput, clock: Clock): Silence {
   migrateNotify(store);
   const now = clock.now();
-  const matchers = input.matchers.map((m) => (typeof m === 'string' ? parseMatcher(m) : parseMatcher(formatMatcher(m))));
-  if (matchers.length === 0) throw new LookoutError('a silence needs at least one matcher, e.g. --match service=web');
+  const matchers = input.matchers.map((m) =>
+    typeof m === 'string' ? parseMatcher(m) : parseMatcher(formatMatcher(m)),
+  );
+  if (matchers.length === 0)
+    throw new LookoutError('a silence needs at least one matcher, e.g. --match service=web');
   if (matchers.every((m) => (m.op === '=~' && /^\.\*$/.test(m.value)) || (m.op === '!=' && m.value === '')))
     throw new LookoutError('a silence must not match every alert');
   const startsAt = input.startsAt ?? now;
   let endsAt = input.endsAt;
   if (endsAt === undefined && input.for !== undefined) {
     const ms = typeof input.for === 'number' ? input.for : parseDuration(input.for);
-    if (ms === undefined || ms <= 0) throw new LookoutError(`"${String(input.for)}" is not a duration (use e.g. 30m, 2h)`);
+    if (ms === undefined || ms <= 0)
+      throw new LookoutError(`"${String(input.for)}" is not a duration (use e.g. 30m, 2h)`);
     endsAt = startsAt + ms;
   }
   if (endsAt === undefined) throw new LookoutError('a silence needs an end: give --for 30m');
   if (endsAt <= startsAt) throw new LookoutError('a silence must end after it starts');
   if (!input.comment.trim()) throw new LookoutError('a silence needs a comment saying why');
-  const s: Silence = { id: crypto.randomUUID(), matchers, startsAt, endsAt, comment: input.comment, createdBy: input.createdBy ?? 'unknown', createdAt: now };
+  const s: Silence = {
+    id: crypto.randomUUID(),
+    matchers,
+    startsAt,
+    endsAt,
+    comment: input.comment,
+    createdBy: input.createdBy ?? 'unknown',
+    createdAt: now,
+  };
   store.db
-    .prepare('INSERT INTO notify_silences (id, matchers, starts_at, ends_at, comment, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO notify_silences (id, matchers, starts_at, ends_at, comment, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
     .run(s.id, JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.comment, s.createdBy, s.createdAt);
   return s;
 }
@@ -74,7 +96,9 @@ export function listSilences(store: StateStore, clock: Clock, opts: { all?: bool
   const rows = (
     opts.all
       ? store.db.prepare('SELECT * FROM notify_silences ORDER BY created_at DESC').all()
-      : store.db.prepare('SELECT * FROM notify_silences WHERE ends_at > ? ORDER BY created_at DESC').all(clock.now())
+      : store.db
+          .prepare('SELECT * FROM notify_silences WHERE ends_at > ? ORDER BY created_at DESC')
+          .all(clock.now())
   ) as Row[];
   return rows.map(fromRow);
 }
@@ -82,19 +106,26 @@ export function listSilences(store: StateStore, clock: Clock, opts: { all?: bool
 /** Ends a silence now. Accepts a unique id prefix, as people copy the first few characters. */
 export function expireSilence(store: StateStore, idOrPrefix: string, clock: Clock): Silence {
   migrateNotify(store);
-  const rows = store.db.prepare("SELECT * FROM notify_silences WHERE id LIKE ? || '%'").all(idOrPrefix) as Row[];
+  const rows = store.db
+    .prepare("SELECT * FROM notify_silences WHERE id LIKE ? || '%'")
+    .all(idOrPrefix) as Row[];
   if (rows.length === 0) throw new LookoutError(`no silence with id ${idOrPrefix}`);
-  if (rows.length > 1) throw new LookoutError(`${rows.length} silences start with ${idOrPrefix}: give more of the id`);
+  if (rows.length > 1)
+    throw new LookoutError(`${rows.length} silences start with ${idOrPrefix}: give more of the id`);
   const now = clock.now();
   const row = rows[0]!;
   const endsAt = Math.min(row.ends_at, now);
-  store.db.prepare('UPDATE notify_silences SET ends_at = ?, starts_at = MIN(starts_at, ?) WHERE id = ?').run(endsAt, endsAt, row.id);
+  store.db
+    .prepare('UPDATE notify_silences SET ends_at = ?, starts_at = MIN(starts_at, ?) WHERE id = ?')
+    .run(endsAt, endsAt, row.id);
   return fromRow({ ...row, ends_at: endsAt, starts_at: Math.min(row.starts_at, endsAt) });
 }
 
 /** The silences in force at `now`. */
 export function activeSilences(store: StateStore, now: number): Silence[] {
-  const rows = store.db.prepare('SELECT * FROM notify_silences WHERE starts_at <= ? AND ends_at > ?').all(now, now) as Row[];
+  const rows = store.db
+    .prepare('SELECT * FROM notify_silences WHERE starts_at <= ? AND ends_at > ?')
+    .all(now, now) as Row[];
   return rows.map(fromRow);
 }
 

@@ -3,25 +3,49 @@
  * panel, Graphite query variables for $host / $container / $service, and deploy markers from
  * graphite-web events.
  */
-import { DashboardBuilder, QueryVariableBuilder, TextBoxVariableBuilder, AnnotationQueryBuilder, VariableRefresh, VariableSort, DashboardCursorSync, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  QueryVariableBuilder,
+  TextBoxVariableBuilder,
+  AnnotationQueryBuilder,
+  VariableRefresh,
+  VariableSort,
+  DashboardCursorSync,
+  type Dashboard,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { VizLegendOptionsBuilder, LegendDisplayMode, LegendPlacement } from '@grafana/grafana-foundation-sdk/common';
-import { DATASOURCE, DEPLOY_EVENT_TAG, panelSegments, seriesTarget, VARS, type DashboardDef, type GraphiteScheme } from '../catalog';
+import {
+  VizLegendOptionsBuilder,
+  LegendDisplayMode,
+  LegendPlacement,
+} from '@grafana/grafana-foundation-sdk/common';
+import {
+  DATASOURCE,
+  DEPLOY_EVENT_TAG,
+  panelSegments,
+  seriesTarget,
+  VARS,
+  type DashboardDef,
+  type GraphiteScheme,
+} from '../catalog';
 import { GraphiteEventsTargetBuilder, GraphiteQueryBuilder } from './graphite';
 
 function variable(name: (typeof VARS)[keyof typeof VARS], scheme: GraphiteScheme) {
   const root = scheme.via === 'statsd' ? `stats.gauges.${scheme.prefix}` : scheme.prefix;
-  if (name === VARS.service) return new TextBoxVariableBuilder(name).label('Service (container name contains)').defaultValue('web');
+  if (name === VARS.service)
+    return new TextBoxVariableBuilder(name).label('Service (container name contains)').defaultValue('web');
   const query = name === VARS.host ? `${root}.*` : `${root}.$${VARS.host}.*`;
-  return new QueryVariableBuilder(name)
-    .label(name === VARS.host ? 'Host' : 'Container')
-    .datasource({ ...DATASOURCE })
-    .query(query)
-    .definition(query)
-    .refresh(VariableRefresh.OnTimeRangeChanged)
-    .sort(VariableSort.AlphabeticalAsc)
-    // Host-scope metrics live under their own segment; it is not a container.
-    .regex(name === VARS.container ? `/^(?!${scheme.hostSegment}$).*/` : '');
+  return (
+    new QueryVariableBuilder(name)
+      .label(name === VARS.host ? 'Host' : 'Container')
+      .datasource({ ...DATASOURCE })
+      .query(query)
+      .definition(query)
+      .refresh(VariableRefresh.OnTimeRangeChanged)
+      .sort(VariableSort.AlphabeticalAsc)
+      // Host-scope metrics live under their own segment; it is not a container.
+      .regex(name === VARS.container ? `/^(?!${scheme.hostSegment}$).*/` : '')
+  );
 }
 
 export function buildDashboard(def: DashboardDef, scheme: GraphiteScheme): Dashboard {
@@ -38,7 +62,12 @@ export function buildDashboard(def: DashboardDef, scheme: GraphiteScheme): Dashb
         .datasource({ ...DATASOURCE })
         .enable(true)
         .iconColor('rgba(255, 96, 96, 1)')
-        .target(new GraphiteEventsTargetBuilder([DEPLOY_EVENT_TAG, ...(def.vars.includes('service') ? [`$${VARS.service}`] : [])])),
+        .target(
+          new GraphiteEventsTargetBuilder([
+            DEPLOY_EVENT_TAG,
+            ...(def.vars.includes('service') ? [`$${VARS.service}`] : []),
+          ]),
+        ),
     );
   for (const v of def.vars) b.withVariable(variable(v, scheme));
   for (const p of def.panels) {
@@ -52,7 +81,12 @@ export function buildDashboard(def: DashboardDef, scheme: GraphiteScheme): Dashb
         .unit(p.unit)
         .height(8)
         .span(12)
-        .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom)),
+        .legend(
+          new VizLegendOptionsBuilder()
+            .showLegend(true)
+            .displayMode(LegendDisplayMode.List)
+            .placement(LegendPlacement.Bottom),
+        ),
     );
   }
   return b.build();

@@ -17,7 +17,12 @@ export class GraphiteQueryBuilder implements cog.Builder<cog.Dataquery> {
     private readonly refId = 'A',
   ) {}
   build(): GraphiteQuery {
-    return { refId: this.refId, target: this.target, datasource: { ...DATASOURCE }, _implementsDataqueryVariant() {} };
+    return {
+      refId: this.refId,
+      target: this.target,
+      datasource: { ...DATASOURCE },
+      _implementsDataqueryVariant() {},
+    };
   }
 }
 
@@ -25,6 +30,12 @@ export class GraphiteQueryBuilder implements cog.Builder<cog.Dataquery> {
 export class GraphiteEventsTargetBuilder implements cog.Builder<cog.Dataquery> {
   constructor(private readonly tags: string[]) {}
   build(): cog.Dataquery {
-    return { fromAnnotations: true, tags: this.tags, textEditor: false, refId: 'Anno', _implementsDataqueryVariant() {} } as cog.Dataquery;
+    return {
+      fromAnnotations: true,
+      tags: this.tags,
+      textEditor: false,
+      refId: 'Anno',
+      _implementsDataqueryVariant() {},
+    } as cog.Dataquery;
   }
 }

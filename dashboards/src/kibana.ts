@@ -19,7 +19,8 @@ export function kibanaSavedObjects(): string {
     id: 'lookout-container-logs',
     attributes: {
       title: 'lookout: container logs',
-      description: 'Logs of one container: set the query to container.name:"<name>" (pages link here with it filled in).',
+      description:
+        'Logs of one container: set the query to container.name:"<name>" (pages link here with it filled in).',
       columns: [KIBANA.hostField, KIBANA.containerField, 'stream', 'log.level', 'message'],
       sort: [[KIBANA.timeField, 'desc']],
       grid: {},
@@ -32,7 +33,9 @@ export function kibanaSavedObjects(): string {
         }),
       },
     },
-    references: [{ name: 'kibanaSavedObjectMeta.searchSourceJSON.index', type: 'index-pattern', id: KIBANA.dataViewId }],
+    references: [
+      { name: 'kibanaSavedObjectMeta.searchSourceJSON.index', type: 'index-pattern', id: KIBANA.dataViewId },
+    ],
     coreMigrationVersion: '8.8.0',
     typeMigrationVersion: '8.0.0',
   };

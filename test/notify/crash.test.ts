@@ -21,18 +21,23 @@ let pd: PagerDutyStandin | undefined;
 
 function child(env: Record<string, string>): { proc: ChildProcess; out: () => string } {
   let out = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/alerter-child.ts')], {
-    cwd: path.join(__dirname, '../..'),
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.certFile, PD_KEY: 'crash-routing-key', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'fixtures/alerter-child.ts')],
+    {
+      cwd: path.join(__dirname, '../..'),
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.certFile, PD_KEY: 'crash-routing-key', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
   children.push(proc);
   return { proc, out: () => out };
 }
 
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

@@ -16,10 +16,19 @@ import { renderAll } from '../../dashboards/build';
 import { waitFor } from '../support/docker';
 
 const GRAPHITE = process.env.GRAPHITE_URL ?? 'http://127.0.0.1:8080';
-const CARBON = { host: process.env.CARBON_HOST ?? '127.0.0.1', port: Number(process.env.CARBON_PORT ?? 2003) };
+const CARBON = {
+  host: process.env.CARBON_HOST ?? '127.0.0.1',
+  port: Number(process.env.CARBON_PORT ?? 2003),
+};
 
 const host = `dash${process.pid}x${Date.now().toString(36)}.example.org`;
-const meta: ContainerMeta = { id: 'c0ffee', name: 'shop-web-1', image: 'shop/web:2', labels: {}, service: 'web' };
+const meta: ContainerMeta = {
+  id: 'c0ffee',
+  name: 'shop-web-1',
+  image: 'shop/web:2',
+  labels: {},
+  service: 'web',
+};
 
 function samples(ts: number): MetricSample[] {
   return METRICS.map((m) => ({
@@ -34,21 +43,27 @@ function samples(ts: number): MetricSample[] {
 }
 
 test('the committed dashboards, provisioning and Kibana objects are up to date', () => {
-  for (const [file, text] of Object.entries(renderAll())) expect(fs.readFileSync(path.join(__dirname, '../../dashboards', file), 'utf8')).toBe(text);
+  for (const [file, text] of Object.entries(renderAll()))
+    expect(fs.readFileSync(path.join(__dirname, '../../dashboards', file), 'utf8')).toBe(text);
 });
 
-test.each(METRICS.filter((m) => m.scope !== 'probe').map((m) => [m.name, m.scope]))('catalog path of %s (%s) is the path the sinks write', (name, scope) => {
-  const s = samples(0).find((x) => x.name === name)!;
-  const container = scope === 'container' ? meta.name : DEFAULT_SCHEME.hostSegment;
-  expect(seriesPath(DEFAULT_SCHEME, host, container, name)).toBe(graphiteName(s, 'lookout', false));
-  const viaStatsd = seriesPath({ ...DEFAULT_SCHEME, via: 'statsd' }, host, container, name);
-  const base = graphiteName(s, 'lookout', false);
-  expect(viaStatsd).toBe(s.type === 'counter' ? `stats.counters.${base}.rate` : `stats.gauges.${base}`);
-});
+test.each(METRICS.filter((m) => m.scope !== 'probe').map((m) => [m.name, m.scope]))(
+  'catalog path of %s (%s) is the path the sinks write',
+  (name, scope) => {
+    const s = samples(0).find((x) => x.name === name)!;
+    const container = scope === 'container' ? meta.name : DEFAULT_SCHEME.hostSegment;
+    expect(seriesPath(DEFAULT_SCHEME, host, container, name)).toBe(graphiteName(s, 'lookout', false));
+    const viaStatsd = seriesPath({ ...DEFAULT_SCHEME, via: 'statsd' }, host, container, name);
+    const base = graphiteName(s, 'lookout', false);
+    expect(viaStatsd).toBe(s.type === 'counter' ? `stats.counters.${base}.rate` : `stats.gauges.${base}`);
+  },
+);
 
 test('every panel of every built dashboard draws a series the collector wrote to the real Graphite', async () => {
   const now = Math.floor(Date.now() / 1000);
-  const lines = [0, 1, 2, 3, 4].map((i) => carbonLines(samples((now - 10 + i) * 1000), 'lookout', false)).join('');
+  const lines = [0, 1, 2, 3, 4]
+    .map((i) => carbonLines(samples((now - 10 + i) * 1000), 'lookout', false))
+    .join('');
   await new Promise<void>((resolve, reject) => {
     const s = net.connect(CARBON, () => s.end(lines));
     s.on('close', () => resolve());
@@ -56,12 +71,19 @@ test('every panel of every built dashboard draws a series the collector wrote to
   });
   const hostSeg = host.replace(/\./g, '_');
   for (const def of Object.values(DASHBOARDS) as DashboardDef[]) {
-    const built = JSON.parse(fs.readFileSync(path.join(__dirname, `../../dashboards/build/${def.uid}.json`), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ target: string }> }> };
+    const built = JSON.parse(
+      fs.readFileSync(path.join(__dirname, `../../dashboards/build/${def.uid}.json`), 'utf8'),
+    ) as { panels: Array<{ title: string; targets: Array<{ target: string }> }> };
     expect(built.panels).toHaveLength(def.panels.length);
     for (const p of built.panels) {
-      const target = p.targets[0]!.target.replace(/\$host/g, hostSeg).replace(/\$container/g, meta.name).replace(/\$service/g, 'web').replace(/lookout\.\*\./g, `lookout.${hostSeg}.`);
+      const target = p.targets[0]!.target.replace(/\$host/g, hostSeg)
+        .replace(/\$container/g, meta.name)
+        .replace(/\$service/g, 'web')
+        .replace(/lookout\.\*\./g, `lookout.${hostSeg}.`);
       await waitFor(`${def.uid} / ${p.title}: ${target}`, async () => {
-        const r = await fetch(`${GRAPHITE}/render?target=${encodeURIComponent(target)}&from=-10min&format=json`);
+        const r = await fetch(
+          `${GRAPHITE}/render?target=${encodeURIComponent(target)}&from=-10min&format=json`,
+        );
         const j = (await r.json()) as Array<{ datapoints: Array<[number | null, number]> }>;
         return j.length > 0 && j.some((s) => s.datapoints.some(([v]) => v !== null));
       });

@@ -33,18 +33,32 @@ test('a replaced service becomes a PagerDuty change event and a Graphite deploy 
     logger: silentLogger(),
     clock: systemClock,
     config: notifyConfigSchema.parse({
-      receivers: [{ name: 'pd', type: 'pagerduty', routing_key: { env: 'T_DEPLOY_PD_KEY' }, events_host: pd.server, ca_file: cert.certFile }],
+      receivers: [
+        {
+          name: 'pd',
+          type: 'pagerduty',
+          routing_key: { env: 'T_DEPLOY_PD_KEY' },
+          events_host: pd.server,
+          ca_file: cert.certFile,
+        },
+      ],
       api: { enabled: false },
       links: { graphite_url: GRAPHITE },
     }),
   });
   try {
     await n.handleLifecycle([ev(-60_000, 'start', `${service}-1`, 'shop/web:1.4')]);
-    await n.handleLifecycle([ev(-2000, 'die', `${service}-1`, 'shop/web:1.4'), ev(-1000, 'start', `${service}-1b`, 'shop/web:1.5')]);
+    await n.handleLifecycle([
+      ev(-2000, 'die', `${service}-1`, 'shop/web:1.4'),
+      ev(-1000, 'start', `${service}-1b`, 'shop/web:1.5'),
+    ]);
     await n.tick();
     const changes = pd.accepted.filter((e) => e.path === '/v2/change/enqueue');
     expect(changes).toHaveLength(1);
-    expect(changes[0]!.body.payload).toMatchObject({ source: 'deployhost', custom_details: { service, from_image: 'shop/web:1.4', to_image: 'shop/web:1.5' } });
+    expect(changes[0]!.body.payload).toMatchObject({
+      source: 'deployhost',
+      custom_details: { service, from_image: 'shop/web:1.4', to_image: 'shop/web:1.5' },
+    });
     const events = await waitFor('the Graphite deploy event', async () => {
       const r = await fetch(`${GRAPHITE}/events/get_data?tags=deploy%20${service}&from=-1h`);
       const j = (await r.json()) as Array<{ what: string; tags: string[]; when: number }>;

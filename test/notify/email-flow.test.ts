@@ -22,7 +22,13 @@ function parts(raw: string): { text: string; html: string; headers: string } {
   for (const p of raw.split(`--${boundary}`)) {
     const [h, ...rest] = p.split('\r\n\r\n');
     let body = rest.join('\r\n\r\n');
-    if (/quoted-printable/i.test(h ?? '')) body = Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, x: string) => String.fromCharCode(parseInt(x, 16))), 'latin1').toString('utf8');
+    if (/quoted-printable/i.test(h ?? ''))
+      body = Buffer.from(
+        body
+          .replace(/=\r\n/g, '')
+          .replace(/=([0-9A-F]{2})/g, (_, x: string) => String.fromCharCode(parseInt(x, 16))),
+        'latin1',
+      ).toString('utf8');
     if (/base64/i.test(h ?? '')) body = Buffer.from(body, 'base64').toString('utf8');
     if (/text\/plain/.test(h ?? '')) out.text = body;
     if (/text\/html/.test(h ?? '')) out.html = body;
@@ -57,11 +63,20 @@ test('a firing mail and its resolve, with the same facts and links in text and H
       ],
       group: { wait: '0s' },
       api: { enabled: false },
-      links: { grafana_url: 'http://grafana.example:3000', kibana_url: 'http://kibana.example:5601', graphite_url: 'http://graphite.example:8080', alerter_url: 'http://alerter.example:9465' },
+      links: {
+        grafana_url: 'http://grafana.example:3000',
+        kibana_url: 'http://kibana.example:5601',
+        graphite_url: 'http://graphite.example:8080',
+        alerter_url: 'http://alerter.example:9465',
+      },
     }),
   });
   try {
-    const a = makeAlert({ labels: { host: 'prod-7', container: 'checkout-2', service: 'checkout' }, summary: 'CPU above 90% on checkout-2', description: 'CPU stayed above 90% for 5 minutes.' });
+    const a = makeAlert({
+      labels: { host: 'prod-7', container: 'checkout-2', service: 'checkout' },
+      summary: 'CPU above 90% on checkout-2',
+      description: 'CPU stayed above 90% for 5 minutes.',
+    });
     await n.handle([firing(a)]);
     await n.tick();
     expect(smtp.inbox).toHaveLength(1);
@@ -70,7 +85,9 @@ test('a firing mail and its resolve, with the same facts and links in text and H
     expect(mail.user).toBe('lookout');
     expect(mail.to).toEqual(['oncall@example.org']);
     const fire = parts(mail.raw);
-    expect(fire.headers).toMatch(/^Subject: \[FIRING:1\] container_cpu_high on host=prod-7: CPU above 90% on checkout-2$/m);
+    expect(fire.headers).toMatch(
+      /^Subject: \[FIRING:1\] container_cpu_high on host=prod-7: CPU above 90% on checkout-2$/m,
+    );
     for (const body of [fire.text, fire.html]) {
       expect(body).toContain('CPU stayed above 90% for 5 minutes.');
       expect(body).toContain('97.5');
@@ -87,7 +104,9 @@ test('a firing mail and its resolve, with the same facts and links in text and H
     await n.tick();
     expect(smtp.inbox).toHaveLength(2);
     const res = parts(smtp.inbox[1]!.raw);
-    expect(res.headers).toMatch(/^Subject: \[RESOLVED\] container_cpu_high on host=prod-7: CPU above 90% on checkout-2$/m);
+    expect(res.headers).toMatch(
+      /^Subject: \[RESOLVED\] container_cpu_high on host=prod-7: CPU above 90% on checkout-2$/m,
+    );
     expect(res.text).toContain('Resolved:');
     expect(res.text).toContain(`resolved: ${new Date(clock.now()).toISOString()}`);
     const thread = /^Message-ID: <lookout\.([0-9a-f]+)\.firing\./m.exec(fire.headers)![1];

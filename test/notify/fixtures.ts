@@ -44,7 +44,12 @@ export function makeNotification(over: Partial<Notification> = {}): Notification
     groupLabels: { host: 'h1' },
     incidentKey: a.key,
     status: 'firing',
-    firing: [{ ...a, links: { dashboard: 'https://grafana.example/d/lookout-container?var-host=h1', runbook: a.runbook! } }],
+    firing: [
+      {
+        ...a,
+        links: { dashboard: 'https://grafana.example/d/lookout-container?var-host=h1', runbook: a.runbook! },
+      },
+    ],
     resolved: [],
     at: T0,
     ...over,
@@ -60,5 +65,8 @@ export function captureLogger(): { logger: Logger; text(): string } {
       cb();
     },
   });
-  return { logger: createLogger({ level: 'trace', format: 'json', destination: dest }), text: () => lines.join('') };
+  return {
+    logger: createLogger({ level: 'trace', format: 'json', destination: dest }),
+    text: () => lines.join(''),
+  };
 }

@@ -19,7 +19,10 @@ import { startPagerDutyStandin } from '../support/pagerduty-standin';
 import { firing, makeAlert } from './fixtures';
 
 const GRAPHITE = process.env.GRAPHITE_URL ?? 'http://127.0.0.1:8080';
-const CARBON = { host: process.env.CARBON_HOST ?? '127.0.0.1', port: Number(process.env.CARBON_PORT ?? 2003) };
+const CARBON = {
+  host: process.env.CARBON_HOST ?? '127.0.0.1',
+  port: Number(process.env.CARBON_PORT ?? 2003),
+};
 
 function writeCarbon(lines: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -35,7 +38,9 @@ test('a page links to a PNG of the breaching series and to the container dashboa
   const now = Date.now();
   const nowS = Math.floor(now / 1000);
   const metricPath = seriesPath(DEFAULT_SCHEME, host, container, 'cpu.percent');
-  await writeCarbon(Array.from({ length: 120 }, (_, i) => `${metricPath} ${i < 90 ? 20 + (i % 7) : 97} ${nowS - 120 + i}`));
+  await writeCarbon(
+    Array.from({ length: 120 }, (_, i) => `${metricPath} ${i < 90 ? 20 + (i % 7) : 97} ${nowS - 120 + i}`),
+  );
   await waitFor('the series in graphite-web', async () => {
     const r = await fetch(`${GRAPHITE}/render?target=${metricPath}&from=-5min&format=json`);
     const j = (await r.json()) as Array<{ datapoints: Array<[number | null, number]> }>;
@@ -52,15 +57,36 @@ test('a page links to a PNG of the breaching series and to the container dashboa
     logger: silentLogger(),
     clock,
     config: notifyConfigSchema.parse({
-      receivers: [{ name: 'pd', type: 'pagerduty', routing_key: { env: 'T_LINKS_PD_KEY' }, events_host: pd.server, ca_file: cert.certFile }],
+      receivers: [
+        {
+          name: 'pd',
+          type: 'pagerduty',
+          routing_key: { env: 'T_LINKS_PD_KEY' },
+          events_host: pd.server,
+          ca_file: cert.certFile,
+        },
+      ],
       group: { wait: '0s' },
       api: { enabled: false },
-      links: { grafana_url: 'http://127.0.0.1:3000', kibana_url: 'http://127.0.0.1:5601', graphite_url: GRAPHITE, alerter_url: 'http://127.0.0.1:9465', runbook_base: 'https://runbooks.example.org' },
+      links: {
+        grafana_url: 'http://127.0.0.1:3000',
+        kibana_url: 'http://127.0.0.1:5601',
+        graphite_url: GRAPHITE,
+        alerter_url: 'http://127.0.0.1:9465',
+        runbook_base: 'https://runbooks.example.org',
+      },
     }),
   });
   try {
     const firedAt = (nowS - 30) * 1000;
-    const alert = makeAlert({ key: `links-${host}`, labels: { host, container, service: 'web' }, firedAt, activeAt: firedAt - 60_000, value: 97, runbook: 'cpu-high.md' });
+    const alert = makeAlert({
+      key: `links-${host}`,
+      labels: { host, container, service: 'web' },
+      firedAt,
+      activeAt: firedAt - 60_000,
+      value: 97,
+      runbook: 'cpu-high.md',
+    });
     await n.handle([firing(alert, firedAt)]);
     await n.tick();
     expect(pd.accepted).toHaveLength(1);
@@ -69,12 +95,18 @@ test('a page links to a PNG of the breaching series and to the container dashboa
     const png = await fetch(page.images[0].src);
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
     // The same URL as data: the breaching series, with the breach in it.
-    const data = (await (await fetch(page.images[0].src.replace('format=png', 'format=json'))).json()) as Array<{ target: string; datapoints: Array<[number | null, number]> }>;
+    const data = (await (
+      await fetch(page.images[0].src.replace('format=png', 'format=json'))
+    ).json()) as Array<{ target: string; datapoints: Array<[number | null, number]> }>;
     expect(data.find((s) => s.target === 'cpu.percent')?.datapoints.some(([v]) => v === 97)).toBe(true);
 
-    const links = Object.fromEntries((page.links as Array<{ text: string; href: string }>).map((l) => [l.text, new URL(l.href)]));
+    const links = Object.fromEntries(
+      (page.links as Array<{ text: string; href: string }>).map((l) => [l.text, new URL(l.href)]),
+    );
     const dash = links.Dashboard!;
     expect(dash.pathname).toBe(`/d/${DASHBOARDS.container.uid}`);
     expect(dash.searchParams.get('var-host')).toBe(host);
@@ -90,7 +122,10 @@ test('a page links to a PNG of the breaching series and to the container dashboa
     if (process.env.LOOKOUT_WRITE_EXAMPLES === '1') {
       const out = path.join(__dirname, '../../docs/examples/page.json');
       fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify({ path: pd.accepted[0]!.path, body: { ...page, routing_key: '<routing key>' } }, null, 2)}\n`);
+      fs.writeFileSync(
+        out,
+        `${JSON.stringify({ path: pd.accepted[0]!.path, body: { ...page, routing_key: '<routing key>' } }, null, 2)}\n`,
+      );
     }
   } finally {
     await n.stop();

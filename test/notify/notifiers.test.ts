@@ -43,12 +43,20 @@ const harnesses: Record<string, () => Promise<Harness>> = {
     const secret = crypto.randomBytes(16).toString('hex');
     process.env.T_PD_KEY = secret;
     const pd = await startPagerDutyStandin(cert);
-    const notifier = receiver({ name: 'pd', type: 'pagerduty', routing_key: { env: 'T_PD_KEY' }, events_host: pd.server, ca_file: cert.certFile, timeout: '1s' });
+    const notifier = receiver({
+      name: 'pd',
+      type: 'pagerduty',
+      routing_key: { env: 'T_PD_KEY' },
+      events_host: pd.server,
+      ca_file: cert.certFile,
+      timeout: '1s',
+    });
     return {
       secret,
       notifier,
       received: () => pd.accepted.length,
-      failNext: (f) => pd.failNext(f === 'retriable' ? 429 : f === 'permanent' ? 400 : 0, f === 'retriable' ? 4 : 1),
+      failNext: (f) =>
+        pd.failNext(f === 'retriable' ? 429 : f === 'permanent' ? 400 : 0, f === 'retriable' ? 4 : 1),
       close: () => pd.close(),
     };
   },
@@ -97,7 +105,13 @@ const harnesses: Record<string, () => Promise<Harness>> = {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    const notifier = receiver({ name: 'hook', type: 'webhook', url: `http://127.0.0.1:${port}/hook`, secret: { env: 'T_HOOK_SECRET' }, timeout: '1s' });
+    const notifier = receiver({
+      name: 'hook',
+      type: 'webhook',
+      url: `http://127.0.0.1:${port}/hook`,
+      secret: { env: 'T_HOOK_SECRET' },
+      timeout: '1s',
+    });
     return {
       secret,
       notifier,
@@ -169,6 +183,8 @@ describe.each(Object.keys(harnesses))('notifier %s', (name) => {
 });
 
 test('the registry refuses a second kind with the same type', () => {
-  const { registerNotifierKind } = jest.requireActual<typeof import('../../alerter/notify/registry')>('../../alerter/notify/registry');
+  const { registerNotifierKind } = jest.requireActual<typeof import('../../alerter/notify/registry')>(
+    '../../alerter/notify/registry',
+  );
   expect(() => registerNotifierKind(NOTIFIER_KINDS.get('console')!)).toThrow(/registered twice/);
 });

@@ -33,10 +33,24 @@ beforeEach(() => {
   store = StateStore.open(':memory:');
   clock = new ManualClock(T0);
   const config = notifyConfigSchema.parse({
-    receivers: [{ name: 'pd', type: 'pagerduty', routing_key: { env: 'T_FLOW_PD_KEY' }, events_host: pd.server, ca_file: cert.certFile, timeout: '5s' }],
+    receivers: [
+      {
+        name: 'pd',
+        type: 'pagerduty',
+        routing_key: { env: 'T_FLOW_PD_KEY' },
+        events_host: pd.server,
+        ca_file: cert.certFile,
+        timeout: '5s',
+      },
+    ],
     group: { wait: '10s', interval: '1m', repeat_interval: '1h' },
     api: { enabled: false },
-    links: { grafana_url: 'https://grafana.example', kibana_url: 'https://kibana.example', graphite_url: 'http://127.0.0.1:8080', alerter_url: 'http://alerter.example:9465' },
+    links: {
+      grafana_url: 'https://grafana.example',
+      kibana_url: 'https://kibana.example',
+      graphite_url: 'http://127.0.0.1:8080',
+      alerter_url: 'http://alerter.example:9465',
+    },
   });
   n = createNotifier({ store, logger: silentLogger(), clock, config });
 });
@@ -62,9 +76,25 @@ test('one trigger after group_wait, no repeat for the same alert, a resolve unde
   const ev = triggers()[0]!.body;
   expect(ev.dedup_key).toBe(a.key);
   expect(ev.routing_key).toBe('flow-routing-key-0123456789abcdef');
-  expect(ev.payload).toMatchObject({ source: 'h1', component: 'web-1', group: 'web', class: 'container_cpu_high', severity: 'critical' });
-  expect(ev.payload.custom_details).toMatchObject({ value: 97.5, threshold: 90, labels: a.labels, last_lines: a.lastLines });
-  expect(ev.links.map((l: { text: string }) => l.text)).toEqual(['Dashboard', 'Logs', 'Runbook', 'Why this page']);
+  expect(ev.payload).toMatchObject({
+    source: 'h1',
+    component: 'web-1',
+    group: 'web',
+    class: 'container_cpu_high',
+    severity: 'critical',
+  });
+  expect(ev.payload.custom_details).toMatchObject({
+    value: 97.5,
+    threshold: 90,
+    labels: a.labels,
+    last_lines: a.lastLines,
+  });
+  expect(ev.links.map((l: { text: string }) => l.text)).toEqual([
+    'Dashboard',
+    'Logs',
+    'Runbook',
+    'Why this page',
+  ]);
   expect(ev.images[0].src).toMatch(/^http:\/\/127\.0\.0\.1:8080\/render\?target=/);
   // The engine says it again, and time passes within repeat_interval: still one page.
   await n.handle([firing(a)]);
@@ -75,12 +105,20 @@ test('one trigger after group_wait, no repeat for the same alert, a resolve unde
   await passAt(125_000);
   expect(resolves()).toHaveLength(1);
   expect(resolves()[0]!.body.dedup_key).toBe(a.key);
-  expect(explain(store, a.key).map((d) => d.step)).toEqual(expect.arrayContaining(['received', 'routed', 'queued', 'delivered']));
+  expect(explain(store, a.key).map((d) => d.step)).toEqual(
+    expect.arrayContaining(['received', 'routed', 'queued', 'delivered']),
+  );
 });
 
 test('20 containers on one host dying together make one page', async () => {
   const alerts = Array.from({ length: 20 }, (_, i) =>
-    makeAlert({ rule: 'container_died', kind: 'lifecycle', labels: { host: 'h2', container: `job-${i}`, service: 'job' }, summary: `job-${i} died`, metric: undefined }),
+    makeAlert({
+      rule: 'container_died',
+      kind: 'lifecycle',
+      labels: { host: 'h2', container: `job-${i}`, service: 'job' },
+      summary: `job-${i} died`,
+      metric: undefined,
+    }),
   );
   await n.handle(alerts.map((a, i) => firing(a, T0 + i * 100)));
   await passAt(10_000);
@@ -134,10 +172,20 @@ test('a silenced alert is recorded, not sent', async () => {
 });
 
 test('a silent host mutes its container alerts; a critical mutes the warning beside it', async () => {
-  const hostDown = makeAlert({ rule: 'host_silent', kind: 'absence', labels: { host: 'h4' }, summary: 'h4 stopped reporting', metric: undefined });
+  const hostDown = makeAlert({
+    rule: 'host_silent',
+    kind: 'absence',
+    labels: { host: 'h4' },
+    summary: 'h4 stopped reporting',
+    metric: undefined,
+  });
   const container = makeAlert({ labels: { host: 'h4', container: 'web-9', service: 'web' } });
   const crit = makeAlert({ rule: 'mem_critical', labels: { host: 'h5', container: 'db-1', service: 'db' } });
-  const warn = makeAlert({ rule: 'mem_warning', severity: 'warning', labels: { host: 'h5', container: 'db-1', service: 'db' } });
+  const warn = makeAlert({
+    rule: 'mem_warning',
+    severity: 'warning',
+    labels: { host: 'h5', container: 'db-1', service: 'db' },
+  });
   await n.handle([firing(hostDown), firing(container), firing(crit), firing(warn)]);
   await passAt(10_000);
   const sent = triggers().map((e) => e.body.payload.custom_details);

@@ -23,7 +23,12 @@ export interface PrivateSmtp {
   close(): Promise<void>;
 }
 
-export async function startPrivateSmtp(opts: { certFile: string; keyFile: string; user: string; password: string }): Promise<PrivateSmtp> {
+export async function startPrivateSmtp(opts: {
+  certFile: string;
+  keyFile: string;
+  user: string;
+  password: string;
+}): Promise<PrivateSmtp> {
   const inbox: ReceivedMail[] = [];
   let refusals: number[] = [];
   const server = new SMTPServer({
@@ -32,14 +37,20 @@ export async function startPrivateSmtp(opts: { certFile: string; keyFile: string
     cert: fs.readFileSync(opts.certFile),
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, cb) {
-      if (auth.username === opts.user && auth.password === opts.password) return cb(null, { user: auth.username });
+      if (auth.username === opts.user && auth.password === opts.password)
+        return cb(null, { user: auth.username });
       return cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
     onMailFrom(_addr, _session, cb) {
       const code = refusals.shift();
       // 0: never answer, for timeout tests.
       if (code === 0) return;
-      if (code !== undefined) return cb(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
+      if (code !== undefined)
+        return cb(
+          Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), {
+            responseCode: code,
+          }),
+        );
       cb();
     },
     onData(stream, session, cb) {
@@ -61,7 +72,7 @@ export async function startPrivateSmtp(opts: { certFile: string; keyFile: string
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
   return {
     port,
     inbox,

@@ -22,11 +22,17 @@ export const consoleKind: NotifierKind<typeof consoleSchema> = {
       name: cfg.name,
       type: 'console',
       send(n) {
-        log.warn({ group: n.groupKey, status: n.status, incident: n.incidentKey }, cfg.format === 'full' ? textBody(n) : title(n));
+        log.warn(
+          { group: n.groupKey, status: n.status, incident: n.incidentKey },
+          cfg.format === 'full' ? textBody(n) : title(n),
+        );
         return Promise.resolve({ answer: 'logged' });
       },
       sendChange(c) {
-        log.info({ host: c.host, service: c.service, from: c.fromImage, to: c.toImage }, `deploy of ${c.service} on ${c.host}`);
+        log.info(
+          { host: c.host, service: c.service, from: c.fromImage, to: c.toImage },
+          `deploy of ${c.service} on ${c.host}`,
+        );
         return Promise.resolve({ answer: 'logged' });
       },
     };

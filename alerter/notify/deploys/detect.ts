@@ -34,9 +34,17 @@ export function detectDeploys(state: DeployState, events: LifecycleEvent[], wind
   const out: Deploy[] = [];
   const emit = (e: LifecycleEvent, s: ServiceState, from: string, to: string, containers: string[]) => {
     // More replicas of the same rollout join the deploy already announced.
-    if (s.last && s.last.to === to && e.ts - s.last.at <= windowMs) return void s.last.containers.push(...containers);
+    if (s.last && s.last.to === to && e.ts - s.last.at <= windowMs)
+      return void s.last.containers.push(...containers);
     s.last = { to, at: e.ts, containers: [...containers] };
-    out.push({ host: e.host, service: e.container.service, fromImage: from, toImage: to, containers, at: e.ts });
+    out.push({
+      host: e.host,
+      service: e.container.service,
+      fromImage: from,
+      toImage: to,
+      containers,
+      at: e.ts,
+    });
   };
   for (const e of events) {
     const key = `${e.host}|${e.container.service}`;
@@ -50,7 +58,8 @@ export function detectDeploys(state: DeployState, events: LifecycleEvent[], wind
         if (s.pending?.to === image) s.pending.containers.push(e.container.name);
         continue;
       }
-      if (s.gone && s.gone.image === prev && e.ts - s.gone.at <= windowMs) emit(e, s, prev, image, [e.container.name]);
+      if (s.gone && s.gone.image === prev && e.ts - s.gone.at <= windowMs)
+        emit(e, s, prev, image, [e.container.name]);
       else s.pending = { from: prev, to: image, at: e.ts, containers: [e.container.name] };
     } else if (GONE.has(e.action)) {
       s.gone = { image, at: e.ts };

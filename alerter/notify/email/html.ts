@@ -1,7 +1,8 @@
 import { alertFacts, linkList, title } from '../render';
 import type { Notification, NotifiedAlert } from '../types';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function alertHtml(a: NotifiedAlert): string {
   const facts = alertFacts(a)
@@ -11,7 +12,9 @@ function alertHtml(a: NotifiedAlert): string {
     .filter(([k]) => k !== 'Graph')
     .map(([k, href]) => `<a href="${esc(href)}">${esc(k)}</a>`)
     .join(' · ');
-  const img = a.links.graph ? `<p><a href="${esc(a.links.dashboard ?? a.links.graph)}"><img src="${esc(a.links.graph)}" alt="graph" width="800"></a></p>` : '';
+  const img = a.links.graph
+    ? `<p><a href="${esc(a.links.dashboard ?? a.links.graph)}"><img src="${esc(a.links.graph)}" alt="graph" width="800"></a></p>`
+    : '';
   const lines = a.lastLines?.length ? `<pre>${esc(a.lastLines.join('\n'))}</pre>` : '';
   return `<h3>${esc(a.summary)}</h3>${a.description ? `<p>${esc(a.description)}</p>` : ''}<table>${facts}</table><p>${links}</p>${img}${lines}`;
 }

@@ -38,9 +38,12 @@ function classify(err: unknown): Error {
   const e = err as { responseCode?: number; code?: string; message?: string };
   if (typeof e.responseCode === 'number') {
     const msg = `SMTP server answered ${e.responseCode}: ${e.message ?? ''}`;
-    return e.responseCode >= 500 ? new PermanentDeliveryError(msg, err) : new TransientDeliveryError(msg, err);
+    return e.responseCode >= 500
+      ? new PermanentDeliveryError(msg, err)
+      : new TransientDeliveryError(msg, err);
   }
-  if (e.code === 'EAUTH' || e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return new PermanentDeliveryError(`SMTP: ${e.code}: ${e.message ?? ''}`, err);
+  if (e.code === 'EAUTH' || e.code === 'EENVELOPE' || e.code === 'EMESSAGE')
+    return new PermanentDeliveryError(`SMTP: ${e.code}: ${e.message ?? ''}`, err);
   return networkError('SMTP server', err);
 }
 

@@ -36,7 +36,13 @@ interface PdAnswer {
   data?: { status?: string; message?: string; errors?: string[] };
 }
 
-async function post(cfg: Config, agent: https.Agent | undefined, type: 'event' | 'change', data: object, signal: AbortSignal): Promise<string> {
+async function post(
+  cfg: Config,
+  agent: https.Agent | undefined,
+  type: 'event' | 'change',
+  data: object,
+  signal: AbortSignal,
+): Promise<string> {
   let res: PdAnswer;
   try {
     res = await event({
@@ -62,13 +68,26 @@ async function post(cfg: Config, agent: https.Agent | undefined, type: 'event' |
 const severityMap = { critical: 'critical', error: 'error', warning: 'warning', info: 'info' } as const;
 
 export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloadV2 {
-  if (n.status === 'resolved') return { routing_key: routingKey, event_action: 'resolve', dedup_key: n.incidentKey } as EventPayloadV2;
+  if (n.status === 'resolved')
+    return { routing_key: routingKey, event_action: 'resolve', dedup_key: n.incidentKey } as EventPayloadV2;
   const lead = n.firing[0]!;
   const worst = n.firing.reduce((w, a) => (rank[a.severity] < rank[w] ? a.severity : w), lead.severity);
   const host = n.groupLabels.host ?? lead.labels.host ?? 'unknown';
   const component = lead.labels.container ?? lead.labels.service;
-  const details: Record<string, unknown> = { labels: lead.labels, value: lead.value, threshold: lead.threshold, last_lines: lead.lastLines, description: lead.description };
-  if (n.firing.length > 1) details.alerts = n.firing.map((a) => ({ rule: a.rule, summary: a.summary, labels: a.labels, value: a.value }));
+  const details: Record<string, unknown> = {
+    labels: lead.labels,
+    value: lead.value,
+    threshold: lead.threshold,
+    last_lines: lead.lastLines,
+    description: lead.description,
+  };
+  if (n.firing.length > 1)
+    details.alerts = n.firing.map((a) => ({
+      rule: a.rule,
+      summary: a.summary,
+      labels: a.labels,
+      value: a.value,
+    }));
   if (n.explainUrl) details.decision_log = n.explainUrl;
   const links = [
     ['dashboard', 'Dashboard'],
@@ -93,7 +112,15 @@ export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloa
       custom_details: JSON.parse(JSON.stringify(details)) as object,
     },
     links,
-    images: lead.links.graph ? [{ src: lead.links.graph, href: lead.links.dashboard ?? lead.links.graph, alt: `${lead.metric ?? lead.rule} around the breach` }] : [],
+    images: lead.links.graph
+      ? [
+          {
+            src: lead.links.graph,
+            href: lead.links.dashboard ?? lead.links.graph,
+            alt: `${lead.metric ?? lead.rule} around the breach`,
+          },
+        ]
+      : [],
   };
 }
 
@@ -106,7 +133,13 @@ export function pagerdutyChange(c: ChangeNotice, routingKey: string): object {
       summary: cut(`Deploy of ${c.service} on ${c.host}: ${c.fromImage} → ${c.toImage}`, 1024),
       source: c.host,
       timestamp: new Date(c.at).toISOString(),
-      custom_details: { service: c.service, host: c.host, from_image: c.fromImage, to_image: c.toImage, containers: c.containers },
+      custom_details: {
+        service: c.service,
+        host: c.host,
+        from_image: c.fromImage,
+        to_image: c.toImage,
+        containers: c.containers,
+      },
     },
     links: [],
   };
@@ -118,15 +151,21 @@ export const pagerdutyKind: NotifierKind<typeof pagerdutySchema> = {
   // PagerDuty asks to back off on 429 and 5xx; a page is worth waiting for, so no attempt cap.
   retry: { initialMs: 1000, maxMs: 60_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
   create(cfg) {
-    const agent = cfg.ca_file ? new https.Agent({ ca: fs.readFileSync(cfg.ca_file), keepAlive: false }) : undefined;
+    const agent = cfg.ca_file
+      ? new https.Agent({ ca: fs.readFileSync(cfg.ca_file), keepAlive: false })
+      : undefined;
     return {
       name: cfg.name,
       type: 'pagerduty',
       async send(n, signal) {
-        return { answer: await post(cfg, agent, 'event', pagerdutyEvent(n, cfg.routing_key.reveal()), signal) };
+        return {
+          answer: await post(cfg, agent, 'event', pagerdutyEvent(n, cfg.routing_key.reveal()), signal),
+        };
       },
       async sendChange(c, signal) {
-        return { answer: await post(cfg, agent, 'change', pagerdutyChange(c, cfg.routing_key.reveal()), signal) };
+        return {
+          answer: await post(cfg, agent, 'change', pagerdutyChange(c, cfg.routing_key.reveal()), signal),
+        };
       },
       close() {
         agent?.destroy();

@@ -13,12 +13,19 @@ export interface WatchdogConfig {
   timeout: number;
 }
 
-export async function runWatchdog(cfg: WatchdogConfig, healthy: () => boolean, logger: Logger, signal: AbortSignal): Promise<void> {
+export async function runWatchdog(
+  cfg: WatchdogConfig,
+  healthy: () => boolean,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
   const log = logger.child({ component: 'notify', part: 'watchdog' });
   while (!signal.aborted) {
     if (healthy()) {
       try {
-        const res = await fetch(cfg.url, { signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeout)]) });
+        const res = await fetch(cfg.url, {
+          signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeout)]),
+        });
         await res.arrayBuffer().catch(() => undefined);
         watchdogPings.inc({ result: res.ok ? 'ok' : 'error' });
         if (!res.ok) log.warn({ status: res.status }, 'watchdog URL answered with an error');

@@ -24,12 +24,23 @@ export function sign(body: string, key: string): string {
   return `sha256=${crypto.createHmac('sha256', key).update(body).digest('hex')}`;
 }
 
-async function postJson(url: string, body: string, key: string | undefined, timeout: number, signal: AbortSignal): Promise<string> {
+async function postJson(
+  url: string,
+  body: string,
+  key: string | undefined,
+  timeout: number,
+  signal: AbortSignal,
+): Promise<string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key) headers[SIGNATURE_HEADER] = sign(body, key);
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) });
+    res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+    });
   } catch (err) {
     throw networkError('webhook', err);
   }
