@@ -1,0 +1,73 @@
+/**
+ * The config the demo runs `lookout run` with: real Graphite by StatsD and by carbon, real SMTP,
+ * the local PagerDuty stand-in, short intervals so the story unfolds in a couple of minutes.
+ */
+export interface DemoConfigInput {
+  stateDir: string;
+  httpPort: number;
+  apiPort: number;
+  webPort: number;
+  pagerdutyServer: string;
+  pagerdutyCaFile: string;
+  graphiteUrl: string;
+  carbonPort: number;
+  statsdPort: number;
+  smtpPort: number;
+  rulesDir: string;
+}
+
+export function demoConfig(c: DemoConfigInput): string {
+  return `# written by the demo (demo/config.ts)
+state:
+  path: ${c.stateDir}/state.db
+log:
+  format: json
+http:
+  listen: 127.0.0.1:${c.httpPort}
+collector:
+  stats:
+    interval: 2s
+  heartbeat:
+    interval: 5s
+  logs:
+    start_at: end
+  probes:
+    interval: 5s
+    targets:
+      - { http: 'http://127.0.0.1:${c.webPort}/', name: demo-web }
+sinks:
+  - { type: statsd, address: '127.0.0.1:${c.statsdPort}' }
+  - { type: graphite, address: '127.0.0.1:${c.carbonPort}' }
+alerter:
+  rules: [${c.rulesDir}]
+  eval_interval: 1s
+notify:
+  receivers:
+    - name: pagerduty
+      type: pagerduty
+      routing_key: { env: DEMO_PAGERDUTY_ROUTING_KEY }
+      events_host: ${c.pagerdutyServer}
+      ca_file: ${c.pagerdutyCaFile}
+    - name: mail
+      type: email
+      host: 127.0.0.1
+      port: ${c.smtpPort}
+      starttls: 'off'
+      from: lookout@demo.invalid
+      to: [oncall@demo.invalid]
+  route:
+    receiver: pagerduty
+    group_wait: 3s
+    routes:
+      - { receiver: pagerduty, continue: true }
+      - { receiver: mail }
+  group:
+    wait: 3s
+  api:
+    listen: 127.0.0.1:${c.apiPort}
+  links:
+    graphite_url: ${c.graphiteUrl}
+    grafana_url: http://127.0.0.1:3000
+    kibana_url: http://127.0.0.1:5601
+`;
+}

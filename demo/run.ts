@@ -1,0 +1,304 @@
+/**
+ * `npm run demo`: the whole pipeline on this machine, narrated as it happens.
+ *
+ *   services-up.sh ─► Docker, carbon + graphite-web, StatsD, SMTP (started only if not answering)
+ *   PagerDuty stand-in (local HTTPS test double, NOT PagerDuty)
+ *   lookout run ─► watches every container, ships to StatsD and carbon, evaluates rules/, pages
+ *   demo containers: web (healthy), worker (crash loop), cpu-hog (burns a core, then idles)
+ *
+ * Ctrl-C (or --exit-when-done once every expected page and resolve arrived) stops exactly what
+ * the demo started: lookout, its containers, the stand-in, and the services it had to start.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { makeLoopbackCert } from '../test/support/pagerduty-cert';
+import { startPagerDutyStandin, type PagerDutyStandin } from '../test/support/pagerduty-standin';
+import { demoConfig } from './config';
+import { containerName, startWorkload, stopWorkload, type DemoWorkload } from './containers';
+import { promSum, StatusLine } from './status';
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const exitWhenDone = args.includes('--exit-when-done');
+const timeoutSec = Number(args[args.indexOf('--timeout') + 1] ?? 0) || (exitWhenDone ? 300 : 0);
+const outDir = path.join(ROOT, 'docs', 'demo');
+const hogSeconds = 100;
+
+const status = new StatusLine();
+const say = (s: string) => status.say(s);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function servicesUp(startedList: string): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [path.join(ROOT, 'test/support/services-up.sh')], {
+      env: { ...process.env, STARTED_LIST: startedList },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    readline.createInterface({ input: child.stdout }).on('line', (l) => say(`  ${l}`));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`services-up.sh failed (${code})`));
+      const dir = process.env.SVC_DIR ?? '/var/tmp/lookout-services';
+      const env: Record<string, string> = {};
+      for (const m of fs.readFileSync(path.join(dir, 'env'), 'utf8').matchAll(/([A-Z_]+)=(\S+)/g))
+        env[m[1]!] = m[2]!;
+      resolve(env);
+    });
+  });
+}
+
+async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefined> {
+  try {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+    return res.ok ? ((await res.json()) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Story {
+  discovered: Set<string>;
+  metricsShown: Set<string>;
+  pages: Map<string, { summary: string; container?: string; rule?: string; resolved: boolean }>;
+  mails: number;
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-demo-'));
+const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
+let stopping = false;
+
+/** Stops, in reverse order, exactly what the demo started; then exits. */
+async function cleanup(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  status.done();
+  say('\n== stopping what the demo started');
+  for (const [what, fn] of cleanups.reverse()) {
+    try {
+      await fn();
+      say(`  stopped ${what}`);
+    } catch (err) {
+      say(`  could not stop ${what}: ${String(err)}`);
+    }
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const startedList = path.join(work, 'started-services');
+  process.on('SIGINT', () => void cleanup(0));
+  process.on('SIGTERM', () => void cleanup(0));
+
+  say('== lookout demo: starting the real services (only those not already answering)');
+  const env = await servicesUp(startedList);
+  cleanups.push([
+    'services the demo started',
+    () => {
+      if (!fs.existsSync(startedList)) return;
+      for (const line of fs.readFileSync(startedList, 'utf8').trim().split('\n').filter(Boolean)) {
+        const [name, pid] = line.split(' ');
+        try {
+          process.kill(Number(pid), 'SIGTERM');
+          say(`    ${name} (pid ${pid})`);
+        } catch {
+          /* already gone */
+        }
+      }
+    },
+  ]);
+  const graphiteUrl = env.GRAPHITE_URL!;
+  const inboxUrl = env.SMTP_INBOX_URL!;
+
+  fs.mkdirSync(path.join(work, 'pd-cert'));
+  const cert = makeLoopbackCert(path.join(work, 'pd-cert'));
+  const pd: PagerDutyStandin = await startPagerDutyStandin(cert);
+  cleanups.push(['PagerDuty stand-in', () => pd.close()]);
+  say(
+    `== PagerDuty stand-in (a local test double speaking Events API v2, not PagerDuty) on https://${pd.server}`,
+  );
+
+  const [httpPort, apiPort, webPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const configFile = path.join(work, 'lookout.yaml');
+  fs.writeFileSync(
+    configFile,
+    demoConfig({
+      stateDir: work,
+      httpPort,
+      apiPort,
+      webPort,
+      pagerdutyServer: pd.server,
+      pagerdutyCaFile: cert.certFile,
+      graphiteUrl,
+      carbonPort: Number(env.CARBON_PORT),
+      statsdPort: Number(env.STATSD_PORT),
+      smtpPort: Number(env.SMTP_PORT),
+      rulesDir: path.join(ROOT, 'rules'),
+    }),
+  );
+  const mailsBefore = (await getJson<unknown[]>(inboxUrl))?.length ?? 0;
+
+  say(`== lookout run --config ${configFile}`);
+  const lookout = spawn(process.execPath, [path.join(ROOT, 'bin/lookout'), 'run', '--config', configFile], {
+    env: { ...process.env, DEMO_PAGERDUTY_ROUTING_KEY: 'demo-routing-key-0000000000000000' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const lookoutExit = new Promise<number | null>((r) => lookout.once('exit', r));
+  cleanups.push([
+    'lookout run',
+    async () => (lookout.exitCode === null ? (lookout.kill('SIGTERM'), await lookoutExit) : undefined),
+  ]);
+  readline.createInterface({ input: lookout.stderr! }).on('line', (line) => {
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return say(`  lookout: ${line}`);
+    }
+    if (rec.msg === 'docker discovery running')
+      say(`  lookout: watching ${String(rec.containers)} containers on ${String(rec.endpoint)}`);
+    else if (rec.msg === 'rules loaded') say(`  lookout: ${String(rec.rules)} rules loaded`);
+    else if (typeof rec.level === 'number' && rec.level >= 50)
+      say(`  lookout ERROR: ${String(rec.msg)} ${rec.err ? JSON.stringify(rec.err).slice(0, 200) : ''}`);
+  });
+  void lookoutExit.then((code) => {
+    if (!stopping) {
+      say(`lookout exited unexpectedly (${code})`);
+      void cleanup(1);
+    }
+  });
+
+  const runId = `demo${Date.now().toString(36)}`;
+  say(`== starting demo containers (label lookout.demo=${runId})`);
+  const w: DemoWorkload = await startWorkload(runId, { webPort, hogSeconds });
+  cleanups.push(['demo containers', () => stopWorkload(runId)]);
+  const names = {
+    web: await containerName(w.web),
+    worker: await containerName(w.worker),
+    hog: await containerName(w.hog),
+  };
+  say(`  ${names.web}: busybox httpd on 127.0.0.1:${webPort} (healthy, probed by lookout)`);
+  say(`  ${names.worker}: exits 1 every second, restarted by Docker (a crash loop)`);
+  say(`  ${names.hog}: burns a core for ${hogSeconds}s, then idles (high CPU, then resolved)`);
+
+  const story: Story = { discovered: new Set(), metricsShown: new Set(), pages: new Map(), mails: 0 };
+  const host = os.hostname().replace(/[^A-Za-z0-9_-]/g, '_');
+  let lastEvents = 0;
+  let lastAt = Date.now();
+  let seenPd = 0;
+  const deadline = timeoutSec > 0 ? Date.now() + timeoutSec * 1000 : Infinity;
+
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    // First metrics in Graphite, per demo container.
+    for (const [role, name] of Object.entries(names)) {
+      if (story.metricsShown.has(role)) continue;
+      const series = `stats.gauges.lookout.${host}.${name.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent`;
+      const found = await getJson<unknown[]>(`${graphiteUrl}/metrics/find?query=${series}`);
+      if (found && found.length > 0) {
+        story.metricsShown.add(role);
+        say(
+          `  metrics: ${name} cpu.percent is in Graphite: ${graphiteUrl}/render?target=${series}&from=-10min&format=png`,
+        );
+      }
+    }
+    // Pages as the stand-in received them.
+    for (; seenPd < pd.accepted.length; seenPd++) {
+      const ev = pd.accepted[seenPd]!;
+      const b = ev.body;
+      if (ev.path === '/v2/change/enqueue') {
+        say(`  CHANGE EVENT: ${String(b.payload?.summary)}`);
+        continue;
+      }
+      const key = String(b.dedup_key);
+      if (b.event_action === 'trigger') {
+        story.pages.set(key, {
+          summary: String(b.payload?.summary),
+          container: b.payload?.component as string,
+          rule: b.payload?.class as string,
+          resolved: false,
+        });
+        say(`  PAGE (trigger, ${String(b.payload?.severity)}): ${String(b.payload?.summary)}`);
+        for (const l of (b.links as Array<{ href: string; text: string }> | undefined) ?? [])
+          say(`      ${l.text}: ${l.href}`);
+        for (const i of (b.images as Array<{ src: string }> | undefined) ?? []) say(`      graph: ${i.src}`);
+        if (b.payload?.component === names.hog || b.payload?.component === names.worker) {
+          fs.mkdirSync(outDir, { recursive: true });
+          fs.writeFileSync(
+            path.join(outDir, `page-${b.payload?.class as string}.json`),
+            `${JSON.stringify(b, (k, v: unknown) => (k === 'routing_key' ? '(redacted)' : v), 2)}\n`,
+          );
+        }
+      } else if (b.event_action === 'resolve') {
+        const p = story.pages.get(key);
+        if (p) p.resolved = true;
+        say(`  RESOLVED: ${p?.summary ?? key}`);
+      }
+    }
+    // Mails as the SMTP server received them.
+    const inbox = (await getJson<Array<{ raw: string; to: string[] }>>(inboxUrl)) ?? [];
+    for (const mail of inbox.slice(mailsBefore + story.mails)) {
+      story.mails++;
+      say(`  MAIL to ${mail.to.join(', ')}: ${/^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(mail.raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '(no subject)'}`);
+      if (story.mails === 1) {
+        fs.mkdirSync(outDir, { recursive: true });
+        fs.writeFileSync(path.join(outDir, 'mail.eml'), mail.raw);
+      }
+    }
+    // The status line, from lookout's own /metrics.
+    const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(3000) })
+      .then((r) => r.text())
+      .catch(() => '');
+    const events = promSum(metrics, 'lookout_collector_events_in_total');
+    const rate = ((events - lastEvents) * 1000) / Math.max(1, Date.now() - lastAt);
+    lastEvents = events;
+    lastAt = Date.now();
+    const firing = [...story.pages.values()].filter((p) => !p.resolved).length;
+    status.update(
+      `containers watched: ${promSum(metrics, 'lookout_docker_containers')}  events/s: ${rate.toFixed(0)}  alerts firing: ${firing}  pages: ${story.pages.size}  mails: ${story.mails}`,
+    );
+
+    const paged = (container: string, rule: string) =>
+      [...story.pages.values()].find((p) => p.container === container && p.rule === rule);
+    const crash = paged(names.worker, 'container_crash_loop');
+    const hog = paged(names.hog, 'container_high_cpu');
+    if (crash && hog?.resolved && story.mails > 0) {
+      const png = await fetch(
+        `${graphiteUrl}/render?target=stats.gauges.lookout.${host}.${names.hog.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent&from=-5min&width=800&height=300&format=png&title=${encodeURIComponent(`${names.hog} cpu.percent`)}`,
+      );
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.writeFileSync(path.join(outDir, 'cpu-hog.png'), Buffer.from(await png.arrayBuffer()));
+      say(
+        `== the story is complete: crash loop paged, CPU hog paged and resolved, mails sent. Graph saved to docs/demo/cpu-hog.png`,
+      );
+      say('DEMO-OK');
+      if (exitWhenDone) return cleanup(0);
+      say('   (Ctrl-C to stop; lookout keeps watching)');
+      break;
+    }
+    if (Date.now() > deadline) {
+      say(
+        `DEMO-TIMEOUT after ${timeoutSec}s: crash loop paged=${Boolean(crash)} hog paged=${Boolean(hog)} hog resolved=${Boolean(hog?.resolved)} mails=${story.mails}`,
+      );
+      return cleanup(1);
+    }
+  }
+  await new Promise(() => undefined); // until Ctrl-C
+}
+
+main().catch((err: unknown) => {
+  say(`demo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  void cleanup(1);
+});
