@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import prettier from 'prettier';
 import { DASHBOARDS, DATASOURCE, DEFAULT_SCHEME, type DashboardDef, type GraphiteScheme } from './catalog';
 import { buildDashboard } from './src/dashboards';
 import { kibanaSavedObjects } from './src/kibana';
@@ -49,7 +50,20 @@ export function renderAll(scheme: GraphiteScheme = DEFAULT_SCHEME): Record<strin
   return files;
 }
 
-function main(argv: string[]): number {
+/** The files as the repository's prettier would leave them, so a format run changes nothing. */
+export async function renderFormatted(
+  scheme: GraphiteScheme = DEFAULT_SCHEME,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [f, text] of Object.entries(renderAll(scheme))) {
+    const filepath = path.join(__dirname, f);
+    const options = await prettier.resolveConfig(filepath);
+    out[f] = f.endsWith('.ndjson') ? text : await prettier.format(text, { ...options, filepath });
+  }
+  return out;
+}
+
+async function main(argv: string[]): Promise<number> {
   const arg = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -60,7 +74,7 @@ function main(argv: string[]): number {
     via: (arg('--via') as GraphiteScheme['via']) ?? DEFAULT_SCHEME.via,
   };
   const out = arg('--out') ?? __dirname;
-  const files = renderAll(scheme);
+  const files = await renderFormatted(scheme);
   if (argv.includes('--check')) {
     const stale = Object.entries(files).filter(
       ([f, text]) => !fs.existsSync(path.join(out, f)) || fs.readFileSync(path.join(out, f), 'utf8') !== text,
@@ -76,4 +90,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
