@@ -3,7 +3,7 @@ import path from 'node:path';
 import { waitFor } from '../support/docker';
 import { fileContainer } from '../../collector/sources/logs/testing/directory';
 import { tailMetrics } from '../../collector/sources/logs/metrics';
-import { openStore, startSource, tempDir, type Running } from './support/harness';
+import { openCount, openStore, startSource, tempDir, type Running } from './support/harness';
 import { append, jline, lines } from './support/fixtures';
 
 /**
@@ -127,8 +127,7 @@ test.each([
   append(`${file}.1`, lines('rot', 0, 2));
   append(file, lines('cur', 0, 2));
   const r = start({ start_at: startAt });
-  // The tailer has opened the file once it checkpointed its start position; then the new line.
-  await waitFor('tailer started', () => r.store.db.prepare('SELECT 1 FROM log_checkpoints').get() !== undefined);
+  await waitFor('tailer opened the file', () => openCount(file) === 1);
   append(file, lines('new', 0, 1));
   await waitFor('the new line', () => r.events.some((e) => e.message === 'new 0'));
   expect(messages(r)).toEqual(want);

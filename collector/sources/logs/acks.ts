@@ -13,6 +13,11 @@ export class InOrderAcks<T> {
     return this.next++;
   }
 
+  /** Every batch issued so far has been acknowledged. */
+  settled(): boolean {
+    return this.applied === this.next;
+  }
+
   ack(seq: number, value: T): T | undefined {
     this.waiting.set(seq, value);
     let last: T | undefined;

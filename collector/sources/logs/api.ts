@@ -104,7 +104,8 @@ export class ApiTailer {
       while (!signal.aborted) {
         if (queue.length === 0) {
           if (ended || this.removed) {
-            yield { events: [], position: undefined, final: this.removed, readTotal: 0, seq: this.acks.issue() };
+            this.ended = this.removed;
+            this.dropCheckpointWhenSettled();
             return;
           }
           await this.wake.wait(this.cfg.poll_interval, signal);
@@ -114,7 +115,7 @@ export class ApiTailer {
         if (queue.length < MAX_QUEUED / 2) raw.resume();
         const events = this.toEvents(lines, resume);
         tailMetrics.lines.inc({ source: 'api' }, events.length);
-        yield { events, position: undefined, final: false, readTotal: 0, seq: this.acks.issue(), apiKey: { time: this.lastKey, count: this.sameCount } };
+        if (events.length > 0) yield { events, position: undefined, readTotal: 0, seq: this.acks.issue(), apiKey: { time: this.lastKey, count: this.sameCount } };
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -155,9 +156,15 @@ export class ApiTailer {
   delivered(delivered: ApiBatch): void {
     if (this.failed) return;
     const batch = this.acks.ack(delivered.seq, delivered);
-    if (!batch) return;
-    if (batch.final) this.deps.checkpoints.delete(this.meta.id);
-    else if (batch.apiKey?.time) this.deps.checkpoints.put(this.meta.id, { kind: 'api', time: batch.apiKey.time, sameTimeCount: batch.apiKey.count }, this.deps.clock.now());
+    if (batch?.apiKey?.time) this.deps.checkpoints.put(this.meta.id, { kind: 'api', time: batch.apiKey.time, sameTimeCount: batch.apiKey.count }, this.deps.clock.now());
+    this.dropCheckpointWhenSettled();
+  }
+
+  private ended = false;
+
+  /** Removed and everything delivered: drop the checkpoint. */
+  private dropCheckpointWhenSettled(): void {
+    if (this.ended && !this.failed && this.acks.settled()) this.deps.checkpoints.delete(this.meta.id);
   }
 
   failedDelivery(err: unknown): void {

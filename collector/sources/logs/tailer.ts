@@ -21,8 +21,6 @@ export interface TailBatch {
   events: TailedLogEvent[];
   /** First byte not delivered once this batch is: the checkpoint to write on delivery. */
   position: Position | undefined;
-  /** The container is gone and this is its last batch. */
-  final: boolean;
   readTotal: number;
   seq: number;
 }
@@ -116,17 +114,20 @@ export class Tailer {
             const nl = buf.indexOf(10, s);
             this.line(buf, s, nl, fileOffset + (s - s0), utf8);
             s = nl + 1;
-            if (this.out.length >= this.cfg.batch_max_events || this.outBytes >= this.cfg.batch_max_bytes) yield this.take(false);
+            if (this.out.length >= this.cfg.batch_max_events || this.outBytes >= this.cfg.batch_max_bytes) yield this.take();
           }
           continue;
         }
         this.flushDue();
         if (this.removed) {
           this.flushAll();
-          yield this.take(true);
+          if (this.out.length > 0) yield this.take();
+          this.ended = true;
+          this.dropCheckpointWhenSettled();
           return;
         }
-        if (this.out.length > 0 || this.movedSinceLastBatch()) yield this.take(false);
+        // Only batches with events: the pipeline skips empty ones without acknowledging them.
+        if (this.out.length > 0) yield this.take();
         tailMetrics.lag.set({ container: this.meta.name }, this.lag());
         await this.wake.wait(this.nextWakeMs(), signal);
       }
@@ -135,11 +136,13 @@ export class Tailer {
     }
   }
 
-  private lastBatchPos: Position | undefined;
+  private ended = false;
 
-  private movedSinceLastBatch(): boolean {
-    const p = this.position();
-    return p !== undefined && (this.lastBatchPos === undefined || p.seq !== this.lastBatchPos.seq || p.offset !== this.lastBatchPos.offset);
+  /** The container is gone and everything read was delivered: its checkpoint has no use any more. */
+  private dropCheckpointWhenSettled(): void {
+    if (!this.ended || this.failed || !this.acks.settled()) return;
+    this.deps.checkpoints.delete(this.meta.id);
+    tailMetrics.lag.remove({ container: this.meta.name });
   }
 
   private nextWakeMs(): number {
@@ -240,13 +243,12 @@ export class Tailer {
     ]);
   }
 
-  private take(final: boolean): TailBatch {
+  private take(): TailBatch {
     const position = this.position();
-    const batch: TailBatch = { events: this.out, position, final, readTotal: this.readTotal, seq: this.acks.issue() };
+    const batch: TailBatch = { events: this.out, position, readTotal: this.readTotal, seq: this.acks.issue() };
     tailMetrics.lines.inc({ source: 'file' }, this.out.length);
     this.out = [];
     this.outBytes = 0;
-    this.lastBatchPos = position;
     return batch;
   }
 
@@ -260,17 +262,13 @@ export class Tailer {
     const batch = this.acks.ack(delivered.seq, delivered);
     if (!batch) return;
     this.ackedTotal = Math.max(this.ackedTotal, batch.readTotal);
-    if (batch.final) {
-      this.deps.checkpoints.delete(this.meta.id);
-      tailMetrics.lag.remove({ container: this.meta.name });
-      return;
-    }
     const p = batch.position;
     if (p) {
       this.deps.checkpoints.put(this.meta.id, { kind: 'file', dev: p.dev, ino: p.ino, fp: p.fp, offset: p.offset, path: p.path }, this.deps.clock.now());
       tailMetrics.checkpoints.inc();
     }
-    tailMetrics.lag.set({ container: this.meta.name }, this.lag());
+    if (this.ended) this.dropCheckpointWhenSettled();
+    else tailMetrics.lag.set({ container: this.meta.name }, this.lag());
   }
 
   /** A batch could not be delivered: hold the checkpoint where it is, so a restart reads it again. */

@@ -64,3 +64,16 @@ export function startSource(opts: {
 export function openStore(dir: string): StateStore {
   return StateStore.open(path.join(dir, 'state.db'));
 }
+
+/** How many descriptors this process holds on `file`: a tailer has started once it opened the log. */
+export function openCount(file: string): number {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`) === file) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
