@@ -37,6 +37,8 @@ export class FileFollower {
   private finalPass = false;
   private notLiveSince: number | undefined;
   private knownSize = 0;
+  /** Newer files opened as soon as a rotation is seen, so Docker deleting them cannot lose them. */
+  private held: Array<{ fh: fs.FileHandle; file: LogFileOnDisk }> = [];
 
   constructor(private readonly o: FollowerOptions) {}
 
@@ -68,9 +70,9 @@ export class FileFollower {
     // No file yet: `next` opens the live file when it appears.
   }
 
-  private async open(f: LogFileOnDisk, offset: number): Promise<void> {
-    await this.close();
-    const fh = await fs.open(f.path, 'r');
+  private async open(f: LogFileOnDisk, offset: number, opened?: fs.FileHandle): Promise<void> {
+    await this.closeCurrent();
+    const fh = opened ?? (await fs.open(f.path, 'r'));
     const st = await fh.stat({ bigint: true });
     this.fh = fh;
     this.ident = { dev: String(st.dev), ino: String(st.ino), path: f.path };
@@ -113,24 +115,44 @@ export class FileFollower {
       const chunk = await this.reader!.next();
       if (chunk) {
         if (this.tag === undefined) await this.refreshTag();
-        if (this.notLiveSince !== undefined) await this.giveUpIfHeldTooLong();
+        // Behind on a big backlog: notice a rotation now, not at the end of this file.
+        if (!this.finalPass) await this.checkRotated();
+        else await this.giveUpIfHeldTooLong();
         return chunk;
       }
       if (this.finalPass) {
         if (!(await this.moveToSuccessor())) return undefined;
         continue;
       }
-      const live = await statLive(this.o.logPath);
+      const live = await this.checkRotated();
       if (!live) return undefined; // between Docker's rename and create, or the container is gone
-      if (!sameFile(live, this.ident!)) {
-        this.finalPass = true;
-        this.notLiveSince ??= this.o.clock.now();
-        continue;
-      }
+      if (this.finalPass) continue; // read once more: Docker may have written between our read and its rename
       if (await this.truncated()) continue;
       return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Looks at the live path; when it names another file, ours was rotated: mark the final pass
+   * and open every newer file at once (Docker deletes the oldest at the next rotation).
+   */
+  private async checkRotated(): Promise<LogFileOnDisk | undefined> {
+    const live = await statLive(this.o.logPath);
+    if (!live || sameFile(live, this.ident!)) return live;
+    this.finalPass = true;
+    this.notLiveSince ??= this.o.clock.now();
+    const files = await listLogFiles(this.o.logPath);
+    const idx = files.findIndex((f) => sameFile(f, this.ident!));
+    for (const f of files.slice(idx + 1)) {
+      if (this.held.some((h) => sameFile(h.file, f))) continue;
+      try {
+        this.held.push({ fh: await fs.open(f.path, 'r'), file: f });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // rotated away meanwhile: listed again later
+      }
+    }
+    return live;
   }
 
   private async truncated(): Promise<boolean> {
@@ -153,6 +175,13 @@ export class FileFollower {
   }
 
   private async moveToSuccessor(): Promise<boolean> {
+    const held = this.held.shift();
+    if (held) {
+      tailMetrics.rotations.inc();
+      await this.open(held.file, 0, held.fh);
+      // The handle may now name a different file than the listing said (renamed since): trust the handle.
+      return true;
+    }
     const files = await listLogFiles(this.o.logPath);
     const idx = files.findIndex((f) => sameFile(f, this.ident!));
     const next = idx >= 0 ? files[idx + 1] : files[0];
@@ -175,6 +204,11 @@ export class FileFollower {
   }
 
   async close(): Promise<void> {
+    for (const h of this.held.splice(0)) await h.fh.close().catch(() => undefined);
+    await this.closeCurrent();
+  }
+
+  private async closeCurrent(): Promise<void> {
     const fh = this.fh;
     this.fh = undefined;
     this.reader = undefined;
