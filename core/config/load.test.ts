@@ -92,3 +92,14 @@ describe('loadConfig', () => {
     expect(msg).not.toContain('hunter2');
   });
 });
+
+describe('env variables that are not settings', () => {
+  it('ignores a single-level LOOKOUT_ name that is no top-level key, but reports a nested typo', () => {
+    expect(
+      loadConfig(schema, { env: { LOOKOUT_TEST_IMAGE: 'x', LOOKOUT_SERVICES_DIR: '/tmp' } }).collector.name,
+    ).toBe('x');
+    expect(problemsOf(() => loadConfig(schema, { env: { LOOKOUT_COLLECTOR__INTERVALL: '1s' } }))).toEqual([
+      'env LOOKOUT_COLLECTOR__INTERVALL: collector.intervall: unknown key "intervall"',
+    ]);
+  });
+});

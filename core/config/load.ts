@@ -14,12 +14,16 @@ const RESERVED_ENV = new Set(['LOOKOUT_CONFIG', 'LOOKOUT_FROM_SOURCE']);
  */
 export function envOverrides(
   env: NodeJS.ProcessEnv,
+  topKeys?: ReadonlySet<string>,
 ): Array<{ name: string; path: string[]; value: unknown }> {
   const out: Array<{ name: string; path: string[]; value: unknown }> = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('LOOKOUT_') || RESERVED_ENV.has(name) || raw === undefined) continue;
     const path = name.slice('LOOKOUT_'.length).toLowerCase().split('__').filter(Boolean);
     if (path.length === 0) continue;
+    // LOOKOUT_TEST_IMAGE and the like are not settings: a single-level name counts only when it
+    // is a top-level key. A nested one (with __) is always a setting, so its typos are reported.
+    if (path.length === 1 && topKeys && !topKeys.has(path[0]!)) continue;
     let value: unknown;
     try {
       value = YAML.parse(raw) as unknown;
@@ -67,7 +71,8 @@ export function loadConfig<S extends z.ZodType>(
       ]);
     }
   }
-  const overrides = envOverrides(env);
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  const overrides = envOverrides(env, shape ? new Set(Object.keys(shape)) : undefined);
   const result = validateYaml(file, text, schema, (value) => {
     const base = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     for (const o of overrides) setIn(base, o.path, o.value);

@@ -68,11 +68,14 @@ export function startLookout(opts: {
     stdout.push(line);
     notify();
   });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => (notify(), resolve(code))),
-  );
   let exitCode: number | null | undefined;
-  void exited.then((c) => (exitCode = c));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      notify();
+      resolve(code);
+    }),
+  );
 
   const waitForLog: LookoutProcess['waitForLog'] = (what, match, timeoutMs = 60_000) =>
     new Promise((resolve, reject) => {
