@@ -52,7 +52,7 @@ function makeEvent(i: number): LogEvent | MetricSample {
   };
 }
 
-async function startBroker(partitions: number): Promise<{ broker: string; stop(): void }> {
+async function startBroker(partitions: number): Promise<{ broker: string; stop: () => void }> {
   const cli = path.join(__dirname, '../test/support/kafka-standin/cli.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const broker = await new Promise<string>((resolve, reject) => {

@@ -11,7 +11,8 @@ import { crc32c } from '../support/kafka-standin/codec';
 import { PartitionLog } from '../support/kafka-standin/log';
 import { KafkaStandin } from '../support/kafka-standin/server';
 import { waitFor } from '../support/docker';
-import { testConfig } from './support';
+import { TransientDeliveryError } from '../../core/errors';
+import { logEvent, testConfig } from './support';
 
 let standin: KafkaStandin;
 let kafka: Kafka;
@@ -29,7 +30,7 @@ async function consumeAll(groupId: string, topic: string, count: number): Promis
   const c = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   await c.connect();
   await c.subscribe({ topic, fromBeginning: true });
-  await c.run({ eachMessage: async (p) => void got.push(p) });
+  await c.run({ eachMessage: (p) => Promise.resolve(void got.push(p)) });
   try {
     await waitFor(`${count} messages`, () => got.length >= count);
   } finally {
@@ -117,5 +118,33 @@ test('a cluster that forbids creating topics: the bus says which topics are miss
   } finally {
     await bus.close();
     await locked.stop();
+  }
+});
+
+test('done rejects, retriable, only once the delivery timeout has passed; publish waits while the buffer is full', async () => {
+  const gone = await new KafkaStandin().start();
+  const bus = new KafkaBus(testConfig([gone.broker], 'gone.', { delivery_timeout: '3s', max_buffered_events: 4 }), { logger: silentLogger() });
+  try {
+    await bus.start();
+    await gone.stop();
+    const started = Date.now();
+    const first = await bus.publish('log', [0, 1, 2, 3].map((i) => logEvent('api', i)));
+    let secondQueued = false;
+    const second = bus.publish('log', [logEvent('api', 4)]).then((r) => {
+      secondQueued = true;
+      return r;
+    });
+    const err = await first.done.catch((e: unknown) => {
+      expect(secondQueued).toBe(false); // the full buffer held it back until now
+      return e;
+    });
+    expect(err).toBeInstanceOf(TransientDeliveryError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000); // within jitter of the 3 s timeout: not at the first failure
+    await waitFor('room after the failed batch', () => secondQueued);
+    await gone.start();
+    await expect((await second).done).resolves.toBeUndefined();
+  } finally {
+    await bus.close();
+    await gone.stop();
   }
 });

@@ -18,7 +18,7 @@ function logCreator(logger: Logger) {
 function sasl(c: KafkaBusConfig): SASLOptions | undefined {
   if (!c.sasl) return undefined;
   const { mechanism, username } = c.sasl;
-  return { mechanism, username, password: c.sasl.password.reveal() } as SASLOptions;
+  return { mechanism, username, password: c.sasl.password.reveal() };
 }
 
 /** One kafkajs client from the config; producers, consumers and the admin are made from it. */

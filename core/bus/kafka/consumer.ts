@@ -25,11 +25,11 @@ export interface AssignmentHooks {
    * Partitions this replica now owns. Batches of these partitions wait until the returned
    * promise resolves: restore the alert states of their groups here. Retried while it throws.
    */
-  onAssigned?(partitions: number[], topic: Topic): Promise<void> | void;
+  onAssigned?: (partitions: number[], topic: Topic) => Promise<void> | void;
   /** Partitions another replica owns from now on: drop their states (their commits are done). */
-  onRevoked?(partitions: number[], topic: Topic): Promise<void> | void;
+  onRevoked?: (partitions: number[], topic: Topic) => Promise<void> | void;
   /** Offsets committed (the next offset to read), for tests and lag tracking. */
-  onCommitted?(c: { topic: Topic; partition: number; offset: string }): void;
+  onCommitted?: (c: { topic: Topic; partition: number; offset: string }) => void;
 }
 
 interface Sub extends AssignmentHooks {
@@ -198,11 +198,12 @@ export class GroupConsumer {
     }
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const sub = this.subs.get(batch.topic);
     if (!sub) return;
     // A long restore or handler must not cost us the group: keep heartbeating while we wait.
-    const ticker = setInterval(() => void heartbeat().catch(() => undefined), this.config.heartbeat_interval);
+    const ticker = setInterval(() => void payload.heartbeat().catch(() => undefined), this.config.heartbeat_interval);
     try {
       await this.gates.get(`${batch.topic}/${batch.partition}`);
       const events: unknown[] = [];
@@ -228,9 +229,9 @@ export class GroupConsumer {
       clearInterval(ticker);
     }
     m.lag.set({ group: this.groupId, topic: sub.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
-    if (!isRunning() || isStale()) return;
-    resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary();
+    if (!payload.isRunning() || payload.isStale()) return;
+    payload.resolveOffset(batch.lastOffset());
+    await payload.commitOffsetsIfNecessary();
   }
 
   depth(kafkaTopic: string): number {

@@ -91,10 +91,11 @@ export class StateTopic {
       const remaining = new Set(want.keys());
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch, pause }) => {
+        eachBatch: async (payload) => {
+          const { batch } = payload;
           const end = want.get(batch.partition);
           if (end === undefined) {
-            pause();
+            payload.pause();
             return;
           }
           for (const msg of batch.messages) {
@@ -105,7 +106,7 @@ export class StateTopic {
           }
           if (BigInt(batch.lastOffset()) + 1n >= end) {
             remaining.delete(batch.partition);
-            pause();
+            payload.pause();
           }
           await Promise.resolve();
         },

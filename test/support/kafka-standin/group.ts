@@ -161,7 +161,7 @@ export class GroupCoordinator {
 
   storeOffset(groupId: string, topic: string, partition: number, offset: number, metadata: string | null): void {
     let o = this.offsets.get(groupId);
-    if (!o) this.offsets.set(groupId, (o = new Map()));
+    if (!o) this.offsets.set(groupId, (o = new Map<string, { offset: number; metadata: string | null }>()));
     o.set(`${topic}/${partition}`, { offset, metadata });
   }
 
