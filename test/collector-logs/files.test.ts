@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../support/docker';
-import { fileContainer } from '../../collector/sources/logs/testing/directory';
+import { MemoryBus } from '../../core/bus/memory';
+import { systemClock } from '../../core/clock';
+import type { LogEvent } from '../../core/events';
+import { silentLogger } from '../../core/logger';
+import { createLogSource } from '../../collector/sources/logs';
+import { logsConfig } from '../../collector/sources/logs/config';
+import { fileContainer, StaticDirectory } from '../../collector/sources/logs/testing/directory';
+import { drive } from '../../collector/sources/logs/testing/driver';
 import { tailMetrics } from '../../collector/sources/logs/metrics';
 import { openCount, openStore, startSource, tempDir, type Running } from './support/harness';
 import { append, jline, lines } from './support/fixtures';
@@ -171,4 +178,26 @@ test('a joined line over max_line_bytes is cut and marked truncated', async () =
   expect(r.events[0]!.truncated).toBe(true);
   expect(r.events[1]).toMatchObject({ message: 'short' });
   expect(r.events[1]!.truncated).toBeUndefined();
+});
+
+test('a batch cut mid-chunk checkpoints at its last line, not at the end of the chunk', async () => {
+  append(file, lines('c', 0, 2500));
+  const store = openStore(dir);
+  const directory = new StaticDirectory();
+  directory.add(fileContainer(ID, file));
+  const got: string[] = [];
+  const bus = new MemoryBus();
+  // The first batch is handled (and checkpointed); the second never is.
+  bus.subscribe('log', 'stuck', (batch: LogEvent[]) => (got.length === 0 ? (got.push(...batch.map((e) => e.message)), Promise.resolve()) : new Promise<void>(() => undefined)));
+  const source = createLogSource(logsConfig({ batch_max_events: 1000, read_chunk_bytes: '1MiB' }), { logger: silentLogger(), clock: systemClock, store, host: 'h', containers: directory });
+  const ac = new AbortController();
+  const running = drive(source, bus, ac.signal);
+  await waitFor('first batch checkpointed', () => store.db.prepare('SELECT offset FROM log_checkpoints').get() as { offset: number } | undefined);
+  ac.abort();
+  await running;
+  store.close();
+  expect(got).toHaveLength(1000);
+  const r = start();
+  await until(r, 1500);
+  expect(messages(r)).toEqual(Array.from({ length: 1500 }, (_, i) => `c ${i + 1000}`));
 });

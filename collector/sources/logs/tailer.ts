@@ -114,8 +114,13 @@ export class Tailer {
             const nl = buf.indexOf(10, s);
             this.line(buf, s, nl, fileOffset + (s - s0), utf8);
             s = nl + 1;
-            if (this.out.length >= this.cfg.batch_max_events || this.outBytes >= this.cfg.batch_max_bytes) yield this.take();
+            if (this.out.length >= this.cfg.batch_max_events || this.outBytes >= this.cfg.batch_max_bytes) {
+              // Mid-chunk, the reader is already past the chunk: checkpoint at the next line instead.
+              this.cursor = fileOffset + (s - s0);
+              yield this.take();
+            }
           }
+          this.cursor = undefined;
           continue;
         }
         this.flushDue();
@@ -233,13 +238,21 @@ export class Tailer {
     }
   }
 
+  /** Offset of the next line of the chunk being processed (the reader's offset is the chunk's end). */
+  private cursor: number | undefined;
+
+  private readerPosition(): Position | undefined {
+    const p = this.follower.position();
+    return p && this.cursor !== undefined ? { ...p, offset: this.cursor } : p;
+  }
+
   private position(): Position | undefined {
     return earliest([
       this.partial.stdout.pending(),
       this.partial.stderr.pending(),
       this.multiline?.stdout.pending(),
       this.multiline?.stderr.pending(),
-      this.follower.position(),
+      this.readerPosition(),
     ]);
   }
 
