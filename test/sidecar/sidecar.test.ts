@@ -87,8 +87,12 @@ function writeConfig(): void {
   );
 }
 
-/** `docker run` of the compose service, with this run's config, state volume and health port. */
-function sidecarArgs(opts: { volumes?: Record<string, string | null>; name?: string; state?: string } = {}): string[] {
+/**
+ * `docker run` of the compose service, with this run's config, state volume and ports (the host
+ * network is shared with every other test: no fixed port).
+ */
+async function sidecarArgs(opts: { volumes?: Record<string, string | null>; name?: string; state?: string; healthPort?: number } = {}): Promise<string[]> {
+  const apiPort = await freePort();
   return [
     'run', '-d', '--pull', 'never', '--name', opts.name ?? sidecar, '--label', `${TEST_LABEL}=${runId}`,
     // Fast health checks for the test; the image's default interval is 30 s.
@@ -98,7 +102,7 @@ function sidecarArgs(opts: { volumes?: Record<string, string | null>; name?: str
       image: IMAGE,
       namedVolumes: { 'lookout-state': opts.state ?? stateVolume },
       volumes: { '/etc/lookout/lookout.yaml': path.join(dir, 'lookout.yaml'), '/etc/lookout/rules': path.join(dir, 'rules'), ...opts.volumes },
-      env: { LOOKOUT_HTTP__LISTEN: `127.0.0.1:${healthPort}`, LOOKOUT_LOG__FORMAT: 'json' },
+      env: { LOOKOUT_HTTP__LISTEN: `127.0.0.1:${opts.healthPort ?? (await freePort())}`, LOOKOUT_NOTIFY__API__LISTEN: `127.0.0.1:${apiPort}`, LOOKOUT_LOG__FORMAT: 'json' },
     }),
   ];
 }
@@ -107,7 +111,8 @@ beforeAll(async () => {
   await exec('bash', [path.join(ROOT, 'deploy', 'build-image.sh'), '--prebuilt', '--tag', IMAGE], { maxBuffer: 64 * 1024 * 1024 });
   es.itemFault = (doc) => {
     const name = (doc.container as { name?: string } | undefined)?.name;
-    if (name && typeof doc.message === 'string') {
+    const dataset = (doc.event as { dataset?: string } | undefined)?.dataset;
+    if (name && dataset === 'lookout.log' && typeof doc.message === 'string') {
       const m = received.get(name) ?? new Map<string, number>();
       m.set(doc.message, (m.get(doc.message) ?? 0) + 1);
       received.set(name, m);
@@ -118,7 +123,7 @@ beforeAll(async () => {
   healthPort = await freePort();
   dockerGid = String(fs.statSync('/var/run/docker.sock').gid);
   writeConfig();
-  await docker(...sidecarArgs());
+  await docker(...(await sidecarArgs({ healthPort })));
 }, 900_000);
 
 afterAll(async () => {
@@ -181,7 +186,7 @@ describe('lookout as a sidecar container', () => {
     ['/var/lib/docker/containers', /-v \/var\/lib\/docker\/containers:\/var\/lib\/docker\/containers:ro/],
   ])('without the %s mount, says which mount is missing', async (target, says) => {
     const name = `${sidecar}-no${segment(target)}`;
-    await docker(...sidecarArgs({ name, volumes: { [target]: null }, state: `${stateVolume}-no${segment(target)}` }));
+    await docker(...(await sidecarArgs({ name, volumes: { [target]: null }, state: `${stateVolume}-no${segment(target)}` })));
     const text = await waitFor('the sidecar names the missing mount', async () => {
       const logs = await sidecarLogs(name);
       return says.test(logs) ? logs : undefined;
