@@ -1,0 +1,75 @@
+import { linksConfigSchema } from './config';
+import { buildLinks, graphiteRenderUrl, grafanaUrl } from './index';
+import { makeAlert, T0 } from '../../test/notify/fixtures';
+
+const cfg = (extra: object = {}) =>
+  linksConfigSchema.parse({
+    grafana_url: 'https://g.example/',
+    kibana_url: 'https://k.example',
+    graphite_url: 'http://gr.example',
+    ...extra,
+  });
+
+test('no base URL, no link', () => {
+  expect(buildLinks(makeAlert({ runbook: undefined }), linksConfigSchema.parse({}), T0)).toEqual({});
+});
+
+test.each([
+  [
+    'a container alert lands on the container overview',
+    { host: 'h1', container: 'web-1' },
+    undefined,
+    '/d/lookout-container',
+    { 'var-host': 'h1', 'var-container': 'web-1' },
+  ],
+  [
+    'a host alert lands on the host overview',
+    { host: 'h1' },
+    undefined,
+    '/d/lookout-host',
+    { 'var-host': 'h1' },
+  ],
+  [
+    'a service alert lands on the service view',
+    { service: 'web' },
+    undefined,
+    '/d/lookout-service',
+    { 'var-service': 'web' },
+  ],
+  [
+    'the rule may name its dashboard',
+    { host: 'h1', container: 'c' },
+    'lookout-host',
+    '/d/lookout-host',
+    { 'var-host': 'h1' },
+  ],
+])('%s', (_n, labels, dashboard, pathname, vars) => {
+  const u = new URL(grafanaUrl(makeAlert({ labels, dashboard }), cfg(), T0)!);
+  expect(u.origin + u.pathname).toBe(`https://g.example${pathname}`);
+  for (const [k, v] of Object.entries(vars)) expect(u.searchParams.get(k)).toBe(v);
+  expect(u.searchParams.get('from')).toBe(String(T0 - 30 * 60_000));
+  expect(u.searchParams.get('to')).toBe(String(T0 + 15 * 60_000));
+});
+
+test('a resolved alert shows the range up to past the resolve', () => {
+  const u = new URL(grafanaUrl(makeAlert({ resolvedAt: T0 + 3_600_000 }), cfg(), T0 + 3_600_000)!);
+  expect(u.searchParams.get('to')).toBe(String(T0 + 3_600_000 + 15 * 60_000));
+});
+
+test.each([
+  ['carbon', 'cpu.percent', 'lookout.h_example_org.web-1.cpu.percent'],
+  ['statsd', 'cpu.percent', 'stats.gauges.lookout.h_example_org.web-1.cpu.percent'],
+  ['statsd', 'net.rx_bytes', 'stats.counters.lookout.h_example_org.web-1.net.rx_bytes.rate'],
+])('render URL over %s names %s as the sinks write it', (via, metric, path) => {
+  const a = makeAlert({ metric, labels: { host: 'h.example.org', container: 'web-1' } });
+  const u = new URL(graphiteRenderUrl(a, cfg({ graphite: { via } }), T0)!);
+  expect(u.searchParams.getAll('target')[0]).toBe(`alias(${path}, '${metric}')`);
+  expect(u.searchParams.get('format')).toBe('png');
+});
+
+test('a host metric reads the host segment', () => {
+  const a = makeAlert({ metric: 'containers.running', labels: { host: 'h1' } });
+  expect(new URL(graphiteRenderUrl(a, cfg(), T0)!).searchParams.getAll('target')[0]).toBe(
+    `alias(lookout.h1._host.containers.running, 'containers.running')`,
+  );
+});
