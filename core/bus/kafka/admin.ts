@@ -29,10 +29,12 @@ export async function ensureTopics(admin: Admin, names: TopicNames, c: KafkaBusC
   const missing = wanted.filter((t) => !existing.has(t));
   if (missing.length > 0) {
     if (!c.create_topics) throw new KafkaTopicsError(missing, 'create_topics is off.');
+    // kafkajs speaks CreateTopics up to v3, which cannot ask for "the broker default" (-1, v4+): pick it here.
+    const replicationFactor = c.replication_factor > 0 ? c.replication_factor : Math.min(3, (await admin.describeCluster()).brokers.length);
     const topics: ITopicConfig[] = missing.map((topic) => ({
       topic,
       numPartitions: c.partitions,
-      replicationFactor: c.replication_factor,
+      replicationFactor,
       configEntries: topic === names.state ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
     }));
     try {

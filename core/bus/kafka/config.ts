@@ -18,7 +18,7 @@ export const kafkaBusSchema = z
     create_topics: z.boolean().default(true),
     /** Partitions of the topics lookout creates: the most alerter replicas that can share the work. */
     partitions: z.number().int().min(1).max(10_000).default(6),
-    /** Replication factor of created topics; -1 takes the broker default. */
+    /** Replication factor of created topics; -1: 3, or the number of brokers when fewer. */
     replication_factor: z.number().int().min(-1).max(32).default(-1),
     compression: z.enum(['gzip', 'none']).default('gzip'),
     /** How long the producer waits to fill a batch. */
