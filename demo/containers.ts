@@ -36,12 +36,12 @@ export async function startWorkload(
     runId,
     name: `demo-cpu-hog-${runId}`,
     args: [...label, '--label', 'lookout.service=batch'],
-    // Two busy loops with no forks inside them, so the hog stays well above 80% of one core even
+    // Four busy loops with no forks inside them, so the hog stays well above 80% of one core even
     // on a small, busy machine; they are killed after a while and the container idles.
     cmd: [
       'sh',
       '-c',
-      `burn() { while :; do :; done; }; burn & a=$!; burn & b=$!; sleep ${opts.hogSeconds}; kill $a $b; echo "batch done"; exec sleep 86400`,
+      `burn() { while :; do :; done; }; p=""; for i in 1 2 3 4; do burn & p="$p $!"; done; sleep ${opts.hogSeconds}; kill $p; echo "batch done"; exec sleep 3600`,
     ],
   });
   return { runId, web, worker, hog, webPort: opts.webPort };

@@ -95,7 +95,7 @@ test('pages the crash loop, high CPU (and its resolve) and unhealthy; nothing fo
     cmd: [
       'sh',
       '-c',
-      'burn() { while :; do :; done; }; burn & a=$!; burn & b=$!; sleep 90; kill $a $b; exec sleep 3600',
+      'burn() { while :; do :; done; }; p=""; for i in 1 2 3 4; do burn & p="$p $!"; done; sleep 90; kill $p; echo killed; exec sleep 3600',
     ],
   });
   await runContainer({
