@@ -3,7 +3,7 @@ import type { LookoutEvent } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
 import type { AlertState, AlertTransition } from '../types';
 import type { Observation } from './evaluator';
-import { labelOf, type LabelGetter } from './labels';
+import { KeyCache, labelOf, type LabelGetter } from './labels';
 import { Router } from './router';
 import { RuleRuntime, type Group } from './runtime';
 import type { InstanceState } from './state';
@@ -42,6 +42,10 @@ export class Engine {
   private readonly out: AlertTransition[] = [];
   private readonly scratch: RuleRuntime[] = [];
   readonly counters: EngineCounters = { events: 0, late: 0 };
+  /** The event being routed, read by one long-lived label getter (no closure per event). */
+  private cur: LookoutEvent | undefined;
+  private readonly keys = new KeyCache();
+  private readonly get: LabelGetter = (n) => labelOf(this.cur!, n);
 
   constructor(private readonly opts: EngineOptions) {
     for (const p of opts.restore ?? []) {
@@ -78,7 +82,7 @@ export class Engine {
         next.set(rule.name, old);
         continue;
       }
-      const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs));
+      const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs), this.keys);
       const carried = old ? old.persisted() : this.restored.get(rule.name) ?? [];
       this.restored.delete(rule.name);
       for (const p of carried) rt.restore(p);
@@ -111,12 +115,13 @@ export class Engine {
       if (ev.ts > now) ev = { ...ev, ts: now } as LookoutEvent; // a host clock ahead of ours
       else if (ev.ts < now - this.opts.latenessMs) c.late++;
       const e = ev;
-      const get: LabelGetter = (n) => labelOf(e, n);
-      cands.length = 0;
-      this.router.route(e, get, cands);
-      for (let i = 0; i < cands.length; i++) {
+      this.cur = e;
+      this.keys.next();
+      const get = this.get;
+      const n = this.router.route(e, get, cands);
+      for (let i = 0; i < n; i++) {
         const rt = cands[i]!;
-        if (rt.rule.where && !rt.rule.where(get)) continue;
+        if (rt.rule.where && !rt.rule.whereIndexed && !rt.rule.where(get)) continue;
         rt.ingest(e, get, now);
       }
     }

@@ -7,8 +7,8 @@ export interface Observation {
   active: boolean;
   /** The threshold the value was compared with, for the page and `explain`. */
   threshold?: number;
-  /** One line for `explain`: what was computed over which window. */
-  detail?: string;
+  /** One line for `explain`: what was computed over which window (only when asked: strings cost). */
+  detail?: string | false;
   /** Log lines behind the value, for the page. */
   lines?: string[];
 }
@@ -48,7 +48,8 @@ export interface Evaluator<S = unknown> {
   newState(): S;
   /** Feeds one event that passed `where`; returns the groups whose value may have changed. */
   ingest(ev: LookoutEvent, get: LabelGetter, groups: GroupTable<S>, now: number): GroupRef<S> | GroupRef<S>[] | undefined;
-  evaluate(s: S, now: number, firing: boolean): Observation;
+  /** `withDetail`: also say in words what was computed; off on the hot path. */
+  evaluate(s: S, now: number, firing: boolean, withDetail?: boolean): Observation;
   /** No data for long: the group can be forgotten once its alert is not firing. */
   idle(s: S, now: number): boolean;
   /**

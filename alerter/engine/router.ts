@@ -9,6 +9,9 @@ interface Routable {
 class Bucket<R> {
   readonly generic: R[] = [];
   readonly byLabel = new Map<string, Map<string, R[]>>();
+  /** byLabel as parallel arrays: no iterator allocated per event. */
+  private labels: string[] = [];
+  private maps: Array<Map<string, R[]>> = [];
 
   add(rule: R, equals: Array<[string, string]>): void {
     const first = equals[0];
@@ -18,18 +21,25 @@ class Bucket<R> {
     }
     const [label, value] = first;
     let byValue = this.byLabel.get(label);
-    if (!byValue) this.byLabel.set(label, (byValue = new Map()));
+    if (!byValue) {
+      this.byLabel.set(label, (byValue = new Map()));
+      this.labels.push(label);
+      this.maps.push(byValue);
+    }
     const list = byValue.get(value);
     if (list) list.push(rule);
     else byValue.set(value, [rule]);
   }
 
-  candidates(get: LabelGetter, out: R[]): void {
-    for (const r of this.generic) out.push(r);
-    for (const [label, byValue] of this.byLabel) {
-      const list = byValue.get(get(label));
-      if (list) for (const r of list) out.push(r);
+  /** Writes candidates into `out` from index `n`; returns the new count (no array resizing per event). */
+  candidates(get: LabelGetter, out: R[], n: number): number {
+    const g = this.generic;
+    for (let i = 0; i < g.length; i++) out[n++] = g[i]!;
+    for (let i = 0; i < this.labels.length; i++) {
+      const list = this.maps[i]!.get(get(this.labels[i]!));
+      if (list) for (let j = 0; j < list.length; j++) out[n++] = list[j]!;
     }
+    return n;
   }
 }
 
@@ -62,9 +72,14 @@ export class Router<R extends Routable> {
     return b;
   }
 
-  /** Rules for this event, appended to `out` (reused by the caller to spare allocations). */
-  route(ev: LookoutEvent, get: LabelGetter, out: R[]): void {
-    if (ev.kind === 'metric') this.byMetric.get(ev.name)?.candidates(get, out);
-    this.byTopic.get(ev.kind)?.candidates(get, out);
+  /** Rules for this event, written to `out` (reused by the caller); returns how many. */
+  route(ev: LookoutEvent, get: LabelGetter, out: R[]): number {
+    let n = 0;
+    if (ev.kind === 'metric') {
+      const b = this.byMetric.get(ev.name);
+      if (b) n = b.candidates(get, out, n);
+    }
+    const t = this.byTopic.get(ev.kind);
+    return t ? t.candidates(get, out, n) : n;
   }
 }

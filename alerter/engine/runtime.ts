@@ -3,15 +3,13 @@ import type { CompiledRule } from '../rules/compile';
 import { renderTemplate } from '../rules/template';
 import type { Alert, AlertState } from '../types';
 import type { GroupRef, GroupTable, Observation } from './evaluator';
-import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
+import { groupLabels, KEY_SEP, type KeyCache, type LabelGetter } from './labels';
 import type { PersistedAlert } from './engine';
 import { dedupKey, step, type InstanceState } from './state';
 
 export interface Group extends GroupRef<unknown> {
   alert: InstanceState;
   dedup: string;
-  /** The last observation, for `explain` and the page. */
-  obs?: Observation;
   /** Restored after a restart: the condition cannot clear before the windows have refilled. */
   holdUntil?: number;
 }
@@ -28,6 +26,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   constructor(
     readonly rule: CompiledRule,
     private readonly emit: Emit,
+    private readonly keys: KeyCache,
   ) {}
 
   private create(key: string, labels: Record<string, string>): Group {
@@ -37,7 +36,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   byEvent(get: LabelGetter): Group {
-    const key = groupKey(this.rule.groupBy, get);
+    const key = this.keys.key(this.rule.groupById, this.rule.groupBy, get);
     return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
   }
 
@@ -54,7 +53,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     const g = this.groups.get(key);
     if (!g) return;
     this.groups.delete(key);
-    this.settle(g, g.obs);
+    this.settle(g, undefined);
   }
 
   /** Ends a group's alert: firing resolves, pending goes back to inactive. */
@@ -68,7 +67,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       g.alert.activeAt = undefined;
     } else return;
     this.changed.add(g);
-    this.emit(from, g, obs ?? g.obs);
+    this.emit(from, g, obs ?? this.rule.evaluator.evaluate(g.s, now, from === 'firing', true));
   }
 
   private lastNow = 0;
@@ -83,7 +82,6 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   evaluate(g: Group, now: number): void {
     const obs = this.rule.evaluator.evaluate(g.s, now, g.alert.state === 'firing');
-    g.obs = obs;
     if (g.holdUntil !== undefined) {
       if (now < g.holdUntil && !obs.active) return;
       g.holdUntil = undefined;
@@ -91,7 +89,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     const from = step(g.alert, obs, now, this.rule.timing);
     if (from === undefined) return;
     this.changed.add(g);
-    this.emit(from, g, obs);
+    this.emit(from, g, this.rule.evaluator.evaluate(g.s, now, from === 'firing', true));
   }
 
   tick(now: number): void {
@@ -112,6 +110,12 @@ export class RuleRuntime implements GroupTable<unknown> {
     const { key: _k, rule: _r, groupLabels: _g, ...state } = p;
     g.alert = state;
     g.holdUntil = this.lastNow + this.rule.warmupMs;
+  }
+
+  /** The group's condition at `now`, in words (explain, test failures). */
+  explainGroup(g: Group, now: number): string {
+    const o = this.rule.evaluator.evaluate(g.s, now, g.alert.state === 'firing', true);
+    return o.detail || 'no detail';
   }
 
   /** Absence inventories: groups remembered from before a restart, seeded as just seen. */
@@ -177,7 +181,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       firedAt: a.firedAt,
       resolvedAt: a.resolvedAt,
       lastLines: obs?.lines?.length ? [...obs.lines] : undefined,
-      detail: obs?.detail,
+      detail: obs?.detail || undefined,
     };
   }
 }

@@ -2,7 +2,7 @@ import { Ring, windowShape } from './window';
 
 describe('Ring', () => {
   it('aggregates the last window and forgets older buckets', () => {
-    const r = new Ring(windowShape(10_000, 0));
+    const r = new Ring(windowShape(10_000, 0), { minmax: true });
     for (let t = 0; t < 20_000; t += 1000) r.add(t, t / 1000);
     const st = r.stats(19_999);
     expect(st.count).toBe(10);
@@ -12,7 +12,7 @@ describe('Ring', () => {
   });
 
   it('keeps the cached aggregate in step with new samples in the current bucket', () => {
-    const r = new Ring(windowShape(10_000, 0));
+    const r = new Ring(windowShape(10_000, 0), { minmax: true });
     r.add(1000, 5);
     expect(r.stats(1500).count).toBe(1);
     r.add(1200, 7);
@@ -27,13 +27,13 @@ describe('Ring', () => {
   });
 
   it('counts counter increases across a reset', () => {
-    const r = new Ring(windowShape(60_000, 0));
+    const r = new Ring(windowShape(60_000, 0), { inc: true });
     [10, 20, 30, 5, 15].forEach((v, i) => r.add(i * 1000, v));
     expect(r.stats(5000).inc).toBe(20 + 5 + 10);
   });
 
   it('estimates quantiles within a few percent', () => {
-    const r = new Ring(windowShape(60_000, 0), true);
+    const r = new Ring(windowShape(60_000, 0), { histogram: true });
     for (let i = 1; i <= 1000; i++) r.add(i * 10, i);
     expect(r.quantile(10_000, 0.99)).toBeGreaterThan(970);
     expect(r.quantile(10_000, 0.99)).toBeLessThan(1010);

@@ -9,10 +9,6 @@
 const F_ID = 0;
 const F_COUNT = 1;
 const F_SUM = 2;
-const F_MIN = 3;
-const F_MAX = 4;
-const F_INC = 5;
-const STRIDE = 6;
 
 /** ~2 % relative error: plenty for "p99 latency above 500 ms". */
 const HIST_SCALE = 50;
@@ -44,42 +40,79 @@ export function windowShape(windowMs: number, latenessMs: number, windows = 1): 
   return { bucketMs, buckets, slots };
 }
 
-export class Ring {
+export interface RingOptions {
+  /** Keep min and max per bucket (min/max reducers). */
+  minmax?: boolean;
+  /** Keep the counter increase per bucket (rate). */
+  inc?: boolean;
+  /** Keep a log-scale histogram per bucket (percentiles). */
+  histogram?: boolean;
+}
+
+/**
+ * Memory per group is what limits throughput with tens of thousands of groups (every sample
+ * lands in a different one: cache misses), so a ring keeps only the fields its reducer needs,
+ * in one typed array, and caches the window aggregate in its own fields.
+ */
+export class Ring implements WindowStats {
   private readonly d: Float64Array;
   private readonly hist?: Array<Map<number, number> | undefined>;
+  private readonly stride: number;
+  private readonly oMin: number;
+  private readonly oInc: number;
+  private readonly bucketMs: number;
+  private readonly slots: number;
+  private readonly buckets: number;
   private cBid = -Infinity;
   private maxBid = -Infinity;
-  private readonly c: WindowStats = { count: 0, sum: 0, min: Infinity, max: -Infinity, inc: 0 };
   private cHist?: Map<number, number>;
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  inc = 0;
   lastValue = NaN;
   lastTs = -Infinity;
 
   constructor(
     readonly shape: WindowShape,
-    withHistogram = false,
+    opts: RingOptions = {},
   ) {
-    this.d = new Float64Array(shape.slots * STRIDE);
-    for (let s = 0; s < shape.slots; s++) this.d[s * STRIDE + F_ID] = -1;
-    if (withHistogram) this.hist = new Array<Map<number, number> | undefined>(shape.slots);
+    let stride = 3;
+    this.oMin = opts.minmax ? stride : -1;
+    if (opts.minmax) stride += 2;
+    this.oInc = opts.inc ? stride : -1;
+    if (opts.inc) stride += 1;
+    this.stride = stride;
+    this.bucketMs = shape.bucketMs;
+    this.slots = shape.slots;
+    this.buckets = shape.buckets;
+    this.d = new Float64Array(shape.slots * stride);
+    for (let s = 0; s < shape.slots; s++) this.d[s * stride + F_ID] = -1;
+    if (opts.histogram) this.hist = new Array<Map<number, number> | undefined>(shape.slots);
   }
 
   /** Adds one sample at event time `ts`. Returns false when `ts` is older than the ring holds. */
   add(ts: number, v: number): boolean {
-    const { bucketMs, slots, buckets } = this.shape;
-    const bid = Math.floor(ts / bucketMs);
+    const slots = this.slots;
+    const bid = Math.floor(ts / this.bucketMs);
     const slot = bid % slots;
-    const o = slot * STRIDE;
+    const o = slot * this.stride;
     const d = this.d;
     const id = d[o + F_ID]!;
     if (id > bid || bid <= this.maxBid - slots) return false;
     if (bid > this.maxBid) this.maxBid = bid;
+    const oMin = this.oMin;
+    const oInc = this.oInc;
     if (id !== bid) {
       d[o + F_ID] = bid;
       d[o + F_COUNT] = 0;
       d[o + F_SUM] = 0;
-      d[o + F_MIN] = Infinity;
-      d[o + F_MAX] = -Infinity;
-      d[o + F_INC] = 0;
+      if (oMin >= 0) {
+        d[o + oMin] = Infinity;
+        d[o + oMin + 1] = -Infinity;
+      }
+      if (oInc >= 0) d[o + oInc] = 0;
       if (this.hist) this.hist[slot] = undefined;
     }
     let inc = 0;
@@ -90,9 +123,11 @@ export class Ring {
     }
     d[o + F_COUNT] = d[o + F_COUNT]! + 1;
     d[o + F_SUM] = d[o + F_SUM]! + v;
-    if (v < d[o + F_MIN]!) d[o + F_MIN] = v;
-    if (v > d[o + F_MAX]!) d[o + F_MAX] = v;
-    d[o + F_INC] = d[o + F_INC]! + inc;
+    if (oMin >= 0) {
+      if (v < d[o + oMin]!) d[o + oMin] = v;
+      if (v > d[o + oMin + 1]!) d[o + oMin + 1] = v;
+    }
+    if (oInc >= 0) d[o + oInc] = d[o + oInc]! + inc;
     let hi = 0;
     if (this.hist) {
       hi = histIndex(v);
@@ -100,13 +135,12 @@ export class Ring {
       h.set(hi, (h.get(hi) ?? 0) + 1);
     }
     // Keep the cached window aggregate in step when the sample falls inside it.
-    if (bid <= this.cBid && bid > this.cBid - buckets) {
-      const c = this.c;
-      c.count++;
-      c.sum += v;
-      if (v < c.min) c.min = v;
-      if (v > c.max) c.max = v;
-      c.inc += inc;
+    if (bid <= this.cBid && bid > this.cBid - this.buckets) {
+      this.count++;
+      this.sum += v;
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+      this.inc += inc;
       if (this.cHist) this.cHist.set(hi, (this.cHist.get(hi) ?? 0) + 1);
     } else if (bid > this.cBid) {
       this.cBid = -Infinity;
@@ -114,50 +148,51 @@ export class Ring {
     return true;
   }
 
-  /** The aggregate over the window that ends with the bucket holding `now`. */
+  /** The aggregate over the window that ends with the bucket holding `now` (this ring, refreshed). */
   stats(now: number): WindowStats {
-    const endBid = Math.floor(now / this.shape.bucketMs);
+    const endBid = Math.floor(now / this.bucketMs);
     if (endBid !== this.cBid) this.rescan(endBid);
-    return this.c;
+    return this;
   }
 
   private rescan(endBid: number): void {
-    const { slots, buckets } = this.shape;
-    const c = this.c;
-    c.count = 0;
-    c.sum = 0;
-    c.min = Infinity;
-    c.max = -Infinity;
-    c.inc = 0;
+    const { slots, buckets, stride, oMin, oInc } = this;
+    this.count = 0;
+    this.sum = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
+    this.inc = 0;
     if (this.hist) this.cHist = new Map();
     const d = this.d;
     for (let s = 0; s < slots; s++) {
-      const o = s * STRIDE;
+      const o = s * stride;
       const id = d[o + F_ID]!;
       if (id < 0 || id > endBid || id <= endBid - buckets) continue;
-      c.count += d[o + F_COUNT]!;
-      c.sum += d[o + F_SUM]!;
-      if (d[o + F_MIN]! < c.min) c.min = d[o + F_MIN]!;
-      if (d[o + F_MAX]! > c.max) c.max = d[o + F_MAX]!;
-      c.inc += d[o + F_INC]!;
+      this.count += d[o + F_COUNT]!;
+      this.sum += d[o + F_SUM]!;
+      if (oMin >= 0) {
+        if (d[o + oMin]! < this.min) this.min = d[o + oMin]!;
+        if (d[o + oMin + 1]! > this.max) this.max = d[o + oMin + 1]!;
+      }
+      if (oInc >= 0) this.inc += d[o + oInc]!;
       const h = this.hist?.[s];
       if (h && this.cHist) for (const [k, n] of h) this.cHist.set(k, (this.cHist.get(k) ?? 0) + n);
     }
     this.cBid = endBid;
   }
 
-  /** Count and sum over `windows` whole windows back from the one ending at `now` (spike's previous window: back = 1). */
+  /** Count and sum over the window `back` whole windows before the one ending at `now` (spike: back = 1). */
   range(now: number, back: number): { count: number; sum: number } {
-    const { slots, buckets, bucketMs } = this.shape;
+    const { slots, buckets, bucketMs, stride } = this;
     const hi = Math.floor(now / bucketMs) - back * buckets;
     const lo = hi - buckets;
     let count = 0;
     let sum = 0;
     for (let s = 0; s < slots; s++) {
-      const id = this.d[s * STRIDE + F_ID]!;
+      const id = this.d[s * stride + F_ID]!;
       if (id < 0 || id > hi || id <= lo) continue;
-      count += this.d[s * STRIDE + F_COUNT]!;
-      sum += this.d[s * STRIDE + F_SUM]!;
+      count += this.d[s * stride + F_COUNT]!;
+      sum += this.d[s * stride + F_SUM]!;
     }
     return { count, sum };
   }
@@ -166,9 +201,9 @@ export class Ring {
   quantile(now: number, q: number): number {
     this.stats(now);
     const h = this.cHist;
-    if (!h || this.c.count === 0) return NaN;
+    if (!h || this.count === 0) return NaN;
     const keys = [...h.keys()].sort((a, b) => a - b);
-    const rank = q * this.c.count;
+    const rank = q * this.count;
     let seen = 0;
     for (const k of keys) {
       seen += h.get(k)!;

@@ -13,6 +13,10 @@ export interface CompiledRule {
   line: number;
   evaluator: Evaluator<unknown>;
   where?: WherePredicate;
+  /** The `where` is one equality the router already indexes on: no need to check it again. */
+  whereIndexed: boolean;
+  /** Index of this rule's (interned) group_by, for the per-event key cache. */
+  groupById: number;
   /** Plain-equality matchers, which the router indexes on. */
   equals: Array<[string, string]>;
   groupBy: string[];
@@ -27,6 +31,7 @@ export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
   const spec = r.spec;
   const factory = EVALUATORS[spec.kind] as (s: RuleOf<typeof spec.kind>, d: EvalDeps) => Evaluator<unknown>;
   const evaluator = factory(spec as never, deps);
+  const groupBy = intern(spec.group_by ?? defaultGroupBy(spec));
   return {
     name: spec.name,
     spec,
@@ -35,11 +40,22 @@ export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
     evaluator,
     where: evaluator.ownWhere ? undefined : compileWhere(spec.where),
     equals: evaluator.ownWhere ? [] : equalities(spec.where),
-    groupBy: spec.group_by ?? defaultGroupBy(spec),
+    groupBy,
+    groupById: GROUPINGS.get(groupBy.join('\u0000'))!.id,
+    whereIndexed: !evaluator.ownWhere && !evaluator.topics.includes('heartbeat') && Object.keys(spec.where ?? {}).length === 1 && equalities(spec.where).length === 1,
     timing: { forMs: spec.for ?? 0, keepFiringForMs: spec.keep_firing_for ?? 0, onNoData: spec.on_no_data },
     warmupMs: warmup(spec),
     fingerprint: `${deps.latenessMs}|${JSON.stringify(spec)}`,
   };
+}
+
+/** One array per distinct group_by, so the engine computes each event's key once per distinct grouping. */
+const GROUPINGS = new Map<string, { list: string[]; id: number }>();
+function intern(groupBy: string[]): string[] {
+  const name = groupBy.join('\u0000');
+  let g = GROUPINGS.get(name);
+  if (!g) GROUPINGS.set(name, (g = { list: groupBy, id: GROUPINGS.size }));
+  return g.list;
 }
 
 function warmup(spec: RuleSpec): number {

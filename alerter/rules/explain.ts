@@ -51,10 +51,10 @@ function fromReplay(ruleName: string, file: string): string[] {
   for (const tc of tf.tests) {
     out.push(`  test "${tc.name}" (replayed from ${file}; a line per change of state or value):`);
     const last = new Map<string, string>();
-    const r = replay(tf, tc, rulesFor(file, tf), (at, rule, labels, state, obs) => {
+    const r = replay(tf, tc, rulesFor(file, tf), (at, rule, labels, state, detail) => {
       if (rule !== ruleName) return;
       const key = JSON.stringify(labels);
-      const line = `${state}: ${obs?.detail ?? 'not evaluated'}`;
+      const line = `${state}: ${detail}`;
       if (last.get(key) === line) return;
       last.set(key, line);
       out.push(`    t=${formatDuration(at)} ${key} ${line}`);

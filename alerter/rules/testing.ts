@@ -5,7 +5,6 @@ import { validateYaml, positionOf } from '../../core/config/located';
 import { formatDuration } from '../../core/duration';
 import type { ConfigProblem } from '../../core/errors';
 import { Engine } from '../engine/engine';
-import type { Observation } from '../engine/evaluator';
 import type { AlertState, AlertTransition } from '../types';
 import { compileRules } from './compile';
 import { loadRules } from './load';
@@ -29,7 +28,7 @@ export interface TestReport {
 }
 
 /** Called at every evaluation step of a replay (for `lookout explain --test`). */
-export type TraceFn = (at: number, rule: string, labels: Record<string, string>, state: AlertState, obs: Observation | undefined) => void;
+export type TraceFn = (at: number, rule: string, labels: Record<string, string>, state: AlertState, detail: string) => void;
 
 /** `*.test.yaml` files under `paths` (folders searched one level deep, files as given). */
 export function testFiles(paths: readonly string[]): string[] {
@@ -87,7 +86,8 @@ export function replay(tf: TestFile, tc: TestCase, rulesPaths: readonly string[]
     transitions.push(...engine.tick());
     if (trace) {
       for (const rule of engine.rules()) {
-        for (const g of engine.runtime(rule.name)!.groups.values()) trace(t, rule.name, g.labels, g.alert.state, g.obs);
+        const rt = engine.runtime(rule.name)!;
+        for (const g of rt.groups.values()) trace(t, rule.name, g.labels, g.alert.state, rt.explainGroup(g, tf.start + t));
       }
     }
     for (const ex of expects.filter((e) => e.at === t)) {
@@ -102,7 +102,7 @@ export function replay(tf: TestFile, tc: TestCase, rulesPaths: readonly string[]
       if (ex.pending) lines.push(...diff('pending', ex.pending, inState('pending')));
       if (ex.resolved) lines.push(...diff('resolved', ex.resolved, inState('resolved')));
       if (lines.length > 0) {
-        const values = [...rt.groups.values()].map((g) => `    ${fmtLabels(g.labels)} ${g.alert.state}: ${g.obs?.detail ?? 'not evaluated'}`);
+        const values = [...rt.groups.values()].map((g) => `    ${fmtLabels(g.labels)} ${g.alert.state}: ${rt.explainGroup(g, tf.start + t)}`);
         failures.push([`at ${formatDuration(t)} rule ${ex.rule}:`, ...lines, '  groups at that time:', ...(values.length ? values : ['    (none)'])].join('\n'));
       }
     }

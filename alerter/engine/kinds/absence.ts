@@ -85,13 +85,13 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
       g.s.lastSeen = Math.max(g.s.lastSeen, Math.min(ev.ts, now));
       return g;
     },
-    evaluate(s, now): Observation {
+    evaluate(s, now, _firing, d = false): Observation {
       if (spec.of === 'service') {
         const active = s.running < minRunning && !(s.running === 0 && s.userStopped);
-        return { value: s.running, active, threshold: minRunning, detail: `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}` };
+        return { value: s.running, active, threshold: minRunning, detail: d && `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}` };
       }
       const silent = now - s.lastSeen;
-      return { value: Math.round(silent / 1000), active: silent > grace, threshold: spec.after / 1000, detail: `last seen ${formatDuration(Math.max(0, silent))} ago; fires after ${formatDuration(spec.after)} (+${formatDuration(deps.latenessMs)} lateness)` };
+      return { value: Math.round(silent / 1000), active: silent > grace, threshold: spec.after / 1000, detail: d && `last seen ${formatDuration(Math.max(0, silent))} ago; fires after ${formatDuration(spec.after)} (+${formatDuration(deps.latenessMs)} lateness)` };
     },
     idle: (s, now) => now - s.lastSeen > forget,
     seed(s, now) {

@@ -68,6 +68,6 @@ describe('rule kinds (table)', () => {
     clock.set(1_700_000_000_000 + s(30));
     engine.ingest([log(s(10), 'x'), log(s(29), 'x'), log(s(90), 'x')]);
     expect(engine.counters.late).toBe(1);
-    expect(engine.runtime('r')!.groups.values().next().value!.obs!.value).toBe(3);
+    expect(engine.runtime('r')!.groups.values().next().value!.alert.value).toBe(3);
   });
 });

@@ -70,13 +70,13 @@ export function lifecycle(spec: RuleOf<'lifecycle'>, deps: EvalDeps): Evaluator<
       const g = groups.byEvent(get);
       return apply(g.s, ev as LifecycleEvent) ? g : undefined;
     },
-    evaluate(s, now): Observation {
+    evaluate(s, now, _firing, d = false): Observation {
       if (counting) {
         const n = s.ring.stats(now).count;
-        return { value: n, active: n >= need, threshold: need, detail: `${n} ${what}` };
+        return { value: n, active: n >= need, threshold: need, detail: d && `${n} ${what}` };
       }
       const value = spec.condition === 'exited' ? (s.on ? (s.code ?? 1) : 0) : s.on ? 1 : 0;
-      return { value, active: s.on, detail: `${what}: ${s.on ? 'yes' : 'no'}${s.code !== undefined && s.on ? ` (exit ${s.code})` : ''}` };
+      return { value, active: s.on, detail: d && `${what}: ${s.on ? 'yes' : 'no'}${s.code !== undefined && s.on ? ` (exit ${s.code})` : ''}` };
     },
     idle: (s, now) => !s.on && s.ring.newest() < now - windowMs - deps.latenessMs,
     describe: () => `${spec.condition}: ${what}`,

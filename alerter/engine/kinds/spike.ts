@@ -22,7 +22,7 @@ export function spike(spec: RuleOf<'spike'>, deps: EvalDeps): Evaluator<Ring> {
       g.s.add(ev.ts, ev.kind === 'metric' ? (ev as MetricSample).value : 1);
       return g;
     },
-    evaluate(r, now) {
+    evaluate(r, now, _firing, d = false) {
       const cur = reduce(r.range(now, 0));
       const prev = reduce(r.range(now, 1));
       const ratio = prev > 0 ? cur / prev : cur > 0 ? Infinity : 1;
@@ -30,7 +30,7 @@ export function spike(spec: RuleOf<'spike'>, deps: EvalDeps): Evaluator<Ring> {
       const up = ratio >= spec.factor;
       const down = ratio <= 1 / spec.factor;
       const active = enough && (spec.direction === 'up' ? up : spec.direction === 'down' ? down : up || down);
-      return { value: ratio, active, threshold: spec.factor, detail: `${what}: ${cur} vs ${prev} (x${ratio}); fires at x${spec.factor} ${spec.direction}${enough ? '' : ', below minimum volume'}` };
+      return { value: ratio, active, threshold: spec.factor, detail: d && `${what}: ${cur} vs ${prev} (x${ratio}); fires at x${spec.factor} ${spec.direction}${enough ? '' : ', below minimum volume'}` };
     },
     idle: (r, now) => r.newest() < now - 2 * spec.window - deps.latenessMs,
     describe: () => `${what}, ${spec.direction} by x${spec.factor}`,

@@ -33,22 +33,29 @@ export function threshold(spec: RuleOf<'threshold'>, deps: EvalDeps): Evaluator<
         return r.quantile(now, q!);
     }
   };
+  const scratch: Observation = { value: undefined, active: false, threshold: spec.threshold };
   const what = `${spec.reduce}(${spec.metric}) over ${formatDuration(spec.window)}`;
   return {
     topics: ['metric'],
     metric: spec.metric,
-    newState: () => new Ring(shape, q !== undefined),
+    newState: () => new Ring(shape, { histogram: q !== undefined, minmax: spec.reduce === 'min' || spec.reduce === 'max', inc: spec.reduce === 'rate' }),
     ingest(ev, get, groups) {
       const g = groups.byEvent(get);
       g.s.add(ev.ts, (ev as MetricSample).value);
       return g;
     },
-    evaluate(r, now, firing): Observation {
+    evaluate(r, now, firing, d = false): Observation {
       const value = reduce(r, now);
-      if (value === undefined) return { value, active: false, threshold: spec.threshold, detail: `${what}: no samples` };
+      if (!d && value !== undefined) {
+        // Hot path: the engine reads this synchronously and keeps nothing, so reuse one object.
+        scratch.value = value;
+        scratch.active = holds(spec.op, spec.threshold, spec.clear, value, firing);
+        return scratch;
+      }
+      if (value === undefined) return { value, active: false, threshold: spec.threshold, detail: d && `${what}: no samples` };
       const active = holds(spec.op, spec.threshold, spec.clear, value, firing);
       const n = r.stats(now).count;
-      return { value, active, threshold: spec.threshold, detail: `${what} = ${value} from ${n} samples; fires ${spec.op} ${spec.threshold}${spec.clear !== undefined ? `, clears past ${spec.clear}` : ''}` };
+      return { value, active, threshold: spec.threshold, detail: d && `${what} = ${value} from ${n} samples; fires ${spec.op} ${spec.threshold}${spec.clear !== undefined ? `, clears past ${spec.clear}` : ''}` };
     },
     idle: (r, now) => r.newest() < now - spec.window - deps.latenessMs,
     describe: () => `${what} ${spec.op} ${spec.threshold}`,
