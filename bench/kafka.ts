@@ -119,6 +119,7 @@ async function main(): Promise<void> {
   const gz = gzipSync(sample.join('')).length / sample.length;
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`);
   const objects = Array.from({ length: 1000 }, (_, i) => makeEvent(i));
+  for (const o of objects) JSON.parse(JSON.stringify(o)); // warm up
   const t = performance.now();
   for (const o of objects) JSON.parse(JSON.stringify(o)); // what the bus does per event: encode on one side, decode on the other
   const codecUs = ((performance.now() - t) * 1000) / sample.length;
