@@ -13,8 +13,8 @@ import { FakeEngine } from './fake-engine';
 
 const socket = path.join(os.tmpdir(), `lookout-fake-engine-${process.pid}.sock`);
 const engine = new FakeEngine(socket);
-const client = createDockerClient(dockerConfigSchema.parse({ socket, request_timeout: '2s' }), { logger: silentLogger() });
-const discovery = new Discovery(client, { logger: silentLogger(), reconnect: { initialMs: 20, maxMs: 200 } });
+const client = createDockerClient(dockerConfigSchema.parse({ socket, request_timeout: '2s', reconnect_initial: '20ms', reconnect_max: '200ms' }), { logger: silentLogger() });
+const discovery = new Discovery(client, { logger: silentLogger() });
 const lifecycle = createLifecycleSource(discovery, { logger: silentLogger(), host: 'h' });
 const ctl = new AbortController();
 const changes: DiscoveryChange[] = [];
@@ -59,6 +59,7 @@ describe('discovery when dockerd goes away and comes back', () => {
     engine.addContainer('ccc', 'charlie', { 'lookout.service': 'c-svc' });
     await waitFor('a few failed reconnects', async () => (await counter('lookout_docker_reconnects_total')) >= reconnectsBefore + 3);
     expect(discovery.get('aaa')).toBeDefined(); // nothing is dropped until the engine says so
+    expect(discovery.connected()).toBe(false);
     changes.length = 0;
     await engine.start();
     await waitFor('charlie discovered', () => discovery.get('ccc'));
@@ -78,6 +79,7 @@ describe('discovery when dockerd goes away and comes back', () => {
     const die = await waitFor('die after reconnect', () => life.find((e) => e.container.id === 'ccc' && e.action === 'die'));
     expect(die.exitCode).toBe(2);
     expect(engine.openStreams).toBe(1);
+    expect(discovery.connected()).toBe(true);
   });
 
   it('never sends a write to the engine', async () => {

@@ -17,6 +17,8 @@ export interface DockerClient {
   /** What we dial, for messages: a socket path or a tcp URL. */
   readonly endpoint: string;
   readonly requestTimeoutMs: number;
+  /** Reconnect backoff from `docker.reconnect_initial`/`reconnect_max`, for discovery. */
+  readonly reconnect: { initialMs: number; maxMs: number };
   /** Resolves when the engine answers /_ping; throws DockerUnavailableError saying what to do. */
   ping(signal?: AbortSignal): Promise<void>;
   /** The calls lookout makes, typed and each under `request_timeout` (except the events stream). */
@@ -114,6 +116,7 @@ export function createDockerClient(cfg: DockerConfig, deps: DockerClientDeps): D
     api,
     endpoint,
     requestTimeoutMs: cfg.request_timeout,
+    reconnect: { initialMs: cfg.reconnect_initial, maxMs: cfg.reconnect_max },
     ping,
     listContainers: (signal) => call<Array<{ Id: string }>, Docker>(api, 'listContainers')({ all: true, abortSignal: deadline(signal) }),
     inspectContainer: (id, signal) => {

@@ -54,6 +54,7 @@ export class Discovery implements ContainerDirectory {
   private lastTimeNano = 0;
   /** Events handled at `lastTimeNano`: a double holds timeNano to ~256 ns, so distinct events can share it. */
   private lastKeys = new Set<string>();
+  private isConnected = false;
 
   constructor(
     private readonly client: DockerClient,
@@ -61,7 +62,12 @@ export class Discovery implements ContainerDirectory {
   ) {
     this.log = deps.logger.child({ component: 'discovery' });
     this.hostRoot = deps.hostRoot ?? '/';
-    this.policy = { initialMs: 500, maxMs: 30_000, factor: 2, maxAttempts: Infinity, jitter: 0.5, ...deps.reconnect };
+    this.policy = { factor: 2, maxAttempts: Infinity, jitter: 0.5, ...client.reconnect, ...deps.reconnect };
+  }
+
+  /** True while the events stream is open and the cache current (for /healthz). */
+  connected(): boolean {
+    return this.isConnected;
   }
 
   get(id: string): ContainerInfo | undefined {
@@ -152,6 +158,7 @@ export class Discovery implements ContainerDirectory {
     try {
       await this.resync(signal);
       dockerMetrics.connected.set(1);
+      this.isConnected = true;
       onSynced();
       const events = readEvents(stream as AsyncIterable<Buffer>, (line) => this.log.warn({ line: line.slice(0, 200) }, 'unreadable docker event skipped'));
       for await (const ev of events) {
@@ -159,6 +166,7 @@ export class Discovery implements ContainerDirectory {
         await this.handle(ev, signal);
       }
     } finally {
+      this.isConnected = false;
       stream.destroy();
     }
   }

@@ -15,10 +15,6 @@ export type { ContainerDirectory, ContainerInfo, DiscoveryChange } from './types
  */
 export function createDocker(cfg: { docker: DockerConfig; host_root: string }, deps: { logger: Logger; env?: NodeJS.ProcessEnv }): { client: DockerClient; discovery: Discovery } {
   const client = createDockerClient(cfg.docker, deps);
-  const discovery = new Discovery(client, {
-    logger: deps.logger,
-    hostRoot: cfg.host_root,
-    reconnect: { initialMs: cfg.docker.reconnect_initial, maxMs: cfg.docker.reconnect_max },
-  });
+  const discovery = new Discovery(client, { logger: deps.logger, hostRoot: cfg.host_root });
   return { client, discovery };
 }
