@@ -125,3 +125,35 @@ test('another log driver: `local` read through the Engine API logs stream, `none
   expect(by('stderr')).toEqual(['api err']);
   expect(r.events[0]!.container.id).toBe(local);
 });
+
+test('a TTY container (-t): lines end with CR LF in json-file; the CR is dropped too', async () => {
+  const id = await runContainer({ runId, args: ['-t'], cmd: sh(`echo 'tty one'; echo 'tty two'`) });
+  const r = source();
+  r.dir.add(await containerInfo(id));
+  await waitFor('2 lines', () => r.events.length >= 2);
+  expect(r.events.map((e) => [e.message, e.stream])).toEqual([
+    ['tty one', 'stdout'],
+    ['tty two', 'stdout'],
+  ]);
+});
+
+test('logs API fallback resumes from its checkpoint after a restart: nothing repeated', async () => {
+  const id = await runContainer({ runId, args: ['--log-driver', 'local'], cmd: sh(`echo a1; echo a2; while [ ! -e /tmp/go ]; do usleep 50000; done; echo a3; sleep 600`) });
+  const info = await containerInfo(id);
+  const d = tempDir('logs-api');
+  dirs.push(d);
+  const api = new Dockerode();
+  const r1 = startSource({ store: openStore(d), docker: api });
+  r1.dir.add(info);
+  await waitFor('a1 a2', () => r1.events.length >= 2);
+  await waitFor('checkpoint', () => r1.store.db.prepare("SELECT 1 FROM log_checkpoints WHERE kind = 'api'").get() !== undefined);
+  await r1.stop();
+  r1.store.close();
+  await docker('exec', id, 'touch', '/tmp/go');
+  const r2 = startSource({ store: openStore(d), docker: api });
+  running.push(r2);
+  r2.dir.add(info);
+  await waitFor('a3', () => r2.events.some((e) => e.message === 'a3'));
+  expect(r1.events.map((e) => e.message)).toEqual(['a1', 'a2']);
+  expect(r2.events.map((e) => e.message)).toEqual(['a3']);
+});

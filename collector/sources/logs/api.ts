@@ -69,7 +69,12 @@ export class ApiTailer {
     const ck = this.deps.checkpoints.get(this.meta.id);
     const resume = ck?.kind === 'api' ? { key: nanoKey(ck.time), count: ck.sameTimeCount } : undefined;
     const since = resume ? Math.floor(timeToMs(ck!.kind === 'api' ? ck!.time : '') / 1000) : this.cfg.start_at === 'end' ? Math.floor(this.deps.clock.now() / 1000) : 0;
-    const raw = (await this.docker.getContainer(this.meta.id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, since })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    const container = this.docker.getContainer(this.meta.id);
+    // A TTY container's stream is not multiplexed (no 8-byte frame headers): everything is stdout.
+    const tty = Boolean(((await container.inspect({ abortSignal: AbortSignal.timeout(10_000) })) as { Config?: { Tty?: boolean } }).Config?.Tty);
+    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since, abortSignal: signal })) as unknown as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
     const queue: ApiLine[] = [];
     let ended = false;
     const splitter = (stream: LogStream) => {
@@ -81,14 +86,16 @@ export class ApiTailer {
         rest = parts.pop()!;
         for (const p of parts) {
           const sp = p.indexOf(' ');
-          queue.push({ stream, time: p.slice(0, sp), message: p.slice(sp + 1) });
+          const msg = p.slice(sp + 1);
+          queue.push({ stream, time: p.slice(0, sp), message: msg.endsWith('\r') ? msg.slice(0, -1) : msg });
         }
         if (queue.length > MAX_QUEUED) raw.pause();
         this.wake.fire();
       });
       return pt;
     };
-    this.docker.modem.demuxStream(raw, splitter('stdout'), splitter('stderr'));
+    if (tty) raw.pipe(splitter('stdout'));
+    else this.docker.modem.demuxStream(raw, splitter('stdout'), splitter('stderr'));
     raw.on('end', () => {
       ended = true;
       this.wake.fire();

@@ -52,6 +52,22 @@ export async function listLogFiles(logPath: string, maxGenerations = 100): Promi
   return out;
 }
 
+/**
+ * A listing no rotation ran through. The stat calls of one listing are not atomic: a rotation
+ * between `.log.1` and `.log` would show the file before and after the moved one but not the
+ * moved one itself, and the tailer would skip a whole file. Two listings in a row that agree
+ * (every rotation renames every generation) were taken with no rotation in between.
+ */
+export async function listLogFilesStable(logPath: string, maxGenerations = 100): Promise<LogFileOnDisk[]> {
+  let prev = await listLogFiles(logPath, maxGenerations);
+  for (let i = 0; i < 10; i++) {
+    const next = await listLogFiles(logPath, maxGenerations);
+    if (next.length === prev.length && next.every((f, j) => f.path === prev[j]!.path && sameFile(f, prev[j]!))) return next;
+    prev = next;
+  }
+  return prev;
+}
+
 /** Fingerprint of an open file, or undefined while its first line is not complete yet. */
 export async function fingerprint(fh: fs.FileHandle): Promise<string | undefined> {
   const buf = Buffer.alloc(FINGERPRINT_BYTES);

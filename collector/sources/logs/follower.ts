@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
 import type { FileCheckpoint } from './checkpoints';
-import { ChunkReader, type Chunk, fileTag, fingerprint, listLogFiles, type LogFileOnDisk, sameFile, statLive } from './files';
+import { ChunkReader, type Chunk, fileTag, fingerprint, listLogFilesStable as listLogFiles, type LogFileOnDisk, sameFile, statLive } from './files';
 import { tailMetrics } from './metrics';
 import type { Position } from './position';
 
@@ -142,17 +142,38 @@ export class FileFollower {
     if (!live || sameFile(live, this.ident!)) return live;
     this.finalPass = true;
     this.notLiveSince ??= this.o.clock.now();
+    for (let attempt = 0; attempt < 10 && !(await this.holdNewer()); attempt++);
+    return live;
+  }
+
+  /**
+   * Opens the files newer than ours, in order. Between the listing and an open, a rotation can
+   * rename another file into the listed path: each handle is checked against the listing, and on
+   * a mismatch the new handles are dropped and it starts over (false).
+   */
+  private async holdNewer(): Promise<boolean> {
     const files = await listLogFiles(this.o.logPath);
     const idx = files.findIndex((f) => sameFile(f, this.ident!));
+    const opened: Array<{ fh: fs.FileHandle; file: LogFileOnDisk }> = [];
     for (const f of files.slice(idx + 1)) {
       if (this.held.some((h) => sameFile(h.file, f))) continue;
+      let fh: fs.FileHandle;
       try {
-        this.held.push({ fh: await fs.open(f.path, 'r'), file: f });
+        fh = await fs.open(f.path, 'r');
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // rotated away meanwhile: listed again later
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        for (const o of opened) await o.fh.close();
+        return false;
+      }
+      opened.push({ fh, file: f });
+      const st = await fh.stat({ bigint: true });
+      if (String(st.dev) !== f.dev || String(st.ino) !== f.ino) {
+        for (const o of opened) await o.fh.close();
+        return false;
       }
     }
-    return live;
+    this.held.push(...opened);
+    return true;
   }
 
   private async truncated(): Promise<boolean> {

@@ -26,6 +26,7 @@ describe('parseJsonFileLine', () => {
     ['attrs (log-opt labels) take the general path', `{"log":"with attrs\\n","stream":"stdout","attrs":{"app":"x"},"time":"${T}"}`, { log: 'with attrs\n', stream: 'stdout', invalidUtf8: false }],
     ['content containing the field separator text', line('x","stream":"stderr\n'), { log: 'x","stream":"stderr\n', stream: 'stdout', invalidUtf8: false }],
     ['empty line', line('\n'), { log: '\n', stream: 'stdout', invalidUtf8: false }],
+    ['a TTY line ends with CR LF: both go', line('tty\r\n'), { log: 'tty\n', stream: 'stdout', invalidUtf8: false }],
     ['an unescaped quote inside log is not Docker JSON', `{"log":"a"b\\n","stream":"stdout","time":"${T}"}`, undefined],
     ['short time', line('x\n', 'stdout', '2026-11-25T15:19:00Z'), { log: 'x\n', stream: 'stdout', invalidUtf8: false, time: '2026-11-25T15:19:00Z' }],
   ])('%s', (_name, text, want) => {

@@ -98,7 +98,8 @@ function slowParse(buf: Buffer, start: number, end: number, utf8Checked: boolean
   const { log, stream, time } = obj as Record<string, unknown>;
   if (typeof log !== 'string' || typeof time !== 'string') return false;
   out.last = log.endsWith('\n');
-  out.text = out.last ? log.slice(0, -1) : log;
+  // A TTY container's lines end with \r\n: the \r is no part of the message either.
+  out.text = out.last ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
   out.stream = stream === 'stderr' ? 'stderr' : 'stdout';
   out.time = time;
   out.invalidUtf8 = (!utf8Checked && !isUtf8(bytes)) || bytes.indexOf(ESCAPED_REPLACEMENT) >= 0;
