@@ -22,8 +22,9 @@ export type KafkaBatchHandler = (events: unknown[], ctx: BatchContext) => Promis
 /** Per-subscription hooks; partitions are of the subscription's own topic. */
 export interface AssignmentHooks {
   /**
-   * Partitions this replica now owns. Batches of these partitions wait until the returned
-   * promise resolves: restore the alert states of their groups here. Retried while it throws.
+   * Partitions this replica now owns. Batches of these partition numbers, in every topic of the
+   * group, wait until the returned promise resolves: restore the alert states of their groups
+   * here. Retried while it throws. Setting the hooks on one of the group's subscriptions is enough.
    */
   onAssigned?: (partitions: number[], topic: Topic) => Promise<void> | void;
   /** Partitions another replica owns from now on: drop their states (their commits are done). */
@@ -49,7 +50,7 @@ export class GroupConsumer {
   private readonly subs = new Map<string, Sub>();
   private consumer?: Consumer;
   private current = new Map<string, Set<number>>();
-  private readonly gates = new Map<string, Promise<void>>();
+  private readonly gates = new Map<number, Promise<void>>();
   private hookChain: Promise<void> = Promise.resolve();
   private restartChain: Promise<void> = Promise.resolve();
   private restartPending = false;
@@ -173,7 +174,9 @@ export class GroupConsumer {
       if (assigned.length > 0) {
         if (sub?.onAssigned) this.hookChain = this.hookChain.then(() => this.runHook('onAssigned', () => sub.onAssigned!(assigned, topic), () => this.owns(kt, assigned)));
         const gate = this.hookChain;
-        for (const p of assigned) this.gates.set(`${kt}/${p}`, gate);
+        // Gate partition p of every topic of the group: states are per partition number (co-partitioned),
+        // so hooks on one subscription (say `log`) are enough to hold back `metric` batches too.
+        for (const p of assigned) this.gates.set(p, gate);
       }
     }
     this.current = next;
@@ -205,7 +208,7 @@ export class GroupConsumer {
     // A long restore or handler must not cost us the group: keep heartbeating while we wait.
     const ticker = setInterval(() => void payload.heartbeat().catch(() => undefined), this.config.heartbeat_interval);
     try {
-      await this.gates.get(`${batch.topic}/${batch.partition}`);
+      await this.gates.get(batch.partition);
       const events: unknown[] = [];
       for (const msg of batch.messages) {
         const e = decodeEvent(sub.topic, msg.value);
