@@ -156,6 +156,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lookoutExit = new Promise<number | null>((r) => lookout.once('exit', r));
+  say(`  lookout run pid ${lookout.pid}`);
   cleanups.push([
     'lookout run',
     async () => (lookout.exitCode === null ? (lookout.kill('SIGTERM'), await lookoutExit) : undefined),

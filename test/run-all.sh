@@ -15,9 +15,9 @@ export LOOKOUT_REQUIRE_SERVICES=1
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit
 echo "== jest: unit and integration suites"
-npx jest --ci --testPathIgnorePatterns '/node_modules/' '/dist/' '/test/e2e/' "$@"
+npx jest --ci --testPathIgnorePatterns '/node_modules/' '/dist/' '/test/e2e/' '/test/demo/' "$@"
 # The end-to-end flows burn CPU on purpose and judge alerts on it: one at a time, on a quieter machine.
 echo "== jest: end-to-end flows, one at a time"
-npx jest --ci --runInBand test/e2e "$@"
+npx jest --ci --runInBand test/e2e test/demo "$@"
 echo "== lookout test rules/"
 node bin/lookout test rules/

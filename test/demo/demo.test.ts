@@ -1,0 +1,56 @@
+/**
+ * The README's main command, run as a newcomer would, with a time bound: the crash loop and
+ * the CPU hog are paged, the hog's alert resolves, and nothing the demo started is left behind.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { docker } from '../support/docker';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and cleans up', async () => {
+  const out: string[] = [];
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'demo/run.ts', '--exit-when-done', '--timeout', '420'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (c: Buffer) => out.push(c.toString()));
+  child.stderr.on('data', (c: Buffer) => out.push(c.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  const text = out.join('');
+  if (code !== 0) console.log(text);
+  expect(code).toBe(0);
+  expect(text).toContain('DEMO-OK');
+  expect(text).toMatch(/PAGE \(trigger, critical\): .*container_crash_loop.*demo-worker-/);
+  expect(text).toMatch(/PAGE \(trigger, warning\): .*container_high_cpu.*demo-cpu-hog-/);
+  expect(text).toMatch(/RESOLVED: .*demo-cpu-hog-/);
+  expect(text).toMatch(/MAIL to oncall@demo\.invalid: /);
+
+  // Nothing it started is left: containers, the lookout process, the stand-in's port.
+  const runId = /label lookout\.demo=(\S+)\)/.exec(text)?.[1];
+  expect(runId).toBeDefined();
+  expect(await docker('ps', '-aq', '--filter', `label=lookout.demo=${runId}`)).toBe('');
+  const pid = Number(/lookout run pid (\d+)/.exec(text)?.[1]);
+  expect(pid).toBeGreaterThan(0);
+  expect(alive(pid)).toBe(false);
+  const pdPort = Number(/on https:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
+  expect(await portOpen(pdPort)).toBe(false);
+}, 600_000);
