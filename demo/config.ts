@@ -61,7 +61,10 @@ notify:
     routes:
       - { receiver: pagerduty, continue: true }
       - { receiver: mail }
+  # One incident per container in the demo, so each story (crash loop, CPU hog) pages and
+  # resolves on its own; the default groups by host.
   group:
+    by: [host, container]
     wait: 3s
   api:
     listen: 127.0.0.1:${c.apiPort}
