@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Bus, Subscription } from '../core/bus/bus';
 import type { Clock } from '../core/clock';
 import { formatProblem, type ConfigProblem, ConfigError } from '../core/errors';
-import { TOPICS, type LookoutEvent } from '../core/events';
+import { TOPICS } from '../core/events';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import type { AlerterConfig } from './config';
@@ -108,7 +108,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       serial(async () => {
         m.events.inc({ topic }, events.length);
         const late = engine.counters.late;
-        const t = engine.ingest(events as LookoutEvent[]);
+        const t = engine.ingest(events);
         if (engine.counters.late > late) m.late.inc(engine.counters.late - late);
         await deliver(t);
       }),

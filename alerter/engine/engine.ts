@@ -112,7 +112,7 @@ export class Engine {
     const cands = this.scratch;
     for (let ev of events) {
       c.events++;
-      if (ev.ts > now) ev = { ...ev, ts: now } as LookoutEvent; // a host clock ahead of ours
+      if (ev.ts > now) ev = { ...ev, ts: now }; // a host clock ahead of ours
       else if (ev.ts < now - this.opts.latenessMs) c.late++;
       const e = ev;
       this.cur = e;

@@ -16,6 +16,9 @@ function fieldOf(ev: LogEvent, field: string): unknown {
   return node;
 }
 
+/** A field value as text for equality: objects compare as their JSON. */
+const scalar = (v: unknown): string => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+
 type One = Exclude<LineMatch, unknown[]>;
 
 function compileOne(m: One): LinePredicate {
@@ -34,13 +37,13 @@ function compileOne(m: One): LinePredicate {
   if (op === 'exists') return (ev) => fieldOf(ev, field) !== undefined;
   if (op === 'in') {
     const set = new Set((Array.isArray(value) ? value : [value]).map(String));
-    return (ev) => set.has(String(fieldOf(ev, field)));
+    return (ev) => set.has(scalar(fieldOf(ev, field)));
   }
   return (ev) => {
     const v = fieldOf(ev, field);
     if (v === undefined) return false;
-    if (op === '==') return String(v) === String(value);
-    if (op === '!=') return String(v) !== String(value);
+    if (op === '==') return scalar(v) === String(value);
+    if (op === '!=') return scalar(v) !== String(value);
     const a = Number(v);
     const b = Number(value);
     if (Number.isNaN(a) || Number.isNaN(b)) return false;

@@ -22,7 +22,7 @@ class Bucket<R> {
     const [label, value] = first;
     let byValue = this.byLabel.get(label);
     if (!byValue) {
-      this.byLabel.set(label, (byValue = new Map()));
+      this.byLabel.set(label, (byValue = new Map<string, R[]>()));
       this.labels.push(label);
       this.maps.push(byValue);
     }

@@ -120,11 +120,11 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   /** Absence inventories: groups remembered from before a restart, seeded as just seen. */
   seedInventory(list: ReadonlyArray<Record<string, string>>): void {
-    const seed = this.rule.evaluator.seed;
-    if (!seed) return;
+    const ev = this.rule.evaluator;
+    if (!ev.seed) return;
     for (const labels of list) {
       const g = this.byLabels(labels);
-      seed(g.s, this.lastNow);
+      ev.seed(g.s, this.lastNow);
     }
   }
 

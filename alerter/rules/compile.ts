@@ -30,7 +30,7 @@ export interface CompiledRule {
 export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
   const spec = r.spec;
   const factory = EVALUATORS[spec.kind] as (s: RuleOf<typeof spec.kind>, d: EvalDeps) => Evaluator<unknown>;
-  const evaluator = factory(spec as never, deps);
+  const evaluator = factory(spec, deps);
   const groupBy = intern(spec.group_by ?? defaultGroupBy(spec));
   return {
     name: spec.name,

@@ -119,7 +119,7 @@ function withHints(problems: ConfigProblem[], kind: string, label: string, issue
 export function loadRuleText(file: string, text: string): { rules: LoadedRule[]; problems: ConfigProblem[] } {
   const { doc, lines, problems } = parseYamlFile(file, text);
   if (problems.length > 0) return { rules: [], problems };
-  const raw = doc.toJS() ?? { rules: [] };
+  const raw: unknown = doc.toJS() ?? { rules: [] };
   const top = ruleFileSchema.safeParse(raw);
   if (!top.success) return { rules: [], problems: zodProblems(file, doc, lines, top.error.issues) };
   const rules: LoadedRule[] = [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../../core/config/types';
-import type { ContainerMeta, LifecycleAction, LookoutEvent } from '../../core/events';
+import type { ContainerMeta, LookoutEvent } from '../../core/events';
 
 /**
  * The `*.test.yaml` format: events and series at times, and the alerts expected at times, in
@@ -141,7 +141,7 @@ export function testEvents(tc: TestCase, start: number, interval: number): Looko
       const ts = start + at;
       if (e.lifecycle) {
         const l = e.lifecycle;
-        out.push({ kind: 'lifecycle', host: l.host ?? DEFAULT_HOST, ts, action: l.action as LifecycleAction, container: meta(l), exitCode: l.exit_code, health: l.health, oomKilled: l.oom_killed, intent: l.intent, signal: l.signal });
+        out.push({ kind: 'lifecycle', host: l.host ?? DEFAULT_HOST, ts, action: l.action, container: meta(l), exitCode: l.exit_code, health: l.health, oomKilled: l.oom_killed, intent: l.intent, signal: l.signal });
       } else if (e.log) {
         const l = e.log;
         out.push({ kind: 'log', host: l.host ?? DEFAULT_HOST, ts, container: meta(l), stream: l.stream, message: l.message, time: new Date(ts).toISOString(), id: `${l.container ?? 'app'}:${ts}:${out.length}`, level: l.level, fields: l.fields });

@@ -42,7 +42,7 @@ describe('alerter', () => {
       clock,
       logger: silentLogger(),
       config: alerterConfigSchema.parse({ rules: [dir], eval_interval: '1h', reload_on_sighup: false, reload_debounce: '50ms' }),
-      onTransitions: onTransitions ?? (async (t) => void got.push(...t)),
+      onTransitions: onTransitions ?? ((t) => Promise.resolve(void got.push(...t))),
     });
     alerters.push(a);
     return a;
@@ -110,9 +110,10 @@ describe('alerter', () => {
 
   it('retries transitions that onTransitions could not take', async () => {
     let fail = true;
-    const a = start(async (t) => {
-      if (fail) throw new Error('outbox down');
+    const a = start((t) => {
+      if (fail) return Promise.reject(new Error('outbox down'));
       got.push(...t);
+      return Promise.resolve();
     });
     await crash(0);
     await crash(1000);

@@ -50,7 +50,7 @@ describe('probes against an HTTP server in a container that is stopped mid-test'
       clock: systemClock,
       logger: silentLogger(),
       config: alerterConfigSchema.parse({ rules: [dir], eval_interval: '200ms', lateness: '0s', watch: false, reload_on_sighup: false }),
-      onTransitions: async (t) => void got.push(...t),
+      onTransitions: (t) => Promise.resolve(void got.push(...t)),
     });
     const ups: number[] = [];
     const cfg = probesConfigSchema.parse({ interval: '200ms', timeout: '1s', targets: [{ http: `http://127.0.0.1:${port}/`, name: 'web', body_match: 'ok' }] });

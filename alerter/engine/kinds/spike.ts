@@ -1,5 +1,5 @@
 import { formatDuration } from '../../../core/duration';
-import type { LogEvent, MetricSample } from '../../../core/events';
+import type { LogEvent } from '../../../core/events';
 import type { RuleOf } from '../../rules/schema';
 import type { EvalDeps, Evaluator } from '../evaluator';
 import { compileLineMatch } from '../linematch';
@@ -19,7 +19,7 @@ export function spike(spec: RuleOf<'spike'>, deps: EvalDeps): Evaluator<Ring> {
     ingest(ev, get, groups) {
       if (matches && !matches(ev as LogEvent)) return undefined;
       const g = groups.byEvent(get);
-      g.s.add(ev.ts, ev.kind === 'metric' ? (ev as MetricSample).value : 1);
+      g.s.add(ev.ts, ev.kind === 'metric' ? (ev).value : 1);
       return g;
     },
     evaluate(r, now, _firing, d = false) {
