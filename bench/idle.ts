@@ -75,8 +75,8 @@ async function startIdle(runId: string, n: number): Promise<void> {
 async function startOnHost(dir: string): Promise<{ pid: number; child: ChildProcess; describe: string }> {
   const out = path.join(dir, 'build');
   // tsc emits despite type errors (another part of the tree mid-edit); measure what it emitted, say so.
-  await exec(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout?: string }) => {
-    if (!fs.existsSync(path.join(out, 'cli', 'main.js'))) throw new Error(`the TypeScript build failed:\n${err.stdout ?? String(err)}`);
+  await exec(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out], { maxBuffer: 64 * 1024 * 1024 }).catch((err: Error & { stdout?: string }) => {
+    if (!fs.existsSync(path.join(out, 'cli', 'main.js'))) throw new Error(`the TypeScript build failed:\n${err.stdout ?? err.message}`);
     process.stderr.write(`warning: the tree has type errors; measuring the emitted JavaScript anyway:\n${err.stdout ?? ''}`);
   });
   // The build finds its package root (version, default rules) and dependencies beside it.

@@ -184,7 +184,7 @@ describe('ownContainerId', () => {
   it.each(table)('%s', (_name, files, want) => {
     const read = (f: string) => {
       if (files[f] === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-      return files[f]!;
+      return files[f];
     };
     expect(ownContainerId(read)).toBe(want);
   });

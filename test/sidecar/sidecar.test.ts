@@ -36,7 +36,7 @@ let healthPort: number;
 let dockerGid: string;
 
 function receivedFrom(container: string): Map<string, number> {
-  return received.get(container) ?? new Map();
+  return received.get(container) ?? new Map<string, number>();
 }
 
 async function sidecarLogs(name = sidecar): Promise<string> {
