@@ -66,13 +66,15 @@ test('a line over 16 KiB (split by Docker into pieces) is rejoined exactly', asy
 });
 
 test('rotation while printing (max-size=1k, max-file=3): every sequence number once, in order', async () => {
-  const n = 600;
-  // ~100 lines/s, about 8 rotations a second: Docker keeps ~36 lines (3 files), so the tailer has
-  // ~350 ms to open a rotated file before it is deleted. Slower than that and lines would be lost.
+  const n = 300;
+  // ~25 lines/s, two rotations a second (13 lines a file). Docker writes what piled up in the
+  // container's pipe in one burst after a stall, and a burst of more than two files' worth
+  // rotates files away within a millisecond, before any reader can open them (measured: at
+  // ~600 lines/s whole files vanish that way). Here dockerd would have to stall for a second.
   const id = await runContainer({
     runId,
     args: ['--log-opt', 'max-size=1k', '--log-opt', 'max-file=3'],
-    cmd: sh(`sleep 1; i=0; while [ $i -lt ${n} ]; do i=$((i+1)); echo "seq $i"; usleep 10000; done`),
+    cmd: sh(`sleep 1; i=0; while [ $i -lt ${n} ]; do i=$((i+1)); echo "seq $i"; usleep 40000; done`),
   });
   const r = source({ start_at: 'beginning', poll_interval: '20ms' });
   r.dir.add(await containerInfo(id));

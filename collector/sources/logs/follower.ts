@@ -85,6 +85,7 @@ export class FileFollower {
     await this.refreshTag();
     this.finalPass = false;
     this.notLiveSince = undefined;
+    this.o.logger.debug({ path: f.path, ino: this.ident.ino, size: this.knownSize, offset }, 'log file opened');
   }
 
   private async refreshTag(): Promise<void> {
@@ -173,6 +174,7 @@ export class FileFollower {
       }
     }
     this.held.push(...opened);
+    this.o.logger.debug({ current: this.ident!.ino, listing: files.map((f) => `${f.path.slice(-6)}:${f.ino}:${f.size}`), held: this.held.map((h) => h.file.ino) }, 'rotation seen');
     return true;
   }
 
