@@ -151,9 +151,9 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   };
   if (config.reload_on_sighup) process.on('SIGHUP', onHup);
 
-  const watchers = config.watch ? watchRules(config.rules, config.reload_debounce, onHup, log) : [];
-  // The first transitions (restored rules whose rule is gone) go out on the first tick.
-  void tick();
+  const unwatch = config.watch ? watchRules(config.rules, config.reload_debounce, onHup, log) : () => undefined;
+  // The first transitions (restored alerts whose rule is gone) go out on the first tick.
+  tick().catch((err: unknown) => log.error({ err }, 'tick failed'));
 
   return {
     reload,
@@ -162,7 +162,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     engine,
     async stop() {
       clearInterval(timer);
-      for (const w of watchers) w.close();
+      unwatch();
       process.off('SIGHUP', onHup);
       await Promise.all(subs.map((s) => s.unsubscribe()));
       await serial(() => {
@@ -174,7 +174,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
 }
 
 /** fs.watch on each rules folder (a file's parent), debounced: editors write in bursts. */
-function watchRules(paths: readonly string[], debounceMs: number, onChange: () => void, log: Logger): fs.FSWatcher[] {
+function watchRules(paths: readonly string[], debounceMs: number, onChange: () => void, log: Logger): () => void {
   let timer: NodeJS.Timeout | undefined;
   const fire = (): void => {
     clearTimeout(timer);
@@ -195,5 +195,8 @@ function watchRules(paths: readonly string[], debounceMs: number, onChange: () =
       log.warn({ err, dir }, 'cannot watch rules; SIGHUP still reloads');
     }
   }
-  return out;
+  return () => {
+    clearTimeout(timer);
+    for (const w of out) w.close();
+  };
 }

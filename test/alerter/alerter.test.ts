@@ -144,6 +144,22 @@ describe('alerter', () => {
     expect([...a.engine.runtime('crash')!.groups.values()][0]!.alert.state).toBe('firing');
   });
 
+  it('reloads on SIGHUP', async () => {
+    const a = createAlerter({
+      bus,
+      store,
+      clock,
+      logger: silentLogger(),
+      config: alerterConfigSchema.parse({ rules: [dir], eval_interval: '1h', watch: false }),
+      onTransitions: () => Promise.resolve(),
+    });
+    alerters.push(a);
+    fs.writeFileSync(path.join(dir, 'more.yaml'), 'rules:\n  - {name: sick, kind: lifecycle, condition: unhealthy, summary: s}\n');
+    // process.emit runs the listeners without sending a real signal to the test worker.
+    process.emit('SIGHUP', 'SIGHUP');
+    await waitFor('the SIGHUP reload', () => a.engine.rules().some((x) => x.name === 'sick'), 60_000);
+  });
+
   it('explain shows the condition and the recorded transitions with their values', async () => {
     const a = start();
     await crash(0);
