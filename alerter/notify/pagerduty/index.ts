@@ -65,6 +65,8 @@ async function post(
   return `${res.status} ${res.data?.status ?? ''} ${res.data?.message ?? ''}`.trim();
 }
 
+const MAX_LISTED = 100;
+
 const severityMap = { critical: 'critical', error: 'error', warning: 'warning', info: 'info' } as const;
 
 export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloadV2 {
@@ -81,8 +83,10 @@ export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloa
     last_lines: lead.lastLines,
     description: lead.description,
   };
+  // PagerDuty refuses events over 512 KB: a storm lists its first alerts and counts the rest.
+  if (n.firing.length > MAX_LISTED) details.alerts_not_listed = n.firing.length - MAX_LISTED;
   if (n.firing.length > 1)
-    details.alerts = n.firing.map((a) => ({
+    details.alerts = n.firing.slice(0, MAX_LISTED).map((a) => ({
       rule: a.rule,
       summary: a.summary,
       labels: a.labels,
