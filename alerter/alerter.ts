@@ -15,8 +15,9 @@ import { loadRules } from './rules/load';
 import type { AlertTransition } from './types';
 
 export { checkRules } from './rules/check';
-export { testRules, type TestReport } from './rules/testing';
-export { explain } from './rules/explain';
+export { testRules, formatTestReport, type TestReport } from './rules/testing';
+export { explain, type ExplainOptions } from './rules/explain';
+export { ruleJsonSchema } from './rules/write-schema';
 export { alerterConfigSchema, type AlerterConfig } from './config';
 
 export interface AlerterDeps {
