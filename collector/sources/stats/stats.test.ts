@@ -61,21 +61,34 @@ describe('stats from cgroup files on the real engine', () => {
     const run = startStats();
     try {
       await waitFor('first cpu sample', () => of(run, id, 'cpu.percent').length > 0);
-      // Interleave the two over the same stretch of time and compare averages: the machine is
-      // shared and noisy, so single readings can differ by more than the tolerance.
+      // The machine is shared and noisy, so single readings differ by more than the tolerance:
+      // pair each docker stats reading with our samples covering the same seconds, then
+      // compare the averages of the pairs.
       const theirs: number[] = [];
-      const t0 = Date.now();
-      for (let i = 0; i < 5; i++) theirs.push(parseFloat(await docker('stats', '--no-stream', '--format', '{{.CPUPerc}}', id)));
+      const windows: Array<[number, number]> = [];
+      for (let i = 0; i < 8; i++) {
+        const s = Date.now();
+        theirs.push(parseFloat(await docker('stats', '--no-stream', '--format', '{{.CPUPerc}}', id)));
+        windows.push([s, Date.now()]);
+      }
       const t1 = Date.now();
-      await waitFor('a sample after the window', () => of(run, id, 'cpu.percent').some((s) => s.ts > t1));
-      const ours = of(run, id, 'cpu.percent').filter((s) => s.ts >= t0 + 500 && s.ts <= t1 + 500).map((s) => s.value);
-      expect(ours.length).toBeGreaterThanOrEqual(3);
-      if (process.env.LOOKOUT_TEST_VERBOSE) console.log(`cpu ours=${mean(ours).toFixed(1)} (${ours.length}) docker stats=${mean(theirs).toFixed(1)} (${theirs.join(',')})`);
-      expect(Math.abs(mean(ours) - mean(theirs))).toBeLessThanOrEqual(5);
+      await waitFor('a sample after the window', () => of(run, id, 'cpu.percent').some((s) => s.ts > t1 + 1000));
+      // `docker stats --no-stream` has dockerd take two samples a second apart and answer: its
+      // window is the second before the answer. A sample of ours stamped ts measured
+      // [ts - 1s, ts], so the samples that overlap that window have e - 1s < ts <= e + 1s.
+      const cpu = of(run, id, 'cpu.percent');
+      const pairs = windows
+        .map(([, e], i) => [mean(cpu.filter((x) => x.ts > e - 1000 && x.ts <= e + 1000).map((x) => x.value)), theirs[i]!] as const)
+        .filter(([o]) => Number.isFinite(o)); // a window the loaded machine left without a sample
+      const ours = pairs.map(([o]) => o);
+      const their = pairs.map(([, t]) => t);
+      if (process.env.LOOKOUT_TEST_VERBOSE) console.log(`cpu ours=${mean(ours).toFixed(1)} docker stats=${mean(their).toFixed(1)} pairs ${pairs.map(([o, t]) => `${o.toFixed(1)}/${t}`).join(' ')}`);
+      expect(pairs.length).toBeGreaterThanOrEqual(5);
+      expect(Math.abs(mean(ours) - mean(their))).toBeLessThanOrEqual(5);
       // Only "it did burn": other jobs on this 2-core machine can leave the loop 10% of a core.
       expect(mean(ours)).toBeGreaterThan(1);
       const limitPct = of(run, id, 'cpu.limit_percent').at(-1)!;
-      expect(limitPct.value).toBeCloseTo(of(run, id, 'cpu.percent').at(-1)!.value / 2, 0);
+      expect(limitPct.value).toBeCloseTo(of(run, id, 'cpu.percent').at(-1)!.value / os.cpus().length, 0);
     } finally {
       await run.stop();
       await docker('rm', '-f', id);
@@ -118,7 +131,7 @@ describe('stats from cgroup files on the real engine', () => {
     const run = startStats({}, `/tmp/lookout-no-host-root-${runId}`);
     try {
       const cpu = await waitFor('cpu sample from the API', () => of(run, id, 'cpu.percent').at(-1), 60_000);
-      expect(cpu.value).toBeGreaterThan(10);
+      expect(cpu.value).toBeGreaterThan(1);
       expect(of(run, id, 'mem.usage_bytes').at(-1)!.value).toBeGreaterThan(0);
       expect(of(run, id, 'pids.current').at(-1)!.value).toBeGreaterThanOrEqual(1);
     } finally {
