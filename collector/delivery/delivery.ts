@@ -2,7 +2,7 @@ import path from 'node:path';
 import os from 'node:os';
 import type { Bus, Subscription } from '../../core/bus/bus';
 import type { Clock } from '../../core/clock';
-import { TOPICS, type Topic } from '../../core/events';
+import { TOPICS } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { StateStore } from '../../core/store/store';
 import type { DeadLetter, Sink } from '../sinks/sink';
@@ -59,7 +59,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     const mine = runners.filter((r) => r.sink.accepts.has(topic));
     if (mine.length === 0) continue;
     subs.push(
-      deps.bus.subscribe(topic as Topic, 'delivery', async (events) => {
+      deps.bus.subscribe(topic, 'delivery', async (events) => {
         await Promise.all(mine.map((r) => r.accept(events)));
       }),
     );

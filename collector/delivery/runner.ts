@@ -144,15 +144,22 @@ export class SinkRunner {
       this.deps.logger.warn({ err: (err as Error).message }, 'sink start failed');
     }
     for (;;) {
-      if (this.spool.rows > 0 && !this.stopping) {
-        await this.drainOnce();
-      } else if (this.queue.length > 0) {
-        if (this.deps.config.linger > 0 && !this.stopping && this.queuedEvents < this.deps.config.batch_max_events) await this.idle(this.deps.config.linger);
-        await this.sendQueued();
-      } else if (this.stopping) {
-        return;
-      } else {
-        await this.idle();
+      try {
+        if (this.spool.rows > 0 && !this.stopping) {
+          await this.drainOnce();
+        } else if (this.queue.length > 0) {
+          if (this.deps.config.linger > 0 && !this.stopping && this.queuedEvents < this.deps.config.batch_max_events) await this.idle(this.deps.config.linger);
+          await this.sendQueued();
+        } else if (this.stopping) {
+          return;
+        } else {
+          await this.idle();
+        }
+      } catch (err) {
+        // The spool itself failed (disk full, store closed): keep trying, never die silently.
+        this.deps.logger.error({ err: (err as Error).message }, 'delivery loop error');
+        if (this.stopping) return;
+        await sleep(backoffDelay(this.policy, this.attempt++), this.abort.signal).catch(() => undefined);
       }
     }
   }

@@ -40,7 +40,7 @@ export const logstashSinkSchema = z
     type: z.literal('logstash'),
     ...base,
     /** host:port of a Logstash `tcp` input with `codec => json_lines`. */
-    address: hostPort(5000),
+    address: hostPort(5000).prefault('127.0.0.1:5000'),
     json_fields_key: z.string().min(1).default('json'),
     connect_timeout: duration().default(10_000),
     /** Lines written this long before a connection broke are sent again (TCP has no application ack). */
@@ -60,7 +60,7 @@ export const statsdSinkSchema = z
     type: z.literal('statsd'),
     ...base,
     ...graphiteNaming,
-    address: hostPort(8125),
+    address: hostPort(8125).prefault('127.0.0.1:8125'),
     protocol: z.enum(['udp', 'tcp']).default('udp'),
   })
   .strict();
@@ -71,7 +71,7 @@ export const graphiteSinkSchema = z
     ...base,
     ...graphiteNaming,
     /** host:port of carbon's plaintext receiver. */
-    address: hostPort(2003),
+    address: hostPort(2003).prefault('127.0.0.1:2003'),
     connect_timeout: duration().default(10_000),
     resend_window: duration().default(5_000),
   })

@@ -1,4 +1,4 @@
-import type { LookoutEvent, MetricSample } from '../../core/events';
+import type { LookoutEvent } from '../../core/events';
 import type { SinkConfigOf } from './config';
 import { sinkName } from './config';
 import { graphiteName } from './names';
@@ -35,7 +35,7 @@ export const createGraphiteSink: SinkFactory<SinkConfigOf<'graphite'>> = (config
     name,
     accepts: new Set(['metric']),
     async write(events, signal) {
-      const text = carbonLines(events as MetricSample[], config.prefix, config.tags);
+      const text = carbonLines(events, config.prefix, config.tags);
       if (text === '') return;
       await conn.write(events, text, signal);
     },

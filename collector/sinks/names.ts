@@ -12,7 +12,7 @@ import type { MetricSample } from '../../core/events';
  * the dashboards browse them as a tree; each of its segments is sanitised the same way.
  * A sample without a container (a probe, a host gauge) uses its `target` label, else `_host`.
  */
-const UNSAFE = /[^A-Za-z0-9_\-]/g;
+const UNSAFE = /[^A-Za-z0-9_-]/g;
 
 export function segment(s: string): string {
   const out = s.replace(UNSAFE, '_');

@@ -40,7 +40,7 @@ function values(s: Series): number[] {
   return s.flatMap((x) => x.datapoints.map((d) => d[0]).filter((v): v is number => v !== null));
 }
 
-async function shipper(config: unknown) {
+function shipper(config: unknown) {
   const store = StateStore.open(path.join(dir, `${Math.random().toString(36).slice(2)}.db`));
   const dconf = testDelivery({ dead_letter_dir: dir });
   const deps = sinkDeps(store, dconf);
@@ -63,7 +63,7 @@ async function shipper(config: unknown) {
 test('StatsD: gauges and counters arrive as stats.gauges.lookout.<host>.<container>.<metric> with their values', async () => {
   const c = container(`${run}.web 1`); // dots and spaces in the name are sanitised to one segment
   const seg = `${run}_web_1`;
-  const s = await shipper({ type: 'statsd', address: STATSD });
+  const s = shipper({ type: 'statsd', address: STATSD });
   let rx = 1000;
   // StatsD flushes every second; keep the series alive until graphite-web shows them.
   const timer = setInterval(() => {
@@ -100,7 +100,7 @@ test('StatsD: gauges and counters arrive as stats.gauges.lookout.<host>.<contain
 
 test('StatsD with Graphite 1.1 tags: name;host=..;container=.. reaches carbon as a tagged series', async () => {
   const c = container(`${run}-tagged`);
-  const s = await shipper({ type: 'statsd', address: STATSD, tags: true, prefix: 'lookout' });
+  const s = shipper({ type: 'statsd', address: STATSD, tags: true, prefix: 'lookout' });
   const timer = setInterval(() => void s.send([sample(c, 'cpu.percent', 17, Date.now())]), 300);
   try {
     const got = await waitFor('tagged series', async () => {
@@ -118,8 +118,8 @@ test('StatsD with Graphite 1.1 tags: name;host=..;container=.. reaches carbon as
 test('carbon direct: points land at the sample\'s own time (backfill 10 minutes back), plain and tagged', async () => {
   const c = container(`${run}-db`);
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000;
-  const plain = await shipper({ type: 'graphite', address: CARBON });
-  const tagged = await shipper({ type: 'graphite', address: CARBON, tags: true, prefix: 'lookout_t' });
+  const plain = shipper({ type: 'graphite', address: CARBON });
+  const tagged = shipper({ type: 'graphite', address: CARBON, tags: true, prefix: 'lookout_t' });
   try {
     const batch = [sample(c, 'cpu.percent', 11.5, t0), sample(c, 'cpu.percent', 22.25, t0 + 1000), sample(c, 'mem.usage_bytes', 4096, t0 + 2000)];
     await plain.send(batch);

@@ -17,9 +17,11 @@ import { createLogstashSink } from '../../collector/sinks/logstash';
 import { waitFor } from '../support/docker';
 import { container, logLine, sinkDeps, testDelivery } from './fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+type Json = Record<string, any>;
 /** A json_lines receiver: splits on \n and parses each line, as Logstash's codec does. */
 class Receiver {
-  docs: Array<Record<string, any>> = [];
+  docs: Array<Json> = [];
   bad: string[] = [];
   private server: net.Server | undefined;
   private socks = new Set<net.Socket>();
@@ -36,7 +38,7 @@ class Receiver {
           const line = buf.slice(0, i);
           buf = buf.slice(i + 1);
           try {
-            this.docs.push(JSON.parse(line) as Record<string, any>);
+            this.docs.push(JSON.parse(line) as Json);
           } catch {
             this.bad.push(line);
           }

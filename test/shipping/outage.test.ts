@@ -18,6 +18,8 @@ import { PrivateCarbon } from '../support/carbon-private';
 import { waitFor } from '../support/docker';
 import { container, logLine } from './fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+type Json = Record<string, any>;
 const RATE = 1000;
 const CONTAINERS = 5;
 /** In-memory queue ceiling handed to delivery, and the RSS the whole process must stay under. */
@@ -26,7 +28,7 @@ const RSS_CEILING = 320 * 1024 * 1024;
 
 interface Child {
   proc: ChildProcess;
-  messages: Array<Record<string, any>>;
+  messages: Array<Json>;
   maxRss: number;
   exited: Promise<number | null>;
   stopRss(): void;
@@ -53,15 +55,15 @@ function startChild(envs: Record<string, string>): Child {
     exited: new Promise((r) => proc.once('exit', (code) => r(code))),
     stopRss: () => clearInterval(timer),
   };
-  readline.createInterface({ input: proc.stdout! }).on('line', (l) => {
+  readline.createInterface({ input: proc.stdout }).on('line', (l) => {
     try {
-      child.messages.push(JSON.parse(l) as Record<string, any>);
+      child.messages.push(JSON.parse(l) as Json);
     } catch {
       /* not ours */
     }
   });
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  proc.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   proc.once('exit', (code) => {
     if (code !== 0 && code !== null) console.error(`ship-proc exited ${code}: ${err}`);
   });

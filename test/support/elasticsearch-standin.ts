@@ -15,6 +15,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+type Json = Record<string, any>;
 type Doc = Record<string, unknown>;
 type FieldType = 'object' | 'number' | 'string' | 'boolean';
 
@@ -113,7 +115,7 @@ export class ElasticsearchStandin {
       }
       if (parts[1] === '_refresh') return send(200, { _shards: { total: 1, successful: 1, failed: 0 } });
       if (parts[1] === '_count' || parts[1] === '_search') {
-        const q = body ? (JSON.parse(body) as { query?: Record<string, any>; size?: number }) : {};
+        const q = body ? (JSON.parse(body) as { query?: Json; size?: number }) : {};
         const hits = this.query(parts[0]!, q.query);
         if (parts[1] === '_count') return send(200, { count: hits.length, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } });
         const size = q.size ?? Number(url.searchParams.get('size') ?? 10);
@@ -163,7 +165,7 @@ export class ElasticsearchStandin {
       return { ...base, status: fault, error: { type: fault === 429 ? 'es_rejected_execution_exception' : 'unavailable_shards_exception', reason: 'stand-in fault on demand' } };
     }
     let docs = this.indices.get(index);
-    if (!docs) this.indices.set(index, (docs = new Map()));
+    if (!docs) this.indices.set(index, (docs = new Map<string, Doc>()));
     if (op === 'create' && docs.has(id)) {
       this.stats.conflicts++;
       return { ...base, status: 409, error: { type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, document already exists (current version [1])` } };
@@ -205,7 +207,7 @@ export class ElasticsearchStandin {
     if (t === 'object') for (const [k, v] of Object.entries(value as Doc)) this.learnTypes(index, v, path ? `${path}.${k}` : k);
   }
 
-  private query(indexExpr: string, q: Record<string, any> | undefined): Array<{ index: string; id: string; doc: Doc }> {
+  private query(indexExpr: string, q: Json | undefined): Array<{ index: string; id: string; doc: Doc }> {
     const out: Array<{ index: string; id: string; doc: Doc }> = [];
     for (const [index, docs] of this.indices) {
       if (!indexExpr.split(',').some((e) => matches(e, index))) continue;
@@ -237,7 +239,7 @@ function getPath(doc: Doc, path: string): unknown {
   return cur;
 }
 
-function matchQuery(q: Record<string, any> | undefined, id: string, doc: Doc): boolean {
+function matchQuery(q: Json | undefined, id: string, doc: Doc): boolean {
   if (!q || q.match_all) return true;
   if (q.ids) return (q.ids.values as string[]).includes(id);
   if (q.term) {

@@ -7,13 +7,15 @@
  */
 import { ElasticsearchStandin } from './elasticsearch-standin';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+type Json = Record<string, any>;
 export interface EsTarget {
   url: string;
   /** Present only with the stand-in: fault injection and outages. */
   standin?: ElasticsearchStandin;
   count(index: string): Promise<number>;
   ids(index: string): Promise<Set<string>>;
-  search(index: string, query: unknown): Promise<Array<{ _id: string; _source: Record<string, any> }>>;
+  search(index: string, query: unknown): Promise<Array<{ _id: string; _source: Json }>>;
   close(): Promise<void>;
 }
 
@@ -26,11 +28,11 @@ export async function esTarget(): Promise<EsTarget> {
     return {
       url: s.url,
       standin: s,
-      count: async (i) => s.count(i),
-      ids: async (i) => s.ids(i),
+      count: (i) => Promise.resolve(s.count(i)),
+      ids: (i) => Promise.resolve(s.ids(i)),
       search: async (index, query) => {
         const res = await fetch(`${s.url}/${index}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, size: 10_000 }) });
-        return ((await res.json()) as { hits: { hits: Array<{ _id: string; _source: Record<string, any> }> } }).hits.hits;
+        return ((await res.json()) as { hits: { hits: Array<{ _id: string; _source: Json }> } }).hits.hits;
       },
       close: () => s.stop(),
     };
@@ -43,12 +45,12 @@ export async function esTarget(): Promise<EsTarget> {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });
-    return (await res.json()) as any;
+    return (await res.json()) as Json;
   };
   const search = async (index: string, query: unknown) => {
     await call(`/${index}/_refresh?ignore_unavailable=true`, {});
     const r = await call(`/${index}/_search?ignore_unavailable=true`, { query, size: 10_000 });
-    return (r.hits?.hits ?? []) as Array<{ _id: string; _source: Record<string, any> }>;
+    return ((r.hits as Json | undefined)?.hits ?? []) as Array<{ _id: string; _source: Json }>;
   };
   return {
     url,
@@ -58,6 +60,6 @@ export async function esTarget(): Promise<EsTarget> {
     },
     ids: async (index) => new Set((await search(index, { match_all: {} })).map((h) => h._id)),
     search,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }

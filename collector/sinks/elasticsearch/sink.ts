@@ -66,10 +66,10 @@ export const createElasticsearchSink: SinkFactory<SinkConfigOf<'elasticsearch'>>
       if (sent.length === 0) return;
       let res: BulkResponse;
       try {
-        res = (await client.transport.request(
+        res = await client.transport.request<BulkResponse>(
           { method: 'POST', path: '/_bulk', querystring: { filter_path: FILTER_PATH }, bulkBody: body },
           { signal, requestTimeout: config.request_timeout },
-        )) as BulkResponse;
+        );
       } catch (err) {
         throw classify(err);
       }
