@@ -55,6 +55,7 @@ export class GroupConsumer {
   private restartChain: Promise<void> = Promise.resolve();
   private restartPending = false;
   private closed = false;
+  private readonly closing = new AbortController();
   private readonly log: Logger;
 
   constructor(
@@ -107,7 +108,7 @@ export class GroupConsumer {
         await this.stopConsumer();
         const delay = backoffDelay({ initialMs: 500, maxMs: 10_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 }, attempt);
         this.log.warn({ err: (err as Error).message, delayMs: delay }, 'cannot start the consumer, retrying');
-        await sleep(delay);
+        await sleep(delay, this.closing.signal).catch(() => undefined);
       }
     }
   }
@@ -136,10 +137,15 @@ export class GroupConsumer {
       this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
       if (!e.payload.restart && !this.closed) this.scheduleRestart();
     });
-    await c.connect();
-    for (const topic of this.subs.keys()) await c.subscribe({ topic, fromBeginning: this.config.from_beginning ?? false });
-    await c.run({ eachBatchAutoResolve: false, autoCommit: true, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.eachBatch(p) });
-    return c;
+    try {
+      await c.connect();
+      for (const topic of this.subs.keys()) await c.subscribe({ topic, fromBeginning: this.config.from_beginning ?? false });
+      await c.run({ eachBatchAutoResolve: false, autoCommit: true, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.eachBatch(p) });
+      return c;
+    } catch (err) {
+      await c.disconnect().catch(() => undefined);
+      throw err;
+    }
   }
 
   private async stopConsumer(): Promise<void> {
@@ -243,6 +249,7 @@ export class GroupConsumer {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     await this.restartChain;
     await this.stopConsumer();
   }
