@@ -1,5 +1,6 @@
 import { checkRules, explain, testRules } from '../alerter/alerter';
 import { formatTestReport } from '../alerter/rules/testing';
+import { explain as notifyDecisions, formatDecisions } from '../alerter/notify';
 import { ConfigError, formatProblem, type ConfigProblem } from '../core/errors';
 import { StateStore } from '../core/store/store';
 import { readConfig } from './config';
@@ -44,7 +45,10 @@ export async function explainTarget(target: string, opts: { config?: string; tes
   const rules = opts.rules && opts.rules.length > 0 ? opts.rules : resolveRulePaths(cfg.alerter.rules);
   const store = opts.test ? undefined : StateStore.open(cfg.state.path);
   try {
-    const out = await explain({ rules, target, store, testFile: opts.test });
+    let out = await explain({ rules, target, store, testFile: opts.test });
+    // For an alert key, also what notify did with it: routed, grouped, silenced, sent, retried.
+    const decisions = store ? notifyDecisions(store, target) : [];
+    if (decisions.length > 0) out += `\n\nnotifications:\n${formatDecisions(decisions)}`;
     return { out, code: 0 };
   } finally {
     store?.close();
