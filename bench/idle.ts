@@ -30,10 +30,14 @@ interface Options {
   containers: number;
   warmupSeconds: number;
   where: 'host' | 'container';
+  /** Extra node flags for the collector (host only), e.g. --max-semi-space-size=1. */
+  nodeOptions: string[];
+  /** Write a V8 CPU profile of the measured run (host only) and print the top functions. */
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { minutes: 5, containers: 50, warmupSeconds: 30, where: 'host' };
+  const o: Options = { minutes: 5, containers: 50, warmupSeconds: 30, where: 'host', nodeOptions: [], profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
@@ -41,6 +45,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--containers' && v) o.containers = Number(v);
     else if (a === '--warmup' && v) o.warmupSeconds = Number(v);
     else if (a === '--where' && (v === 'host' || v === 'container')) o.where = v;
+    else if (a === '--node-options' && v) o.nodeOptions = v.split(/\s+/).filter(Boolean);
+    else if (a === '--profile') {
+      o.profile = true;
+      continue;
+    }
     else throw new Error(`usage: bench/idle.ts [--minutes N] [--containers N] [--warmup S] [--where host|container] (bad: ${a})`);
     i++;
   }
@@ -72,7 +81,7 @@ async function startIdle(runId: string, n: number): Promise<void> {
 }
 
 /** Compiles the CLI to a temp folder (never dist/ of the shared tree) and starts `collect` from it. */
-async function startOnHost(dir: string): Promise<{ pid: number; child: ChildProcess; describe: string }> {
+async function startOnHost(dir: string, o: Options): Promise<{ pid: number; child: ChildProcess; describe: string }> {
   const out = path.join(dir, 'build');
   // tsc emits despite type errors (another part of the tree mid-edit); measure what it emitted, say so.
   await exec(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out], { maxBuffer: 64 * 1024 * 1024 }).catch((err: Error & { stdout?: string }) => {
@@ -86,13 +95,14 @@ async function startOnHost(dir: string): Promise<{ pid: number; child: ChildProc
   // What bin/lookout does with dist/, pointed at the temp build.
   fs.writeFileSync(entry, `void require(${JSON.stringify(main)}).main();\n`);
   const stderr = fs.openSync(path.join(dir, 'collector.log'), 'w');
-  const child = spawn(process.execPath, [entry, 'collect', '--sink', 'stdout'], {
+  const flags = [...o.nodeOptions, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile')}`] : [])];
+  const child = spawn(process.execPath, [...flags, entry, 'collect', '--sink', 'stdout'], {
     cwd: ROOT,
     env: { ...process.env, LOOKOUT_STATE__PATH: path.join(dir, 'state.db'), LOOKOUT_HTTP__LISTEN: '127.0.0.1:0', LOOKOUT_LOG__FORMAT: 'json' },
     stdio: ['ignore', 'ignore', stderr],
   });
   if (!child.pid) throw new Error('the collector did not start');
-  return { pid: child.pid, child, describe: `node bin/lookout collect --sink stdout (compiled: ${out}) on the host` };
+  return { pid: child.pid, child, describe: `node ${flags.join(' ')}${flags.length ? ' ' : ''}bin/lookout collect --sink stdout (compiled: ${out}) on the host` };
 }
 
 async function startInContainer(runId: string): Promise<{ pid: number; name: string; describe: string }> {
@@ -118,6 +128,31 @@ async function startInContainer(runId: string): Promise<{ pid: number; name: str
   return { pid, name, describe: `the sidecar image (${image}) as in deploy/compose.yaml, running collect --sink stdout` };
 }
 
+interface ProfileNode {
+  id: number;
+  hitCount?: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** Top functions by self time in the V8 profile (warm-up included: the profile spans the whole run). */
+function printProfile(profileDir: string): void {
+  const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return void console.log('  profile:   none written (did the collector exit cleanly?)');
+  const prof = JSON.parse(fs.readFileSync(path.join(profileDir, file), 'utf8')) as { nodes: ProfileNode[] };
+  const byFn = new Map<string, number>();
+  let total = 0;
+  for (const n of prof.nodes) {
+    const hits = n.hitCount ?? 0;
+    if (n.callFrame.functionName === '(idle)') continue;
+    total += hits;
+    const where = n.callFrame.url ? `${n.callFrame.url.replace(/^.*\/(node_modules|build)\//, '$1/')}:${n.callFrame.lineNumber + 1}` : '';
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${where}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + hits);
+  }
+  console.log(`  profile:   ${path.join(profileDir, file)} (busy samples: ${total}); top self time:`);
+  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`    ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -126,7 +161,11 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-idle-'));
   let child: ChildProcess | undefined;
   const stop = async () => {
-    child?.kill('SIGTERM');
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(30_000)]);
+    }
     await removeTestContainers(runId).catch(() => undefined);
     await docker('volume', 'rm', '-f', `lookout-bench-${runId}`).catch(() => undefined);
   };
@@ -134,7 +173,7 @@ async function main(): Promise<void> {
   try {
     process.stderr.write(`starting ${o.containers} idle containers...\n`);
     await startIdle(runId, o.containers);
-    const started = o.where === 'host' ? await startOnHost(dir) : await startInContainer(runId);
+    const started = o.where === 'host' ? await startOnHost(dir, o) : await startInContainer(runId);
     if ('child' in started) child = started.child;
     const pid = started.pid;
     process.stderr.write(`collector pid ${pid}; warm-up ${o.warmupSeconds}s, then ${o.minutes} min measured\n`);
@@ -173,6 +212,7 @@ async function main(): Promise<void> {
   } finally {
     await stop();
   }
+  if (o.profile) printProfile(path.join(dir, 'profile'));
 }
 
 if (require.main === module) {
