@@ -10,7 +10,7 @@ import path from 'node:path';
 import { register } from 'prom-client';
 import { MemoryBus } from '../../core/bus/memory';
 import { StateStore } from '../../core/store/store';
-import { systemClock } from '../../core/clock';
+import { ManualClock, systemClock, type Clock } from '../../core/clock';
 import type { LookoutEvent } from '../../core/events';
 import { createDelivery, type Delivery } from '../../collector/delivery/delivery';
 import { elasticsearchSinkSchema } from '../../collector/sinks/config';
@@ -43,17 +43,17 @@ interface Rig {
   close(): Promise<void>;
 }
 
-function rig(extra: Record<string, unknown> = {}): Rig {
+function rig(extra: Record<string, unknown> = {}, clock: Clock = systemClock): Rig {
   const tag = `${process.pid}-${Date.now().toString(36)}-${n++}`;
   const logs = `lookout-test-logs-${tag}`;
   const lifecycleIndex = `lookout-test-life-${tag}`;
   const config = elasticsearchSinkSchema.parse({ type: 'elasticsearch', name: `es${n}`, url: es.url, index_mode: 'daily', logs_index: logs, lifecycle_index: lifecycleIndex, ...extra });
   const store = StateStore.open(path.join(dir, `state-${tag}.db`));
   const dconf = testDelivery({ dead_letter_dir: path.join(dir, `dl-${tag}`) });
-  const deps = sinkDeps(store, dconf);
+  const deps = { ...sinkDeps(store, dconf), clock };
   const sink = createElasticsearchSink(config, deps);
   const bus = new MemoryBus();
-  const delivery = createDelivery({ sinks: [sink], bus, store, logger: deps.logger, clock: systemClock, config: dconf, deadLetter: deps.deadLetter });
+  const delivery = createDelivery({ sinks: [sink], bus, store, logger: deps.logger, clock, config: dconf, deadLetter: deps.deadLetter });
   return {
     bus,
     delivery,
@@ -185,6 +185,19 @@ if (es_standin_available()) {
     expect(fs.existsSync(r.deadLetterFile)).toBe(false);
     await waitFor('spool drained', () => r.delivery.state()[0]!.spooledEvents === 0);
     s.itemFault = undefined;
+    await r.close();
+  });
+
+  test('cluster down at start: the template is installed once it is back, before documents flow again', async () => {
+    const s = es.standin!;
+    await s.stop();
+    const clock = new ManualClock(Date.now());
+    const r = rig({}, clock);
+    await r.publish([logLine(container('late'), 0)]); // acknowledged from the spool
+    clock.advance(61_000);
+    await s.start();
+    await waitFor('document after the outage', async () => (await es.count(`${r.logs}-*`)) === 1);
+    expect(s.templates.has(`lookout-${r.logs}`)).toBe(true);
     await r.close();
   });
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Client, errors as esErrors } from '@elastic/elasticsearch';
-import { PermanentDeliveryError, TransientDeliveryError } from '../../../core/errors';
+import { type LookoutError, PermanentDeliveryError, TransientDeliveryError } from '../../../core/errors';
 import type { SinkConfigOf } from '../config';
 import { sinkName } from '../config';
 import { PartialWriteError, type Sink, type SinkFactory } from '../sink';
@@ -11,7 +11,7 @@ import { indexTemplates } from './template';
 const FILTER_PATH = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
 
 /** What a whole-request failure means for a retry. */
-export function classify(err: unknown): Error {
+export function classify(err: unknown): LookoutError {
   if (err instanceof esErrors.ResponseError) {
     const status = err.statusCode ?? 0;
     const what = `elasticsearch answered ${status}: ${String(err.message).slice(0, 300)}`;
@@ -43,25 +43,40 @@ export const createElasticsearchSink: SinkFactory<SinkConfigOf<'elasticsearch'>>
     requestTimeout: config.request_timeout,
   });
 
+  /** `pending` until installed; tried again (at most once a minute) while the cluster was unreachable. */
+  let template: 'pending' | 'done' | 'skipped' = config.install_template ? 'pending' : 'skipped';
+  let templateTriedAt = -Infinity;
+
   async function installTemplates(signal: AbortSignal): Promise<void> {
+    templateTriedAt = deps.clock.now();
     for (const t of indexTemplates(names)) {
       try {
         await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(t.name)}`, body: t.body }, { signal, requestTimeout: config.request_timeout });
         log.info({ template: t.name }, 'index template installed');
       } catch (err) {
-        // Often a missing privilege or a managed cluster: indexing still works with dynamic mappings.
-        log.warn({ template: t.name, err: (err as Error).message }, 'could not install the index template; documents will be indexed with dynamic mappings (set install_template: false to silence this)');
+        const e = classify(err);
+        // Down: try again before a later write. Refused (often a missing privilege or a managed
+        // cluster): say so once; indexing still works with dynamic mappings.
+        if (e.retriable && !(err instanceof esErrors.ResponseError && [401, 403].includes(err.statusCode ?? 0))) {
+          log.warn({ template: t.name, err: e.message }, 'could not install the index template yet; will try again');
+          return;
+        }
+        log.warn({ template: t.name, err: e.message }, 'could not install the index template; documents will be indexed with dynamic mappings (set install_template: false to silence this)');
+        template = 'skipped';
+        return;
       }
     }
+    template = 'done';
   }
 
   const sink: Sink = {
     name,
     accepts: new Set(['log', 'lifecycle']),
     async start(signal) {
-      if (config.install_template) await installTemplates(signal);
+      if (template === 'pending') await installTemplates(signal);
     },
     async write(events, signal) {
+      if (template === 'pending' && deps.clock.now() - templateTriedAt >= 60_000) await installTemplates(signal);
       const { body, sent } = bulkBody(events, names, config.json_fields_key);
       if (sent.length === 0) return;
       let res: BulkResponse;
