@@ -22,7 +22,9 @@ export interface AlerterWiring {
  * with lookout is used, so `lookout run` with no config pages on crash loops out of the box.
  */
 export function resolveRulePaths(paths: readonly string[], cwd = process.cwd()): string[] {
-  return paths.map((p) => (p === 'rules' && !fs.existsSync(path.resolve(cwd, p)) ? path.join(PACKAGE_ROOT, 'rules') : p));
+  return paths.map((p) =>
+    p === 'rules' && !fs.existsSync(path.resolve(cwd, p)) ? path.join(PACKAGE_ROOT, 'rules') : p,
+  );
 }
 
 /** The alerter half: rule engine on the bus, transitions into notify's durable outbox. */

@@ -40,7 +40,10 @@ export async function test(paths: string[]): Promise<Outcome> {
 }
 
 /** `lookout explain <rule or alert key>`: from the running alerter's store, or by replaying a test file. */
-export async function explainTarget(target: string, opts: { config?: string; test?: string; rules?: string[] }): Promise<Outcome> {
+export async function explainTarget(
+  target: string,
+  opts: { config?: string; test?: string; rules?: string[] },
+): Promise<Outcome> {
   const cfg = readConfig(opts.config);
   const rules = opts.rules && opts.rules.length > 0 ? opts.rules : resolveRulePaths(cfg.alerter.rules);
   const store = opts.test ? undefined : StateStore.open(cfg.state.path);

@@ -15,6 +15,7 @@ import { createProbeSource } from '../collector/sources/probes';
 import { createSinks } from '../collector/sinks/registry';
 import type { SinkConfig } from '../collector/sinks/config';
 import { createDeadLetter, createDelivery } from '../collector/delivery/delivery';
+import { createBusForwardSink } from '../collector/sinks/kafka';
 import type { LookoutConfig } from './config';
 import type { Resources } from './lifecycle';
 import { VERSION } from './version';
@@ -26,6 +27,8 @@ export interface CollectorDeps {
   bus: Bus;
   health: HealthServer;
   res: Resources;
+  /** A fleet's bus (Kafka): every event also goes there, through delivery's retries and spool. */
+  forward?: Bus;
 }
 
 /**
@@ -34,7 +37,10 @@ export interface CollectorDeps {
  * Close order (reverse of opening): sources stop with the signal, then delivery drains, then
  * discovery stops.
  */
-export async function startCollector(cfg: LookoutConfig, deps: CollectorDeps): Promise<{ discovery: Discovery }> {
+export async function startCollector(
+  cfg: LookoutConfig,
+  deps: CollectorDeps,
+): Promise<{ discovery: Discovery }> {
   const { logger, clock, store, bus, res } = deps;
   const c = cfg.collector;
   const client = createDockerClient(c.docker, { logger });
@@ -45,11 +51,14 @@ export async function startCollector(cfg: LookoutConfig, deps: CollectorDeps): P
   const sinkConfigs: SinkConfig[] = cfg.sinks;
   const deadLetter = createDeadLetter(cfg.delivery, store, logger);
   const sinks = createSinks(sinkConfigs, { logger, clock, deadLetter });
+  if (deps.forward) sinks.push(createBusForwardSink(deps.forward));
   const delivery = createDelivery({ sinks, bus, store, logger, clock, config: cfg.delivery, deadLetter });
   res.add('delivery', () => delivery.close());
   deps.health.addCheck('sinks', () => {
     const stuck = delivery.state().filter((s) => (s as { blocked?: boolean }).blocked);
-    return stuck.length === 0 ? { ok: true } : { ok: false, detail: `spool full for ${stuck.map((s) => (s as { sink?: string }).sink).join(', ')}` };
+    return stuck.length === 0
+      ? { ok: true }
+      : { ok: false, detail: `spool full for ${stuck.map((s) => (s as { sink?: string }).sink).join(', ')}` };
   });
 
   // The lifecycle source listens on discovery's events connection, so register it before start.
@@ -60,7 +69,8 @@ export async function startCollector(cfg: LookoutConfig, deps: CollectorDeps): P
   logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
   deps.health.addCheck('docker', () => ({ ok: true }));
 
-  if (c.stats.enabled) sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot: c.host_root }));
+  if (c.stats.enabled)
+    sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot: c.host_root }));
   sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: VERSION }));
   if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client.api }));
   if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));

@@ -64,7 +64,7 @@ program
 
 program
   .command('test')
-  .description('run the rules\' *.test.yaml files (input series, logs and events; expected alerts)')
+  .description("run the rules' *.test.yaml files (input series, logs and events; expected alerts)")
   .argument('[paths...]', 'rule folders or test files (default: rules/)')
   .action((paths: string[]) => report(test(paths)));
 
@@ -73,20 +73,29 @@ program
   .description('why an alert fired or did not: values, windows and transitions')
   .argument('<target>', 'a rule name or an alert key')
   .addOption(configOption())
-  .option('--test <file>', 'replay this *.test.yaml instead of reading the running alerter\'s state')
+  .option('--test <file>', "replay this *.test.yaml instead of reading the running alerter's state")
   .option('--rules <paths...>', 'rule files or folders')
-  .action((target: string, opts: { config?: string; test?: string; rules?: string[] }) => report(explainTarget(target, opts)));
+  .action((target: string, opts: { config?: string; test?: string; rules?: string[] }) =>
+    report(explainTarget(target, opts)),
+  );
 
-const silence = program.command('silence').description('mute matching alerts for a while (recorded, not sent)');
+const silence = program
+  .command('silence')
+  .description('mute matching alerts for a while (recorded, not sent)');
 silence
   .command('add')
   .description('add a silence, e.g. --match service=web --for 30m --comment "deploy"')
-  .requiredOption('-m, --match <matcher...>', 'label matchers: name=value, name!=value, name=~regex, name!~regex')
+  .requiredOption(
+    '-m, --match <matcher...>',
+    'label matchers: name=value, name!=value, name=~regex, name!~regex',
+  )
   .requiredOption('--for <duration>', 'how long, e.g. 30m, 2h')
   .requiredOption('--comment <text>', 'why (shown to whoever wonders where the pages went)')
   .option('--by <who>', 'author (default: $USER)')
   .addOption(configOption())
-  .action((opts: { match: string[]; for: string; comment: string; by?: string; config?: string }) => report(silenceAdd(opts)));
+  .action((opts: { match: string[]; for: string; comment: string; by?: string; config?: string }) =>
+    report(silenceAdd(opts)),
+  );
 silence
   .command('list')
   .description('active silences (--all: expired ones too)')

@@ -1,4 +1,5 @@
 import { MemoryBus } from '../core/bus/memory';
+import { KafkaBus } from '../core/bus/kafka';
 import { systemClock } from '../core/clock';
 import { startHealthServer } from '../core/health/server';
 import { createLogger } from '../core/logger';
@@ -32,14 +33,34 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const bus = new MemoryBus();
   res.add('bus', () => bus.close());
   exposeBusDepths(bus);
+  const busType = opts.bus ?? (opts.mode === 'alert' ? 'kafka' : cfg.bus.type);
+  if (opts.mode === 'run' && busType === 'kafka')
+    logger.warn(
+      'bus: kafka is for `lookout collect` and `lookout alert` in a fleet; `lookout run` keeps its events in process',
+    );
+  const kafka =
+    busType === 'kafka' && opts.mode !== 'run' ? new KafkaBus(cfg.bus.kafka, { logger }) : undefined;
+  if (kafka) {
+    // Fail fast (topics missing and not creatable, brokers unreachable) rather than at the first event.
+    await kafka.start();
+    if (opts.mode === 'alert') res.add('kafka bus', () => kafka.close());
+  }
 
   let onHangup: (() => void) | undefined;
   try {
     if (opts.mode !== 'collect') {
-      const { alerter } = await startAlerter(cfg, { logger, clock, store, bus, health, res });
+      const { alerter } = await startAlerter(cfg, {
+        logger,
+        clock,
+        store,
+        bus: opts.mode === 'alert' && kafka ? kafka : bus,
+        health,
+        res,
+      });
       onHangup = () => void alerter.reload();
     }
-    if (opts.mode !== 'alert') await startCollector(cfg, { logger, clock, store, bus, health, res });
+    if (opts.mode !== 'alert')
+      await startCollector(cfg, { logger, clock, store, bus, health, res, forward: kafka });
   } catch (err) {
     await res.closeAll();
     throw err;

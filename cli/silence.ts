@@ -20,14 +20,35 @@ function withStore<T>(configFile: string | undefined, fn: (store: StateStore) =>
 const line = (s: Silence) =>
   `${s.id}  until ${new Date(s.endsAt).toISOString()}  ${s.matchers.map((m) => `${m.name}${m.op}${m.value}`).join(',')}  "${s.comment}" by ${s.createdBy}`;
 
-export function silenceAdd(opts: { config?: string; match: string[]; for: string; comment: string; by?: string }): string {
+export function silenceAdd(opts: {
+  config?: string;
+  match: string[];
+  for: string;
+  comment: string;
+  by?: string;
+}): string {
   return withStore(opts.config, (store) =>
-    line(addSilence(store, { matchers: opts.match, for: opts.for, comment: opts.comment, createdBy: opts.by ?? process.env.USER ?? 'cli' }, systemClock)),
+    line(
+      addSilence(
+        store,
+        {
+          matchers: opts.match,
+          for: opts.for,
+          comment: opts.comment,
+          createdBy: opts.by ?? process.env.USER ?? 'cli',
+        },
+        systemClock,
+      ),
+    ),
   );
 }
 
 export function silenceList(opts: { config?: string; all?: boolean }): string {
-  return withStore(opts.config, (store) => listSilences(store, systemClock, { all: opts.all }).map(line).join('\n') || 'no active silences');
+  return withStore(
+    opts.config,
+    (store) =>
+      listSilences(store, systemClock, { all: opts.all }).map(line).join('\n') || 'no active silences',
+  );
 }
 
 export function silenceExpire(opts: { config?: string; id: string }): string {

@@ -10,4 +10,6 @@ export const PACKAGE_ROOT: string = (() => {
 })();
 
 /** The version stamped on heartbeats and shown by --version. */
-export const VERSION: string = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

@@ -20,7 +20,8 @@ export function createBusForwardSink(bus: Bus, name = 'kafka'): Sink {
         else byTopic.set(e.kind, [e]);
       }
       const acks: Promise<void>[] = [];
-      for (const [topic, list] of byTopic) acks.push((await bus.publish(topic, list as EventOf<typeof topic>[])).done);
+      for (const [topic, list] of byTopic)
+        acks.push((await bus.publish(topic, list as EventOf<typeof topic>[])).done);
       await Promise.all(acks);
     },
     close: () => bus.close(),
