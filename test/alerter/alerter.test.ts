@@ -9,7 +9,7 @@ import { alerterConfigSchema, createAlerter, explain, testRules, type Alerter } 
 import { formatTestReport } from '../../alerter/rules/testing';
 import type { AlertTransition } from '../../alerter/types';
 import { waitFor } from '../support/docker';
-import { life, metric, T0 } from './helpers';
+import { heartbeat, life, metric, T0 } from './helpers';
 
 const RULES = `rules:
   - name: crash
@@ -142,6 +142,33 @@ describe('alerter', () => {
     // The unchanged rule kept its state: no second page.
     expect(got.map((t) => t.to)).toEqual(['firing']);
     expect([...a.engine.runtime('crash')!.groups.values()][0]!.alert.state).toBe('firing');
+  });
+
+  it('remembers the hosts it expects heartbeats from across a restart', async () => {
+    fs.writeFileSync(path.join(dir, 'hb.yaml'), 'rules:\n  - {name: silent, kind: absence, of: heartbeat, after: 1m, summary: s}\n');
+    const a = start();
+    await (await bus.publish('heartbeat', [heartbeat(0, 'h7') as never])).done;
+    clock.set(T0 + 20_000);
+    await a.tick();
+    await a.stop();
+    // h7 never sends again: the new alerter must still miss it.
+    got = [];
+    const b = start();
+    clock.set(T0 + 30_000);
+    await b.tick();
+    clock.set(T0 + 95_000);
+    await b.tick();
+    expect(got.map((t) => `${t.alert.rule} ${t.alert.labels.host} ${t.to}`)).toEqual(['silent h7 firing']);
+  });
+
+  it('a rule removed by a reload resolves its firing alerts', async () => {
+    const a = start();
+    await crash(0);
+    await crash(1000);
+    await crash(2000);
+    fs.writeFileSync(path.join(dir, 'main.yaml'), RULES.split('  - name: hot')[0]!.replace('name: crash', 'name: crash2'));
+    expect((await a.reload()).ok).toBe(true);
+    expect(got.map((t) => `${t.alert.rule} ${t.from}->${t.to}`)).toEqual(['crash inactive->firing', 'crash firing->resolved']);
   });
 
   it('reloads on SIGHUP', async () => {
