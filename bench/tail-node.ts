@@ -21,7 +21,16 @@ export interface NodeResult {
 export async function runNodeTail(file: string, expected: number, store: StateStore): Promise<NodeResult> {
   const dir = new StaticDirectory();
   const id = 'b'.repeat(64);
-  dir.add({ ...fileContainer(id, file, { 'com.docker.compose.service': 'bench' }, 'bench-app'), meta: { id, name: 'bench-app', image: 'registry.example/bench/app:1.4.2', labels: {}, service: 'bench-app' } });
+  dir.add({
+    ...fileContainer(id, file, { 'com.docker.compose.service': 'bench' }, 'bench-app'),
+    meta: {
+      id,
+      name: 'bench-app',
+      image: 'registry.example/bench/app:1.4.2',
+      labels: {},
+      service: 'bench-app',
+    },
+  });
   const source = createLogSource(logsConfig({ start_at: 'beginning' }), {
     logger: silentLogger(),
     clock: systemClock,

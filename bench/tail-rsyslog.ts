@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -13,8 +13,13 @@ export interface RsyslogResult {
 const RSYSLOGD = '/usr/sbin/rsyslogd';
 
 export function rsyslogVersion(): string {
-  const r = require('node:child_process').spawnSync(RSYSLOGD, ['-v'], { encoding: 'utf8' }) as { stdout?: string };
-  return (r.stdout ?? '').split('\n')[0]?.replace(/\s+compiled with:.*/, '').trim() ?? '?';
+  const r = spawnSync(RSYSLOGD, ['-v'], { encoding: 'utf8' });
+  return (
+    (r.stdout ?? '')
+      .split('\n')[0]
+      ?.replace(/\s+compiled with:.*/, '')
+      .trim() ?? '?'
+  );
 }
 
 function cpuMsOf(pid: number): number {
@@ -31,8 +36,15 @@ function cpuMsOf(pid: number): number {
  *   writes the same Elasticsearch _bulk action + ECS document.
  * Output goes to /dev/null; a second action on the known last line marks the end.
  */
-export async function runRsyslog(mode: RsyslogMode, file: string, lastMarker: string, workDir: string, cpuList?: string): Promise<RsyslogResult> {
-  if (!fs.existsSync(RSYSLOGD)) throw new Error(`${RSYSLOGD} not found: apt-get install -y --no-install-recommends rsyslog`);
+export async function runRsyslog(
+  mode: RsyslogMode,
+  file: string,
+  lastMarker: string,
+  workDir: string,
+  cpuList?: string,
+): Promise<RsyslogResult> {
+  if (!fs.existsSync(RSYSLOGD))
+    throw new Error(`${RSYSLOGD} not found: apt-get install -y --no-install-recommends rsyslog`);
   const run = fs.mkdtempSync(path.join(workDir, `rsyslog-${mode}-`));
   const done = path.join(run, 'done');
   const conf = path.join(run, 'rsyslog.conf');
@@ -65,7 +77,9 @@ if $msg contains "${q(lastMarker)}" then action(type="omfile" file="${done}")
   const pidFile = path.join(run, 'rsyslogd.pid');
   const args = ['-n', '-f', conf, '-i', pidFile];
   const t0 = performance.now();
-  const child = spawn(cpuList ? 'taskset' : RSYSLOGD, cpuList ? ['-c', cpuList, RSYSLOGD, ...args] : args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(cpuList ? 'taskset' : RSYSLOGD, cpuList ? ['-c', cpuList, RSYSLOGD, ...args] : args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   let cpuMs = 0;
   let wallMs = 0;
   try {

@@ -31,11 +31,18 @@ async function main(): Promise<void> {
   const lineBytes = 100;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-tail-'));
   const file = path.join(dir, 'bench-json.log');
-  console.log(`machine: ${os.cpus().length} cores (nproc), ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.type()} ${os.release()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `machine: ${os.cpus().length} cores (nproc), ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.type()} ${os.release()}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`command: npx tsx bench/tail.ts ${process.argv.slice(2).join(' ')}`.trim());
   console.log(`rsyslog: ${rsyslogVersion()}`);
   generateJsonFileLog(file, lines, lineBytes);
-  console.log(`input: ${fmt(lines)} json-file lines of ${lineBytes} bytes (${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB) in ${file}`);
+  console.log(
+    `input: ${fmt(lines)} json-file lines of ${lineBytes} bytes (${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB) in ${file}`,
+  );
   // One core for all: this process (all its threads, the libuv pool included) and rsyslogd.
   execFileSync('taskset', ['-a', '-c', '-p', cpu, String(process.pid)], { stdio: 'ignore' });
   console.log(`pinned to cpu ${cpu}; ${rounds} rounds, medians reported`);
@@ -56,13 +63,20 @@ async function main(): Promise<void> {
       rs[mode].push(rate(lines, x.wallMs));
       rsCpu[mode].push(rate(lines, x.cpuMs));
     }
-    console.log(`round ${r + 1}: lookout ${fmt(node[r]!)}/s, rsyslog raw ${fmt(rs.raw[r]!)}/s, rsyslog bulk ${fmt(rs.bulk[r]!)}/s`);
+    console.log(
+      `round ${r + 1}: lookout ${fmt(node[r]!)}/s, rsyslog raw ${fmt(rs.raw[r]!)}/s, rsyslog bulk ${fmt(rs.bulk[r]!)}/s`,
+    );
   }
   const m = median(node);
-  console.log(`lookout  tail+parse+enrich+_bulk body:             ${fmt(m)} lines/s (${fmt(median(nodeCpu))} per CPU-second)`);
+  console.log(
+    `lookout  tail+parse+enrich+_bulk body:             ${fmt(m)} lines/s (${fmt(median(nodeCpu))} per CPU-second)`,
+  );
   for (const mode of ['raw', 'bulk'] as const) {
-    const what = mode === 'raw' ? 'imfile -> omfile, line as is        ' : 'imfile -> mmjsonparse -> _bulk template';
-    console.log(`rsyslog  ${what}: ${fmt(median(rs[mode]))} lines/s (${fmt(median(rsCpu[mode]))} per CPU-second)  ratio lookout/rsyslog ${(m / median(rs[mode])).toFixed(2)}x`);
+    const what =
+      mode === 'raw' ? 'imfile -> omfile, line as is        ' : 'imfile -> mmjsonparse -> _bulk template';
+    console.log(
+      `rsyslog  ${what}: ${fmt(median(rs[mode]))} lines/s (${fmt(median(rsCpu[mode]))} per CPU-second)  ratio lookout/rsyslog ${(m / median(rs[mode])).toFixed(2)}x`,
+    );
   }
   console.log('goal: lookout >= 2x rsyslog');
   fs.rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,10 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function source(config: Parameters<typeof startSource>[0]['config'] = {}, extra: Partial<Parameters<typeof startSource>[0]> = {}): Running {
+function source(
+  config: Parameters<typeof startSource>[0]['config'] = {},
+  extra: Partial<Parameters<typeof startSource>[0]> = {},
+): Running {
   const d = tempDir('logs-docker');
   dirs.push(d);
   const r = startSource({ config, store: openStore(d), ...extra });
@@ -36,7 +39,9 @@ test('stdout and stderr lines arrive with exact content, stream, time and contai
   const id = await runContainer({
     runId,
     args: ['--label', 'app=demo'],
-    cmd: sh(`echo 'out one'; echo 'err one' >&2; printf 'tab\\there "quoted" \\\\ back\\n'; echo 'err two' >&2; printf 'no newline at exit'`),
+    cmd: sh(
+      `echo 'out one'; echo 'err one' >&2; printf 'tab\\there "quoted" \\\\ back\\n'; echo 'err two' >&2; printf 'no newline at exit'`,
+    ),
   });
   const r = source();
   r.dir.add(await containerInfo(id));
@@ -53,7 +58,10 @@ test('stdout and stderr lines arrive with exact content, stream, time and contai
 });
 
 test('a line over 16 KiB (split by Docker into pieces) is rejoined exactly', async () => {
-  const id = await runContainer({ runId, cmd: sh(`echo before; head -c 40000 /dev/zero | tr '\\0' a; echo; echo after`) });
+  const id = await runContainer({
+    runId,
+    cmd: sh(`echo before; head -c 40000 /dev/zero | tr '\\0' a; echo; echo after`),
+  });
   const info = await containerInfo(id);
   const r = source();
   r.dir.add(info);
@@ -88,7 +96,10 @@ test('rotation while printing (max-size=1k, max-file=3): every sequence number o
 }, 240_000);
 
 test('a collector started after lines were written: checkpoint, beginning and end', async () => {
-  const id = await runContainer({ runId, cmd: sh(`echo pre1; echo pre2; while [ ! -e /tmp/go ]; do usleep 50000; done; echo post`) });
+  const id = await runContainer({
+    runId,
+    cmd: sh(`echo pre1; echo pre2; while [ ! -e /tmp/go ]; do usleep 50000; done; echo post`),
+  });
   await waitFor('pre lines written', async () => (await docker('logs', id)).includes('pre2'));
   const info = await containerInfo(id);
   const modes = ['checkpoint', 'beginning', 'end'] as const;
@@ -105,19 +116,33 @@ test('a collector started after lines were written: checkpoint, beginning and en
 });
 
 test('container removed: what is left is drained, then the tailer ends', async () => {
-  const id = await runContainer({ runId, cmd: sh(`i=0; while [ $i -lt 50 ]; do i=$((i+1)); echo "r $i"; done; sleep 600`) });
+  const id = await runContainer({
+    runId,
+    cmd: sh(`i=0; while [ $i -lt 50 ]; do i=$((i+1)); echo "r $i"; done; sleep 600`),
+  });
   const r = source();
   r.dir.add(await containerInfo(id));
   await waitFor('50 lines', () => r.events.length >= 50);
   await docker('rm', '-f', id);
   r.dir.remove(id);
-  await waitFor('checkpoint dropped', () => r.store.db.prepare('SELECT 1 FROM log_checkpoints WHERE container_id = ?').get(id) === undefined);
+  await waitFor(
+    'checkpoint dropped',
+    () => r.store.db.prepare('SELECT 1 FROM log_checkpoints WHERE container_id = ?').get(id) === undefined,
+  );
   expect(r.events.map((e) => e.message)).toEqual(Array.from({ length: 50 }, (_, i) => `r ${i + 1}`));
 });
 
 test('another log driver: `local` read through the Engine API logs stream, `none` reported, not crashed on', async () => {
-  const local = await runContainer({ runId, args: ['--log-driver', 'local'], cmd: sh(`echo 'api out'; echo 'api err' >&2; sleep 600`) });
-  const none = await runContainer({ runId, args: ['--log-driver', 'none'], cmd: sh('echo invisible; sleep 600') });
+  const local = await runContainer({
+    runId,
+    args: ['--log-driver', 'local'],
+    cmd: sh(`echo 'api out'; echo 'api err' >&2; sleep 600`),
+  });
+  const none = await runContainer({
+    runId,
+    args: ['--log-driver', 'none'],
+    cmd: sh('echo invisible; sleep 600'),
+  });
   const r = source({}, { docker: new Dockerode() });
   r.dir.add(await containerInfo(none));
   r.dir.add(await containerInfo(local));
@@ -140,7 +165,11 @@ test('a TTY container (-t): lines end with CR LF in json-file; the CR is dropped
 });
 
 test('logs API fallback resumes from its checkpoint after a restart: nothing repeated', async () => {
-  const id = await runContainer({ runId, args: ['--log-driver', 'local'], cmd: sh(`echo a1; echo a2; while [ ! -e /tmp/go ]; do usleep 50000; done; echo a3; sleep 600`) });
+  const id = await runContainer({
+    runId,
+    args: ['--log-driver', 'local'],
+    cmd: sh(`echo a1; echo a2; while [ ! -e /tmp/go ]; do usleep 50000; done; echo a3; sleep 600`),
+  });
   const info = await containerInfo(id);
   const d = tempDir('logs-api');
   dirs.push(d);
@@ -148,7 +177,10 @@ test('logs API fallback resumes from its checkpoint after a restart: nothing rep
   const r1 = startSource({ store: openStore(d), docker: api });
   r1.dir.add(info);
   await waitFor('a1 a2', () => r1.events.length >= 2);
-  await waitFor('checkpoint', () => r1.store.db.prepare("SELECT 1 FROM log_checkpoints WHERE kind = 'api'").get() !== undefined);
+  await waitFor(
+    'checkpoint',
+    () => r1.store.db.prepare("SELECT 1 FROM log_checkpoints WHERE kind = 'api'").get() !== undefined,
+  );
   await r1.stop();
   r1.store.close();
   await docker('exec', id, 'touch', '/tmp/go');

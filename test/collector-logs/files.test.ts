@@ -37,7 +37,11 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function start(config: Parameters<typeof startSource>[0]['config'] = {}, labels: Record<string, string> = {}, storeDir = dir): Running {
+function start(
+  config: Parameters<typeof startSource>[0]['config'] = {},
+  labels: Record<string, string> = {},
+  storeDir = dir,
+): Running {
   const r = startSource({ config, store: openStore(storeDir) });
   r.dir.add(fileContainer(ID, file, labels));
   running.push(r);
@@ -51,12 +55,21 @@ async function stop(r: Running): Promise<void> {
 }
 
 const messages = (r: Running) => r.events.map((e) => e.message);
-const until = (r: Running, n: number) => waitFor(`${n} events (have ${r.events.length})`, () => r.events.length >= n);
-const metric = async (m: { get(): Promise<{ values: Array<{ value: number }> }> }) => (await m.get()).values.reduce((a, v) => a + v.value, 0);
+const until = (r: Running, n: number) =>
+  waitFor(`${n} events (have ${r.events.length})`, () => r.events.length >= n);
+const metric = async (m: { get(): Promise<{ values: Array<{ value: number }> }> }) =>
+  (await m.get()).values.reduce((a, v) => a + v.value, 0);
 
 test('a corrupt line is counted, reported and skipped; the lines around it are kept', async () => {
   const before = await metric(tailMetrics.corrupt);
-  append(file, jline('before\n'), 'this is not json at all\n', '{"log":"cut off', '\n', jline('after\n', 'stderr'));
+  append(
+    file,
+    jline('before\n'),
+    'this is not json at all\n',
+    '{"log":"cut off',
+    '\n',
+    jline('after\n', 'stderr'),
+  );
   const r = start();
   await until(r, 2);
   await waitFor('corrupt counted', async () => (await metric(tailMetrics.corrupt)) - before === 2);
@@ -67,8 +80,18 @@ test('a corrupt line is counted, reported and skipped; the lines around it are k
 });
 
 test('invalid UTF-8 and binary bytes are kept escaped, never crash', async () => {
-  const raw = Buffer.concat([Buffer.from('{"log":"raw '), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\\n","stream":"stdout","time":"2026-11-25T10:00:00.1Z"}\n')]);
-  append(file, raw, jline('nul\u0000 esc\u001b bell\u0007\n'), '{"log":"docker replaced \\ufffd\\n","stream":"stderr","time":"2026-11-25T10:00:00.2Z"}\n', jline('fine ✓\n'));
+  const raw = Buffer.concat([
+    Buffer.from('{"log":"raw '),
+    Buffer.from([0xc3, 0x28, 0xff]),
+    Buffer.from('\\n","stream":"stdout","time":"2026-11-25T10:00:00.1Z"}\n'),
+  ]);
+  append(
+    file,
+    raw,
+    jline('nul\u0000 esc\u001b bell\u0007\n'),
+    '{"log":"docker replaced \\ufffd\\n","stream":"stderr","time":"2026-11-25T10:00:00.2Z"}\n',
+    jline('fine ✓\n'),
+  );
   const r = start();
   await until(r, 4);
   const [a, b, c, d] = r.events;
@@ -90,7 +113,13 @@ test('rotation (rename, new file) finishes the old file, follows the new one, an
   fs.renameSync(file, `${file}.1`);
   append(file, jline('y'.repeat(100) + '\n'), lines('b', 0, 3));
   await until(r, 12);
-  expect(messages(r)).toEqual([...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `a ${i}`), 'x'.repeat(16384) + 'y'.repeat(100), 'b 0', 'b 1', 'b 2']);
+  expect(messages(r)).toEqual([
+    ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `a ${i}`),
+    'x'.repeat(16384) + 'y'.repeat(100),
+    'b 0',
+    'b 1',
+    'b 2',
+  ]);
   expect(new Set(r.events.map((e) => e.id)).size).toBe(12);
 });
 
@@ -147,7 +176,10 @@ test('container removal drains what is left, then drops the checkpoint', async (
   append(file, lines('r', 3, 5));
   r.dir.remove(ID);
   await until(r, 5);
-  await waitFor('checkpoint dropped', () => r.store.db.prepare('SELECT 1 FROM log_checkpoints WHERE container_id = ?').get(ID) === undefined);
+  await waitFor(
+    'checkpoint dropped',
+    () => r.store.db.prepare('SELECT 1 FROM log_checkpoints WHERE container_id = ?').get(ID) === undefined,
+  );
   expect(messages(r)).toEqual(['r 0', 'r 1', 'r 2', 'r 3', 'r 4']);
 });
 
@@ -160,7 +192,10 @@ test('labels: multiline start pattern, JSON parsing, level', async () => {
     jline('{"level":"warn","msg":"json line","n":1}\n'),
     jline('2026-01-01 INFO done\n'),
   );
-  const r = start({ multiline: { max_wait: '100ms' } }, { 'lookout.multiline.pattern': '^(\\d{4}-|\\{)', 'lookout.parse': 'json' });
+  const r = start(
+    { multiline: { max_wait: '100ms' } },
+    { 'lookout.multiline.pattern': '^(\\d{4}-|\\{)', 'lookout.parse': 'json' },
+  );
   await until(r, 3);
   expect(r.events.map((e) => [e.message, e.level])).toEqual([
     ['2026-01-01 ERROR boom\n  at a (x.js:1)\n  at b (x.js:2)', 'error'],
@@ -188,11 +223,24 @@ test('a batch cut mid-chunk checkpoints at its last line, not at the end of the 
   const got: string[] = [];
   const bus = new MemoryBus();
   // The first batch is handled (and checkpointed); the second never is.
-  bus.subscribe('log', 'stuck', (batch: LogEvent[]) => (got.length === 0 ? (got.push(...batch.map((e) => e.message)), Promise.resolve()) : new Promise<void>(() => undefined)));
-  const source = createLogSource(logsConfig({ batch_max_events: 1000, read_chunk_bytes: '1MiB' }), { logger: silentLogger(), clock: systemClock, store, host: 'h', containers: directory });
+  bus.subscribe('log', 'stuck', (batch: LogEvent[]) =>
+    got.length === 0
+      ? (got.push(...batch.map((e) => e.message)), Promise.resolve())
+      : new Promise<void>(() => undefined),
+  );
+  const source = createLogSource(logsConfig({ batch_max_events: 1000, read_chunk_bytes: '1MiB' }), {
+    logger: silentLogger(),
+    clock: systemClock,
+    store,
+    host: 'h',
+    containers: directory,
+  });
   const ac = new AbortController();
   const running = drive(source, bus, ac.signal);
-  await waitFor('first batch checkpointed', () => store.db.prepare('SELECT offset FROM log_checkpoints').get() as { offset: number } | undefined);
+  await waitFor(
+    'first batch checkpointed',
+    () => store.db.prepare('SELECT offset FROM log_checkpoints').get() as { offset: number } | undefined,
+  );
   ac.abort();
   await running;
   store.close();

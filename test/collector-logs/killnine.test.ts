@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 function collector(state: string, out: string, dirFile: string): ChildProcess {
-  const p = spawn(process.execPath, ['--import', 'tsx', PROC, state, out, dirFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const p = spawn(process.execPath, ['--import', 'tsx', PROC, state, out, dirFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   procs.push(p);
   return p;
 }
@@ -38,7 +41,8 @@ function read(out: string): Array<{ id: string; message: string }> {
     .map((l) => JSON.parse(l) as { id: string; message: string });
 }
 
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
 test('kill -9 mid-writer, twice: every line exactly once by id', async () => {
   dir = tempDir('kill9');
@@ -46,7 +50,11 @@ test('kill -9 mid-writer, twice: every line exactly once by id', async () => {
   const id = await runContainer({
     runId,
     args: ['--log-opt', 'max-size=100k', '--log-opt', 'max-file=5'],
-    cmd: ['sh', '-c', `sleep 1; i=0; while [ $i -lt ${n} ]; do i=$((i+1)); echo "seq $i"; usleep 1000; done; sleep 600`],
+    cmd: [
+      'sh',
+      '-c',
+      `sleep 1; i=0; while [ $i -lt ${n} ]; do i=$((i+1)); echo "seq $i"; usleep 1000; done; sleep 600`,
+    ],
   });
   const dirFile = path.join(dir, 'dir.json');
   fs.writeFileSync(dirFile, JSON.stringify([await containerInfo(id)]));
@@ -61,7 +69,9 @@ test('kill -9 mid-writer, twice: every line exactly once by id', async () => {
   }
   const last = collector(state, out, dirFile);
   // On a timeout the assertion below shows which lines are missing.
-  await waitFor(`all ${n} lines`, () => new Set(read(out).map((e) => e.id)).size >= n, 180_000).catch(() => undefined);
+  await waitFor(`all ${n} lines`, () => new Set(read(out).map((e) => e.id)).size >= n, 180_000).catch(
+    () => undefined,
+  );
   last.kill('SIGTERM');
   await exited(last);
 
@@ -76,6 +86,8 @@ test('kill -9 mid-writer, twice: every line exactly once by id', async () => {
   expect(messages).toEqual(Array.from({ length: n }, (_, i) => `seq ${i + 1}`));
   const info = await containerInfo(id);
   const rotated = fs.existsSync(`${info.logPath}.1`);
-  console.log(`kill -9 x2: ${raw.length} raw lines for ${n} unique (${raw.length - n} repeats); log rotated: ${rotated}`);
+  console.log(
+    `kill -9 x2: ${raw.length} raw lines for ${n} unique (${raw.length - n} repeats); log rotated: ${rotated}`,
+  );
   await docker('rm', '-f', id);
 }, 420_000);

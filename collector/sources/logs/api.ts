@@ -68,11 +68,28 @@ export class ApiTailer {
   async *batches(signal: AbortSignal): AsyncGenerator<ApiBatch> {
     const ck = this.deps.checkpoints.get(this.meta.id);
     const resume = ck?.kind === 'api' ? { key: nanoKey(ck.time), count: ck.sameTimeCount } : undefined;
-    const since = resume ? Math.floor(timeToMs(ck!.kind === 'api' ? ck!.time : '') / 1000) : this.cfg.start_at === 'end' ? Math.floor(this.deps.clock.now() / 1000) : 0;
+    const since = resume
+      ? Math.floor(timeToMs(ck!.kind === 'api' ? ck!.time : '') / 1000)
+      : this.cfg.start_at === 'end'
+        ? Math.floor(this.deps.clock.now() / 1000)
+        : 0;
     const container = this.docker.getContainer(this.meta.id);
     // A TTY container's stream is not multiplexed (no 8-byte frame headers): everything is stdout.
-    const tty = Boolean(((await container.inspect({ abortSignal: AbortSignal.timeout(10_000) })) as { Config?: { Tty?: boolean } }).Config?.Tty);
-    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since, abortSignal: signal })) as unknown as NodeJS.ReadableStream & {
+    const tty = Boolean(
+      (
+        (await container.inspect({ abortSignal: AbortSignal.timeout(10_000) })) as {
+          Config?: { Tty?: boolean };
+        }
+      ).Config?.Tty,
+    );
+    const raw = (await container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      since,
+      abortSignal: signal,
+    })) as unknown as NodeJS.ReadableStream & {
       destroy(): void;
     };
     const queue: ApiLine[] = [];
@@ -122,7 +139,14 @@ export class ApiTailer {
         if (queue.length < MAX_QUEUED / 2) raw.resume();
         const events = this.toEvents(lines, resume);
         tailMetrics.lines.inc({ source: 'api' }, events.length);
-        if (events.length > 0) yield { events, position: undefined, readTotal: 0, seq: this.acks.issue(), apiKey: { time: this.lastKey, count: this.sameCount } };
+        if (events.length > 0)
+          yield {
+            events,
+            position: undefined,
+            readTotal: 0,
+            seq: this.acks.issue(),
+            apiKey: { time: this.lastKey, count: this.sameCount },
+          };
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -163,7 +187,12 @@ export class ApiTailer {
   delivered(delivered: ApiBatch): void {
     if (this.failed) return;
     const batch = this.acks.ack(delivered.seq, delivered);
-    if (batch?.apiKey?.time) this.deps.checkpoints.put(this.meta.id, { kind: 'api', time: batch.apiKey.time, sameTimeCount: batch.apiKey.count }, this.deps.clock.now());
+    if (batch?.apiKey?.time)
+      this.deps.checkpoints.put(
+        this.meta.id,
+        { kind: 'api', time: batch.apiKey.time, sameTimeCount: batch.apiKey.count },
+        this.deps.clock.now(),
+      );
     this.dropCheckpointWhenSettled();
   }
 

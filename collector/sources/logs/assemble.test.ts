@@ -11,7 +11,15 @@ const piece = (log: string, offset: number, stream: 'stdout' | 'stderr' = 'stdou
   pos: pos(offset),
   invalidUtf8: false,
 });
-const line = (message: string, offset: number): Assembled => ({ message, stream: 'stdout', time: `t${offset}`, id: `id-${offset}`, pos: pos(offset), invalidUtf8: false, truncated: false });
+const line = (message: string, offset: number): Assembled => ({
+  message,
+  stream: 'stdout',
+  time: `t${offset}`,
+  id: `id-${offset}`,
+  pos: pos(offset),
+  invalidUtf8: false,
+  truncated: false,
+});
 
 describe('PartialJoiner', () => {
   test('a whole line passes through without its newline', () => {

@@ -91,7 +91,15 @@ export class PartialJoiner {
 
 function done(p: Piece, text: string, invalidUtf8: boolean, truncated: boolean, maxBytes: number): Assembled {
   const capped = capUtf8(text, maxBytes);
-  return { message: capped.text, stream: p.stream, time: p.time, id: p.id, pos: p.pos, invalidUtf8, truncated: truncated || capped.cut };
+  return {
+    message: capped.text,
+    stream: p.stream,
+    time: p.time,
+    id: p.id,
+    pos: p.pos,
+    invalidUtf8,
+    truncated: truncated || capped.cut,
+  };
 }
 
 /**

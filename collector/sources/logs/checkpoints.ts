@@ -48,7 +48,9 @@ export class CheckpointStore {
          api_time TEXT,
          updated_at INTEGER NOT NULL)`,
     );
-    this.getStmt = store.db.prepare('SELECT kind, dev, ino, fp, offset, path, api_time FROM log_checkpoints WHERE container_id = ?');
+    this.getStmt = store.db.prepare(
+      'SELECT kind, dev, ino, fp, offset, path, api_time FROM log_checkpoints WHERE container_id = ?',
+    );
     this.putStmt = store.db.prepare(
       `INSERT INTO log_checkpoints (container_id, kind, dev, ino, fp, offset, path, api_time, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -62,11 +64,19 @@ export class CheckpointStore {
     const r = this.getStmt.get(containerId);
     if (!r) return undefined;
     if (r.kind === 'api') return { kind: 'api', time: r.api_time ?? '', sameTimeCount: r.offset };
-    return { kind: 'file', dev: r.dev ?? '', ino: r.ino ?? '', fp: r.fp ?? undefined, offset: r.offset, path: r.path ?? '' };
+    return {
+      kind: 'file',
+      dev: r.dev ?? '',
+      ino: r.ino ?? '',
+      fp: r.fp ?? undefined,
+      offset: r.offset,
+      path: r.path ?? '',
+    };
   }
 
   put(containerId: string, c: Checkpoint, now: number): void {
-    if (c.kind === 'api') this.putStmt.run(containerId, 'api', null, null, null, c.sameTimeCount, null, c.time, now);
+    if (c.kind === 'api')
+      this.putStmt.run(containerId, 'api', null, null, null, c.sameTimeCount, null, c.time, now);
     else this.putStmt.run(containerId, 'file', c.dev, c.ino, c.fp ?? null, c.offset, c.path, null, now);
   }
 

@@ -40,7 +40,8 @@ export function normalizeLevel(raw: unknown): string | undefined {
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 // Characters of a leading timestamp such as `2024-05-01 12:00:00,123`, `2024-05-01T12:00:00.1Z`, `12:00:00.123`.
-const isTimeChar = (c: number) => isDigit(c) || c === 58 || c === 46 || c === 44 || c === 45 || c === 43 || c === 47 || c === 84 || c === 90;
+const isTimeChar = (c: number) =>
+  isDigit(c) || c === 58 || c === 46 || c === 44 || c === 45 || c === 43 || c === 47 || c === 84 || c === 90;
 
 // Level words packed 5 bits a letter (lower case) into a number: the per-line lookup allocates nothing.
 const PACKED = new Map<number, string>();
@@ -58,7 +59,8 @@ function levelAt(m: string, i: number): string | undefined {
   else if (m.startsWith('lvl=', i)) i += 4;
   let j = i;
   let n = 0;
-  for (let c = m.charCodeAt(j); j - i <= 8 && isLetter(c); c = m.charCodeAt(++j)) n = n * 32 + ((c | 0x20) - 96);
+  for (let c = m.charCodeAt(j); j - i <= 8 && isLetter(c); c = m.charCodeAt(++j))
+    n = n * 32 + ((c | 0x20) - 96);
   const next = m.charCodeAt(j);
   if (j - i < 3 || j - i > 8 || isLetter(next) || isDigit(next) || next === 95) return undefined;
   return PACKED.get(n);

@@ -62,7 +62,11 @@ export async function listLogFilesStable(logPath: string, maxGenerations = 100):
   let prev = await listLogFiles(logPath, maxGenerations);
   for (let i = 0; i < 10; i++) {
     const next = await listLogFiles(logPath, maxGenerations);
-    if (next.length === prev.length && next.every((f, j) => f.path === prev[j]!.path && sameFile(f, prev[j]!))) return next;
+    if (
+      next.length === prev.length &&
+      next.every((f, j) => f.path === prev[j]!.path && sameFile(f, prev[j]!))
+    )
+      return next;
     prev = next;
   }
   return prev;
@@ -80,7 +84,10 @@ export async function fingerprint(fh: fs.FileHandle): Promise<string | undefined
 
 /** The id prefix of every line of one file of one container; ids end with the line's byte offset. */
 export function fileTag(containerId: string, id: FileIdentity): string {
-  return createHash('sha1').update(`${containerId}\0${id.dev}:${id.ino}:${id.fp ?? ''}`).digest('base64url').slice(0, 20);
+  return createHash('sha1')
+    .update(`${containerId}\0${id.dev}:${id.ino}:${id.fp ?? ''}`)
+    .digest('base64url')
+    .slice(0, 20);
 }
 
 /** A run of complete lines: `buf[start, end)` ends with '\n' and starts at byte `fileOffset` of the file. */
@@ -145,7 +152,12 @@ export class ChunkReader {
           this.skipping = true;
         }
       }
-      const { bytesRead } = await this.fh.read(this.buf, this.carry, this.buf.length - this.carry, this.offset + this.carry);
+      const { bytesRead } = await this.fh.read(
+        this.buf,
+        this.carry,
+        this.buf.length - this.carry,
+        this.offset + this.carry,
+      );
       if (bytesRead === 0) return undefined;
       const filled = this.carry + bytesRead;
       const lastNl = this.buf.lastIndexOf(10, filled - 1);

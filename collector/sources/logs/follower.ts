@@ -2,12 +2,25 @@ import fs from 'node:fs/promises';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
 import type { FileCheckpoint } from './checkpoints';
-import { ChunkReader, type Chunk, fileTag, fingerprint, listLogFilesStable as listLogFiles, type LogFileOnDisk, sameFile, statLive } from './files';
+import {
+  ChunkReader,
+  type Chunk,
+  fileTag,
+  fingerprint,
+  listLogFilesStable as listLogFiles,
+  type LogFileOnDisk,
+  sameFile,
+  statLive,
+} from './files';
 import { tailMetrics } from './metrics';
 import type { Position } from './position';
 
 /** Where to begin reading a container's logs. */
-export type StartSpec = { kind: 'checkpoint'; checkpoint: FileCheckpoint } | { kind: 'live-start' } | { kind: 'oldest' } | { kind: 'end' };
+export type StartSpec =
+  | { kind: 'checkpoint'; checkpoint: FileCheckpoint }
+  | { kind: 'live-start' }
+  | { kind: 'oldest' }
+  | { kind: 'end' };
 
 export interface FollowerOptions {
   containerId: string;
@@ -53,14 +66,20 @@ export class FileFollower {
         if (c.fp !== undefined && this.ident?.fp !== undefined && this.ident.fp !== c.fp) break; // inode reused by another file
         if (f.size < c.offset) {
           tailMetrics.truncations.inc();
-          this.o.logger.warn({ path: f.path, offset: c.offset, size: f.size }, 'checkpointed log file is shorter than the checkpoint: reading it from the start');
+          this.o.logger.warn(
+            { path: f.path, offset: c.offset, size: f.size },
+            'checkpointed log file is shorter than the checkpoint: reading it from the start',
+          );
           return;
         }
         this.reader!.reset(c.offset);
         return;
       }
       await this.close();
-      this.o.logger.warn({ path: c.path }, 'checkpointed log file is gone (rotated away while we were down): reading from the oldest file left; lines in between are lost');
+      this.o.logger.warn(
+        { path: c.path },
+        'checkpointed log file is gone (rotated away while we were down): reading from the oldest file left; lines in between are lost',
+      );
       if (files[0]) await this.open(files[0], 0);
       return;
     }
@@ -80,12 +99,18 @@ export class FileFollower {
     this.seq++;
     this.reader = new ChunkReader(fh, offset, this.o.chunkBytes, this.o.maxLineBytes, (n) => {
       tailMetrics.corrupt.inc();
-      this.o.logger.warn({ path: f.path, bytes: n }, 'skipped a run of bytes with no newline longer than max_line_bytes');
+      this.o.logger.warn(
+        { path: f.path, bytes: n },
+        'skipped a run of bytes with no newline longer than max_line_bytes',
+      );
     });
     await this.refreshTag();
     this.finalPass = false;
     this.notLiveSince = undefined;
-    this.o.logger.debug({ path: f.path, ino: this.ident.ino, size: this.knownSize, offset }, 'log file opened');
+    this.o.logger.debug(
+      { path: f.path, ino: this.ident.ino, size: this.knownSize, offset },
+      'log file opened',
+    );
   }
 
   private async refreshTag(): Promise<void> {
@@ -97,7 +122,14 @@ export class FileFollower {
   /** Where the next unread line starts. */
   position(): Position | undefined {
     if (!this.ident || !this.reader) return undefined;
-    return { seq: this.seq, dev: this.ident.dev, ino: this.ident.ino, fp: this.ident.fp, offset: this.reader.offset, path: this.ident.path };
+    return {
+      seq: this.seq,
+      dev: this.ident.dev,
+      ino: this.ident.ino,
+      fp: this.ident.fp,
+      offset: this.reader.offset,
+      path: this.ident.path,
+    };
   }
 
   /** Bytes on disk in the current file not read yet (as of the last look). */
@@ -174,7 +206,14 @@ export class FileFollower {
       }
     }
     this.held.push(...opened);
-    this.o.logger.debug({ current: this.ident!.ino, listing: files.map((f) => `${f.path.slice(-6)}:${f.ino}:${f.size}`), held: this.held.map((h) => h.file.ino) }, 'rotation seen');
+    this.o.logger.debug(
+      {
+        current: this.ident!.ino,
+        listing: files.map((f) => `${f.path.slice(-6)}:${f.ino}:${f.size}`),
+        held: this.held.map((h) => h.file.ino),
+      },
+      'rotation seen',
+    );
     return true;
   }
 
@@ -189,7 +228,10 @@ export class FileFollower {
       return false;
     }
     tailMetrics.truncations.inc();
-    this.o.logger.warn({ path: this.ident!.path, offset: this.reader!.offset, size: st.size }, 'log file truncated: reading it again from the start');
+    this.o.logger.warn(
+      { path: this.ident!.path, offset: this.reader!.offset, size: st.size },
+      'log file truncated: reading it again from the start',
+    );
     this.o.onTruncated?.();
     this.seq++;
     this.reader!.reset(0);
@@ -221,7 +263,10 @@ export class FileFollower {
     if (st.nlink > 0) return;
     const dropped = Math.max(0, st.size - this.reader!.offset);
     tailMetrics.droppedBytes.inc(dropped);
-    this.o.logger.warn({ path: this.ident!.path, dropped }, 'deleted log file held too long: closing it, its unread bytes are lost');
+    this.o.logger.warn(
+      { path: this.ident!.path, dropped },
+      'deleted log file held too long: closing it, its unread bytes are lost',
+    );
     this.reader!.reset(st.size);
     this.finalPass = true;
   }

@@ -1,7 +1,8 @@
 import { newLine, parseJsonFileLine, timeToMs } from './jsonfile';
 
 const T = '2026-11-25T15:19:00.123456789Z';
-const line = (log: string, stream = 'stdout', time = T) => `{"log":${JSON.stringify(log)},"stream":"${stream}","time":"${time}"}`;
+const line = (log: string, stream = 'stdout', time = T) =>
+  `{"log":${JSON.stringify(log)},"stream":"${stream}","time":"${time}"}`;
 
 function parse(text: string | Buffer) {
   const buf = Buffer.isBuffer(text) ? text : Buffer.from(text);
@@ -10,31 +11,84 @@ function parse(text: string | Buffer) {
   const out = newLine();
   if (!parseJsonFileLine(padded, 3, 3 + buf.length, false, out)) return undefined;
   // Back to the `log` field as Docker wrote it, to compare with the input.
-  return { log: out.text + (out.last ? '\n' : ''), stream: out.stream, time: out.time, invalidUtf8: out.invalidUtf8 };
+  return {
+    log: out.text + (out.last ? '\n' : ''),
+    stream: out.stream,
+    time: out.time,
+    invalidUtf8: out.invalidUtf8,
+  };
 }
 
 describe('parseJsonFileLine', () => {
   test.each([
     ['plain stdout', line('hello world\n'), { log: 'hello world\n', stream: 'stdout', invalidUtf8: false }],
     ['stderr', line('oops\n', 'stderr'), { log: 'oops\n', stream: 'stderr', invalidUtf8: false }],
-    ['partial piece (no trailing newline)', line('x'.repeat(100)), { log: 'x'.repeat(100), stream: 'stdout', invalidUtf8: false }],
-    ['quotes, tabs, backslashes', line('a "quoted" \\ path\ttab\n'), { log: 'a "quoted" \\ path\ttab\n', stream: 'stdout', invalidUtf8: false }],
-    ['control and NUL bytes (escaped by Docker)', line('bin\u0000\u0001\u001b[31m\n'), { log: 'bin\u0000\u0001\u001b[31m\n', stream: 'stdout', invalidUtf8: false }],
-    ['multi-byte UTF-8', line('héllo wörld ✓ 😀\n'), { log: 'héllo wörld ✓ 😀\n', stream: 'stdout', invalidUtf8: false }],
-    ['a real U+FFFD is not invalid input', line('keep \uFFFD as is\n'), { log: 'keep \uFFFD as is\n', stream: 'stdout', invalidUtf8: false }],
-    ['Docker-escaped invalid byte', `{"log":"bad \\ufffd byte\\n","stream":"stdout","time":"${T}"}`, { log: 'bad \uFFFD byte\n', stream: 'stdout', invalidUtf8: true }],
-    ['attrs (log-opt labels) take the general path', `{"log":"with attrs\\n","stream":"stdout","attrs":{"app":"x"},"time":"${T}"}`, { log: 'with attrs\n', stream: 'stdout', invalidUtf8: false }],
-    ['content containing the field separator text', line('x","stream":"stderr\n'), { log: 'x","stream":"stderr\n', stream: 'stdout', invalidUtf8: false }],
+    [
+      'partial piece (no trailing newline)',
+      line('x'.repeat(100)),
+      { log: 'x'.repeat(100), stream: 'stdout', invalidUtf8: false },
+    ],
+    [
+      'quotes, tabs, backslashes',
+      line('a "quoted" \\ path\ttab\n'),
+      { log: 'a "quoted" \\ path\ttab\n', stream: 'stdout', invalidUtf8: false },
+    ],
+    [
+      'control and NUL bytes (escaped by Docker)',
+      line('bin\u0000\u0001\u001b[31m\n'),
+      { log: 'bin\u0000\u0001\u001b[31m\n', stream: 'stdout', invalidUtf8: false },
+    ],
+    [
+      'multi-byte UTF-8',
+      line('héllo wörld ✓ 😀\n'),
+      { log: 'héllo wörld ✓ 😀\n', stream: 'stdout', invalidUtf8: false },
+    ],
+    [
+      'a real U+FFFD is not invalid input',
+      line('keep \uFFFD as is\n'),
+      { log: 'keep \uFFFD as is\n', stream: 'stdout', invalidUtf8: false },
+    ],
+    [
+      'Docker-escaped invalid byte',
+      `{"log":"bad \\ufffd byte\\n","stream":"stdout","time":"${T}"}`,
+      { log: 'bad \uFFFD byte\n', stream: 'stdout', invalidUtf8: true },
+    ],
+    [
+      'attrs (log-opt labels) take the general path',
+      `{"log":"with attrs\\n","stream":"stdout","attrs":{"app":"x"},"time":"${T}"}`,
+      { log: 'with attrs\n', stream: 'stdout', invalidUtf8: false },
+    ],
+    [
+      'content containing the field separator text',
+      line('x","stream":"stderr\n'),
+      { log: 'x","stream":"stderr\n', stream: 'stdout', invalidUtf8: false },
+    ],
     ['empty line', line('\n'), { log: '\n', stream: 'stdout', invalidUtf8: false }],
-    ['a TTY line ends with CR LF: both go', line('tty\r\n'), { log: 'tty\n', stream: 'stdout', invalidUtf8: false }],
-    ['an unescaped quote inside log is not Docker JSON', `{"log":"a"b\\n","stream":"stdout","time":"${T}"}`, undefined],
-    ['short time', line('x\n', 'stdout', '2026-11-25T15:19:00Z'), { log: 'x\n', stream: 'stdout', invalidUtf8: false, time: '2026-11-25T15:19:00Z' }],
+    [
+      'a TTY line ends with CR LF: both go',
+      line('tty\r\n'),
+      { log: 'tty\n', stream: 'stdout', invalidUtf8: false },
+    ],
+    [
+      'an unescaped quote inside log is not Docker JSON',
+      `{"log":"a"b\\n","stream":"stdout","time":"${T}"}`,
+      undefined,
+    ],
+    [
+      'short time',
+      line('x\n', 'stdout', '2026-11-25T15:19:00Z'),
+      { log: 'x\n', stream: 'stdout', invalidUtf8: false, time: '2026-11-25T15:19:00Z' },
+    ],
   ])('%s', (_name, text, want) => {
     expect(parse(text)).toEqual(want && { time: T, ...want });
   });
 
   test('raw invalid UTF-8 bytes in the file are kept as U+FFFD and marked', () => {
-    const buf = Buffer.concat([Buffer.from('{"log":"raw '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(` end\\n","stream":"stdout","time":"${T}"}`)]);
+    const buf = Buffer.concat([
+      Buffer.from('{"log":"raw '),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(` end\\n","stream":"stdout","time":"${T}"}`),
+    ]);
     const got = parse(buf);
     expect(got?.invalidUtf8).toBe(true);
     expect(got?.log).toMatch(/^raw \uFFFD+ end\n$/);

@@ -25,7 +25,10 @@ const QUOTE = 0x22;
 // moby's writer turns each invalid byte into this escape (jsonlog.writeJSONBytesAsString), while a real U+FFFD is written raw.
 const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
 // `buf.utf8Slice` skips toString's argument checks; it is on every Buffer at runtime but not in @types/node.
-type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+type FastBuffer = Buffer & {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+};
 
 function startsWithAt(buf: Buffer, at: number, what: Buffer): boolean {
   if (at < 0 || at + what.length > buf.length) return false;
@@ -38,8 +41,16 @@ function startsWithAt(buf: Buffer, at: number, what: Buffer): boolean {
  * `utf8Checked` says the caller already knows these bytes are valid UTF-8 (checked per chunk).
  * `out` is reused by the caller, line after line: no allocation for the result itself.
  */
-export function parseJsonFileLine(buf: Buffer, start: number, end: number, utf8Checked: boolean, out: JsonFileLine): boolean {
-  return fastParse(buf as FastBuffer, start, end, utf8Checked, out) || slowParse(buf, start, end, utf8Checked, out);
+export function parseJsonFileLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  utf8Checked: boolean,
+  out: JsonFileLine,
+): boolean {
+  return (
+    fastParse(buf as FastBuffer, start, end, utf8Checked, out) || slowParse(buf, start, end, utf8Checked, out)
+  );
 }
 
 /** A fresh result holder for parseJsonFileLine. */
@@ -52,7 +63,13 @@ export function newLine(): JsonFileLine {
  * `","time":"`, `stdout"`/`stderr"`, `","stream":"`. Whatever precedes is the log string
  * (in valid JSON its closing quote is the one before `,"stream"`), which must start the line.
  */
-function fastParse(buf: FastBuffer, start: number, end: number, utf8Checked: boolean, out: JsonFileLine): boolean {
+function fastParse(
+  buf: FastBuffer,
+  start: number,
+  end: number,
+  utf8Checked: boolean,
+  out: JsonFileLine,
+): boolean {
   if (end - start < 50 || buf[end - 1] !== 0x7d || buf[end - 2] !== QUOTE) return false;
   let q = end - 3;
   while (q > start && buf[q] !== QUOTE) q--;
@@ -63,9 +80,15 @@ function fastParse(buf: FastBuffer, start: number, end: number, utf8Checked: boo
   const c = buf[streamStart + 3];
   let stream: LogStream;
   if (c === 0x6f /* o */ && buf[streamStart + 4] === 0x75 && buf[streamStart + 2] === 0x64) stream = 'stdout';
-  else if (c === 0x65 /* e */ && buf[streamStart + 4] === 0x72 && buf[streamStart + 2] === 0x64) stream = 'stderr';
+  else if (c === 0x65 /* e */ && buf[streamStart + 4] === 0x72 && buf[streamStart + 2] === 0x64)
+    stream = 'stderr';
   else return false;
-  if (buf[streamStart] !== 0x73 || buf[streamStart + 1] !== 0x74 || buf[streamStart + 5] !== (stream === 'stdout' ? 0x74 : 0x72)) return false;
+  if (
+    buf[streamStart] !== 0x73 ||
+    buf[streamStart + 1] !== 0x74 ||
+    buf[streamStart + 5] !== (stream === 'stdout' ? 0x74 : 0x72)
+  )
+    return false;
   const logEnd = streamStart - MID_STREAM.length;
   if (!startsWithAt(buf, logEnd, MID_STREAM) || !startsWithAt(buf, start, PREFIX)) return false;
   const logStart = start + PREFIX.length;
@@ -85,7 +108,13 @@ function fastParse(buf: FastBuffer, start: number, end: number, utf8Checked: boo
   return true;
 }
 
-function slowParse(buf: Buffer, start: number, end: number, utf8Checked: boolean, out: JsonFileLine): boolean {
+function slowParse(
+  buf: Buffer,
+  start: number,
+  end: number,
+  utf8Checked: boolean,
+  out: JsonFileLine,
+): boolean {
   const bytes = buf.subarray(start, end);
   let obj: unknown;
   try {
@@ -114,7 +143,11 @@ let cachedSecondMs = 0;
  * fraction trimmed). The whole-second part is cached: consecutive lines nearly always share it.
  */
 export function timeToMs(time: string): number {
-  if (time.length >= 20 && time.charCodeAt(19) === 0x2e /* . */ && time.charCodeAt(time.length - 1) === 0x5a /* Z */) {
+  if (
+    time.length >= 20 &&
+    time.charCodeAt(19) === 0x2e /* . */ &&
+    time.charCodeAt(time.length - 1) === 0x5a /* Z */
+  ) {
     if (!time.startsWith(cachedSecondPrefix)) {
       const prefix = time.slice(0, 19);
       const ms = Date.parse(prefix + 'Z');

@@ -33,7 +33,11 @@ export function createLogSource(cfg: LogsConfig, deps: LogSourceDeps): Source {
   };
 }
 
-async function* runLogSource(cfg: LogsConfig, deps: LogSourceDeps, signal: AbortSignal): AsyncGenerator<SourceBatch<'log'>> {
+async function* runLogSource(
+  cfg: LogsConfig,
+  deps: LogSourceDeps,
+  signal: AbortSignal,
+): AsyncGenerator<SourceBatch<'log'>> {
   const log = deps.logger.child({ component: 'source', source: 'logs' });
   if (!cfg.enabled) return;
   const checkpoints = new CheckpointStore(deps.store);
@@ -45,7 +49,11 @@ async function* runLogSource(cfg: LogsConfig, deps: LogSourceDeps, signal: Abort
   const startSpec = (id: string): StartSpec => {
     const c = checkpoints.get(id);
     if (c?.kind === 'file') return { kind: 'checkpoint', checkpoint: c };
-    return cfg.start_at === 'beginning' ? { kind: 'oldest' } : cfg.start_at === 'end' ? { kind: 'end' } : { kind: 'live-start' };
+    return cfg.start_at === 'beginning'
+      ? { kind: 'oldest' }
+      : cfg.start_at === 'end'
+        ? { kind: 'end' }
+        : { kind: 'live-start' };
   };
 
   const pump = async (id: string, t: AnyTailer, gen: AsyncGenerator<TailBatch>, mode: string) => {
@@ -53,7 +61,11 @@ async function* runLogSource(cfg: LogsConfig, deps: LogSourceDeps, signal: Abort
     try {
       for await (const batch of gen) await handoff.put({ batch, tailer: t }, signal);
     } catch (err) {
-      if (!signal.aborted) log.error({ err, containerId: id }, 'log tailer failed; it restarts when discovery reports the container again');
+      if (!signal.aborted)
+        log.error(
+          { err, containerId: id },
+          'log tailer failed; it restarts when discovery reports the container again',
+        );
     } finally {
       tailMetrics.tailers.dec({ mode });
       if (tailers.get(id) === t) tailers.delete(id);
@@ -70,7 +82,11 @@ async function* runLogSource(cfg: LogsConfig, deps: LogSourceDeps, signal: Abort
     }
     if (c.logDriver === 'json-file') return; // log path not known yet: an `updated` will bring it
     if (c.logDriver !== 'none' && cfg.api_fallback && deps.docker) {
-      if (!reported.has(id)) log.info({ containerId: id, container: c.meta.name, driver: c.logDriver }, 'log driver has no file to tail: reading the Engine API logs stream');
+      if (!reported.has(id))
+        log.info(
+          { containerId: id, container: c.meta.name, driver: c.logDriver },
+          'log driver has no file to tail: reading the Engine API logs stream',
+        );
       reported.add(id);
       const t = new ApiTailer(c.meta, deps.docker, cfg, tdeps);
       tailers.set(id, t);
@@ -80,7 +96,10 @@ async function* runLogSource(cfg: LogsConfig, deps: LogSourceDeps, signal: Abort
     if (reported.has(id)) return;
     reported.add(id);
     tailMetrics.unsupported.inc({ driver: c.logDriver });
-    log.warn({ containerId: id, container: c.meta.name, driver: c.logDriver }, 'container logs cannot be read with this log driver: skipped');
+    log.warn(
+      { containerId: id, container: c.meta.name, driver: c.logDriver },
+      'container logs cannot be read with this log driver: skipped',
+    );
   };
 
   const onChange = (ch: DiscoveryChange) => {
@@ -103,7 +122,7 @@ async function* runLogSource(cfg: LogsConfig, deps: LogSourceDeps, signal: Abort
       yield {
         topic: 'log',
         events: batch.events,
-        onDelivered: () => safely(log, () => tailer.delivered(batch as never)),
+        onDelivered: () => safely(log, () => tailer.delivered(batch)),
         onFailed: (err) => tailer.failedDelivery(err),
       };
     }

@@ -69,22 +69,36 @@ export class Tailer {
       logger: this.log,
       onTruncated: () => this.flushAll(),
     });
-    this.partial = { stdout: new PartialJoiner(cfg.max_line_bytes), stderr: new PartialJoiner(cfg.max_line_bytes) };
+    this.partial = {
+      stdout: new PartialJoiner(cfg.max_line_bytes),
+      stderr: new PartialJoiner(cfg.max_line_bytes),
+    };
     this.corruptWarn = new RateLimitedWarn(this.log, deps.clock, 10_000);
     this.parseJson = false;
     this.applyLabels(meta);
   }
 
   private applyLabels(meta: ContainerMeta): void {
-    this.parseJson = meta.labels[LABEL_PARSE] === 'json' || (this.cfg.parse_json_default && meta.labels[LABEL_PARSE] !== 'none');
+    this.parseJson =
+      meta.labels[LABEL_PARSE] === 'json' ||
+      (this.cfg.parse_json_default && meta.labels[LABEL_PARSE] !== 'none');
     const pattern = meta.labels[LABEL_MULTILINE] ?? this.cfg.multiline.pattern;
     if (!pattern || this.multiline) return;
     try {
       const re = new RegExp(pattern);
-      const ml = () => new MultilineJoiner(re, this.cfg.multiline.max_wait, this.cfg.multiline.max_lines, this.cfg.max_line_bytes);
+      const ml = () =>
+        new MultilineJoiner(
+          re,
+          this.cfg.multiline.max_wait,
+          this.cfg.multiline.max_lines,
+          this.cfg.max_line_bytes,
+        );
       this.multiline = { stdout: ml(), stderr: ml() };
     } catch (err) {
-      this.log.warn({ pattern, err: (err as Error).message }, 'invalid multiline pattern: multiline joining is off for this container');
+      this.log.warn(
+        { pattern, err: (err as Error).message },
+        'invalid multiline pattern: multiline joining is off for this container',
+      );
     }
   }
 
@@ -110,7 +124,7 @@ export class Tailer {
           tailMetrics.bytes.inc(end - s0);
           this.readTotal += end - s0;
           const utf8 = isUtf8(buf.subarray(s0, end));
-          for (let s = s0; s < end; ) {
+          for (let s = s0; s < end;) {
             const nl = buf.indexOf(10, s);
             this.line(buf, s, nl, fileOffset + (s - s0), utf8);
             s = nl + 1;
@@ -166,7 +180,10 @@ export class Tailer {
     const p = this.parsed;
     if (!parseJsonFileLine(buf, s, e, utf8, p)) {
       tailMetrics.corrupt.inc();
-      this.corruptWarn.warn({ offset, sample: buf.toString('utf8', s, Math.min(e, s + 120)) }, 'corrupt line in json-file log: skipped');
+      this.corruptWarn.warn(
+        { offset, sample: buf.toString('utf8', s, Math.min(e, s + 120)) },
+        'corrupt line in json-file log: skipped',
+      );
       return;
     }
     const id = `${this.follower.tag ?? ''}-${offset}`;
@@ -177,11 +194,27 @@ export class Tailer {
       let cut = false;
       if (text.length * 3 > this.cfg.max_line_bytes) ({ text, cut } = capUtf8(text, this.cfg.max_line_bytes));
       if (!this.multiline) return this.emit(text, p.stream, p.time, id, p.invalidUtf8, cut);
-      this.assembled({ message: text, stream: p.stream, time: p.time, id, pos: { ...this.follower.position()!, offset }, invalidUtf8: p.invalidUtf8, truncated: cut });
+      this.assembled({
+        message: text,
+        stream: p.stream,
+        time: p.time,
+        id,
+        pos: { ...this.follower.position()!, offset },
+        invalidUtf8: p.invalidUtf8,
+        truncated: cut,
+      });
       return;
     }
     const pos = { ...this.follower.position()!, offset };
-    const piece: Piece = { text: p.text, last: p.last, stream: p.stream, time: p.time, id, pos, invalidUtf8: p.invalidUtf8 };
+    const piece: Piece = {
+      text: p.text,
+      last: p.last,
+      stream: p.stream,
+      time: p.time,
+      id,
+      pos,
+      invalidUtf8: p.invalidUtf8,
+    };
     const whole = joiner.push(piece, this.deps.clock.now());
     if (whole) this.assembled(whole);
   }
@@ -195,8 +228,31 @@ export class Tailer {
     this.emit(a.message, a.stream, a.time, a.id, a.invalidUtf8, a.truncated);
   }
 
-  private emit(message: string, stream: LogStream, time: string, id: string, invalidUtf8: boolean, truncated: boolean): void {
-    const ev: TailedLogEvent = { kind: 'log', host: this.deps.host, ts: timeToMs(time), container: this.meta, stream, message, time, id };
+  private emit(
+    message: string,
+    stream: LogStream,
+    time: string,
+    id: string,
+    invalidUtf8: boolean,
+    truncated: boolean,
+  ): void {
+    const fields = this.parseJson ? parseFields(message) : undefined;
+    const level = this.cfg.detect_level
+      ? ((fields && levelFromFields(fields)) ?? levelFromText(message))
+      : undefined;
+    // One object shape for every line (level set or undefined): keeps V8's property access monomorphic downstream.
+    const ev: TailedLogEvent = {
+      kind: 'log',
+      host: this.deps.host,
+      ts: timeToMs(time),
+      container: this.meta,
+      stream,
+      message,
+      time,
+      id,
+      level,
+    };
+    if (fields) ev.fields = fields;
     if (invalidUtf8) {
       ev.invalidUtf8 = true;
       tailMetrics.invalidUtf8.inc();
@@ -204,12 +260,6 @@ export class Tailer {
     if (truncated) {
       ev.truncated = true;
       tailMetrics.truncatedLines.inc();
-    }
-    let fields: Record<string, unknown> | undefined;
-    if (this.parseJson && (fields = parseFields(message))) ev.fields = fields;
-    if (this.cfg.detect_level) {
-      const level = (fields && levelFromFields(fields)) ?? levelFromText(message);
-      if (level) ev.level = level;
     }
     this.out.push(ev);
     this.outBytes += message.length + 200;
@@ -258,7 +308,12 @@ export class Tailer {
 
   private take(): TailBatch {
     const position = this.position();
-    const batch: TailBatch = { events: this.out, position, readTotal: this.readTotal, seq: this.acks.issue() };
+    const batch: TailBatch = {
+      events: this.out,
+      position,
+      readTotal: this.readTotal,
+      seq: this.acks.issue(),
+    };
     tailMetrics.lines.inc({ source: 'file' }, this.out.length);
     this.out = [];
     this.outBytes = 0;
@@ -277,7 +332,11 @@ export class Tailer {
     this.ackedTotal = Math.max(this.ackedTotal, batch.readTotal);
     const p = batch.position;
     if (p) {
-      this.deps.checkpoints.put(this.meta.id, { kind: 'file', dev: p.dev, ino: p.ino, fp: p.fp, offset: p.offset, path: p.path }, this.deps.clock.now());
+      this.deps.checkpoints.put(
+        this.meta.id,
+        { kind: 'file', dev: p.dev, ino: p.ino, fp: p.fp, offset: p.offset, path: p.path },
+        this.deps.clock.now(),
+      );
       tailMetrics.checkpoints.inc();
     }
     if (this.ended) this.dropCheckpointWhenSettled();

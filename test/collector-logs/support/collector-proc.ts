@@ -28,8 +28,12 @@ const dir = new StaticDirectory();
 for (const c of JSON.parse(fs.readFileSync(dirFile, 'utf8')) as ContainerInfo[]) dir.add(c);
 const bus = new MemoryBus();
 const out = fs.openSync(outFile, 'a');
-bus.subscribe('log', 'file', async (batch: LogEvent[]) => {
-  fs.writeSync(out, batch.map((e) => JSON.stringify({ id: e.id, message: e.message, stream: e.stream }) + '\n').join(''));
+bus.subscribe('log', 'file', (batch: LogEvent[]) => {
+  fs.writeSync(
+    out,
+    batch.map((e) => JSON.stringify({ id: e.id, message: e.message, stream: e.stream }) + '\n').join(''),
+  );
+  return Promise.resolve();
 });
 const source = createLogSource(logsConfig({ start_at: 'beginning', poll_interval: '20ms' }), {
   logger: createLogger({ format: 'json', level: 'warn' }),

@@ -36,8 +36,9 @@ export function startSource(opts: {
   const dir = opts.dir ?? new StaticDirectory();
   const events: TailedLogEvent[] = [];
   const bus = new MemoryBus();
-  bus.subscribe('log', 'test', async (batch: LogEvent[]) => {
+  bus.subscribe('log', 'test', (batch: LogEvent[]) => {
     events.push(...batch);
+    return Promise.resolve();
   });
   const source = createLogSource(logsConfig({ poll_interval: '50ms', ...opts.config }), {
     logger: opts.logger ?? silentLogger(),

@@ -32,7 +32,12 @@ export class StaticDirectory implements ContainerDirectory {
 }
 
 /** A directory entry for a plain file, as if a json-file container wrote it. */
-export function fileContainer(id: string, logPath: string, labels: Record<string, string> = {}, name = `fixture-${id.slice(0, 6)}`): ContainerInfo {
+export function fileContainer(
+  id: string,
+  logPath: string,
+  labels: Record<string, string> = {},
+  name = `fixture-${id.slice(0, 6)}`,
+): ContainerInfo {
   return {
     meta: { id, name, image: 'fixture:latest', labels, service: name },
     logPath,
