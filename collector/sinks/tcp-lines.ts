@@ -66,6 +66,10 @@ export class LineWriter {
     }
   }
 
+  get connected(): boolean {
+    return this.socket !== undefined;
+  }
+
   /** Set by the owner: turns events back into lines for a resend. */
   render: (events: LookoutEvent[]) => string = () => '';
 
