@@ -21,7 +21,7 @@ export function createBusForwardSink(bus: Bus, name = 'kafka'): Sink {
       }
       const acks: Promise<void>[] = [];
       for (const [topic, list] of byTopic)
-        acks.push((await bus.publish(topic, list)).done);
+        acks.push((await bus.publish(topic, list as EventOf<typeof topic>[])).done);
       await Promise.all(acks);
     },
     close: () => bus.close(),
