@@ -46,10 +46,10 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     if (opts.mode === 'alert') res.add('kafka bus', () => kafka.close());
   }
 
-  let onHangup: (() => void) | undefined;
   try {
     if (opts.mode !== 'collect') {
-      const { alerter } = await startAlerter(cfg, {
+      // The alerter reloads its rules on SIGHUP and on file change by itself.
+      await startAlerter(cfg, {
         logger,
         clock,
         store,
@@ -57,7 +57,6 @@ export async function runCommand(opts: RunOptions): Promise<void> {
         health,
         res,
       });
-      onHangup = () => void alerter.reload();
     }
     if (opts.mode !== 'alert')
       await startCollector(cfg, { logger, clock, store, bus, health, res, forward: kafka });
@@ -66,5 +65,5 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     throw err;
   }
   logger.info({ mode: opts.mode, host: cfg.host, state: cfg.state.path }, 'lookout running');
-  await res.untilStopped(onHangup);
+  await res.untilStopped();
 }
