@@ -27,6 +27,8 @@ export type ContainerEventListener = (event: DockerEvent, info: ContainerInfo | 
 /** Actions after which inspect tells something new (state, pid, health, name, limits). */
 const REINSPECT = new Set(['create', 'start', 'die', 'restart', 'pause', 'unpause', 'health_status', 'rename', 'update']);
 const INSPECT_CONCURRENCY = 8;
+/** dockerd keeps 256 events for `since`; remembering more than that is enough to dedupe a replay. */
+const RECENT_EVENTS = 1024;
 
 /**
  * The metadata cache of every container on the host, kept current from one `/events`
@@ -52,8 +54,12 @@ export class Discovery implements ContainerDirectory {
   private loop?: Promise<void>;
   /** Last event seen, to ask for what was missed (`since`) after a short disconnect. */
   private lastTimeNano = 0;
-  /** Events handled at `lastTimeNano`: a double holds timeNano to ~256 ns, so distinct events can share it. */
-  private lastKeys = new Set<string>();
+  /**
+   * Recently handled events, to drop the ones `since` replays after a reconnect. Exact keys, not
+   * a time cut-off: dockerd stamps events in several goroutines, so the stream is not strictly
+   * ordered by time and an older stamp can arrive after a newer one.
+   */
+  private readonly recent = new Set<string>();
   private isConnected = false;
 
   constructor(
@@ -162,8 +168,11 @@ export class Discovery implements ContainerDirectory {
       onSynced();
       const events = readEvents(stream as AsyncIterable<Buffer>, (line) => this.log.warn({ line: line.slice(0, 200) }, 'unreadable docker event skipped'));
       for await (const ev of events) {
-        if (this.seenBefore(ev)) continue;
+        const key = `${ev.timeNano} ${ev.Actor.ID} ${ev.Action}`;
+        if (this.recent.has(key)) continue;
         await this.handle(ev, signal);
+        // Only once handled: an event whose inspect failed is asked for again after the reconnect.
+        this.remember(key, ev.timeNano);
       }
     } finally {
       this.isConnected = false;
@@ -171,19 +180,10 @@ export class Discovery implements ContainerDirectory {
     }
   }
 
-  /** `since` replays from the last event's time on: skip what was handled before the reconnect. */
-  private seenBefore(ev: DockerEvent): boolean {
-    if (!ev.timeNano) return false;
-    const key = `${ev.Actor.ID} ${ev.Action}`;
-    if (ev.timeNano < this.lastTimeNano) return true;
-    if (ev.timeNano === this.lastTimeNano) {
-      if (this.lastKeys.has(key)) return true;
-    } else {
-      this.lastTimeNano = ev.timeNano;
-      this.lastKeys = new Set();
-    }
-    this.lastKeys.add(key);
-    return false;
+  private remember(key: string, timeNano: number): void {
+    this.recent.add(key);
+    if (this.recent.size > RECENT_EVENTS) this.recent.delete(this.recent.values().next().value!);
+    if (timeNano > this.lastTimeNano) this.lastTimeNano = timeNano;
   }
 
   private async handle(ev: DockerEvent, signal: AbortSignal): Promise<void> {
