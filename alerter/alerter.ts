@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Bus, Subscription } from '../core/bus/bus';
+import type { Bus, SubscribeOptions, Subscription } from '../core/bus/bus';
 import type { Clock } from '../core/clock';
-import { formatProblem, type ConfigProblem, ConfigError } from '../core/errors';
+import { formatProblem, type ConfigProblem, ConfigError, LookoutError } from '../core/errors';
 import { TOPICS } from '../core/events';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import type { AlerterConfig } from './config';
-import { Engine } from './engine/engine';
+import { Engine, type PersistedAlert } from './engine/engine';
 import { alerterMetrics as m } from './engine/metrics';
 import { AlertStore } from './engine/persist';
 import { compileRules } from './rules/compile';
@@ -28,6 +28,28 @@ export interface AlerterDeps {
   config: AlerterConfig;
   /** Awaited: notify persists the transitions to its outbox. A rejection is retried on the next tick. */
   onTransitions(transitions: AlertTransition[]): Promise<void>;
+  /**
+   * A fleet's hand-off of alert states between replicas (alerter/kafka: createKafkaHandoff).
+   * With it, the alert states come from the hand-off, not from this replica's store (which may
+   * hold groups another replica owns now), and an event batch resolves (its offsets may be
+   * committed) only once its transitions are in the outbox and its states are handed off.
+   */
+  handoff?: AlerterHandoff;
+}
+
+/** The engine to oneself, between event batches and tick slices. */
+export interface HandoffControl {
+  exclusive<T>(fn: (engine: Engine) => T | Promise<T>): Promise<T>;
+}
+
+export interface AlerterHandoff {
+  /** Options (partition hooks) for one of the alerter's subscriptions: the bus gates every topic's partition on them. */
+  subscribeOptions(ctl: HandoffControl): SubscribeOptions;
+  /**
+   * The states that changed and the transitions that changed them, once the transitions are in
+   * the outbox. Resolves once they are durable; a rejection is retried with the next batch.
+   */
+  publish(changed: readonly PersistedAlert[], transitions: readonly AlertTransition[]): Promise<void>;
 }
 
 export interface ReloadResult {
@@ -60,10 +82,13 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const first = loadRules(config.rules);
   if (first.problems.length > 0) throw new ConfigError(first.problems);
   const evalDeps = { latenessMs: config.lateness };
-  const engine = new Engine({ clock, latenessMs: config.lateness, restore: alertStore.load(), inventory: alertStore.loadInventory() });
+  const handoff = deps.handoff;
+  // In a fleet, states come with the partitions (onAssigned): the local ones may be another replica's now.
+  const restore = handoff ? [] : alertStore.load();
+  const engine = new Engine({ clock, latenessMs: config.lateness, restore, inventory: handoff ? {} : alertStore.loadInventory() });
   let undelivered: AlertTransition[] = engine.setRules(compileRules(first.rules, evalDeps));
   m.rules.set(first.rules.length);
-  log.info({ rules: first.rules.length, files: first.files.length, restored: alertStore.load().length }, 'rules loaded');
+  log.info({ rules: first.rules.length, files: first.files.length, restored: restore.length }, 'rules loaded');
 
   // One thing at a time: events, ticks and reloads all touch the engine and the store.
   let chain: Promise<unknown> = Promise.resolve();
@@ -90,7 +115,21 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     undelivered = [];
     m.undelivered.set(0);
     for (const t of batch) m.transitions.inc({ to: t.to });
-    alertStore.save(engine.takeChanged(), batch, clock.now(), config.history_limit);
+    const changed = engine.takeChanged();
+    alertStore.save(changed, batch, clock.now(), config.history_limit);
+    if (handoff) {
+      toHand.changed.push(...changed);
+      toHand.transitions.push(...batch);
+    }
+  };
+
+  // States delivered to the outbox and not yet handed off: kept until the hand-off takes them.
+  let toHand: { changed: PersistedAlert[]; transitions: AlertTransition[] } = { changed: [], transitions: [] };
+  const handOff = async (): Promise<void> => {
+    if (!handoff || (toHand.changed.length === 0 && toHand.transitions.length === 0)) return;
+    const b = toHand;
+    await handoff.publish(b.changed, b.transitions);
+    toHand = { changed: [], transitions: [] };
   };
 
   const saveInventory = (): void => {
@@ -104,15 +143,25 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     alertStore.saveInventory(inv);
   };
 
-  const subs: Subscription[] = TOPICS.map((topic) =>
-    bus.subscribe(topic, `alerter`, (events) =>
-      serial(async () => {
-        m.events.inc({ topic }, events.length);
-        const late = engine.counters.late;
-        const t = engine.ingest(events);
-        if (engine.counters.late > late) m.late.inc(engine.counters.late - late);
-        await deliver(t);
-      }),
+  const ctl: HandoffControl = { exclusive: (fn) => serial(() => fn(engine)) };
+  const subs: Subscription[] = TOPICS.map((topic, i) =>
+    bus.subscribe(
+      topic,
+      `alerter`,
+      (events) =>
+        serial(async () => {
+          m.events.inc({ topic }, events.length);
+          const late = engine.counters.late;
+          const t = engine.ingest(events);
+          if (engine.counters.late > late) m.late.inc(engine.counters.late - late);
+          await deliver(t);
+          if (!handoff) return;
+          // Rejecting keeps the batch's offsets uncommitted: it is fetched and evaluated again.
+          if (undelivered.length > 0) throw new LookoutError('transitions not in the outbox yet; the batch stays uncommitted', { retriable: true });
+          await handOff();
+        }),
+      // Partitions are co-assigned across topics: hooks on one subscription cover them all.
+      handoff && i === 0 ? handoff.subscribeOptions(ctl) : undefined,
     ),
   );
 
@@ -134,9 +183,10 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       if (s + 1 < slices) await new Promise((r) => setImmediate(r));
     }
     end();
-    await serial(() => {
+    await serial(async () => {
       m.groups.set(engine.groupCount());
       saveInventory();
+      await handOff().catch((err: unknown) => log.warn({ err }, 'alert states not handed off; retrying with the next batch'));
     });
   };
 
@@ -180,9 +230,10 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       unwatch();
       process.off('SIGHUP', onHup);
       await Promise.all(subs.map((s) => s.unsubscribe()));
-      await serial(() => {
+      await serial(async () => {
         inventoryAt = 0;
         saveInventory();
+        await handOff().catch((err: unknown) => log.warn({ err }, 'alert states not handed off at stop'));
       });
     },
   };

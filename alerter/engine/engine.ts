@@ -5,7 +5,7 @@ import type { AlertState, AlertTransition } from '../types';
 import type { Observation } from './evaluator';
 import { KeyCache, labelOf, type LabelGetter } from './labels';
 import { Router } from './router';
-import { RuleRuntime, type Group } from './runtime';
+import { labelRoute, RuleRuntime, type Group } from './runtime';
 import type { InstanceState } from './state';
 
 /** What the state store keeps of one alert instance (see persist.ts). */
@@ -13,6 +13,8 @@ export interface PersistedAlert extends InstanceState {
   key: string;
   rule: string;
   groupLabels: Record<string, string>;
+  /** The bus partition key of the group's events (service, else host), for a fleet's hand-off. */
+  routingKey?: string;
 }
 
 export interface EngineOptions {
@@ -152,6 +154,43 @@ export class Engine {
     const out: PersistedAlert[] = [];
     for (const rt of this.runtimes.values()) out.push(...rt.takeChanged());
     return out;
+  }
+
+  /**
+   * Takes over alert states another alerter kept (a fleet's rebalance): no transitions, so a
+   * firing alert is not paged again and a pending one keeps its `for` start. States of rules
+   * not loaded wait for a rule of that name, as restored ones do.
+   */
+  adopt(states: readonly PersistedAlert[]): number {
+    const now = this.now();
+    let n = 0;
+    for (const p of states) {
+      const rt = this.runtimes.get(p.rule);
+      if (rt) {
+        rt.adopt(p, now);
+        n++;
+        continue;
+      }
+      const list = this.restored.get(p.rule) ?? [];
+      list.push(p);
+      this.restored.set(p.rule, list);
+    }
+    return n;
+  }
+
+  /**
+   * Forgets, without transitions, the groups whose partition key `drop` selects: another
+   * alerter owns their events now and has adopted their states.
+   */
+  release(drop: (routingKey: string) => boolean): number {
+    let n = 0;
+    for (const rt of this.runtimes.values()) n += rt.release((route) => drop(route));
+    for (const [rule, list] of this.restored) {
+      const keep = list.filter((p) => !drop(p.routingKey ?? labelRoute(p.groupLabels)));
+      if (keep.length > 0) this.restored.set(rule, keep);
+      else this.restored.delete(rule);
+    }
+    return n;
   }
 
   /** What absence rules have seen, for the store. */

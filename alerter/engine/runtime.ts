@@ -12,6 +12,22 @@ export interface Group extends GroupRef<unknown> {
   dedup: string;
   /** Restored after a restart: the condition cannot clear before the windows have refilled. */
   holdUntil?: number;
+  /**
+   * The bus partition key of the events that drive this group (their service, else host): a
+   * fleet's alerter files the group's state under the partition those events arrive on.
+   */
+  route?: string;
+}
+
+/** The partition key of an event, as core/bus/kafka's eventKey (kept here: the engine loads no Kafka client). */
+export function eventRoute(ev: LookoutEvent): string {
+  if (ev.kind === 'heartbeat') return ev.host;
+  return ev.container?.service || ev.host;
+}
+
+/** For groups no event created (restored, seeded): their service label, else host. */
+export function labelRoute(labels: Record<string, string>): string {
+  return labels.service || labels.host || '';
 }
 
 const RESOLVED_RETENTION_MS = 15 * 60_000;
@@ -29,8 +45,12 @@ export class RuleRuntime implements GroupTable<unknown> {
     private readonly keys: KeyCache,
   ) {}
 
+  /** The event being ingested, so a group it creates learns its partition key. */
+  private cur: LookoutEvent | undefined;
+
   private create(key: string, labels: Record<string, string>): Group {
-    const g: Group = { key, labels, s: this.rule.evaluator.newState(), alert: { state: 'inactive' }, dedup: dedupKey(this.rule.name, labels) };
+    const route = this.cur ? eventRoute(this.cur) : undefined;
+    const g: Group = { key, labels, s: this.rule.evaluator.newState(), alert: { state: 'inactive' }, dedup: dedupKey(this.rule.name, labels), route };
     this.groups.set(key, g);
     return g;
   }
@@ -41,7 +61,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   byLabels(labels: Record<string, string>): Group {
-    const key = this.rule.groupBy.map((n) => labels[n] ?? '').join(KEY_SEP);
+    const key = this.keyOf(labels);
     return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, (n) => labels[n] ?? '').labels);
   }
 
@@ -74,7 +94,9 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   ingest(ev: LookoutEvent, get: LabelGetter, now: number): void {
     this.lastNow = now;
+    this.cur = ev;
     const touched = this.rule.evaluator.ingest(ev, get, this, now) as Group | Group[] | undefined;
+    this.cur = undefined;
     if (touched === undefined) return;
     if (Array.isArray(touched)) for (const g of touched) this.evaluate(g, now);
     else this.evaluate(touched, now);
@@ -107,9 +129,35 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   restore(p: PersistedAlert): void {
     const g = this.byLabels(p.groupLabels);
-    const { key: _k, rule: _r, groupLabels: _g, ...state } = p;
+    const { key: _k, rule: _r, groupLabels: _g, routingKey, ...state } = p;
     g.alert = state;
+    g.route = routingKey ?? g.route ?? labelRoute(p.groupLabels);
     g.holdUntil = this.lastNow + this.rule.warmupMs;
+  }
+
+  /**
+   * Takes over a group another alerter evaluated (a fleet's rebalance): its alert state as it
+   * was, with no transition (a firing alert was paged already), held until the windows refill.
+   */
+  adopt(p: PersistedAlert, now: number): void {
+    this.restore(p);
+    this.groups.get(this.keyOf(p.groupLabels))!.holdUntil = now + this.rule.warmupMs;
+  }
+
+  /** Forgets the groups `drop` selects without a transition: another alerter owns them now. */
+  release(drop: (route: string, g: Group) => boolean): number {
+    let n = 0;
+    for (const g of [...this.groups.values()]) {
+      if (!drop(g.route ?? labelRoute(g.labels), g)) continue;
+      this.groups.delete(g.key);
+      this.changed.delete(g);
+      n++;
+    }
+    return n;
+  }
+
+  private keyOf(labels: Record<string, string>): string {
+    return this.rule.groupBy.map((n) => labels[n] ?? '').join(KEY_SEP);
   }
 
   /** The group's condition at `now`, in words (explain, test failures). */
@@ -144,7 +192,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   private toPersisted(g: Group): PersistedAlert {
-    return { key: g.dedup, rule: this.rule.name, groupLabels: g.labels, ...g.alert };
+    return { key: g.dedup, rule: this.rule.name, groupLabels: g.labels, ...g.alert, routingKey: g.route ?? labelRoute(g.labels) };
   }
 
   takeChanged(): PersistedAlert[] {

@@ -1,0 +1,146 @@
+/**
+ * The fleet's hand-off of alert states between alerter replicas of one consumer group.
+ *
+ * Every alert state lives in the compacted state topic under its dedup key, in the partition
+ * number its events arrive on (the group's partition key: service, else host). A replica writes
+ * the states a batch changed after their transitions are in its outbox and before the batch's
+ * offsets are committed; a replica that is assigned partitions reads their states before it
+ * sees any of their events (the bus gates them on `onAssigned`) and takes them over without a
+ * transition: a firing alert is not paged again, a pending one keeps its `for` start. On
+ * revocation the groups are forgotten, again without a transition (the new owner resolves them).
+ */
+import type { StateEntry } from '../../core/bus/kafka/state-topic';
+import type { SubscribeOptions } from '../../core/bus/bus';
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import type { AlerterHandoff, HandoffControl } from '../alerter';
+import type { PersistedAlert } from '../engine/engine';
+import type { AlertTransition } from '../types';
+import { handoffMetrics as m } from './metrics';
+
+/** What the hand-off needs of core/bus/kafka's StateTopic (KafkaBus.stateTopic()). */
+export interface StateStoreTopic {
+  putMany(entries: StateEntry[]): Promise<void>;
+  loadAll(partitions: number[]): Promise<Map<string, { value: unknown; partition: number }>>;
+  partitionOf(routingKey: string): number;
+}
+
+/** One alert state in the topic: the engine's persisted state and its recent firing/resolved times. */
+export interface HandedState extends PersistedAlert {
+  v: 1;
+  /** Times (event time, ms) it went firing or resolved lately: notify's flap count, carried across. */
+  changes: number[];
+}
+
+export interface KafkaHandoffOptions {
+  stateTopic: StateStoreTopic;
+  logger: Logger;
+  clock: Clock;
+  /**
+   * Alerts this replica took over while they fire (or resolved lately), with their flap history:
+   * notify should record them as already announced, so it neither pages them again nor drops
+   * their resolve as "never seen firing". Awaited before the partitions' events are evaluated.
+   */
+  onAdopted?(states: readonly HandedState[]): Promise<void> | void;
+  /** Assignment changes as they are handled (tests, logs). */
+  onAssignment?(e: { kind: 'assigned' | 'revoked'; partitions: number[]; states: number }): void;
+}
+
+/** Flap history kept per alert: enough for any sane flapping threshold. */
+const MAX_CHANGES = 32;
+/** Resolved states are kept (for their flap history) this long, then deleted by the next loader. */
+const RESOLVED_KEEP_MS = 60 * 60_000;
+
+const live = (p: PersistedAlert): boolean => p.state === 'pending' || p.state === 'firing' || p.state === 'resolved';
+
+export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
+  const { stateTopic, clock } = opts;
+  const log = opts.logger.child({ component: 'alerter-handoff' });
+  const changes = new Map<string, number[]>();
+  const partitionCache = new Map<string, number>();
+  const partitionOf = (routingKey: string): number => {
+    let p = partitionCache.get(routingKey);
+    if (p === undefined) {
+      p = stateTopic.partitionOf(routingKey);
+      if (partitionCache.size > 100_000) partitionCache.clear();
+      partitionCache.set(routingKey, p);
+    }
+    return p;
+  };
+
+  const noteChanges = (transitions: readonly AlertTransition[]): void => {
+    for (const t of transitions) {
+      const announced = t.to === 'firing' || t.to === 'resolved' || (t.to === 'inactive' && t.from === 'firing');
+      if (!announced) continue;
+      const list = changes.get(t.alert.key) ?? [];
+      list.push(t.at);
+      if (list.length > MAX_CHANGES) list.splice(0, list.length - MAX_CHANGES);
+      changes.set(t.alert.key, list);
+    }
+  };
+
+  const entryOf = (p: PersistedAlert): StateEntry => {
+    const routingKey = p.routingKey ?? '';
+    if (!live(p)) {
+      changes.delete(p.key);
+      return { key: p.key, value: null, routingKey };
+    }
+    const value: HandedState = { ...p, routingKey, v: 1, changes: changes.get(p.key) ?? [] };
+    return { key: p.key, value, routingKey };
+  };
+
+  const publish = async (changed: readonly PersistedAlert[], transitions: readonly AlertTransition[]): Promise<void> => {
+    noteChanges(transitions);
+    // The last state of a key wins (a batch may move one alert twice).
+    const last = new Map<string, PersistedAlert>();
+    for (const p of changed) last.set(p.key, p);
+    const entries = [...last.values()].map(entryOf);
+    await stateTopic.putMany(entries);
+    m.published.inc(entries.length);
+  };
+
+  const assigned = async (ctl: HandoffControl, partitions: number[]): Promise<void> => {
+    const loaded = await stateTopic.loadAll(partitions);
+    const now = clock.now();
+    const states: HandedState[] = [];
+    const stale: StateEntry[] = [];
+    for (const [key, { value }] of loaded) {
+      const s = value as HandedState | null;
+      if (!s || s.v !== 1 || !live(s)) continue;
+      if (s.state === 'resolved' && now - (s.resolvedAt ?? 0) > RESOLVED_KEEP_MS) {
+        stale.push({ key, value: null, routingKey: s.routingKey ?? '' });
+        continue;
+      }
+      states.push(s);
+    }
+    for (const s of states) changes.set(s.key, s.changes ?? []);
+    const adopted = states.filter((s) => s.state !== 'pending');
+    if (adopted.length > 0) await opts.onAdopted?.(adopted);
+    await ctl.exclusive((engine) => engine.adopt(states));
+    // Compaction keeps a key until it is deleted: resolved states past their use are deleted here.
+    await stateTopic.putMany(stale).catch((err: unknown) => log.warn({ err }, 'stale alert states not deleted'));
+    m.adopted.inc(states.length);
+    log.info({ partitions, states: states.length, firing: states.filter((s) => s.state === 'firing').length }, 'partitions assigned: alert states adopted');
+    opts.onAssignment?.({ kind: 'assigned', partitions, states: states.length });
+  };
+
+  const revoked = async (ctl: HandoffControl, partitions: number[]): Promise<void> => {
+    const set = new Set(partitions);
+    const n = await ctl.exclusive((engine) => engine.release((routingKey) => set.has(partitionOf(routingKey))));
+    m.released.inc(n);
+    log.info({ partitions, groups: n }, 'partitions revoked: their groups are forgotten here');
+    opts.onAssignment?.({ kind: 'revoked', partitions, states: n });
+  };
+
+  return {
+    subscribeOptions: (ctl): SubscribeOptions => {
+      // The bus's hooks (core/bus/kafka KafkaSubscribeOptions): extra keys an in-process bus ignores.
+      const hooks = {
+        onAssigned: (partitions: number[]) => assigned(ctl, partitions),
+        onRevoked: (partitions: number[]) => revoked(ctl, partitions),
+      };
+      return hooks as SubscribeOptions;
+    },
+    publish,
+  };
+}

@@ -1,0 +1,1 @@
+export { createKafkaHandoff, type KafkaHandoffOptions, type HandedState, type StateStoreTopic } from './handoff';
