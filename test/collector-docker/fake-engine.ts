@@ -26,8 +26,8 @@ export class FakeEngine {
   }
 
   /** Sends an event to every open /events stream. */
-  emit(action: string, id: string, attrs: Record<string, string> = {}): void {
-    const nano = Date.now() * 1e6 + this.requests.length;
+  emit(action: string, id: string, attrs: Record<string, string> = {}, timeNano?: number): void {
+    const nano = timeNano ?? Date.now() * 1e6 + this.requests.length;
     const line = JSON.stringify({ Type: 'container', Action: action, Actor: { ID: id, Attributes: { name: id, image: 'fake/image:1', ...attrs } }, time: Math.floor(nano / 1e9), timeNano: nano });
     for (const s of this.streams) s.write(`${line}\n`);
   }

@@ -82,6 +82,14 @@ describe('discovery when dockerd goes away and comes back', () => {
     expect(discovery.connected()).toBe(true);
   });
 
+  it('keeps events whose time stamps arrive out of order (dockerd stamps them in several goroutines)', async () => {
+    const t = Date.now() * 1e6;
+    engine.emit('kill', 'bbb', { signal: '15' }, t + 2000);
+    engine.emit('die', 'bbb', { exitCode: '143' }, t + 1000);
+    const die = await waitFor('die stamped earlier', () => life.find((e) => e.container.id === 'bbb' && e.action === 'die'));
+    expect(die.intent).toBe('user');
+  });
+
   it('never sends a write to the engine', async () => {
     const before = engine.requests.length;
     await expect(client.api.getContainer('bbb').remove({ force: true })).rejects.toBeInstanceOf(DockerWriteRefusedError);
