@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock';
 import type { LookoutEvent } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
-import type { AlertState, AlertTransition } from '../types';
+import type { Alert, AlertState, AlertTransition } from '../types';
 import type { Observation } from './evaluator';
 import { KeyCache, labelOf, type LabelGetter } from './labels';
 import { Router } from './router';
@@ -159,23 +159,26 @@ export class Engine {
   /**
    * Takes over alert states another alerter kept (a fleet's rebalance): no transitions, so a
    * firing alert is not paged again and a pending one keeps its `for` start. States of rules
-   * not loaded wait for a rule of that name, as restored ones do.
+   * not loaded wait for a rule of that name, as restored ones do. Returns the firing alerts
+   * taken over, for notify to know them (it announces their resolve).
    */
-  adopt(states: readonly PersistedAlert[]): number {
+  adopt(states: readonly PersistedAlert[]): { adopted: number; firing: Alert[] } {
     const now = this.now();
-    let n = 0;
+    let adopted = 0;
+    const firing: Alert[] = [];
     for (const p of states) {
       const rt = this.runtimes.get(p.rule);
       if (rt) {
-        rt.adopt(p, now);
-        n++;
+        const g = rt.adopt(p, now);
+        adopted++;
+        if (g.alert.state === 'firing') firing.push(rt.alertOf(g, undefined));
         continue;
       }
       const list = this.restored.get(p.rule) ?? [];
       list.push(p);
       this.restored.set(p.rule, list);
     }
-    return n;
+    return { adopted, firing };
   }
 
   /**

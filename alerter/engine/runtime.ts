@@ -139,9 +139,11 @@ export class RuleRuntime implements GroupTable<unknown> {
    * Takes over a group another alerter evaluated (a fleet's rebalance): its alert state as it
    * was, with no transition (a firing alert was paged already), held until the windows refill.
    */
-  adopt(p: PersistedAlert, now: number): void {
+  adopt(p: PersistedAlert, now: number): Group {
     this.restore(p);
-    this.groups.get(this.keyOf(p.groupLabels))!.holdUntil = now + this.rule.warmupMs;
+    const g = this.groups.get(this.keyOf(p.groupLabels))!;
+    g.holdUntil = now + this.rule.warmupMs;
+    return g;
   }
 
   /** Forgets the groups `drop` selects without a transition: another alerter owns them now. */

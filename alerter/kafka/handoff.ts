@@ -15,7 +15,7 @@ import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { AlerterHandoff, HandoffControl } from '../alerter';
 import type { PersistedAlert } from '../engine/engine';
-import type { AlertTransition } from '../types';
+import type { Alert, AlertTransition } from '../types';
 import { handoffMetrics as m } from './metrics';
 
 /** What the hand-off needs of core/bus/kafka's StateTopic (KafkaBus.stateTopic()). */
@@ -37,13 +37,30 @@ export interface KafkaHandoffOptions {
   logger: Logger;
   clock: Clock;
   /**
-   * Alerts this replica took over while they fire (or resolved lately), with their flap history:
-   * notify should record them as already announced, so it neither pages them again nor drops
-   * their resolve as "never seen firing". Awaited before the partitions' events are evaluated.
+   * Firing alerts this replica took over, with their flap history (firing/resolved times). The
+   * engine emits no transition for them; notify, whose tables are per replica, should learn
+   * them here, or it will drop their later resolve as "never seen firing". Awaited before the
+   * partitions' events are evaluated; a rejection retries the whole assignment.
+   * See adoptionTransitions for the wiring with today's notify.
    */
-  onAdopted?(states: readonly HandedState[]): Promise<void> | void;
+  onAdopted?(adopted: AdoptedAlert[]): Promise<void> | void;
   /** Assignment changes as they are handled (tests, logs). */
   onAssignment?(e: { kind: 'assigned' | 'revoked'; partitions: number[]; states: number }): void;
+}
+
+export interface AdoptedAlert {
+  alert: Alert;
+  /** When it went firing or resolved lately (event time, ms), oldest first. */
+  changes: number[];
+}
+
+/**
+ * The adopted alerts as firing→firing transitions, for notify's `handle`: notify then knows them
+ * and announces their resolve. It also announces them once more as firing: PagerDuty's
+ * dedup_key (the alert key) absorbs that repeat; a webhook or e-mail receiver sees it.
+ */
+export function adoptionTransitions(adopted: readonly AdoptedAlert[]): AlertTransition[] {
+  return adopted.map(({ alert }) => ({ alert, from: 'firing', to: 'firing', at: alert.firedAt ?? alert.activeAt ?? 0 }));
 }
 
 /** Flap history kept per alert: enough for any sane flapping threshold. */
@@ -114,9 +131,8 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
       states.push(s);
     }
     for (const s of states) changes.set(s.key, s.changes ?? []);
-    const adopted = states.filter((s) => s.state !== 'pending');
-    if (adopted.length > 0) await opts.onAdopted?.(adopted);
-    await ctl.exclusive((engine) => engine.adopt(states));
+    const { firing } = await ctl.exclusive((engine) => engine.adopt(states));
+    if (firing.length > 0) await opts.onAdopted?.(firing.map((alert) => ({ alert, changes: changes.get(alert.key) ?? [] })));
     // Compaction keeps a key until it is deleted: resolved states past their use are deleted here.
     await stateTopic.putMany(stale).catch((err: unknown) => log.warn({ err }, 'stale alert states not deleted'));
     m.adopted.inc(states.length);

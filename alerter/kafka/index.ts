@@ -1,1 +1,1 @@
-export { createKafkaHandoff, type KafkaHandoffOptions, type HandedState, type StateStoreTopic } from './handoff';
+export { createKafkaHandoff, adoptionTransitions, type AdoptedAlert, type KafkaHandoffOptions, type HandedState, type StateStoreTopic } from './handoff';

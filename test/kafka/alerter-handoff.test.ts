@@ -198,8 +198,13 @@ test('kill -9 of a replica: its firing alerts stay firing without a second page,
       expect(fired.replica).toBe('b');
     }
   }
+  // A's firing alerts were taken over silently, and told to notify (which announces their resolve).
+  const adopted = b.lines.filter((l) => l.startsWith('P ')).map((l) => JSON.parse(l.slice(2)) as { service: string; firedAt: number });
+  expect(adopted.map((x) => x.service).sort()).toEqual(firing.filter(movedFrom).sort());
   for (const s of firing.filter(movedFrom)) {
-    expect(all.find((t) => t.service === s && t.to === 'firing')!.replica).toBe('a');
+    const fired = all.find((t) => t.service === s && t.to === 'firing')!;
+    expect(fired.replica).toBe('a');
+    expect(adopted.find((x) => x.service === s)!.firedAt).toBe(fired.at);
   }
   const late = pending.filter(movedFrom).map((s) => all.find((t) => t.service === s && t.to === 'firing')!.at - pendingAtKill.get(s)!.activeAt! - FOR_MS);
   console.log(`hand-off: A owned [${[...aOwned].join(',')}]; its pending alerts fired ${late.join(', ')} ms after start + for`);

@@ -5,6 +5,7 @@
  *   T <json>                       a transition handed to notify: {key, service, from, to, at, activeAt}
  *   A <partitions,...> <states>    partitions assigned, after their alert states were adopted
  *   R <partitions,...> <groups>    partitions revoked, their groups forgotten
+ *   P <json>                       a firing alert taken over (onAdopted, for notify): {key, service, firedAt}
  *   READY
  * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file).
  */
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
       stateTopic: bus.stateTopic(),
       logger,
       clock: systemClock,
+      onAdopted: (adopted) => {
+        for (const { alert } of adopted) say(`P ${JSON.stringify({ key: alert.key, service: alert.labels.service, firedAt: alert.firedAt })}`);
+      },
       onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
     }),
   });
