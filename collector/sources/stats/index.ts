@@ -63,13 +63,15 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
     return snapshotFromApi(s, Number(now()));
   }
 
-  async function snapshot(c: ContainerInfo, mode: Mode): Promise<{ snap?: Snapshot; used: Mode }> {
+  /** `ts` is taken with the snapshot's monotonic time, so a sample is stamped when it was read. */
+  async function snapshot(c: ContainerInfo, mode: Mode): Promise<{ snap?: Snapshot; used: Mode; ts: number }> {
     if (mode !== 'api' && !fellBack.has(c.meta.id)) {
       const cgroupPath = c.cgroupPath ?? candidateCgroupPaths(c.meta.id)[mode === 'v1' ? 0 : 1]!;
       try {
+        const ts = deps.clock.now();
         const snap = await readCgroup({ hostRoot, mode, cgroupPath, pid: c.pid }, now);
         failures.delete(c.meta.id);
-        return { snap, used: mode };
+        return { snap, used: mode, ts };
       } catch (err) {
         statsMetrics.errors.inc({ mode });
         // A container being torn down loses its cgroup mid-read (ENOENT, ENODEV): skip the round.
@@ -83,7 +85,8 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
         log.warn({ container: c.meta.name, err: (err as Error).message }, 'cgroup files not readable for this container; using the Engine API stats');
       }
     }
-    return { snap: await viaApi(c), used: 'api' };
+    const ts = deps.clock.now();
+    return { snap: await viaApi(c), used: 'api', ts };
   }
 
   async function collect(mode: Mode): Promise<MetricSample[]> {
@@ -104,7 +107,7 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
         statsMetrics.reads.inc({ mode: r.value.used });
         const samples = computeSamples(prev.get(c.meta.id), r.value.snap, {
           host: deps.host,
-          ts,
+          ts: r.value.ts,
           container: c.meta,
           hostCpus,
           hostMemBytes,
