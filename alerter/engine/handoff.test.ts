@@ -18,14 +18,21 @@ const RULE = `rules:
     summary: '{{ service }} hot'
 `;
 
-const fmt = (ts: AlertTransition[]) => ts.map((t) => `t=${(t.at - T0) / 1000} ${t.alert.labels.service} ${t.from}->${t.to}`);
+const fmt = (ts: AlertTransition[]) =>
+  ts.map((t) => `t=${(t.at - T0) / 1000} ${t.alert.labels.service} ${t.from}->${t.to}`);
 
 /** Feeds `hot` samples of `service` every second in [from, to) and ticks every second up to `until`. */
-function drive(e: { engine: Engine; clock: { set(t: number): void } }, from: number, until: number, hot: Record<string, [number, number]>): string[] {
+function drive(
+  e: { engine: Engine; clock: { set(t: number): void } },
+  from: number,
+  until: number,
+  hot: Record<string, [number, number]>,
+): string[] {
   const out: AlertTransition[] = [];
   for (let t = from; t <= until; t += 1000) {
     e.clock.set(T0 + t);
-    for (const [svc, [a, b]] of Object.entries(hot)) if (t >= a && t < b) out.push(...e.engine.ingest([metric(t, 'cpu.percent', 95, svc)]));
+    for (const [svc, [a, b]] of Object.entries(hot))
+      if (t >= a && t < b) out.push(...e.engine.ingest([metric(t, 'cpu.percent', 95, svc)]));
     out.push(...e.engine.tick());
   }
   return fmt(out);
@@ -34,17 +41,25 @@ function drive(e: { engine: Engine; clock: { set(t: number): void } }, from: num
 function handOver(from: Engine, at: number, service: string) {
   const to = engineFor(RULE);
   to.clock.set(T0 + at);
-  const states = from.runtime('hot')!.persisted().filter((p) => p.routingKey === service);
+  const states = from
+    .runtime('hot')!
+    .persisted()
+    .filter((p) => p.routingKey === service);
   return { to, result: to.engine.adopt(states) };
 }
 
 describe('hand-off between alerters', () => {
   it('a firing alert is adopted silently, held while the window refills, and stays firing on fresh events', () => {
     const x = engineFor(RULE);
-    expect(drive(x, 0, 25_000, { api: [0, 26_000] })).toEqual(['t=0 api inactive->pending', 't=20 api pending->firing']);
+    expect(drive(x, 0, 25_000, { api: [0, 26_000] })).toEqual([
+      't=0 api inactive->pending',
+      't=20 api pending->firing',
+    ]);
     const { to: y, result } = handOver(x.engine, 26_000, 'api');
     expect(result.adopted).toBe(1);
-    expect(result.firing.map((a) => [a.labels.service, a.state, a.firedAt])).toEqual([['api', 'firing', T0 + 20_000]]);
+    expect(result.firing.map((a) => [a.labels.service, a.state, a.firedAt])).toEqual([
+      ['api', 'firing', T0 + 20_000],
+    ]);
     // No data for 5 s (the rebalance), then events again: no transition at all.
     expect(drive(y, 26_000, 60_000, { api: [31_000, 61_000] })).toEqual([]);
   });
@@ -79,13 +94,21 @@ describe('hand-off between alerters', () => {
     const x = engineFor(RULE);
     x.engine.ingest([metric(0, 'cpu.percent', 95, 'api')]);
     x.engine.ingest([{ kind: 'metric', host: 'h9', ts: T0, name: 'cpu.percent', value: 95, type: 'gauge' }]);
-    expect(x.engine.takeChanged().map((p) => p.routingKey).sort()).toEqual(['api', 'h9']);
+    expect(
+      x.engine
+        .takeChanged()
+        .map((p) => p.routingKey)
+        .sort(),
+    ).toEqual(['api', 'h9']);
   });
 
   it('states of a rule not loaded wait for it, and are released with their partition', () => {
     const x = engineFor(RULE);
     drive(x, 0, 5_000, { api: [0, 6_000] });
-    const states = x.engine.runtime('hot')!.persisted().map((p) => ({ ...p, rule: 'other' }));
+    const states = x.engine
+      .runtime('hot')!
+      .persisted()
+      .map((p) => ({ ...p, rule: 'other' }));
     const y = engineFor(RULE);
     expect(y.engine.adopt(states).adopted).toBe(0);
     expect(y.engine.release((route) => route === 'api')).toBe(0);

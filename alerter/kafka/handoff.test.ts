@@ -91,7 +91,12 @@ describe('kafka hand-off glue', () => {
     const store = StateStore.open(':memory:');
     const got: AlertTransition[] = [];
     const adopted: AdoptedAlert[] = [];
-    const inner = createKafkaHandoff({ stateTopic: topic, logger: silentLogger(), clock, onAdopted: (a) => void adopted.push(...a) });
+    const inner = createKafkaHandoff({
+      stateTopic: topic,
+      logger: silentLogger(),
+      clock,
+      onAdopted: (a) => void adopted.push(...a),
+    });
     let hooks: Hooks | undefined;
     const handoff: AlerterHandoff = {
       publish: (c, t) => inner.publish(c, t),
@@ -106,14 +111,21 @@ describe('kafka hand-off glue', () => {
       store,
       clock,
       logger: silentLogger(),
-      config: alerterConfigSchema.parse({ rules: [dir], eval_interval: '1h', watch: false, reload_on_sighup: false }),
+      config: alerterConfigSchema.parse({
+        rules: [dir],
+        eval_interval: '1h',
+        watch: false,
+        reload_on_sighup: false,
+      }),
       onTransitions: opts.onTransitions ?? ((t) => Promise.resolve(void got.push(...t))),
       handoff,
     });
     open.push({ alerter, bus, store });
     const send = async (at: number, service: string, value = 95) => {
       clock.set(T0 + at);
-      await (await bus.publish('metric', [metric(at, 'cpu.percent', value, service)])).done;
+      await (
+        await bus.publish('metric', [metric(at, 'cpu.percent', value, service)])
+      ).done;
     };
     const tick = async (at: number) => {
       clock.set(T0 + at);
@@ -126,7 +138,14 @@ describe('kafka hand-off glue', () => {
     const r = replica();
     await r.send(0, 'api');
     const key = r.got[0]!.alert.key;
-    expect(topic.last(key)).toMatchObject({ v: 1, rule: 'hot', state: 'pending', activeAt: T0, routingKey: 'api', groupLabels: { service: 'api' } });
+    expect(topic.last(key)).toMatchObject({
+      v: 1,
+      rule: 'hot',
+      state: 'pending',
+      activeAt: T0,
+      routingKey: 'api',
+      groupLabels: { service: 'api' },
+    });
     await r.send(15_000, 'api');
     await r.tick(20_000);
     expect(topic.last(key)).toMatchObject({ state: 'firing', firedAt: T0 + 20_000, changes: [T0 + 20_000] });
@@ -141,7 +160,9 @@ describe('kafka hand-off glue', () => {
 
   it('a batch whose transitions are not in the outbox, or whose states are not written, stays uncommitted', async () => {
     let outboxDown = true;
-    const r = replica({ onTransitions: () => (outboxDown ? Promise.reject(new Error('disk full')) : Promise.resolve()) });
+    const r = replica({
+      onTransitions: () => (outboxDown ? Promise.reject(new Error('disk full')) : Promise.resolve()),
+    });
     await expect(r.send(0, 'api')).rejects.toThrow(/not in the outbox/);
     expect(topic.log).toHaveLength(0);
     outboxDown = false;
@@ -160,7 +181,13 @@ describe('kafka hand-off glue', () => {
     await a.send(15_000, 'web');
     await a.tick(20_000);
     await a.send(25_000, 'sql');
-    expect(a.got.map((t) => `${t.alert.labels.service} ${t.to}`)).toEqual(['api pending', 'web pending', 'api firing', 'web firing', 'sql pending']);
+    expect(a.got.map((t) => `${t.alert.labels.service} ${t.to}`)).toEqual([
+      'api pending',
+      'web pending',
+      'api firing',
+      'web firing',
+      'sql pending',
+    ]);
 
     const b = replica();
     b.clock.set(T0 + 26_000);
@@ -173,21 +200,39 @@ describe('kafka hand-off glue', () => {
       ['api', 'firing', [T0 + 20_000]],
       ['web', 'firing', [T0 + 20_000]],
     ]);
-    expect(adoptionTransitions(b.adopted).map((t) => `${t.from}->${t.to} ${t.at - T0}`)).toEqual(['firing->firing 20000', 'firing->firing 20000']);
+    expect(adoptionTransitions(b.adopted).map((t) => `${t.from}->${t.to} ${t.at - T0}`)).toEqual([
+      'firing->firing 20000',
+      'firing->firing 20000',
+    ]);
     for (let t = 26_000; t <= 50_000; t += 1000) {
       await b.send(t, 'api');
       await b.send(t, 'sql');
       await b.tick(t);
     }
     // sql's `for` ran from 25 s on A: it fires at 45 s on B; api and web (no data: keep) stay firing.
-    expect(b.got.map((t) => `${(t.at - T0) / 1000} ${t.alert.labels.service} ${t.from}->${t.to} ${(t.alert.activeAt ?? 0) - T0}`)).toEqual([
-      '45 sql pending->firing 25000',
-    ]);
+    expect(
+      b.got.map(
+        (t) =>
+          `${(t.at - T0) / 1000} ${t.alert.labels.service} ${t.from}->${t.to} ${(t.alert.activeAt ?? 0) - T0}`,
+      ),
+    ).toEqual(['45 sql pending->firing 25000']);
     expect(a.got).toHaveLength(5);
   });
 
   it('resolved states older than an hour are deleted by the next loader instead of adopted', async () => {
-    topic.log.push({ key: 'old', routingKey: 'api', value: { v: 1, key: 'old', rule: 'hot', state: 'resolved', groupLabels: { service: 'api' }, resolvedAt: T0 - 2 * 3_600_000, changes: [] } });
+    topic.log.push({
+      key: 'old',
+      routingKey: 'api',
+      value: {
+        v: 1,
+        key: 'old',
+        rule: 'hot',
+        state: 'resolved',
+        groupLabels: { service: 'api' },
+        resolvedAt: T0 - 2 * 3_600_000,
+        changes: [],
+      },
+    });
     const b = replica();
     await b.hooks().onAssigned([topic.partitionOf('api')]);
     expect(b.alerter.engine.groupCount()).toBe(0);

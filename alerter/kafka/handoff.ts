@@ -60,7 +60,12 @@ export interface AdoptedAlert {
  * dedup_key (the alert key) absorbs that repeat; a webhook or e-mail receiver sees it.
  */
 export function adoptionTransitions(adopted: readonly AdoptedAlert[]): AlertTransition[] {
-  return adopted.map(({ alert }) => ({ alert, from: 'firing', to: 'firing', at: alert.firedAt ?? alert.activeAt ?? 0 }));
+  return adopted.map(({ alert }) => ({
+    alert,
+    from: 'firing',
+    to: 'firing',
+    at: alert.firedAt ?? alert.activeAt ?? 0,
+  }));
 }
 
 /** Flap history kept per alert: enough for any sane flapping threshold. */
@@ -68,7 +73,8 @@ const MAX_CHANGES = 32;
 /** Resolved states are kept (for their flap history) this long, then deleted by the next loader. */
 const RESOLVED_KEEP_MS = 60 * 60_000;
 
-const live = (p: PersistedAlert): boolean => p.state === 'pending' || p.state === 'firing' || p.state === 'resolved';
+const live = (p: PersistedAlert): boolean =>
+  p.state === 'pending' || p.state === 'firing' || p.state === 'resolved';
 
 export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
   const { stateTopic, clock } = opts;
@@ -87,7 +93,8 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
 
   const noteChanges = (transitions: readonly AlertTransition[]): void => {
     for (const t of transitions) {
-      const announced = t.to === 'firing' || t.to === 'resolved' || (t.to === 'inactive' && t.from === 'firing');
+      const announced =
+        t.to === 'firing' || t.to === 'resolved' || (t.to === 'inactive' && t.from === 'firing');
       if (!announced) continue;
       const list = changes.get(t.alert.key) ?? [];
       list.push(t.at);
@@ -106,7 +113,10 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     return { key: p.key, value, routingKey };
   };
 
-  const publish = async (changed: readonly PersistedAlert[], transitions: readonly AlertTransition[]): Promise<void> => {
+  const publish = async (
+    changed: readonly PersistedAlert[],
+    transitions: readonly AlertTransition[],
+  ): Promise<void> => {
     noteChanges(transitions);
     // The last state of a key wins (a batch may move one alert twice).
     const last = new Map<string, PersistedAlert>();
@@ -132,17 +142,25 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     }
     for (const s of states) changes.set(s.key, s.changes ?? []);
     const { firing } = await ctl.exclusive((engine) => engine.adopt(states));
-    if (firing.length > 0) await opts.onAdopted?.(firing.map((alert) => ({ alert, changes: changes.get(alert.key) ?? [] })));
+    if (firing.length > 0)
+      await opts.onAdopted?.(firing.map((alert) => ({ alert, changes: changes.get(alert.key) ?? [] })));
     // Compaction keeps a key until it is deleted: resolved states past their use are deleted here.
-    await stateTopic.putMany(stale).catch((err: unknown) => log.warn({ err }, 'stale alert states not deleted'));
+    await stateTopic
+      .putMany(stale)
+      .catch((err: unknown) => log.warn({ err }, 'stale alert states not deleted'));
     m.adopted.inc(states.length);
-    log.info({ partitions, states: states.length, firing: states.filter((s) => s.state === 'firing').length }, 'partitions assigned: alert states adopted');
+    log.info(
+      { partitions, states: states.length, firing: states.filter((s) => s.state === 'firing').length },
+      'partitions assigned: alert states adopted',
+    );
     opts.onAssignment?.({ kind: 'assigned', partitions, states: states.length });
   };
 
   const revoked = async (ctl: HandoffControl, partitions: number[]): Promise<void> => {
     const set = new Set(partitions);
-    const n = await ctl.exclusive((engine) => engine.release((routingKey) => set.has(partitionOf(routingKey))));
+    const n = await ctl.exclusive((engine) =>
+      engine.release((routingKey) => set.has(partitionOf(routingKey))),
+    );
     m.released.inc(n);
     log.info({ partitions, groups: n }, 'partitions revoked: their groups are forgotten here');
     opts.onAssignment?.({ kind: 'revoked', partitions, states: n });

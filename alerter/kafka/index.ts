@@ -1,1 +1,8 @@
-export { createKafkaHandoff, adoptionTransitions, type AdoptedAlert, type KafkaHandoffOptions, type HandedState, type StateStoreTopic } from './handoff';
+export {
+  createKafkaHandoff,
+  adoptionTransitions,
+  type AdoptedAlert,
+  type KafkaHandoffOptions,
+  type HandedState,
+  type StateStoreTopic,
+} from './handoff';

@@ -2,7 +2,16 @@ import { Counter } from 'prom-client';
 
 /** The alerter's hand-off of alert states between fleet replicas (prom-client default registry). */
 export const handoffMetrics = {
-  published: new Counter({ name: 'lookout_alerter_handoff_states_written_total', help: 'alert states written to the state topic (tombstones included)' }),
-  adopted: new Counter({ name: 'lookout_alerter_handoff_states_adopted_total', help: 'alert states taken over from the state topic on partition assignment' }),
-  released: new Counter({ name: 'lookout_alerter_handoff_groups_released_total', help: 'groups forgotten because their partition moved to another replica' }),
+  published: new Counter({
+    name: 'lookout_alerter_handoff_states_written_total',
+    help: 'alert states written to the state topic (tombstones included)',
+  }),
+  adopted: new Counter({
+    name: 'lookout_alerter_handoff_states_adopted_total',
+    help: 'alert states taken over from the state topic on partition assignment',
+  }),
+  released: new Counter({
+    name: 'lookout_alerter_handoff_groups_released_total',
+    help: 'groups forgotten because their partition moved to another replica',
+  }),
 };

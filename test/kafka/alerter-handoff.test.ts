@@ -64,7 +64,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   clearInterval(publishing);
-  for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+  for (const c of children)
+    if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
   await producer?.close().catch(() => undefined);
   await broker?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -108,7 +109,9 @@ function owned(r: Replica): Set<number> {
 
 function transitions(...rs: Replica[]): Transition[] {
   return rs.flatMap((r) =>
-    r.lines.filter((l) => l.startsWith('T ')).map((l) => ({ replica: r.name, ...(JSON.parse(l.slice(2)) as Omit<Transition, 'replica'>) })),
+    r.lines
+      .filter((l) => l.startsWith('T '))
+      .map((l) => ({ replica: r.name, ...(JSON.parse(l.slice(2)) as Omit<Transition, 'replica'>) })),
   );
 }
 
@@ -133,10 +136,16 @@ test('kill -9 of a replica: its firing alerts stay firing without a second page,
   await producer.start();
   const a = startReplica('a', prefix);
   const b = startReplica('b', prefix);
-  await waitFor('the two replicas to split the partitions', () => {
-    const [oa, ob] = [owned(a), owned(b)];
-    return oa.size > 0 && ob.size > 0 && oa.size + ob.size === PARTITIONS && [...oa].every((p) => !ob.has(p));
-  }, 90_000);
+  await waitFor(
+    'the two replicas to split the partitions',
+    () => {
+      const [oa, ob] = [owned(a), owned(b)];
+      return (
+        oa.size > 0 && ob.size > 0 && oa.size + ob.size === PARTITIONS && [...oa].every((p) => !ob.has(p))
+      );
+    },
+    90_000,
+  );
 
   const firing = servicesPerPartition('fire');
   const pending = servicesPerPartition('pend');
@@ -151,22 +160,34 @@ test('kill -9 of a replica: its firing alerts stay firing without a second page,
     container: container(service),
   });
   const publish = () => {
-    const events = [...firing.map((s) => sample(s, 95)), ...pending.map((s) => sample(s, pendingHot ? 95 : 10))];
+    const events = [
+      ...firing.map((s) => sample(s, 95)),
+      ...pending.map((s) => sample(s, pendingHot ? 95 : 10)),
+    ];
     void producer!.publish('metric', events).catch(() => undefined);
   };
   publish();
   publishing = setInterval(publish, 1_000);
 
-  const firedOnce = (services: string[], t: Transition[]) => services.every((s) => t.some((x) => x.service === s && x.to === 'firing'));
+  const firedOnce = (services: string[], t: Transition[]) =>
+    services.every((s) => t.some((x) => x.service === s && x.to === 'firing'));
   await waitFor('every "fire" service to fire', () => firedOnce(firing, transitions(a, b)), 90_000);
   pendingHot = true;
-  await waitFor('every "pend" service to be pending', () => pending.every((s) => transitions(a, b).some((x) => x.service === s && x.to === 'pending')), 60_000);
+  await waitFor(
+    'every "pend" service to be pending',
+    () => pending.every((s) => transitions(a, b).some((x) => x.service === s && x.to === 'pending')),
+    60_000,
+  );
 
   // A dies with firing and pending alerts in its partitions (each partition has one of each).
   const aOwned = owned(a);
   expect(aOwned.size).toBeGreaterThan(0);
   a.proc.kill('SIGKILL');
-  const pendingAtKill = new Map(transitions(a, b).filter((t) => t.to === 'pending').map((t) => [t.service, t]));
+  const pendingAtKill = new Map(
+    transitions(a, b)
+      .filter((t) => t.to === 'pending')
+      .map((t) => [t.service, t]),
+  );
 
   await waitFor('B to own every partition', () => owned(b).size === PARTITIONS, 90_000);
   await waitFor('every "pend" service to fire', () => firedOnce(pending, transitions(a, b)), 90_000);
@@ -199,13 +220,22 @@ test('kill -9 of a replica: its firing alerts stay firing without a second page,
     }
   }
   // A's firing alerts were taken over silently, and told to notify (which announces their resolve).
-  const adopted = b.lines.filter((l) => l.startsWith('P ')).map((l) => JSON.parse(l.slice(2)) as { service: string; firedAt: number });
+  const adopted = b.lines
+    .filter((l) => l.startsWith('P '))
+    .map((l) => JSON.parse(l.slice(2)) as { service: string; firedAt: number });
   expect(adopted.map((x) => x.service).sort()).toEqual(firing.filter(movedFrom).sort());
   for (const s of firing.filter(movedFrom)) {
     const fired = all.find((t) => t.service === s && t.to === 'firing')!;
     expect(fired.replica).toBe('a');
     expect(adopted.find((x) => x.service === s)!.firedAt).toBe(fired.at);
   }
-  const late = pending.filter(movedFrom).map((s) => all.find((t) => t.service === s && t.to === 'firing')!.at - pendingAtKill.get(s)!.activeAt! - FOR_MS);
-  console.log(`hand-off: A owned [${[...aOwned].join(',')}]; its pending alerts fired ${late.join(', ')} ms after start + for`);
+  const late = pending
+    .filter(movedFrom)
+    .map(
+      (s) =>
+        all.find((t) => t.service === s && t.to === 'firing')!.at - pendingAtKill.get(s)!.activeAt! - FOR_MS,
+    );
+  console.log(
+    `hand-off: A owned [${[...aOwned].join(',')}]; its pending alerts fired ${late.join(', ')} ms after start + for`,
+  );
 }, 240_000);

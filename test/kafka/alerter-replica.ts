@@ -35,11 +35,18 @@ async function main(): Promise<void> {
     store,
     clock: systemClock,
     logger,
-    config: alerterConfigSchema.parse({ rules: [env('RULES')], eval_interval: '500ms', watch: false, reload_on_sighup: false }),
+    config: alerterConfigSchema.parse({
+      rules: [env('RULES')],
+      eval_interval: '500ms',
+      watch: false,
+      reload_on_sighup: false,
+    }),
     onTransitions: (ts) => {
       for (const t of ts) {
         const a = t.alert;
-        say(`T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt })}`);
+        say(
+          `T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt })}`,
+        );
       }
       return Promise.resolve();
     },
@@ -48,7 +55,10 @@ async function main(): Promise<void> {
       logger,
       clock: systemClock,
       onAdopted: (adopted) => {
-        for (const { alert } of adopted) say(`P ${JSON.stringify({ key: alert.key, service: alert.labels.service, firedAt: alert.firedAt })}`);
+        for (const { alert } of adopted)
+          say(
+            `P ${JSON.stringify({ key: alert.key, service: alert.labels.service, firedAt: alert.firedAt })}`,
+          );
       },
       onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
     }),
