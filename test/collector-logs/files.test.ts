@@ -57,6 +57,8 @@ async function stop(r: Running): Promise<void> {
 const messages = (r: Running) => r.events.map((e) => e.message);
 const until = (r: Running, n: number) =>
   waitFor(`${n} events (have ${r.events.length})`, () => r.events.length >= n);
+const lagOf = async (container: string) =>
+  (await tailMetrics.lag.get()).values.find((v) => v.labels.container === container)?.value ?? -1;
 const metric = async (m: { get(): Promise<{ values: Array<{ value: number }> }> }) =>
   (await m.get()).values.reduce((a, v) => a + v.value, 0);
 
@@ -237,15 +239,21 @@ test('a batch cut mid-chunk checkpoints at its last line, not at the end of the 
   });
   const ac = new AbortController();
   const running = drive(source, bus, ac.signal);
-  await waitFor(
-    'first batch checkpointed',
-    () => store.db.prepare('SELECT offset FROM log_checkpoints').get() as { offset: number } | undefined,
-  );
-  ac.abort();
-  await running;
+  try {
+    await waitFor(
+      'first batch checkpointed',
+      () => store.db.prepare('SELECT 1 FROM log_checkpoints').get() !== undefined,
+    );
+    // 1500 lines read and not delivered: the lag gauge says so.
+    await waitFor('lag reported', async () => (await lagOf('fixture-ffffff')) > 1000 * 60);
+  } finally {
+    ac.abort();
+    await running;
+  }
   store.close();
   expect(got).toHaveLength(1000);
   const r = start();
   await until(r, 1500);
   expect(messages(r)).toEqual(Array.from({ length: 1500 }, (_, i) => `c ${i + 1000}`));
+  await waitFor('no lag once all is delivered', async () => (await lagOf('fixture-ffffff')) === 0);
 });

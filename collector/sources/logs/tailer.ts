@@ -131,6 +131,7 @@ export class Tailer {
             if (this.out.length >= this.cfg.batch_max_events || this.outBytes >= this.cfg.batch_max_bytes) {
               // Mid-chunk, the reader is already past the chunk: checkpoint at the next line instead.
               this.cursor = fileOffset + (s - s0);
+              this.chunkEnd = fileOffset + (end - s0);
               yield this.take();
             }
           }
@@ -290,6 +291,7 @@ export class Tailer {
 
   /** Offset of the next line of the chunk being processed (the reader's offset is the chunk's end). */
   private cursor: number | undefined;
+  private chunkEnd = 0;
 
   private readerPosition(): Position | undefined {
     const p = this.follower.position();
@@ -308,12 +310,10 @@ export class Tailer {
 
   private take(): TailBatch {
     const position = this.position();
-    const batch: TailBatch = {
-      events: this.out,
-      position,
-      readTotal: this.readTotal,
-      seq: this.acks.issue(),
-    };
+    // Bytes consumed up to this batch (the chunk's unprocessed rest is not), for the lag gauge.
+    const consumed =
+      this.cursor === undefined ? this.readTotal : this.readTotal - (this.chunkEnd - this.cursor);
+    const batch: TailBatch = { events: this.out, position, readTotal: consumed, seq: this.acks.issue() };
     tailMetrics.lines.inc({ source: 'file' }, this.out.length);
     this.out = [];
     this.outBytes = 0;
