@@ -9,7 +9,8 @@ import { startAlerter } from './alerter';
 import { startCollector } from './collector';
 import { Resources } from './lifecycle';
 import { exposeBusDepths } from './metrics';
-import type { SinkConfig } from '../collector/sinks/config';
+import { sinksSchema } from '../collector/sinks/config';
+import { ConfigError } from '../core/errors';
 
 export interface RunOptions {
   mode: 'run' | 'collect' | 'alert';
@@ -19,10 +20,19 @@ export interface RunOptions {
   bus?: 'memory' | 'kafka';
 }
 
+/** `--sink stdout` etc.: each type with its defaults, as if written `- {type: X}` in the config. */
+function sinksFromFlag(types: string[]) {
+  const parsed = sinksSchema.safeParse(types.map((type) => ({ type })));
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((i) => ({ file: '--sink', line: 0, col: 0, key: '', message: i.message })),
+  );
+}
+
 /** `lookout run | collect | alert`: wire the configured components and run until stopped. */
 export async function runCommand(opts: RunOptions): Promise<void> {
   const cfg = readConfig(opts.configFile);
-  if (opts.sinks) cfg.sinks = opts.sinks.map((type) => ({ type }) as SinkConfig);
+  if (opts.sinks) cfg.sinks = sinksFromFlag(opts.sinks);
   const logger = createLogger(cfg.log);
   const clock = systemClock;
   const res = new Resources(logger);

@@ -33,8 +33,11 @@ export interface RetryContext {
   bail(err: unknown): never;
 }
 
-class Bail {
-  constructor(readonly err: unknown) {}
+/** Carries bail()'s error out of the retry loop. */
+class Bail extends Error {
+  constructor(readonly err: unknown) {
+    super('bail');
+  }
 }
 
 /**

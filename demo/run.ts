@@ -76,7 +76,7 @@ interface Story {
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-demo-'));
-const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
+const cleanups: Array<[string, () => unknown]> = [];
 let stopping = false;
 
 /** Stops, in reverse order, exactly what the demo started; then exits. */
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     'lookout run',
     async () => (lookout.exitCode === null ? (lookout.kill('SIGTERM'), await lookoutExit) : undefined),
   ]);
-  readline.createInterface({ input: lookout.stderr! }).on('line', (line) => {
+  readline.createInterface({ input: lookout.stderr }).on('line', (line) => {
     let rec: Record<string, unknown>;
     try {
       rec = JSON.parse(line) as Record<string, unknown>;
@@ -252,7 +252,9 @@ async function main(): Promise<void> {
     const inbox = (await getJson<Array<{ raw: string; to: string[] }>>(inboxUrl)) ?? [];
     for (const mail of inbox.slice(mailsBefore + story.mails)) {
       story.mails++;
-      say(`  MAIL to ${mail.to.join(', ')}: ${/^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(mail.raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '(no subject)'}`);
+      say(
+        `  MAIL to ${mail.to.join(', ')}: ${/^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(mail.raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '(no subject)'}`,
+      );
       if (story.mails === 1) {
         fs.mkdirSync(outDir, { recursive: true });
         fs.writeFileSync(path.join(outDir, 'mail.eml'), mail.raw);

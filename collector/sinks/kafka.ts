@@ -1,5 +1,5 @@
 import type { Bus } from '../../core/bus/bus';
-import type { EventOf, LookoutEvent, Topic } from '../../core/events';
+import type { LookoutEvent, Topic } from '../../core/events';
 import type { Sink } from './sink';
 
 /**
@@ -20,8 +20,7 @@ export function createBusForwardSink(bus: Bus, name = 'kafka'): Sink {
         else byTopic.set(e.kind, [e]);
       }
       const acks: Promise<void>[] = [];
-      for (const [topic, list] of byTopic)
-        acks.push((await bus.publish(topic, list as EventOf<typeof topic>[])).done);
+      for (const [topic, list] of byTopic) acks.push((await bus.publish(topic, list)).done);
       await Promise.all(acks);
     },
     close: () => bus.close(),

@@ -28,10 +28,14 @@ const alive = (pid: number) => {
 
 test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and cleans up', async () => {
   const out: string[] = [];
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'demo/run.ts', '--exit-when-done', '--timeout', '420'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'demo/run.ts', '--exit-when-done', '--timeout', '420'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout.on('data', (c: Buffer) => out.push(c.toString()));
   child.stderr.on('data', (c: Buffer) => out.push(c.toString()));
   const code = await new Promise<number | null>((r) => child.once('exit', r));

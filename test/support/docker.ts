@@ -64,7 +64,7 @@ export async function waitFor<T>(
     }
     if (Date.now() > end)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${lastErr instanceof Error ? lastErr.message : JSON.stringify(lastErr)}` : ''}`,
       );
     await new Promise((r) => setTimeout(r, everyMs));
   }

@@ -23,14 +23,22 @@ export class KafkaTopicsError extends LookoutError {
  * Makes sure the event topics and the state topic exist; returns the partition count of the
  * event topics (what the state topic's partitions must match). Existing topics are left as they are.
  */
-export async function ensureTopics(admin: Admin, names: TopicNames, c: KafkaBusConfig, log: Logger): Promise<number> {
+export async function ensureTopics(
+  admin: Admin,
+  names: TopicNames,
+  c: KafkaBusConfig,
+  log: Logger,
+): Promise<number> {
   const wanted = [...Object.values(names.events), names.state];
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !existing.has(t));
   if (missing.length > 0) {
     if (!c.create_topics) throw new KafkaTopicsError(missing, 'create_topics is off.');
     // kafkajs speaks CreateTopics up to v3, which cannot ask for "the broker default" (-1, v4+): pick it here.
-    const replicationFactor = c.replication_factor > 0 ? c.replication_factor : Math.min(3, (await admin.describeCluster()).brokers.length);
+    const replicationFactor =
+      c.replication_factor > 0
+        ? c.replication_factor
+        : Math.min(3, (await admin.describeCluster()).brokers.length);
     const topics: ITopicConfig[] = missing.map((topic) => ({
       topic,
       numPartitions: c.partitions,
@@ -47,7 +55,13 @@ export async function ensureTopics(admin: Admin, names: TopicNames, c: KafkaBusC
         // Another replica created them at the same moment.
       } else {
         const denied = /AUTHORIZATION/.test(type) || errors.some((e) => /AUTHORIZATION/.test(e.type ?? ''));
-        throw new KafkaTopicsError(missing, denied ? 'The broker refused to create them (not authorised).' : `Creating them failed: ${(err as Error).message}.`, err);
+        throw new KafkaTopicsError(
+          missing,
+          denied
+            ? 'The broker refused to create them (not authorised).'
+            : `Creating them failed: ${(err as Error).message}.`,
+          err,
+        );
       }
     }
   }
@@ -55,7 +69,10 @@ export async function ensureTopics(admin: Admin, names: TopicNames, c: KafkaBusC
   const counts = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
   const eventCounts = new Set(Object.values(names.events).map((t) => counts.get(t)));
   if (eventCounts.size !== 1 || counts.get(names.state) !== [...eventCounts][0]) {
-    log.warn({ partitions: Object.fromEntries(counts) }, 'the event topics and the alert-state topic differ in partition count: a service\'s events may reach two alerters');
+    log.warn(
+      { partitions: Object.fromEntries(counts) },
+      "the event topics and the alert-state topic differ in partition count: a service's events may reach two alerters",
+    );
   }
   return counts.get(names.events.log) ?? c.partitions;
 }

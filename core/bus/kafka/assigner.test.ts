@@ -2,17 +2,23 @@ import { AssignerProtocol } from 'kafkajs';
 import { coPartitionAssigner } from './assigner';
 
 const cluster = {
-  findTopicPartitionMetadata: (_topic: string) => Array.from({ length: 6 }, (_, partitionId) => ({ partitionId })),
+  findTopicPartitionMetadata: (_topic: string) =>
+    Array.from({ length: 6 }, (_, partitionId) => ({ partitionId })),
 };
 
 function member(memberId: string, topics: string[]) {
-  return { memberId, memberMetadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+  return {
+    memberId,
+    memberMetadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+  };
 }
 
 async function assign(members: ReturnType<typeof member>[], topics: string[]) {
   const a = coPartitionAssigner({ cluster, groupId: 'g', logger: console } as never);
   const out = await a.assign({ members, topics });
-  return new Map(out.map((x) => [x.memberId, AssignerProtocol.MemberAssignment.decode(x.memberAssignment)!.assignment]));
+  return new Map(
+    out.map((x) => [x.memberId, AssignerProtocol.MemberAssignment.decode(x.memberAssignment)!.assignment]),
+  );
 }
 
 test.each([

@@ -30,10 +30,17 @@ export const coPartitionAssigner: PartitionAssigner = ({ cluster }) => ({
     }
     return ids.map((memberId) => ({
       memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: plan.get(memberId)!, userData: Buffer.alloc(0) }),
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 0,
+        assignment: plan.get(memberId)!,
+        userData: Buffer.alloc(0),
+      }),
     }));
   },
   protocol({ topics }) {
-    return { name: CO_PARTITION_ASSIGNER, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+    return {
+      name: CO_PARTITION_ASSIGNER,
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+    };
   },
 });

@@ -80,16 +80,33 @@ export class KafkaBus implements Bus {
   async publish<K extends Topic>(topic: K, events: EventOf<K>[]): Promise<{ done: Promise<void> }> {
     if (events.length === 0) return { done: Promise.resolve() };
     this.producer ??= new BatchingProducer(this.kafka, this.config, this.deps.logger);
-    const messages: Message[] = events.map((e) => ({ key: eventKey(e), value: encodeEvent(e), timestamp: String(e.ts) }));
+    const messages: Message[] = events.map((e) => ({
+      key: eventKey(e),
+      value: encodeEvent(e),
+      timestamp: String(e.ts),
+    }));
     return this.producer.publish(this.names.events[topic], messages);
   }
 
-  subscribe<K extends Topic>(topic: K, name: string, handler: BatchHandler<K> | KafkaBatchHandler<K>, opts: KafkaSubscribeOptions = {}): Subscription {
-    if (!/^[a-zA-Z0-9._-]+$/.test(name)) throw new LookoutError(`subscriber name "${name}" is not usable in a consumer group id`);
+  subscribe<K extends Topic>(
+    topic: K,
+    name: string,
+    handler: BatchHandler<K> | KafkaBatchHandler<K>,
+    opts: KafkaSubscribeOptions = {},
+  ): Subscription {
+    if (!/^[a-zA-Z0-9._-]+$/.test(name))
+      throw new LookoutError(`subscriber name "${name}" is not usable in a consumer group id`);
     const groupId = `${this.config.group_id}.${name}`;
     let group = this.groups.get(name);
     if (!group) {
-      group = new GroupConsumer(this.kafka, groupId, this.names, { ...this.config, from_beginning: opts.fromBeginning }, this.deps.logger, () => this.start());
+      group = new GroupConsumer(
+        this.kafka,
+        groupId,
+        this.names,
+        { ...this.config, from_beginning: opts.fromBeginning },
+        this.deps.logger,
+        () => this.start(),
+      );
       this.groups.set(name, group);
     }
     const kafkaTopic = this.names.events[topic];
@@ -117,7 +134,9 @@ export class KafkaBus implements Bus {
 
   /** The compacted alert-state topic, for the alerter's hand-off on rebalance. */
   stateTopic(): StateTopic {
-    this.state ??= new StateTopic(this.kafka, this.names.state, () => this.partitionCount, this.deps.logger, { admin: () => this.getAdmin() });
+    this.state ??= new StateTopic(this.kafka, this.names.state, () => this.partitionCount, this.deps.logger, {
+      admin: () => this.getAdmin(),
+    });
     return this.state;
   }
 

@@ -26,7 +26,10 @@ export function createKafka(c: KafkaBusConfig, logger: Logger): Kafka {
   const ssl: KafkaConfig['ssl'] =
     typeof c.ssl === 'boolean'
       ? c.ssl
-      : { rejectUnauthorized: c.ssl.reject_unauthorized, ...(c.ssl.ca_file ? { ca: [fs.readFileSync(c.ssl.ca_file, 'utf8')] } : {}) };
+      : {
+          rejectUnauthorized: c.ssl.reject_unauthorized,
+          ...(c.ssl.ca_file ? { ca: [fs.readFileSync(c.ssl.ca_file, 'utf8')] } : {}),
+        };
   return new Kafka({
     clientId: c.client_id,
     brokers: c.brokers,

@@ -13,7 +13,8 @@ export function decodeEvent<K extends Topic>(topic: K, value: Buffer | null): Ev
   if (!value) return undefined;
   try {
     const e = JSON.parse(value.toString('utf8')) as { kind?: unknown; ts?: unknown; host?: unknown };
-    if (e && e.kind === topic && typeof e.ts === 'number' && typeof e.host === 'string') return e as EventOf<K>;
+    if (e && e.kind === topic && typeof e.ts === 'number' && typeof e.host === 'string')
+      return e as EventOf<K>;
   } catch {
     // fall through: not JSON
   }

@@ -17,7 +17,11 @@ test.each([
   [{ brokers: ['kafka'] }, 'brokers.0', 'host:port'],
   [{ partitions: 0 }, 'partitions', ''],
   [{ linger: 'soon' }, 'linger', 'not a duration'],
-  [{ heartbeat_interval: '30s', session_timeout: '10s' }, 'heartbeat_interval', 'shorter than session_timeout'],
+  [
+    { heartbeat_interval: '30s', session_timeout: '10s' },
+    'heartbeat_interval',
+    'shorter than session_timeout',
+  ],
   [{ sasl: { mechanism: 'plain', username: 'u', password: 'inline' } }, 'sasl.password', 'secret'],
   [{ topic_preifx: 'x.' }, '', 'topic_preifx'],
 ])('%j is refused at %s', (input, path, message) => {
@@ -29,7 +33,9 @@ test.each([
 
 test('the SASL password is a secret from the environment, never printed', () => {
   process.env.LOOKOUT_TEST_KAFKA_PW = 's3cret';
-  const c = kafkaBusSchema.parse({ sasl: { mechanism: 'scram-sha-512', username: 'lookout', password: { env: 'LOOKOUT_TEST_KAFKA_PW' } } });
+  const c = kafkaBusSchema.parse({
+    sasl: { mechanism: 'scram-sha-512', username: 'lookout', password: { env: 'LOOKOUT_TEST_KAFKA_PW' } },
+  });
   expect(c.sasl!.password.reveal()).toBe('s3cret');
   expect(JSON.stringify(c)).not.toContain('s3cret');
 });

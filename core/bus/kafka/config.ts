@@ -8,10 +8,16 @@ import { duration, secret } from '../../config/types';
 export const kafkaBusSchema = z
   .object({
     /** Bootstrap brokers, host:port. */
-    brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'a broker is host:port')).min(1).default(['127.0.0.1:9092']),
+    brokers: z
+      .array(z.string().regex(/^[^\s:]+:\d+$/, 'a broker is host:port'))
+      .min(1)
+      .default(['127.0.0.1:9092']),
     client_id: z.string().min(1).default('lookout'),
     /** Topic names are `<prefix>logs`, `<prefix>metrics`, `<prefix>lifecycle`, `<prefix>heartbeats`, `<prefix>alert-state`. */
-    topic_prefix: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'a topic prefix is letters, digits, ".", "_" and "-"').default('lookout.'),
+    topic_prefix: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]*$/, 'a topic prefix is letters, digits, ".", "_" and "-"')
+      .default('lookout.'),
     /** Consumer group id prefix; a subscriber named `alerter` joins the group `<group_id>.alerter`. */
     group_id: z.string().min(1).default('lookout'),
     /** Whether to create missing topics with the admin client at start (needs CREATE on the cluster). */

@@ -106,7 +106,10 @@ export class GroupConsumer {
         return;
       } catch (err) {
         await this.stopConsumer();
-        const delay = backoffDelay({ initialMs: 500, maxMs: 10_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 }, attempt);
+        const delay = backoffDelay(
+          { initialMs: 500, maxMs: 10_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
+          attempt,
+        );
         this.log.warn({ err: (err as Error).message, delayMs: delay }, 'cannot start the consumer, retrying');
         await sleep(delay, this.closing.signal).catch(() => undefined);
       }
@@ -123,14 +126,20 @@ export class GroupConsumer {
       maxWaitTimeInMs: 1_000,
       allowAutoTopicCreation: false,
       // Handler failures and broker outages are retried for as long as it takes, never skipped.
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000, restartOnFailure: () => Promise.resolve(!this.closed) },
+      retry: {
+        retries: 10,
+        initialRetryTime: 300,
+        maxRetryTime: 30_000,
+        restartOnFailure: () => Promise.resolve(!this.closed),
+      },
     });
     c.on(c.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment));
     c.on(c.events.COMMIT_OFFSETS, (e) => {
       m.commits.inc({ group: this.groupId });
       for (const t of e.payload.topics) {
         const sub = this.subs.get(t.topic);
-        for (const p of t.partitions) sub?.onCommitted?.({ topic: sub.topic, partition: Number(p.partition), offset: p.offset });
+        for (const p of t.partitions)
+          sub?.onCommitted?.({ topic: sub.topic, partition: Number(p.partition), offset: p.offset });
       }
     });
     c.on(c.events.CRASH, (e) => {
@@ -139,8 +148,14 @@ export class GroupConsumer {
     });
     try {
       await c.connect();
-      for (const topic of this.subs.keys()) await c.subscribe({ topic, fromBeginning: this.config.from_beginning ?? false });
-      await c.run({ eachBatchAutoResolve: false, autoCommit: true, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.eachBatch(p) });
+      for (const topic of this.subs.keys())
+        await c.subscribe({ topic, fromBeginning: this.config.from_beginning ?? false });
+      await c.run({
+        eachBatchAutoResolve: false,
+        autoCommit: true,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (p) => this.eachBatch(p),
+      });
       return c;
     } catch (err) {
       await c.disconnect().catch(() => undefined);
@@ -166,7 +181,10 @@ export class GroupConsumer {
   private onJoin(assignment: Record<string, number[]>): void {
     const next = new Map(Object.entries(assignment).map(([t, ps]) => [t, new Set(ps)]));
     const topics = new Set([...this.current.keys(), ...next.keys()]);
-    m.assigned.set({ group: this.groupId }, [...next.values()].reduce((n, s) => n + s.size, 0));
+    m.assigned.set(
+      { group: this.groupId },
+      [...next.values()].reduce((n, s) => n + s.size, 0),
+    );
     if (Object.keys(assignment).length > 0) m.rebalances.inc({ group: this.groupId });
     for (const kt of topics) {
       const before = this.current.get(kt) ?? new Set<number>();
@@ -176,9 +194,23 @@ export class GroupConsumer {
       const sub = this.subs.get(kt);
       const topic = this.names.byKafka.get(kt);
       if (!topic) continue;
-      if (revoked.length > 0 && sub?.onRevoked) this.hookChain = this.hookChain.then(() => this.runHook('onRevoked', () => sub.onRevoked!(revoked, topic), (attempt) => attempt < 3 && !this.closed));
+      if (revoked.length > 0 && sub?.onRevoked)
+        this.hookChain = this.hookChain.then(() =>
+          this.runHook(
+            'onRevoked',
+            () => sub.onRevoked!(revoked, topic),
+            (attempt) => attempt < 3 && !this.closed,
+          ),
+        );
       if (assigned.length > 0) {
-        if (sub?.onAssigned) this.hookChain = this.hookChain.then(() => this.runHook('onAssigned', () => sub.onAssigned!(assigned, topic), () => this.owns(kt, assigned)));
+        if (sub?.onAssigned)
+          this.hookChain = this.hookChain.then(() =>
+            this.runHook(
+              'onAssigned',
+              () => sub.onAssigned!(assigned, topic),
+              () => this.owns(kt, assigned),
+            ),
+          );
         const gate = this.hookChain;
         // Gate partition p of every topic of the group: states are per partition number (co-partitioned),
         // so hooks on one subscription (say `log`) are enough to hold back `metric` batches too.
@@ -193,14 +225,21 @@ export class GroupConsumer {
     return !this.closed && partitions.some((p) => cur?.has(p));
   }
 
-  private async runHook(name: string, fn: () => Promise<void> | void, still: (attempt: number) => boolean): Promise<void> {
+  private async runHook(
+    name: string,
+    fn: () => Promise<void> | void,
+    still: (attempt: number) => boolean,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await fn();
         return;
       } catch (err) {
         if (!still(attempt)) return;
-        const delay = backoffDelay({ initialMs: 500, maxMs: 10_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 }, attempt);
+        const delay = backoffDelay(
+          { initialMs: 500, maxMs: 10_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
+          attempt,
+        );
         this.log.error({ err, hook: name, delayMs: delay }, 'partition hook failed, retrying');
         await sleep(delay);
       }
@@ -212,7 +251,10 @@ export class GroupConsumer {
     const sub = this.subs.get(batch.topic);
     if (!sub) return;
     // A long restore or handler must not cost us the group: keep heartbeating while we wait.
-    const ticker = setInterval(() => void payload.heartbeat().catch(() => undefined), this.config.heartbeat_interval);
+    const ticker = setInterval(
+      () => void payload.heartbeat().catch(() => undefined),
+      this.config.heartbeat_interval,
+    );
     try {
       await this.gates.get(batch.partition);
       const events: unknown[] = [];
@@ -224,7 +266,12 @@ export class GroupConsumer {
       if (events.length > 0) {
         sub.inFlight += events.length;
         try {
-          await sub.handler(events, { topic: sub.topic, partition: batch.partition, firstOffset: batch.firstOffset() ?? '', lastOffset: batch.lastOffset() });
+          await sub.handler(events, {
+            topic: sub.topic,
+            partition: batch.partition,
+            firstOffset: batch.firstOffset() ?? '',
+            lastOffset: batch.lastOffset(),
+          });
         } finally {
           sub.inFlight -= events.length;
         }
@@ -232,12 +279,18 @@ export class GroupConsumer {
       }
     } catch (err) {
       m.handlerErrors.inc({ group: this.groupId });
-      this.log.error({ err, topic: sub.topic, partition: batch.partition }, 'batch handler failed; the batch will be fetched again');
+      this.log.error(
+        { err, topic: sub.topic, partition: batch.partition },
+        'batch handler failed; the batch will be fetched again',
+      );
       throw err;
     } finally {
       clearInterval(ticker);
     }
-    m.lag.set({ group: this.groupId, topic: sub.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    m.lag.set(
+      { group: this.groupId, topic: sub.topic, partition: String(batch.partition) },
+      Number(batch.offsetLag()),
+    );
     if (!payload.isRunning() || payload.isStale()) return;
     payload.resolveOffset(batch.lastOffset());
     await payload.commitOffsetsIfNecessary();

@@ -1,4 +1,11 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type Kafka,
+  type Message,
+  type Producer,
+  type TopicMessages,
+} from 'kafkajs';
 import { sleep } from '../../clock';
 import { LookoutError, PermanentDeliveryError, TransientDeliveryError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -15,7 +22,11 @@ interface Item {
 
 /** A protocol error Kafka will repeat however often we ask (authorisation, a message too large...). */
 export function isPermanentKafkaError(err: unknown): boolean {
-  for (let e = err as { name?: string; retriable?: boolean; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+  for (
+    let e = err as { name?: string; retriable?: boolean; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
     if (e.name === 'KafkaJSProtocolError' && e.retriable === false) return true;
   }
   return false;
@@ -60,11 +71,17 @@ export class BatchingProducer {
   /** Queues messages for one Kafka topic; waits while the buffer is full. `done` settles when Kafka acknowledged them. */
   async publish(topic: string, messages: Message[]): Promise<{ done: Promise<void> }> {
     if (this.closed) throw new LookoutError('the Kafka bus is closed');
-    while (!this.closed && this.buffered > 0 && this.buffered + messages.length > this.config.max_buffered_events) {
+    while (
+      !this.closed &&
+      this.buffered > 0 &&
+      this.buffered + messages.length > this.config.max_buffered_events
+    ) {
       await new Promise<void>((r) => this.roomWaiters.push(r));
     }
     if (this.closed) throw new LookoutError('the Kafka bus is closed');
-    const done = new Promise<void>((resolve, reject) => this.queue.push({ topic, messages, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) =>
+      this.queue.push({ topic, messages, resolve, reject }),
+    );
     done.catch(() => undefined); // a publisher that ignores `done` (metrics) must not crash the process
     this.buffered += messages.length;
     m.buffered.set(this.buffered);
@@ -96,7 +113,10 @@ export class BatchingProducer {
     while (this.queue.length > 0) {
       const items: Item[] = [];
       let count = 0;
-      while (this.queue.length > 0 && (items.length === 0 || count + this.queue[0]!.messages.length <= this.config.batch_max_events)) {
+      while (
+        this.queue.length > 0 &&
+        (items.length === 0 || count + this.queue[0]!.messages.length <= this.config.batch_max_events)
+      ) {
         const it = this.queue.shift()!;
         items.push(it);
         count += it.messages.length;
@@ -110,7 +130,10 @@ export class BatchingProducer {
       } catch (err) {
         // Fail what follows too: it would otherwise overtake these events when the caller re-sends them.
         const failed = [...items, ...this.queue.splice(0)];
-        this.log.error({ err, events: failed.reduce((n, it) => n + it.messages.length, 0) }, 'Kafka did not take the events; their done() rejects');
+        this.log.error(
+          { err, events: failed.reduce((n, it) => n + it.messages.length, 0) },
+          'Kafka did not take the events; their done() rejects',
+        );
         for (const it of failed) {
           it.reject(err);
           m.failed.inc({ topic: it.topic }, it.messages.length);
@@ -147,12 +170,25 @@ export class BatchingProducer {
           await this.producer.connect();
           this.connected = true;
         }
-        await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.config.request_timeout, compression });
+        await this.producer.sendBatch({
+          topicMessages,
+          acks: -1,
+          timeout: this.config.request_timeout,
+          compression,
+        });
         return;
       } catch (err) {
-        if (isPermanentKafkaError(err)) throw new PermanentDeliveryError(`Kafka refused the events: ${(err as Error).message}`, err);
-        const delay = backoffDelay({ initialMs: 250, maxMs: 5_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 }, attempt);
-        if (Date.now() + delay > deadline) throw new TransientDeliveryError(`Kafka unreachable for ${this.config.delivery_timeout} ms: ${(err as Error).message}`, err);
+        if (isPermanentKafkaError(err))
+          throw new PermanentDeliveryError(`Kafka refused the events: ${(err as Error).message}`, err);
+        const delay = backoffDelay(
+          { initialMs: 250, maxMs: 5_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
+          attempt,
+        );
+        if (Date.now() + delay > deadline)
+          throw new TransientDeliveryError(
+            `Kafka unreachable for ${this.config.delivery_timeout} ms: ${(err as Error).message}`,
+            err,
+          );
         m.sendRetries.inc();
         this.log.warn({ err: (err as Error).message, attempt, delayMs: delay }, 'produce failed, retrying');
         await sleep(delay);

@@ -51,7 +51,12 @@ export class StateTopic {
   async putMany(entries: StateEntry[]): Promise<void> {
     if (entries.length === 0) return;
     if (!this.producer) {
-      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      const p = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await p.connect();
       this.producer = p;
     }
@@ -83,7 +88,11 @@ export class StateTopic {
       if (partitions.includes(p) && BigInt(o.high) > BigInt(o.low)) want.set(p, BigInt(o.high));
     }
     if (want.size === 0) return out;
-    const consumer = this.kafka.consumer({ groupId: `${this.topic}.loader.${randomUUID()}`, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId: `${this.topic}.loader.${randomUUID()}`,
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+    });
     const deadline = Date.now() + (this.opts.loadTimeoutMs ?? 120_000);
     try {
       await consumer.connect();
@@ -102,7 +111,11 @@ export class StateTopic {
             if (BigInt(msg.offset) >= end || !msg.key) continue;
             const key = msg.key.toString();
             if (msg.value === null) out.delete(key);
-            else out.set(key, { value: JSON.parse(msg.value.toString()) as unknown, partition: batch.partition });
+            else
+              out.set(key, {
+                value: JSON.parse(msg.value.toString()) as unknown,
+                partition: batch.partition,
+              });
           }
           if (BigInt(batch.lastOffset()) + 1n >= end) {
             remaining.delete(batch.partition);
@@ -112,11 +125,17 @@ export class StateTopic {
         },
       });
       while (remaining.size > 0) {
-        if (Date.now() > deadline) throw new LookoutError(`alert states of partitions ${[...remaining].join(',')} not loaded in time`, { retriable: true });
+        if (Date.now() > deadline)
+          throw new LookoutError(
+            `alert states of partitions ${[...remaining].join(',')} not loaded in time`,
+            { retriable: true },
+          );
         await sleep(50);
       }
     } finally {
-      await consumer.disconnect().catch((err: unknown) => this.log.warn({ err }, 'state loader did not disconnect cleanly'));
+      await consumer
+        .disconnect()
+        .catch((err: unknown) => this.log.warn({ err }, 'state loader did not disconnect cleanly'));
     }
     m.stateLoads.inc(out.size);
     return out;

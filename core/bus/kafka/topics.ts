@@ -2,7 +2,12 @@ import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import type { LookoutEvent, Topic } from '../../events';
 
 /** Bus topic -> Kafka topic suffix. Plural names, as Kafka topics usually are. */
-const SUFFIX: Record<Topic, string> = { log: 'logs', metric: 'metrics', lifecycle: 'lifecycle', heartbeat: 'heartbeats' };
+const SUFFIX: Record<Topic, string> = {
+  log: 'logs',
+  metric: 'metrics',
+  lifecycle: 'lifecycle',
+  heartbeat: 'heartbeats',
+};
 export const STATE_SUFFIX = 'alert-state';
 
 export interface TopicNames {
@@ -14,8 +19,15 @@ export interface TopicNames {
 }
 
 export function topicNames(prefix: string): TopicNames {
-  const events = Object.fromEntries(Object.entries(SUFFIX).map(([t, s]) => [t, `${prefix}${s}`])) as Record<Topic, string>;
-  return { events, state: `${prefix}${STATE_SUFFIX}`, byKafka: new Map(Object.entries(events).map(([t, k]) => [k, t as Topic])) };
+  const events = Object.fromEntries(Object.entries(SUFFIX).map(([t, s]) => [t, `${prefix}${s}`])) as Record<
+    Topic,
+    string
+  >;
+  return {
+    events,
+    state: `${prefix}${STATE_SUFFIX}`,
+    byKafka: new Map(Object.entries(events).map(([t, k]) => [k, t as Topic])),
+  };
 }
 
 /**

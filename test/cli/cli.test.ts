@@ -1,0 +1,73 @@
+/** The `lookout` command as users meet it: exit codes and messages for bad input. */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-cli-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function lookout(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin/lookout'), ...args],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          LOOKOUT_STATE__PATH: path.join(dir, 'state.db'),
+          LOOKOUT_HTTP__LISTEN: '127.0.0.1:0',
+          LOOKOUT_NOTIFY__API__LISTEN: '127.0.0.1:0',
+          LOOKOUT_LOG__FORMAT: 'json',
+          ...env,
+        },
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('an absent Docker socket is a clear message and exit code 2', async () => {
+  const r = await lookout(['collect'], { DOCKER_HOST: `unix://${dir}/no-such.sock` });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(`Docker socket ${dir}/no-such.sock does not exist`);
+});
+
+test('a config with an unknown key and a bad duration names file, line and key, exit code 2', async () => {
+  const file = path.join(dir, 'bad.yaml');
+  fs.writeFileSync(file, 'collector:\n  stats:\n    interval: 10 seconds\n  logz: {}\n');
+  const r = await lookout(['run', '--config', file]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(`${file}:3:15: collector.stats.interval: "10 seconds" is not a duration`);
+  expect(r.stderr).toContain(`${file}:4:3: collector.logz: unknown key "logz"`);
+});
+
+test('lookout check reports every rule problem at once, and passes the shipped rules', async () => {
+  const rules = path.join(dir, 'rules');
+  fs.mkdirSync(rules);
+  fs.writeFileSync(
+    path.join(rules, 'broken.yaml'),
+    'rules:\n  - name: a\n    kind: treshold\n    severity: warning\n    summary: x\n  - name: b\n    kind: log_match\n    pattern: { regex: "([" }\n    count: 3\n    window: 5x\n    severity: error\n    summary: y\n',
+  );
+  const bad = await lookout(['check', rules]);
+  expect(bad.code).toBe(2);
+  const lines = bad.stderr.split('\n').filter((l) => l.startsWith(path.join(rules, 'broken.yaml')));
+  expect(lines.length).toBeGreaterThanOrEqual(2);
+  expect(bad.stderr).toMatch(/broken\.yaml:3:\d+: rule "a": .*treshold/);
+  const good = await lookout(['check']);
+  expect(good.stderr).toBe('');
+  expect(good.code).toBe(0);
+});
+
+test("lookout test runs the shipped rules' tests", async () => {
+  const r = await lookout(['test', 'rules']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/\d+ passed, 0 failed, 0 problems/);
+});
