@@ -117,8 +117,11 @@ async function startInContainer(runId: string): Promise<{ pid: number; name: str
     volumes: { '/etc/lookout/lookout.yaml': null, '/etc/lookout/rules': null },
     env: { LOOKOUT_HTTP__LISTEN: '127.0.0.1:0' },
     command: ['collect', '--sink', 'stdout'],
+    // Its stdout (the sink's output) must not become a log it tails itself: with json-file the
+    // sidecar reads back every line it printed and prints it again, growing without end.
+    logDriver: 'none',
   });
-  await docker('run', '-d', '--pull', 'never', '--name', name, '--label', `${TEST_LABEL}=${runId}`, '--log-driver', 'none', ...args);
+  await docker('run', '-d', '--pull', 'never', '--name', name, '--label', `${TEST_LABEL}=${runId}`, ...args);
   // With `init: true` the container's first process is tini; the collector is its child.
   const tini = Number(await docker('inspect', '-f', '{{.State.Pid}}', name));
   const pid = await waitFor('the collector process in the container', () => {

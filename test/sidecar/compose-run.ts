@@ -18,6 +18,10 @@ export interface ComposeRunOptions {
   env?: Record<string, string>;
   image?: string;
   command?: string[];
+  /** Options placed last before the image, so they win over the compose file's. */
+  extraArgs?: string[];
+  /** Replaces the compose file's logging (driver and its options), e.g. `none`. */
+  logDriver?: string;
 }
 
 const HANDLED = new Set([
@@ -60,7 +64,7 @@ export function composeRunArgs(file: string, service: string, o: ComposeRunOptio
   const env = { ...((svc.environment as Record<string, unknown> | undefined) ?? {}) };
   for (const [k, v] of Object.entries({ ...env, ...o.env })) args.push('--env', `${k}=${s(v)}`);
   for (const [k, v] of Object.entries((svc.labels as Record<string, unknown> | undefined) ?? {})) args.push('--label', `${k}=${s(v)}`);
-  const logging = svc.logging as { driver?: string; options?: Record<string, unknown> } | undefined;
+  const logging = o.logDriver ? { driver: o.logDriver } : (svc.logging as { driver?: string; options?: Record<string, unknown> } | undefined);
   if (logging?.driver) args.push('--log-driver', logging.driver);
   for (const [k, v] of Object.entries(logging?.options ?? {})) args.push('--log-opt', `${k}=${s(v)}`);
   for (const spec of (svc.volumes as string[] | undefined) ?? []) {
@@ -74,6 +78,7 @@ export function composeRunArgs(file: string, service: string, o: ComposeRunOptio
     const source = isPath ? path.resolve(dir, src) : (o.namedVolumes?.[src] ?? src);
     args.push('-v', `${source}:${target}${mode ? `:${mode}` : ''}`);
   }
+  args.push(...(o.extraArgs ?? []));
   args.push(o.image ?? s(svc.image));
   args.push(...(o.command ?? ((svc.command as string[] | undefined) ?? []).map(s)));
   return args;
