@@ -257,3 +257,14 @@ test('a batch cut mid-chunk checkpoints at its last line, not at the end of the 
   expect(messages(r)).toEqual(Array.from({ length: 1500 }, (_, i) => `c ${i + 1000}`));
   await waitFor('no lag once all is delivered', async () => (await lagOf('fixture-ffffff')) === 0);
 });
+
+test('host_root: the engine reports host paths, read under the mount where the host is visible', async () => {
+  const hostPath = `/var/lib/docker/containers/${ID}/${ID}-json.log`;
+  fs.mkdirSync(path.dirname(path.join(dir, hostPath)), { recursive: true });
+  fs.writeFileSync(path.join(dir, hostPath), lines('h', 0, 2));
+  const r = startSource({ store: openStore(dir), hostRoot: dir });
+  running.push(r);
+  r.dir.add(fileContainer(ID, hostPath));
+  await until(r, 2);
+  expect(messages(r)).toEqual(['h 0', 'h 1']);
+});

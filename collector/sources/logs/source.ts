@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Source, SourceBatch, SourceDeps } from '../../source';
 import type { ContainerInfo, DiscoveryChange } from '../docker/types';
@@ -12,6 +13,8 @@ import { type TailBatch, Tailer } from './tailer';
 export interface LogSourceDeps extends SourceDeps {
   /** For containers whose driver is not json-file; without it they are only reported. */
   docker?: Dockerode;
+  /** Where the host's filesystem is mounted when lookout runs in a container (`host_root`); the engine reports host paths. */
+  hostRoot?: string;
 }
 
 type AnyTailer = Tailer | ApiTailer;
@@ -75,7 +78,7 @@ async function* runLogSource(
   const start = (c: ContainerInfo) => {
     const id = c.meta.id;
     if (c.logDriver === 'json-file' && c.logPath) {
-      const t = new Tailer(c.meta, c.logPath, cfg, tdeps);
+      const t = new Tailer(c.meta, path.join(deps.hostRoot ?? '/', c.logPath), cfg, tdeps);
       tailers.set(id, t);
       void pump(id, t, t.batches(startSpec(id), signal), 'file');
       return;

@@ -32,6 +32,7 @@ export function startSource(opts: {
   clock?: Clock;
   logger?: Logger;
   docker?: Dockerode;
+  hostRoot?: string;
 }): Running {
   const dir = opts.dir ?? new StaticDirectory();
   const events: TailedLogEvent[] = [];
@@ -47,6 +48,7 @@ export function startSource(opts: {
     host: 'test-host',
     containers: dir,
     docker: opts.docker,
+    hostRoot: opts.hostRoot,
   });
   const ac = new AbortController();
   const running = drive(source, bus, ac.signal);
