@@ -72,7 +72,7 @@ export async function startCollector(
   if (c.stats.enabled)
     sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot: c.host_root }));
   sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: VERSION }));
-  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client.api }));
+  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client.api, hostRoot: c.host_root }));
   if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));
   for (const source of sources) res.task(`source ${source.name}`, pump(source, bus, logger, res.signal));
   return { discovery };

@@ -42,6 +42,8 @@ export interface LogEvent extends EventBase {
   fields?: Record<string, unknown>;
   /** Level parsed from the line (`error`, `warn`...), when it could be found. */
   level?: string;
+  /** Set when the line was cut at `max_line_bytes`. */
+  truncated?: true;
 }
 
 /**
