@@ -2,7 +2,7 @@
  * A child process for test/kafka/alerter-handoff.test.ts: one real alerter (createAlerter with
  * the Kafka bus and the state hand-off) with its own state store. Its "outbox" is stdout, one
  * line per fact, written synchronously (so a kill -9 loses none, as a durable outbox would):
- *   T <json>                       a transition handed to notify: {key, service, from, to, at, activeAt}
+ *   T <json>                       a transition handed to notify: {key, service, from, to, at, activeAt, firedAt}
  *   A <partitions,...> <states>    partitions assigned, after their alert states were adopted
  *   R <partitions,...> <groups>    partitions revoked, their groups forgotten
  *   P <json>                       a firing alert taken over (onAdopted, for notify): {key, service, firedAt}
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       for (const t of ts) {
         const a = t.alert;
         say(
-          `T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt })}`,
+          `T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt, firedAt: a.firedAt })}`,
         );
       }
       return Promise.resolve();
