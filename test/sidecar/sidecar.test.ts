@@ -91,7 +91,7 @@ function writeConfig(): void {
  * `docker run` of the compose service, with this run's config, state volume and ports (the host
  * network is shared with every other test: no fixed port).
  */
-async function sidecarArgs(opts: { volumes?: Record<string, string | null>; name?: string; state?: string; healthPort?: number } = {}): Promise<string[]> {
+async function sidecarArgs(opts: { volumes?: Record<string, string | null>; name?: string; state?: string; healthPort?: number; command?: string[] } = {}): Promise<string[]> {
   const apiPort = await freePort();
   return [
     'run', '-d', '--pull', 'never', '--name', opts.name ?? sidecar, '--label', `${TEST_LABEL}=${runId}`,
@@ -102,6 +102,7 @@ async function sidecarArgs(opts: { volumes?: Record<string, string | null>; name
       image: IMAGE,
       namedVolumes: { 'lookout-state': opts.state ?? stateVolume },
       volumes: { '/etc/lookout/lookout.yaml': path.join(dir, 'lookout.yaml'), '/etc/lookout/rules': path.join(dir, 'rules'), ...opts.volumes },
+      command: opts.command,
       env: { LOOKOUT_HTTP__LISTEN: `127.0.0.1:${opts.healthPort ?? (await freePort())}`, LOOKOUT_NOTIFY__API__LISTEN: `127.0.0.1:${apiPort}`, LOOKOUT_LOG__FORMAT: 'json' },
     }),
   ];
@@ -179,6 +180,24 @@ describe('lookout as a sidecar container', () => {
     expect({ missing, repeated }).toEqual({ missing: [], repeated: [] });
     expect((await inspect(sidecar)).RestartCount).toBe(0);
     await waitFor('healthy after the restart', async () => (await inspect(sidecar)).State.Health?.Status === 'healthy', 120_000, 1000);
+  });
+
+  it('leaves its own container out: a stdout sink does not read its own output back', async () => {
+    const name = `${sidecar}-stdout`;
+    const wl = `echo-${runId}`;
+    await docker(...(await sidecarArgs({ name, state: `${stateVolume}-stdout`, command: ['collect', '--sink', 'stdout'] })));
+    try {
+      await runContainer({ runId, name: wl, args: ['--network', 'none'], cmd: ['sh', '-c', `echo "echo-${runId} hello"; exec sleep 3600`] });
+      const out = await waitFor('the workload line on the sidecar stdout', async () => {
+        const { stdout } = await exec('docker', ['logs', name], { maxBuffer: 256 * 1024 * 1024 });
+        return stdout.includes(`echo-${runId} hello`) ? stdout : undefined;
+      }, 120_000, 500);
+      const own = out.split('\n').filter((l) => l.includes('"kind":"log"') && l.includes(`"name":"${name}"`));
+      expect(own.length).toBe(0);
+    } finally {
+      // Remove at once: were it reading itself, its log would grow by the second.
+      await docker('rm', '-f', name);
+    }
   });
 
   it.each([
