@@ -9,6 +9,7 @@ import type { StateStore } from '../core/store/store';
 import type { AlerterConfig } from './config';
 import { Engine, type PersistedAlert } from './engine/engine';
 import { alerterMetrics as m } from './engine/metrics';
+import type { InventoryRef } from './engine/runtime';
 import { AlertStore } from './engine/persist';
 import { compileRules } from './rules/compile';
 import { loadRules } from './rules/load';
@@ -42,14 +43,20 @@ export interface HandoffControl {
   exclusive<T>(fn: (engine: Engine) => T | Promise<T>): Promise<T>;
 }
 
+/** What a hand-off makes durable after a batch or a tick. */
+export interface HandoffBatch {
+  /** Alert states that changed, once the transitions that changed them are in the outbox. */
+  changed: PersistedAlert[];
+  transitions: AlertTransition[];
+  /** Absence inventory entries made and forgotten. */
+  inventory: { add: InventoryRef[]; remove: InventoryRef[] };
+}
+
 export interface AlerterHandoff {
   /** Options (partition hooks) for one of the alerter's subscriptions: the bus gates every topic's partition on them. */
   subscribeOptions(ctl: HandoffControl): SubscribeOptions;
-  /**
-   * The states that changed and the transitions that changed them, once the transitions are in
-   * the outbox. Resolves once they are durable; a rejection is retried with the next batch.
-   */
-  publish(changed: readonly PersistedAlert[], transitions: readonly AlertTransition[]): Promise<void>;
+  /** Resolves once the batch is durable; a rejection is retried (merged) with the next batch. */
+  publish(batch: HandoffBatch): Promise<void>;
 }
 
 export interface ReloadResult {
@@ -85,7 +92,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const handoff = deps.handoff;
   // In a fleet, states come with the partitions (onAssigned): the local ones may be another replica's now.
   const restore = handoff ? [] : alertStore.load();
-  const engine = new Engine({ clock, latenessMs: config.lateness, restore, inventory: handoff ? {} : alertStore.loadInventory() });
+  const engine = new Engine({ clock, latenessMs: config.lateness, restore, inventory: handoff ? {} : alertStore.loadInventory(), trackInventory: !!handoff });
   let undelivered: AlertTransition[] = engine.setRules(compileRules(first.rules, evalDeps));
   m.rules.set(first.rules.length);
   log.info({ rules: first.rules.length, files: first.files.length, restored: restore.length }, 'rules loaded');
@@ -123,13 +130,18 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     }
   };
 
-  // States delivered to the outbox and not yet handed off: kept until the hand-off takes them.
-  let toHand: { changed: PersistedAlert[]; transitions: AlertTransition[] } = { changed: [], transitions: [] };
+  // States delivered to the outbox (and absence inventory news) not yet handed off: kept until the hand-off takes them.
+  const nothing = (): HandoffBatch => ({ changed: [], transitions: [], inventory: { add: [], remove: [] } });
+  let toHand = nothing();
   const handOff = async (): Promise<void> => {
-    if (!handoff || (toHand.changed.length === 0 && toHand.transitions.length === 0)) return;
+    if (!handoff) return;
+    const inv = engine.takeInventory();
+    toHand.inventory.add.push(...inv.add);
+    toHand.inventory.remove.push(...inv.remove);
     const b = toHand;
-    await handoff.publish(b.changed, b.transitions);
-    toHand = { changed: [], transitions: [] };
+    if (b.changed.length + b.transitions.length + b.inventory.add.length + b.inventory.remove.length === 0) return;
+    await handoff.publish(b);
+    toHand = nothing();
   };
 
   const saveInventory = (): void => {

@@ -5,7 +5,7 @@ import type { Alert, AlertState, AlertTransition } from '../types';
 import type { Observation } from './evaluator';
 import { KeyCache, labelOf, type LabelGetter } from './labels';
 import { Router } from './router';
-import { labelRoute, RuleRuntime, type Group } from './runtime';
+import { labelRoute, RuleRuntime, type Group, type InventoryRef } from './runtime';
 import type { InstanceState } from './state';
 
 /** What the state store keeps of one alert instance (see persist.ts). */
@@ -24,6 +24,8 @@ export interface EngineOptions {
   restore?: readonly PersistedAlert[];
   /** Absence inventories from the store: rule name → group labels. */
   inventory?: Readonly<Record<string, ReadonlyArray<Record<string, string>>>>;
+  /** Keep absence inventory changes for `takeInventory` (a fleet's hand-off). */
+  trackInventory?: boolean;
 }
 
 export interface EngineCounters {
@@ -85,6 +87,7 @@ export class Engine {
         continue;
       }
       const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs), this.keys);
+      rt.trackInventory = this.opts.trackInventory ?? false;
       const carried = old ? old.persisted() : this.restored.get(rule.name) ?? [];
       this.restored.delete(rule.name);
       for (const p of carried) rt.restore(p);
@@ -193,7 +196,32 @@ export class Engine {
       if (keep.length > 0) this.restored.set(rule, keep);
       else this.restored.delete(rule);
     }
+    for (const [rule, list] of this.inventoryLeft) this.inventoryLeft.set(rule, list.filter((l) => !drop(labelRoute(l))));
     return n;
+  }
+
+  /** Absence inventory entries made and forgotten since the last call, for a fleet's hand-off. */
+  takeInventory(): { add: InventoryRef[]; remove: InventoryRef[] } {
+    const out = { add: [] as InventoryRef[], remove: [] as InventoryRef[] };
+    for (const rt of this.runtimes.values()) {
+      const t = rt.takeInventory();
+      out.add.push(...t.add);
+      out.remove.push(...t.remove);
+    }
+    return out;
+  }
+
+  /**
+   * Takes over absence inventory entries another alerter kept: each counts as just seen, so
+   * what never shows up again is missed `after` from now, not forgotten.
+   */
+  adoptInventory(refs: readonly InventoryRef[]): void {
+    const now = this.now();
+    for (const r of refs) {
+      const rt = this.runtimes.get(r.rule);
+      if (rt) rt.seedInventory([r.groupLabels], now, [r.routingKey]);
+      else this.inventoryLeft.set(r.rule, [...(this.inventoryLeft.get(r.rule) ?? []), r.groupLabels]);
+    }
   }
 
   /** What absence rules have seen, for the store. */

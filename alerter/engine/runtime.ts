@@ -19,6 +19,14 @@ export interface Group extends GroupRef<unknown> {
   route?: string;
 }
 
+/** An absence rule's inventory entry (a group it expects to hear from), as a fleet hands it off. */
+export interface InventoryRef {
+  key: string;
+  rule: string;
+  groupLabels: Record<string, string>;
+  routingKey: string;
+}
+
 /** The partition key of an event, as core/bus/kafka's eventKey (kept here: the engine loads no Kafka client). */
 export function eventRoute(ev: LookoutEvent): string {
   if (ev.kind === 'heartbeat') return ev.host;
@@ -38,6 +46,11 @@ type Emit = (from: AlertState, g: Group, obs: Observation | undefined) => void;
 export class RuleRuntime implements GroupTable<unknown> {
   readonly groups = new Map<string, Group>();
   private readonly changed = new Set<Group>();
+  /** Absence inventory entries made and forgotten since the last takeInventory (a fleet hands them off). */
+  private readonly born = new Set<Group>();
+  private readonly gone = new Map<string, InventoryRef>();
+  /** Only a fleet's alerter takes them; elsewhere they would only grow. */
+  trackInventory = false;
 
   constructor(
     readonly rule: CompiledRule,
@@ -52,7 +65,27 @@ export class RuleRuntime implements GroupTable<unknown> {
     const route = this.cur ? eventRoute(this.cur) : undefined;
     const g: Group = { key, labels, s: this.rule.evaluator.newState(), alert: { state: 'inactive' }, dedup: dedupKey(this.rule.name, labels), route };
     this.groups.set(key, g);
+    if (this.trackInventory && this.rule.evaluator.seed) this.born.add(g);
     return g;
+  }
+
+  private forget(g: Group): void {
+    this.groups.delete(g.key);
+    if (!this.trackInventory || !this.rule.evaluator.seed) return;
+    if (!this.born.delete(g)) this.gone.set(g.dedup, this.refOf(g));
+  }
+
+  private refOf(g: Group): InventoryRef {
+    return { key: g.dedup, rule: this.rule.name, groupLabels: g.labels, routingKey: g.route ?? labelRoute(g.labels) };
+  }
+
+  /** Absence inventory entries made and forgotten since the last call (empty for other kinds). */
+  takeInventory(): { add: InventoryRef[]; remove: InventoryRef[] } {
+    const add = [...this.born].map((g) => this.refOf(g));
+    const remove = [...this.gone.values()];
+    this.born.clear();
+    this.gone.clear();
+    return { add, remove };
   }
 
   byEvent(get: LabelGetter): Group {
@@ -72,7 +105,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   drop(key: string): void {
     const g = this.groups.get(key);
     if (!g) return;
-    this.groups.delete(key);
+    this.forget(g);
     this.settle(g, undefined);
   }
 
@@ -122,7 +155,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       // Resolved alerts stay a while, for `explain` and for tests that look at them.
       const done = st === 'inactive' || (st === 'resolved' && now - (g.alert.resolvedAt ?? 0) > RESOLVED_RETENTION_MS);
       if (done && g.holdUntil === undefined && this.rule.evaluator.idle(g.s, now)) {
-        this.groups.delete(g.key);
+        this.forget(g);
       }
     }
   }
@@ -131,6 +164,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     const g = this.byLabels(p.groupLabels);
     const { key: _k, rule: _r, groupLabels: _g, routingKey, ...state } = p;
     g.alert = state;
+    this.born.delete(g);
     g.route = routingKey ?? g.route ?? labelRoute(p.groupLabels);
     g.holdUntil = this.lastNow + this.rule.warmupMs;
   }
@@ -153,6 +187,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       if (!drop(g.route ?? labelRoute(g.labels), g)) continue;
       this.groups.delete(g.key);
       this.changed.delete(g);
+      this.born.delete(g);
       n++;
     }
     return n;
@@ -169,13 +204,17 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   /** Absence inventories: groups remembered from before a restart, seeded as just seen. */
-  seedInventory(list: ReadonlyArray<Record<string, string>>): void {
+  seedInventory(list: ReadonlyArray<Record<string, string>>, now = this.lastNow, routes?: readonly string[]): void {
     const ev = this.rule.evaluator;
     if (!ev.seed) return;
-    for (const labels of list) {
+    list.forEach((labels, i) => {
+      const had = this.groups.has(this.keyOf(labels));
       const g = this.byLabels(labels);
-      ev.seed(g.s, this.lastNow);
-    }
+      // Seeded from what was kept: not news for the hand-off.
+      if (!had) this.born.delete(g);
+      if (routes?.[i]) g.route = routes[i];
+      ev.seed!(g.s, now);
+    });
   }
 
   inventory(): Array<Record<string, string>> | undefined {

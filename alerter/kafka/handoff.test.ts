@@ -11,7 +11,7 @@ import { MemoryBus } from '../../core/bus/memory';
 import { ManualClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
-import { metric, T0 } from '../../test/alerter/helpers';
+import { heartbeat, metric, T0 } from '../../test/alerter/helpers';
 import { alerterConfigSchema, createAlerter, type Alerter, type AlerterHandoff } from '../alerter';
 import type { AlertTransition } from '../types';
 import { adoptionTransitions, createKafkaHandoff, type AdoptedAlert, type HandedState } from './handoff';
@@ -28,6 +28,13 @@ const RULES = `rules:
     group_by: [service]
     severity: warning
     summary: '{{ service }} hot'
+  - name: silent
+    kind: absence
+    of: heartbeat
+    after: 30s
+    group_by: [host]
+    severity: critical
+    summary: '{{ host }} silent'
 `;
 
 /** A compacted topic in memory: 3 partitions, the last value per key wins, null deletes. */
@@ -99,7 +106,7 @@ describe('kafka hand-off glue', () => {
     });
     let hooks: Hooks | undefined;
     const handoff: AlerterHandoff = {
-      publish: (c, t) => inner.publish(c, t),
+      publish: (b) => inner.publish(b),
       subscribeOptions: (ctl) => {
         const o = inner.subscribeOptions(ctl);
         hooks = o as unknown as Hooks;
@@ -131,7 +138,13 @@ describe('kafka hand-off glue', () => {
       clock.set(T0 + at);
       await alerter.tick();
     };
-    return { alerter, clock, got, adopted, hooks: () => hooks!, send, tick };
+    const beat = async (at: number, host: string) => {
+      clock.set(T0 + at);
+      await (
+        await bus.publish('heartbeat', [heartbeat(at, host)])
+      ).done;
+    };
+    return { alerter, clock, got, adopted, hooks: () => hooks!, send, beat, tick };
   }
 
   it('writes each changed state under its service before the batch resolves, and a tombstone when it ends', async () => {
@@ -217,6 +230,24 @@ describe('kafka hand-off glue', () => {
       ),
     ).toEqual(['45 sql pending->firing 25000']);
     expect(a.got).toHaveLength(5);
+  });
+
+  it('an absence inventory moves with its partition: a host that went quiet before the hand-off is still missed', async () => {
+    const a = replica();
+    await a.beat(0, 'hhh');
+    await a.beat(5_000, 'hhh');
+    expect(topic.log.filter((e) => e.key.startsWith('inv:')).map((e) => e.routingKey)).toEqual(['hhh']);
+    const b = replica();
+    b.clock.set(T0 + 10_000);
+    const p = topic.partitionOf('hhh');
+    await a.hooks().onRevoked([p]);
+    await b.hooks().onAssigned([p]);
+    // Seeded as seen at the hand-off (10 s): missed 30 s + 5 s lateness later.
+    for (let t = 10_000; t <= 50_000; t += 1000) await b.tick(t);
+    expect(b.got.map((t) => `${(t.at - T0) / 1000} ${t.alert.labels.host} ${t.to}`)).toEqual([
+      '46 hhh firing',
+    ]);
+    expect(a.got).toEqual([]);
   });
 
   it('resolved states older than an hour are deleted by the next loader instead of adopted', async () => {

@@ -13,8 +13,9 @@ import type { StateEntry } from '../../core/bus/kafka/state-topic';
 import type { SubscribeOptions } from '../../core/bus/bus';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
-import type { AlerterHandoff, HandoffControl } from '../alerter';
+import type { AlerterHandoff, HandoffBatch, HandoffControl } from '../alerter';
 import type { PersistedAlert } from '../engine/engine';
+import type { InventoryRef } from '../engine/runtime';
 import type { Alert, AlertTransition } from '../types';
 import { handoffMetrics as m } from './metrics';
 
@@ -68,6 +69,12 @@ export function adoptionTransitions(adopted: readonly AdoptedAlert[]): AlertTran
   }));
 }
 
+/** An absence rule's inventory entry in the topic, under `inv:<alert key>`. */
+export interface HandedInventory extends InventoryRef {
+  v: 1;
+}
+const INVENTORY_PREFIX = 'inv:';
+
 /** Flap history kept per alert: enough for any sane flapping threshold. */
 const MAX_CHANGES = 32;
 /** Resolved states are kept (for their flap history) this long, then deleted by the next loader. */
@@ -113,15 +120,21 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     return { key: p.key, value, routingKey };
   };
 
-  const publish = async (
-    changed: readonly PersistedAlert[],
-    transitions: readonly AlertTransition[],
-  ): Promise<void> => {
+  const publish = async ({ changed, transitions, inventory }: HandoffBatch): Promise<void> => {
     noteChanges(transitions);
     // The last state of a key wins (a batch may move one alert twice).
     const last = new Map<string, PersistedAlert>();
     for (const p of changed) last.set(p.key, p);
     const entries = [...last.values()].map(entryOf);
+    // Removals first: an entry forgotten and made again in one batch stays.
+    for (const r of inventory.remove)
+      entries.push({ key: INVENTORY_PREFIX + r.key, value: null, routingKey: r.routingKey });
+    for (const r of inventory.add)
+      entries.push({
+        key: INVENTORY_PREFIX + r.key,
+        value: { ...r, v: 1 } satisfies HandedInventory,
+        routingKey: r.routingKey,
+      });
     await stateTopic.putMany(entries);
     m.published.inc(entries.length);
   };
@@ -131,7 +144,13 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     const now = clock.now();
     const states: HandedState[] = [];
     const stale: StateEntry[] = [];
+    const inventory: InventoryRef[] = [];
     for (const [key, { value }] of loaded) {
+      if (key.startsWith(INVENTORY_PREFIX)) {
+        const r = value as HandedInventory | null;
+        if (r?.v === 1) inventory.push(r);
+        continue;
+      }
       const s = value as HandedState | null;
       if (!s || s.v !== 1 || !live(s)) continue;
       if (s.state === 'resolved' && now - (s.resolvedAt ?? 0) > RESOLVED_KEEP_MS) {
@@ -141,7 +160,10 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
       states.push(s);
     }
     for (const s of states) changes.set(s.key, s.changes ?? []);
-    const { firing } = await ctl.exclusive((engine) => engine.adopt(states));
+    const { firing } = await ctl.exclusive((engine) => {
+      engine.adoptInventory(inventory);
+      return engine.adopt(states);
+    });
     if (firing.length > 0)
       await opts.onAdopted?.(firing.map((alert) => ({ alert, changes: changes.get(alert.key) ?? [] })));
     // Compaction keeps a key until it is deleted: resolved states past their use are deleted here.
@@ -150,7 +172,12 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
       .catch((err: unknown) => log.warn({ err }, 'stale alert states not deleted'));
     m.adopted.inc(states.length);
     log.info(
-      { partitions, states: states.length, firing: states.filter((s) => s.state === 'firing').length },
+      {
+        partitions,
+        states: states.length,
+        inventory: inventory.length,
+        firing: states.filter((s) => s.state === 'firing').length,
+      },
       'partitions assigned: alert states adopted',
     );
     opts.onAssignment?.({ kind: 'assigned', partitions, states: states.length });
