@@ -19,6 +19,8 @@ import { createBusForwardSink } from '../collector/sinks/kafka';
 import type { LookoutConfig } from './config';
 import type { Resources } from './lifecycle';
 import { VERSION } from './version';
+import { excludingContainers } from './exclude';
+import { prepareSidecar } from '../deploy/sidecar';
 
 export interface CollectorDeps {
   logger: Logger;
@@ -43,9 +45,20 @@ export async function startCollector(
 ): Promise<{ discovery: Discovery }> {
   const { logger, clock, store, bus, res } = deps;
   const c = cfg.collector;
+  // Where am I? On the host, or a sidecar with the host's /proc and cgroups under a prefix; and
+  // is every mount there (each missing one named)?
+  const setup = prepareSidecar({
+    hostRoot: c.host_root,
+    docker: c.docker,
+    statePath: cfg.state.path,
+    logsEnabled: c.logs.enabled,
+    statsEnabled: c.stats.enabled,
+    logger,
+  });
+  const hostRoot = setup.hostRoot;
   const client = createDockerClient(c.docker, { logger });
   await client.ping(res.signal);
-  const discovery = new Discovery(client, { logger, hostRoot: c.host_root });
+  const discovery = new Discovery(client, { logger, hostRoot });
   res.add('discovery', () => discovery.stop());
 
   const sinkConfigs: SinkConfig[] = cfg.sinks;
@@ -63,16 +76,21 @@ export async function startCollector(
 
   // The lifecycle source listens on discovery's events connection, so register it before start.
   const host = cfg.host;
-  const sourceDeps = { logger, clock, store, host, containers: discovery };
+  const sourceDeps = {
+    logger,
+    clock,
+    store,
+    host,
+    containers: excludingContainers(discovery, setup.ownContainerId),
+  };
   const sources: Source[] = [createLifecycleSource(discovery, { logger, host })];
   await discovery.start(res.signal);
   logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
   deps.health.addCheck('docker', () => ({ ok: true }));
 
-  if (c.stats.enabled)
-    sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot: c.host_root }));
+  if (c.stats.enabled) sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot }));
   sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: VERSION }));
-  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client.api, hostRoot: c.host_root }));
+  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client.api, hostRoot }));
   if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));
   for (const source of sources) res.task(`source ${source.name}`, pump(source, bus, logger, res.signal));
   return { discovery };
