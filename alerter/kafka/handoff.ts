@@ -8,6 +8,20 @@
  * sees any of their events (the bus gates them on `onAssigned`) and takes them over without a
  * transition: a firing alert is not paged again, a pending one keeps its `for` start. On
  * revocation the groups are forgotten, again without a transition (the new owner resolves them).
+ * Absence inventories (hosts, series, services an absence rule expects) travel the same way,
+ * under `inv:<alert key>`, and are seeded on the new owner as seen at the hand-off.
+ *
+ * Limits, on purpose:
+ * - Windows (sliding aggregates) are not handed off: an adopted group is held (no resolve, no
+ *   pending cleared) for the rule's warm-up (its window) while fresh events refill it.
+ * - A page decided by a tick (`for` elapsed) is written to the state topic after the tick; a
+ *   replica killed in between leaves the pending state, and the new owner pages again with the
+ *   same dedup key (PagerDuty absorbs it).
+ * - notify's outbox and tables are per replica: a page queued in a killed replica's outbox waits
+ *   for that replica's store. Wiring onAdopted to notify (adoptionTransitions) re-announces
+ *   adopted firing alerts once, which covers it and lets notify announce their resolve.
+ * - A quiet host seeded at the hand-off is missed `after` from the hand-off, not from its last
+ *   heartbeat.
  */
 import type { StateEntry } from '../../core/bus/kafka/state-topic';
 import type { SubscribeOptions } from '../../core/bus/bus';
