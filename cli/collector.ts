@@ -86,7 +86,7 @@ export async function startCollector(
   const sources: Source[] = [createLifecycleSource(discovery, { logger, host })];
   await discovery.start(res.signal);
   logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
-  deps.health.addCheck('docker', () => ({ ok: true }));
+  deps.health.addCheck('docker', () => (discovery.connected() ? { ok: true } : { ok: false, detail: `events stream to ${client.endpoint} is down; reconnecting` }));
 
   if (c.stats.enabled) sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot }));
   sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: VERSION }));
