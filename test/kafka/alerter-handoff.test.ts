@@ -14,6 +14,7 @@ import { partitionFor } from '../../core/bus/kafka/topics';
 import type { MetricSample } from '../../core/events';
 import { silentLogger } from '../../core/logger';
 import { waitFor } from '../support/docker';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 import { container, startTestBroker, testConfig, uniquePrefix, type TestBroker } from './support';
 
 const PARTITIONS = 6;
@@ -72,7 +73,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function startReplica(name: string, prefix: string): Replica {
+function startReplica(name: string, prefix: string, extraEnv: Record<string, string> = {}): Replica {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'alerter-replica.ts')], {
     env: {
       ...process.env,
@@ -80,6 +81,7 @@ function startReplica(name: string, prefix: string): Replica {
       PREFIX: prefix,
       RULES: path.join(dir, 'rules'),
       STATE: path.join(dir, `${name}.db`),
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -243,4 +245,73 @@ test('kill -9 of a replica: its firing alerts stay firing without a second page,
   console.log(
     `hand-off: A owned [${[...aOwned].join(',')}]; its pending alerts fired ${late.join(', ')} ms after start + for`,
   );
+}, 240_000);
+
+test('through the real notify: a firing alert taken over is announced once more (same key) and its resolve is not lost', async () => {
+  const hook = await startWebhookReceiver();
+  try {
+    const prefix = uniquePrefix('handoff-notify');
+    const bus = new KafkaBus(testConfig(broker.brokers, prefix), { logger: silentLogger() });
+    await bus.start();
+    const a = startReplica('na', prefix, { HOOK_URL: hook.url });
+    const b = startReplica('nb', prefix, { HOOK_URL: hook.url });
+    await waitFor(
+      'the two replicas to split the partitions',
+      () => owned(a).size > 0 && owned(b).size > 0 && owned(a).size + owned(b).size === PARTITIONS,
+      90_000,
+    );
+    const services = servicesPerPartition('note');
+    let hot = true;
+    const publish = () => {
+      const events: MetricSample[] = services.map((s) => ({
+        kind: 'metric',
+        host: 'h1',
+        ts: Date.now(),
+        name: 'cpu.percent',
+        value: hot ? 95 : 10,
+        type: 'gauge',
+        container: container(s),
+      }));
+      void bus.publish('metric', events).catch(() => undefined);
+    };
+    publishing = setInterval(publish, 1_000);
+    type Hooked = { service: string; status: string; replica?: string };
+    const announced = (): Hooked[] =>
+      hook.received.flatMap((h) => {
+        const body = h.body as {
+          status: string;
+          firing?: Array<{ labels: Record<string, string> }>;
+          resolved?: Array<{ labels: Record<string, string> }>;
+        };
+        return [
+          ...(body.firing ?? []).map((x) => ({ service: x.labels.service!, status: 'firing' })),
+          ...(body.resolved ?? []).map((x) => ({ service: x.labels.service!, status: 'resolved' })),
+        ];
+      });
+    await waitFor(
+      'every service paged',
+      () => services.every((s) => announced().some((x) => x.service === s && x.status === 'firing')),
+      90_000,
+    );
+    const aOwned = owned(a);
+    a.proc.kill('SIGKILL');
+    await waitFor('B to own every partition', () => owned(b).size === PARTITIONS, 90_000);
+    hot = false;
+    await waitFor(
+      'every service resolved',
+      () => services.every((s) => announced().some((x) => x.service === s && x.status === 'resolved')),
+      90_000,
+    );
+    clearInterval(publishing);
+    for (const s of services) {
+      const firings = announced().filter((x) => x.service === s && x.status === 'firing').length;
+      const moved = aOwned.has(partitionFor(s, PARTITIONS));
+      // B's own alerts are paged once; A's once by A and at most once more by B on adoption.
+      expect({ s, moved, firings: firings <= (moved ? 2 : 1) }).toEqual({ s, moved, firings: true });
+    }
+    await bus.close();
+  } finally {
+    clearInterval(publishing);
+    await hook.close();
+  }
 }, 240_000);

@@ -7,7 +7,8 @@
  *   R <partitions,...> <groups>    partitions revoked, their groups forgotten
  *   P <json>                       a firing alert taken over (onAdopted, for notify): {key, service, firedAt}
  *   READY
- * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file).
+ * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file); with HOOK_URL, transitions
+ * also go to the real notify (webhook receiver at HOOK_URL), wired as cli/ should wire it.
  */
 import fs from 'node:fs';
 import { KafkaBus } from '../../core/bus/kafka/bus';
@@ -15,7 +16,8 @@ import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { alerterConfigSchema, createAlerter } from '../../alerter/alerter';
-import { createKafkaHandoff } from '../../alerter/kafka';
+import { adoptionTransitions, createKafkaHandoff } from '../../alerter/kafka';
+import { createNotifier, notifyConfigSchema } from '../../alerter/notify';
 import { testConfig } from './support';
 
 const say = (line: string) => fs.writeSync(1, `${line}\n`);
@@ -30,6 +32,20 @@ async function main(): Promise<void> {
   const bus = new KafkaBus(testConfig(env('BROKERS').split(','), env('PREFIX')), { logger });
   await bus.start();
   const store = StateStore.open(env('STATE'));
+  const hook = process.env.HOOK_URL;
+  const notifier = hook
+    ? createNotifier({
+        store,
+        logger,
+        clock: systemClock,
+        config: notifyConfigSchema.parse({
+          receivers: [{ name: 'hook', type: 'webhook', url: hook }],
+          api: { listen: '127.0.0.1:0' },
+          group: { by: ['service'], wait: '1s' },
+          tick: '200ms',
+        }),
+      })
+    : undefined;
   const alerter = createAlerter({
     bus,
     store,
@@ -48,21 +64,23 @@ async function main(): Promise<void> {
           `T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt, firedAt: a.firedAt })}`,
         );
       }
-      return Promise.resolve();
+      return notifier ? notifier.handle(ts) : Promise.resolve();
     },
     handoff: createKafkaHandoff({
       stateTopic: bus.stateTopic(),
       logger,
       clock: systemClock,
-      onAdopted: (adopted) => {
+      onAdopted: async (adopted) => {
         for (const { alert } of adopted)
           say(
             `P ${JSON.stringify({ key: alert.key, service: alert.labels.service, firedAt: alert.firedAt })}`,
           );
+        await notifier?.handle(adoptionTransitions(adopted));
       },
       onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
     }),
   });
+  await notifier?.start();
   process.on('SIGTERM', () => {
     void alerter
       .stop()
