@@ -7,6 +7,8 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import { createAlerter, type Alerter } from '../alerter/alerter';
 import { createNotifier, type NotifierService } from '../alerter/notify';
+import { adoptionTransitions, createKafkaHandoff } from '../alerter/kafka';
+import { KafkaBus } from '../core/bus/kafka';
 import type { LookoutConfig } from './config';
 import type { Resources } from './lifecycle';
 import { PACKAGE_ROOT } from './version';
@@ -34,7 +36,19 @@ export async function startAlerter(
 ): Promise<AlerterWiring> {
   const { logger, clock, store, bus, res } = deps;
   const notifier = createNotifier({ store, logger, clock, config: cfg.notify });
+  // A replica of a fleet takes over the alert states of the partitions it is assigned (and
+  // announces their firing alerts to its own notify, so their resolves are not dropped).
+  const handoff =
+    bus instanceof KafkaBus
+      ? createKafkaHandoff({
+          stateTopic: bus.stateTopic(),
+          logger,
+          clock,
+          onAdopted: (adopted) => notifier.handle(adoptionTransitions(adopted)),
+        })
+      : undefined;
   const alerter = createAlerter({
+    handoff,
     bus,
     store,
     clock,
