@@ -90,7 +90,9 @@ export async function startCollector(
 
   if (c.stats.enabled) sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot }));
   sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: VERSION }));
-  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client.api, hostRoot }));
+  // Log files are read at the path the engine reports: the sidecar mounts the containers folder at
+  // that same path (deploy/compose.yaml), while host_root only relocates /proc and /sys/fs/cgroup.
+  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client.api }));
   if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));
   for (const source of sources) res.task(`source ${source.name}`, pump(source, bus, logger, res.signal));
   return { discovery };
