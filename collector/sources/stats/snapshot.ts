@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CgroupMode } from '../docker/cgroup-path';
 import { parseBlkioV1, parseCpuMax, parseIoStatV2, parseKeyed, parseNetDev, parseNumber, v1Limit, type IoBytes, type NetCounters } from './parse';
@@ -33,39 +33,42 @@ export interface CgroupTarget {
   pid: number;
 }
 
-async function read(file: string): Promise<string> {
-  return fs.readFile(file, 'utf8');
+/**
+ * Synchronous on purpose: these are tiny kernel pseudo-files served from memory, and ten promise
+ * round-trips through the libuv thread pool per container cost far more CPU than the reads
+ * themselves (the bulk of the idle collector's profile).
+ */
+function read(file: string): string {
+  return fs.readFileSync(file, 'utf8');
 }
 
 /** Optional files (pids, blkio, net) may be missing on some kernels: their absence is not an error. */
-async function maybe<T>(file: string, parse: (text: string) => T): Promise<T | undefined> {
+function maybe<T>(file: string, parse: (text: string) => T): T | undefined {
   try {
-    return parse(await read(file));
+    return parse(read(file));
   } catch {
     return undefined;
   }
 }
 
-function net(t: CgroupTarget): Promise<NetCounters | undefined> {
-  return t.pid > 0 ? maybe(path.join(t.hostRoot, 'proc', String(t.pid), 'net/dev'), parseNetDev) : Promise.resolve(undefined);
+function net(t: CgroupTarget): NetCounters | undefined {
+  return t.pid > 0 ? maybe(path.join(t.hostRoot, 'proc', String(t.pid), 'net/dev'), parseNetDev) : undefined;
 }
 
 /** cgroup v1: one hierarchy per controller, the same relative path in each. */
-async function readV1(t: CgroupTarget, now: () => bigint): Promise<Snapshot> {
+function readV1(t: CgroupTarget, now: () => bigint): Snapshot {
   const dir = (ctl: string, file: string) => path.join(t.hostRoot, 'sys/fs/cgroup', ctl, t.cgroupPath, file);
   const atNs = Number(now());
-  const [cpu, usage, limit, stat, oom, pids, io, netc, quota, period] = await Promise.all([
-    read(dir('cpuacct', 'cpuacct.usage')),
-    read(dir('memory', 'memory.usage_in_bytes')),
-    maybe(dir('memory', 'memory.limit_in_bytes'), parseNumber),
-    read(dir('memory', 'memory.stat')).then(parseKeyed),
-    maybe(dir('memory', 'memory.oom_control'), parseKeyed),
-    maybe(dir('pids', 'pids.current'), parseNumber),
-    maybe(dir('blkio', 'blkio.throttle.io_service_bytes_recursive'), parseBlkioV1),
-    net(t),
-    maybe(dir('cpu', 'cpu.cfs_quota_us'), parseNumber),
-    maybe(dir('cpu', 'cpu.cfs_period_us'), parseNumber),
-  ]);
+  const cpu = read(dir('cpuacct', 'cpuacct.usage'));
+  const usage = read(dir('memory', 'memory.usage_in_bytes'));
+  const limit = maybe(dir('memory', 'memory.limit_in_bytes'), parseNumber);
+  const stat = parseKeyed(read(dir('memory', 'memory.stat')));
+  const oom = maybe(dir('memory', 'memory.oom_control'), parseKeyed);
+  const pids = maybe(dir('pids', 'pids.current'), parseNumber);
+  const io = maybe(dir('blkio', 'blkio.throttle.io_service_bytes_recursive'), parseBlkioV1);
+  const netc = net(t);
+  const quota = maybe(dir('cpu', 'cpu.cfs_quota_us'), parseNumber);
+  const period = maybe(dir('cpu', 'cpu.cfs_period_us'), parseNumber);
   const snap: Snapshot = {
     atNs,
     cpuNs: parseNumber(cpu) ?? NaN,
@@ -84,20 +87,18 @@ async function readV1(t: CgroupTarget, now: () => bigint): Promise<Snapshot> {
 }
 
 /** cgroup v2: one directory with every controller's files. */
-async function readV2(t: CgroupTarget, now: () => bigint): Promise<Snapshot> {
+function readV2(t: CgroupTarget, now: () => bigint): Snapshot {
   const dir = (file: string) => path.join(t.hostRoot, 'sys/fs/cgroup', t.cgroupPath, file);
   const atNs = Number(now());
-  const [cpu, usage, limit, stat, events, pids, io, netc, cpuMax] = await Promise.all([
-    read(dir('cpu.stat')).then(parseKeyed),
-    read(dir('memory.current')),
-    maybe(dir('memory.max'), parseNumber),
-    read(dir('memory.stat')).then(parseKeyed),
-    maybe(dir('memory.events'), parseKeyed),
-    maybe(dir('pids.current'), parseNumber),
-    maybe(dir('io.stat'), parseIoStatV2),
-    net(t),
-    maybe(dir('cpu.max'), parseCpuMax),
-  ]);
+  const cpu = parseKeyed(read(dir('cpu.stat')));
+  const usage = read(dir('memory.current'));
+  const limit = maybe(dir('memory.max'), parseNumber);
+  const stat = parseKeyed(read(dir('memory.stat')));
+  const events = maybe(dir('memory.events'), parseKeyed);
+  const pids = maybe(dir('pids.current'), parseNumber);
+  const io = maybe(dir('io.stat'), parseIoStatV2);
+  const netc = net(t);
+  const cpuMax = maybe(dir('cpu.max'), parseCpuMax);
   const snap: Snapshot = {
     atNs,
     cpuNs: (cpu.usage_usec ?? NaN) * 1000,
@@ -117,7 +118,7 @@ async function readV2(t: CgroupTarget, now: () => bigint): Promise<Snapshot> {
 
 /** Reads one container's cgroup files. Throws when the CPU or memory files cannot be read. */
 export async function readCgroup(t: CgroupTarget, now: () => bigint = () => process.hrtime.bigint()): Promise<Snapshot> {
-  const snap = t.mode === 'v1' ? await readV1(t, now) : await readV2(t, now);
+  const snap = t.mode === 'v1' ? readV1(t, now) : readV2(t, now);
   if (!Number.isFinite(snap.cpuNs) || !Number.isFinite(snap.memUsage)) throw new Error(`unreadable cgroup files under ${t.cgroupPath}`);
   return snap;
 }
