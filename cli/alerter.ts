@@ -8,7 +8,7 @@ import type { StateStore } from '../core/store/store';
 import { createAlerter, type Alerter } from '../alerter/alerter';
 import { createNotifier, type NotifierService } from '../alerter/notify';
 import { adoptionTransitions, createKafkaHandoff } from '../alerter/kafka';
-import { KafkaBus } from '../core/bus/kafka';
+import type { KafkaBus } from '../core/bus/kafka';
 import type { LookoutConfig } from './config';
 import type { Resources } from './lifecycle';
 import { PACKAGE_ROOT } from './version';
@@ -29,6 +29,11 @@ export function resolveRulePaths(paths: readonly string[], cwd = process.cwd()):
   );
 }
 
+/** Duck-typed rather than instanceof, so kafkajs is only loaded by a process that uses Kafka. */
+function isKafkaBus(bus: Bus): bus is KafkaBus {
+  return typeof (bus as Partial<KafkaBus>).stateTopic === 'function';
+}
+
 /** The alerter half: rule engine on the bus, transitions into notify's durable outbox. */
 export async function startAlerter(
   cfg: LookoutConfig,
@@ -39,7 +44,7 @@ export async function startAlerter(
   // A replica of a fleet takes over the alert states of the partitions it is assigned (and
   // announces their firing alerts to its own notify, so their resolves are not dropped).
   const handoff =
-    bus instanceof KafkaBus
+    isKafkaBus(bus)
       ? createKafkaHandoff({
           stateTopic: bus.stateTopic(),
           logger,

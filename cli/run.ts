@@ -1,5 +1,7 @@
 import { MemoryBus } from '../core/bus/memory';
-import { KafkaBus } from '../core/bus/kafka';
+import type { KafkaBus } from '../core/bus/kafka';
+import type { Logger } from '../core/logger';
+import type { LookoutConfig } from './config';
 import { systemClock } from '../core/clock';
 import { startHealthServer } from '../core/health/server';
 import { createLogger } from '../core/logger';
@@ -49,7 +51,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
       'bus: kafka is for `lookout collect` and `lookout alert` in a fleet; `lookout run` keeps its events in process',
     );
   const kafka =
-    busType === 'kafka' && opts.mode !== 'run' ? new KafkaBus(cfg.bus.kafka, { logger }) : undefined;
+    busType === 'kafka' && opts.mode !== 'run' ? newKafkaBus(cfg, logger) : undefined;
   if (kafka) {
     // Fail fast (topics missing and not creatable, brokers unreachable) rather than at the first event.
     await kafka.start();
@@ -76,4 +78,11 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   }
   logger.info({ mode: opts.mode, host: cfg.host, state: cfg.state.path }, 'lookout running');
   await res.untilStopped();
+}
+
+/** Required on use: kafkajs is heavy and most collectors never talk to Kafka. */
+function newKafkaBus(cfg: LookoutConfig, logger: Logger): KafkaBus {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KafkaBus: Bus } = require('../core/bus/kafka') as typeof import('../core/bus/kafka');
+  return new Bus(cfg.bus.kafka, { logger });
 }
