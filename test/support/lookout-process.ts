@@ -56,7 +56,7 @@ export function startLookout(opts: {
   const stdout: string[] = [];
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+  readline.createInterface({ input: child.stderr }).on('line', (line) => {
     try {
       logs.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
@@ -64,7 +64,7 @@ export function startLookout(opts: {
     }
     notify();
   });
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
     stdout.push(line);
     notify();
   });
