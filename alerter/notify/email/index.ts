@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import nodemailer from 'nodemailer';
+import type nodemailerType from 'nodemailer';
 import { z } from 'zod';
 import { duration, secret } from '../../../core/config/types';
 import { PermanentDeliveryError, TransientDeliveryError } from '../../../core/errors';
@@ -52,6 +52,9 @@ export const emailKind: NotifierKind<typeof emailSchema> = {
   schema: emailSchema,
   retry: { initialMs: 2000, maxMs: 300_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
   create(cfg) {
+    // Loaded when a mail receiver is configured, not at every start (it is a large package).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodemailer = require('nodemailer') as typeof nodemailerType;
     const transport = nodemailer.createTransport({
       host: cfg.host,
       port: cfg.port,

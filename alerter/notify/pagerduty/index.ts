@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import https from 'node:https';
-import { event } from '@pagerduty/pdjs';
+import type { event as pdEvent } from '@pagerduty/pdjs';
 import type { EventPayloadV2 } from '@pagerduty/pdjs/build/src/events';
 import { z } from 'zod';
 import { duration, secret } from '../../../core/config/types';
@@ -30,6 +30,14 @@ export const pagerdutySchema = z
 
 type Config = z.output<typeof pagerdutySchema>;
 
+/** pdjs is loaded on the first page, not at start: a collector that never pages never pays its memory. */
+let pdjs: typeof pdEvent | undefined;
+function loadPdjs(): typeof pdEvent {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  pdjs ??= (require('@pagerduty/pdjs') as { event: typeof pdEvent }).event;
+  return pdjs;
+}
+
 /** pdjs resolves on any status; this is the part of its answer we read. */
 interface PdAnswer {
   status: number;
@@ -45,7 +53,7 @@ async function post(
 ): Promise<string> {
   let res: PdAnswer;
   try {
-    res = await event({
+    res = await loadPdjs()({
       server: cfg.events_host,
       type,
       data: data as EventPayloadV2,
