@@ -1,5 +1,4 @@
 import pino, { type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -39,6 +38,9 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const base = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { pid: process.pid } };
   if (pretty) {
     // Synchronous pretty printing in the main thread: no worker thread to keep alive or lose lines with.
+    // Loaded only for a terminal: services log JSON and need not carry the pretty-printer in memory.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
     return pino(
       base,
       pinoPretty({
