@@ -9,6 +9,7 @@ import { approxBytes, chunk, settle, takeBatch, type Entry, type Part } from './
 import type { DeliveryConfig } from './config';
 import * as m from './metrics';
 import { Spool, type SpoolRow } from './spool';
+import { deadline } from '../../core/deadline';
 
 export interface SinkState {
   sink: string;
@@ -50,12 +51,24 @@ export class SinkRunner {
 
   constructor(
     readonly sink: Sink,
-    private readonly deps: { spool: Spool; logger: Logger; clock: Clock; deadLetter: DeadLetter; config: DeliveryConfig },
+    private readonly deps: {
+      spool: Spool;
+      logger: Logger;
+      clock: Clock;
+      deadLetter: DeadLetter;
+      config: DeliveryConfig;
+    },
   ) {
     this.spool = deps.spool;
     this.labels = { sink: sink.name };
     const r = deps.config.retry;
-    this.policy = { initialMs: r.initial, maxMs: r.max, factor: r.factor, jitter: r.jitter, maxAttempts: Infinity };
+    this.policy = {
+      initialMs: r.initial,
+      maxMs: r.max,
+      factor: r.factor,
+      jitter: r.jitter,
+      maxAttempts: Infinity,
+    };
     this.report();
   }
 
@@ -73,7 +86,9 @@ export class SinkRunner {
     }
     const sizes = events.map(approxBytes);
     const bytes = sizes.reduce((a, b) => a + b, 0);
-    const done = new Promise<void>((resolve) => this.queue.push({ events, sizes, taken: 0, settled: 0, resolve }));
+    const done = new Promise<void>((resolve) =>
+      this.queue.push({ events, sizes, taken: 0, settled: 0, resolve }),
+    );
     this.queuedEvents += events.length;
     this.queuedBytes += bytes;
     if (this.queuedBytes > c.memory_max_bytes) this.spillQueue('memory ceiling reached');
@@ -100,7 +115,10 @@ export class SinkRunner {
         continue;
       }
       // Not acknowledging is the point: the tailer stops and the log files hold the rest.
-      if (this.stopping) throw new TransientDeliveryError(`${this.sink.name}: spool full while stopping; events stay in the log files`);
+      if (this.stopping)
+        throw new TransientDeliveryError(
+          `${this.sink.name}: spool full while stopping; events stay in the log files`,
+        );
       m.spoolBlocked.set(this.labels, 1);
       await new Promise<void>((r) => this.roomWaiters.push(r));
     }
@@ -148,7 +166,12 @@ export class SinkRunner {
         if (this.spool.rows > 0 && !this.stopping) {
           await this.drainOnce();
         } else if (this.queue.length > 0) {
-          if (this.deps.config.linger > 0 && !this.stopping && this.queuedEvents < this.deps.config.batch_max_events) await this.idle(this.deps.config.linger);
+          if (
+            this.deps.config.linger > 0 &&
+            !this.stopping &&
+            this.queuedEvents < this.deps.config.batch_max_events
+          )
+            await this.idle(this.deps.config.linger);
           await this.sendQueued();
         } else if (this.stopping) {
           return;
@@ -181,8 +204,12 @@ export class SinkRunner {
   }
 
   private async write(events: LookoutEvent[]): Promise<void> {
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.deps.config.write_timeout)]);
-    await this.sink.write(events, signal);
+    const limit = deadline(this.deps.config.write_timeout, this.abort.signal);
+    try {
+      await this.sink.write(events, limit.signal);
+    } finally {
+      limit.done();
+    }
   }
 
   private async sendQueued(): Promise<void> {
@@ -193,7 +220,9 @@ export class SinkRunner {
       await this.write(events);
       this.succeeded(events.length);
     } catch (err) {
-      this.failed(err, events, (rest) => this.spool.append(chunk(rest, c.batch_max_events, c.batch_max_bytes)));
+      this.failed(err, events, (rest) =>
+        this.spool.append(chunk(rest, c.batch_max_events, c.batch_max_bytes)),
+      );
       // Everything behind this batch goes to the spool too, to keep the order and free the tailer.
       this.spillQueue('backend failed');
     } finally {
@@ -217,7 +246,12 @@ export class SinkRunner {
       this.succeeded(events.length);
       ok = true;
     } catch (err) {
-      this.failed(err, events, (rest) => this.spool.settle(rows, rest), () => this.spool.settle(rows));
+      this.failed(
+        err,
+        events,
+        (rest) => this.spool.settle(rows, rest),
+        () => this.spool.settle(rows),
+      );
     }
     this.report();
     for (const w of this.roomWaiters.splice(0)) w();
@@ -239,7 +273,12 @@ export class SinkRunner {
    * A write failed. Retriable: what is left goes (back) to the spool. Not retriable (the backend
    * will never take these): dead-letter them, never retry forever.
    */
-  private failed(err: unknown, events: LookoutEvent[], keep: (rest: LookoutEvent[]) => void, drop?: () => void): void {
+  private failed(
+    err: unknown,
+    events: LookoutEvent[],
+    keep: (rest: LookoutEvent[]) => void,
+    drop?: () => void,
+  ): void {
     m.failures.inc(this.labels);
     m.up.set(this.labels, 0);
     const aborted = this.abort.signal.aborted;
@@ -247,12 +286,22 @@ export class SinkRunner {
       const rest = err instanceof PartialWriteError ? err.remaining : events;
       m.delivered.inc(this.labels, Math.max(0, events.length - rest.length));
       if (rest.length < events.length) m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
-      if (this.attempt === 0 || this.attempt % 10 === 0) this.deps.logger.warn({ err: (err as Error).message, events: rest.length }, 'write failed; spooled for retry');
+      if (this.attempt === 0 || this.attempt % 10 === 0)
+        this.deps.logger.warn(
+          { err: (err as Error).message, events: rest.length },
+          'write failed; spooled for retry',
+        );
       keep(rest);
       return;
     }
-    this.deps.logger.error({ err: (err as Error).message, events: events.length }, 'backend refused the batch for good; dead-lettered');
-    this.deps.deadLetter.write(this.sink.name, events.map((event) => ({ event, reason: (err as Error).message })));
+    this.deps.logger.error(
+      { err: (err as Error).message, events: events.length },
+      'backend refused the batch for good; dead-lettered',
+    );
+    this.deps.deadLetter.write(
+      this.sink.name,
+      events.map((event) => ({ event, reason: (err as Error).message })),
+    );
     drop?.();
   }
 

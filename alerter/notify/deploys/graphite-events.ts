@@ -5,6 +5,7 @@
 import { checkStatus, networkError } from '../http';
 import type { Notifier } from '../types';
 import { DEPLOY_EVENT_TAG, sanitiseSegment } from '../../../dashboards/catalog';
+import { deadline } from '../../../core/deadline';
 
 export const GRAPHITE_EVENTS_RECEIVER = 'graphite-events';
 
@@ -22,19 +23,24 @@ export function graphiteEventsNotifier(baseUrl: string, timeoutMs: number): Noti
         when: Math.floor(c.at / 1000),
         data: `${c.fromImage} -> ${c.toImage} (${c.containers.join(', ')})`,
       });
-      let res: Response;
+      const limit = deadline(timeoutMs, signal);
       try {
-        res = await fetch(`${baseUrl.replace(/\/+$/, '')}/events/`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-        });
-      } catch (err) {
-        throw networkError('graphite-web', err);
+        let res: Response;
+        try {
+          res = await fetch(`${baseUrl.replace(/\/+$/, '')}/events/`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            signal: limit.signal,
+          });
+        } catch (err) {
+          throw networkError('graphite-web', err);
+        }
+        checkStatus('graphite-web events', res.status, await res.text().catch(() => ''));
+        return { answer: String(res.status) };
+      } finally {
+        limit.done();
       }
-      checkStatus('graphite-web events', res.status, await res.text().catch(() => ''));
-      return { answer: String(res.status) };
     },
   };
 }

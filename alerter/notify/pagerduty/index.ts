@@ -13,6 +13,7 @@ import { duration, secret } from '../../../core/config/types';
 import { checkStatus, cut, networkError } from '../http';
 import { title } from '../render';
 import type { ChangeNotice, Notification, NotifierKind } from '../types';
+import { deadline } from '../../../core/deadline';
 
 export const pagerdutySchema = z
   .object({
@@ -52,12 +53,13 @@ async function post(
   signal: AbortSignal,
 ): Promise<string> {
   let res: PdAnswer;
+  const limit = deadline(cfg.timeout, signal);
   try {
     res = await loadPdjs()({
       server: cfg.events_host,
       type,
       data: data as EventPayloadV2,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeout)]),
+      signal: limit.signal,
       // pdjs's own timer only keeps the process alive; our signal is the deadline.
       requestTimeout: 0,
       // pdjs retries a 429 by itself after 20 s; with 0 it asks again at once and then hands
@@ -67,6 +69,8 @@ async function post(
     });
   } catch (err) {
     throw networkError('PagerDuty', err);
+  } finally {
+    limit.done();
   }
   const detail = [res.data?.message, ...(res.data?.errors ?? [])].filter(Boolean).join('; ');
   checkStatus('PagerDuty', res.status, detail);

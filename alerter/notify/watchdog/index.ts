@@ -6,6 +6,7 @@
 import { sleep } from '../../../core/clock';
 import type { Logger } from '../../../core/logger';
 import { watchdogPings } from '../metrics';
+import { deadline } from '../../../core/deadline';
 
 export interface WatchdogConfig {
   url: string;
@@ -22,10 +23,9 @@ export async function runWatchdog(
   const log = logger.child({ component: 'notify', part: 'watchdog' });
   while (!signal.aborted) {
     if (healthy()) {
+      const limit = deadline(cfg.timeout, signal);
       try {
-        const res = await fetch(cfg.url, {
-          signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeout)]),
-        });
+        const res = await fetch(cfg.url, { signal: limit.signal });
         await res.arrayBuffer().catch(() => undefined);
         watchdogPings.inc({ result: res.ok ? 'ok' : 'error' });
         if (!res.ok) log.warn({ status: res.status }, 'watchdog URL answered with an error');
@@ -33,6 +33,8 @@ export async function runWatchdog(
         if (signal.aborted) return;
         watchdogPings.inc({ result: 'error' });
         log.warn({ err: (err as Error).message }, 'watchdog URL unreachable');
+      } finally {
+        limit.done();
       }
     } else {
       watchdogPings.inc({ result: 'skipped' });

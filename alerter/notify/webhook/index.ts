@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { duration, secret } from '../../../core/config/types';
 import { checkStatus, networkError } from '../http';
 import type { NotifierKind } from '../types';
+import { deadline } from '../../../core/deadline';
 
 export const webhookSchema = z
   .object({
@@ -33,20 +34,20 @@ async function postJson(
 ): Promise<string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key) headers[SIGNATURE_HEADER] = sign(body, key);
-  let res: Response;
+  const limit = deadline(timeout, signal);
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
-    });
-  } catch (err) {
-    throw networkError('webhook', err);
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'POST', headers, body, signal: limit.signal });
+    } catch (err) {
+      throw networkError('webhook', err);
+    }
+    const text = await res.text().catch(() => '');
+    checkStatus('webhook', res.status, text);
+    return `${res.status}`;
+  } finally {
+    limit.done();
   }
-  const text = await res.text().catch(() => '');
-  checkStatus('webhook', res.status, text);
-  return `${res.status}`;
 }
 
 export const webhookKind: NotifierKind<typeof webhookSchema> = {
