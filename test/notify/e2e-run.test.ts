@@ -79,8 +79,14 @@ test('20 containers dying together on one host make one page', async () => {
       args: ['-v', `${gate}:/gate`],
       cmd: ['sh', '-c', 'while [ ! -f /gate/go ]; do sleep 0.2; done; exit 3'],
     });
-  // Let the collector see them all running, then let them all die at once.
-  await new Promise((r) => setTimeout(r, 3000));
+  // Let the collector see them all running (each is named in an event on its stdout sink, which
+  // `sinks: []` means: a start, a stats sample or a heartbeat's inventory), then let them all die at once.
+  await waitFor(
+    'the collector to see all 20 containers',
+    () => names.every((n) => output.includes(`"name":"${n}"`)),
+    60_000,
+    200,
+  );
   fs.writeFileSync(path.join(gate, 'go'), '');
 
   const triggers = () => pd.accepted.filter((e) => e.body.event_action === 'trigger');
