@@ -70,7 +70,7 @@ case "$mode" in
     sh "$here/assemble-app.sh" "$src" "$stage/out"
     rm -rf "$src"
     runtime_dockerfile >"$stage/Dockerfile"
-    docker build --build-arg BASE_IMAGE=local/node20-base -t "$tag" "$stage"
+    docker build --network none --build-arg BASE_IMAGE=local/node20-base -t "$tag" "$stage"
     ;;
 esac
 

@@ -15,6 +15,12 @@ export async function docker(...args: string[]): Promise<string> {
 /**
  * `docker run -d` with the test label (value: this test run's id) and `--pull never`.
  * `args` go before the image, `cmd` after it. Returns the container id.
+ *
+ * Without a `--network` in `args` the container gets `--network none`. With `--bridge=none`
+ * (how services-up.sh starts dockerd) the engine's "default" network mode gives the same single
+ * loopback interface, but dockerd 20.10 never deletes such a container's network sandbox: they pile
+ * up in its store and the next dockerd start removes them one by one (~80 ms each; 3 000 left by
+ * one session's tests made a later start miss its deadline).
  */
 export async function runContainer(opts: {
   args?: string[];
@@ -25,7 +31,9 @@ export async function runContainer(opts: {
 }): Promise<string> {
   const args = ['run', '-d', '--pull', 'never', '--label', `${TEST_LABEL}=${opts.runId}`];
   if (opts.name) args.push('--name', opts.name);
-  args.push(...(opts.args ?? []), opts.image ?? TEST_IMAGE, ...(opts.cmd ?? []));
+  const extra = opts.args ?? [];
+  if (!extra.some((a) => a === '--network' || a === '--net' || a.startsWith('--network=') || a.startsWith('--net='))) args.push('--network', 'none');
+  args.push(...extra, opts.image ?? TEST_IMAGE, ...(opts.cmd ?? []));
   return docker(...args);
 }
 
