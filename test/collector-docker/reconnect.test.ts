@@ -92,8 +92,8 @@ describe('discovery when dockerd goes away and comes back', () => {
 
   it('never sends a write to the engine', async () => {
     const before = engine.requests.length;
-    await expect(client.api.getContainer('bbb').remove({ force: true })).rejects.toBeInstanceOf(DockerWriteRefusedError);
-    await expect(client.api.getContainer('bbb').kill()).rejects.toBeInstanceOf(DockerWriteRefusedError);
+    await expect(client.api.request('DELETE', '/containers/bbb', { force: true })).rejects.toBeInstanceOf(DockerWriteRefusedError);
+    await expect(client.api.request('POST', '/containers/bbb/kill')).rejects.toBeInstanceOf(DockerWriteRefusedError);
     expect(engine.requests.slice(before)).toEqual([]);
     expect(engine.requests.every((r) => r.method === 'GET' || r.method === 'HEAD')).toBe(true);
   });

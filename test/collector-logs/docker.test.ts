@@ -1,14 +1,24 @@
-import Dockerode from 'dockerode';
+import { createDockerClient } from '../../collector/sources/docker/client';
+import { dockerConfigSchema } from '../../collector/sources/docker/config';
 import { docker, newRunId, removeTestContainers, runContainer, waitFor } from '../support/docker';
 import { containerInfo } from './support/inspect';
 import { openCount, openStore, startSource, tempDir, type Running } from './support/harness';
 import fs from 'node:fs';
+import { silentLogger } from '../../core/logger';
 
 /** The log source on containers of the real Docker engine, json-file logs read from disk. */
 
 const runId = newRunId('logs');
 const dirs: string[] = [];
 const running: Running[] = [];
+const clients: Array<{ close(): void }> = [];
+
+/** lookout's own read-only Engine API client, as the collector wires it. */
+function engineClient() {
+  const c = createDockerClient(dockerConfigSchema.parse({}), { logger: silentLogger() });
+  clients.push(c);
+  return c;
+}
 
 afterEach(async () => {
   for (const r of running.splice(0)) {
@@ -18,6 +28,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  for (const c of clients) c.close();
   await removeTestContainers(runId);
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -143,7 +154,7 @@ test('another log driver: `local` read through the Engine API logs stream, `none
     args: ['--log-driver', 'none'],
     cmd: sh('echo invisible; sleep 600'),
   });
-  const r = source({}, { docker: new Dockerode() });
+  const r = source({}, { docker: engineClient() });
   r.dir.add(await containerInfo(none));
   r.dir.add(await containerInfo(local));
   await waitFor('2 lines', () => r.events.length >= 2);
@@ -173,7 +184,7 @@ test('logs API fallback resumes from its checkpoint after a restart: nothing rep
   const info = await containerInfo(id);
   const d = tempDir('logs-api');
   dirs.push(d);
-  const api = new Dockerode();
+  const api = engineClient();
   const r1 = startSource({ store: openStore(d), docker: api });
   r1.dir.add(info);
   await waitFor('a1 a2', () => r1.events.length >= 2);

@@ -1,7 +1,7 @@
 import { DockerUnavailableError } from '../../../core/errors';
 import { silentLogger } from '../../../core/logger';
 import { inspect, newRunId, removeTestContainers, runContainer } from '../../../test/support/docker';
-import { createDockerClient, DockerWriteRefusedError, resolveEndpoint } from './client';
+import { createDockerClient, DockerApiError, DockerWriteRefusedError, resolveEndpoint } from './client';
 import { dockerConfigSchema } from './config';
 
 const runId = newRunId('client');
@@ -13,24 +13,53 @@ describe('read-only docker client', () => {
   it('answers ping and reads', async () => {
     const client = createDockerClient(cfg(), { logger: silentLogger() });
     await client.ping();
-    const list = await client.api.listContainers({ all: true });
+    const list = await client.listContainers();
     expect(Array.isArray(list)).toBe(true);
+    client.close();
   });
 
-  it('refuses remove, kill, stop and create before sending anything; the container is untouched', async () => {
+  it('offers only reads: every method of the client is a ping, a GET or a stream of one', () => {
+    const client = createDockerClient(cfg(), { logger: silentLogger() });
+    const methods = Object.entries(client)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .sort();
+    expect(methods).toEqual(['close', 'containerLogs', 'containerStats', 'events', 'inspectContainer', 'listContainers', 'ping']);
+    client.close();
+  });
+
+  it.each([
+    ['DELETE', '/containers/{id}', { force: true }],
+    ['POST', '/containers/{id}/kill', {}],
+    ['POST', '/containers/{id}/stop', {}],
+    ['POST', '/containers/create', {}],
+    ['PUT', '/containers/{id}/archive', { path: '/tmp' }],
+    ['post', '/containers/{id}/exec', {}],
+  ])('refuses %s %s before sending anything; the container is untouched', async (method, route, query) => {
     const id = await runContainer({ runId, cmd: ['sleep', '300'] });
     const client = createDockerClient(cfg(), { logger: silentLogger() });
-    const c = client.api.getContainer(id);
-    await expect(c.remove({ force: true })).rejects.toBeInstanceOf(DockerWriteRefusedError);
-    await expect(c.kill()).rejects.toThrow(/read-only: refused POST \/containers\/[0-9a-f]+\/kill/);
-    await expect(c.stop()).rejects.toBeInstanceOf(DockerWriteRefusedError);
-    await expect(client.api.createContainer({ Image: 'local/busybox:full' })).rejects.toBeInstanceOf(DockerWriteRefusedError);
-    // The callback form goes through the same gate.
-    const cbErr = await new Promise((resolve) => c.remove({}, (err: unknown) => resolve(err)));
-    expect(cbErr).toBeInstanceOf(DockerWriteRefusedError);
+    const err = await client.api.request(method, route.replace('{id}', id), query).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DockerWriteRefusedError);
+    expect((err as Error).message).toContain(`refused ${method.toUpperCase()} /containers/`);
     const after = await inspect(id);
     expect(after.State.Running).toBe(true);
     expect(after.State.Pid).toBeGreaterThan(0);
+    client.close();
+  });
+
+  it('reports an absent container as DockerApiError 404 (discovery treats it as gone)', async () => {
+    const client = createDockerClient(cfg(), { logger: silentLogger() });
+    const err = await client.inspectContainer(`nosuch${runId}`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DockerApiError);
+    expect((err as DockerApiError).statusCode).toBe(404);
+    expect((err as Error).message).toMatch(/No such container/i);
+    client.close();
   });
 
   it('turns an absent socket into DockerUnavailableError naming the path', async () => {

@@ -1,19 +1,16 @@
 import fs from 'node:fs';
-import Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import { deadline } from '../../../core/deadline';
 import { DockerUnavailableError, LookoutError } from '../../../core/errors';
 import type { Logger } from '../../../core/logger';
 import type { DockerConfig } from './config';
+import { type Endpoint, EngineApi } from './engine-api';
 
-/** A write to the Engine API was attempted through the read-only client: a programmer error. */
-export class DockerWriteRefusedError extends LookoutError {
-  constructor(method: string, path: string) {
-    super(`lookout's Docker client is read-only: refused ${method} ${path} (only GET and HEAD are sent)`);
-  }
-}
+export { DockerApiError, DockerWriteRefusedError } from './engine-api';
 
 export interface DockerClient {
-  /** dockerode, with every non-GET/HEAD request refused before it is sent. */
-  readonly api: Docker;
+  /** The GET-only HTTP client underneath, for tests and for reads not listed below. */
+  readonly api: EngineApi;
   /** What we dial, for messages: a socket path or a tcp URL. */
   readonly endpoint: string;
   readonly requestTimeoutMs: number;
@@ -21,24 +18,18 @@ export interface DockerClient {
   readonly reconnect: { initialMs: number; maxMs: number };
   /** Resolves when the engine answers /_ping; throws DockerUnavailableError saying what to do. */
   ping(signal?: AbortSignal): Promise<void>;
-  /** The calls lookout makes, typed and each under `request_timeout` (except the events stream). */
+  /** The calls lookout makes, typed and each under `request_timeout` (except the streams). */
   listContainers(signal?: AbortSignal): Promise<Array<{ Id: string }>>;
   inspectContainer(id: string, signal?: AbortSignal): Promise<unknown>;
   /** One-shot stats: no second sample, no one-second wait inside dockerd. */
   containerStats(id: string, signal?: AbortSignal): Promise<unknown>;
   /** The `/events` stream; it ends when dockerd goes away or `signal` aborts. */
-  events(query: Record<string, unknown>, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }>;
+  events(query: Record<string, unknown>, signal: AbortSignal): Promise<Readable & { destroy(): void }>;
+  /** A followed logs stream with time stamps (multiplexed unless the container has a TTY). */
+  containerLogs(id: string, query: { since: number; follow: boolean }, signal: AbortSignal): Promise<Readable & { destroy(): void }>;
+  /** Closes kept-alive connections. */
+  close(): void;
 }
-
-/** dockerode's methods take `{abortSignal}` besides their query, which its typings do not say. */
-type Call<R> = (opts: Record<string, unknown>) => Promise<R>;
-function call<R, O extends object>(self: O, method: keyof O & string): Call<R> {
-  return (opts) => (self as unknown as Record<string, (this: O, o: Record<string, unknown>) => Promise<R>>)[method]!.call(self, opts);
-}
-
-const READ_METHODS = new Set(['GET', 'HEAD']);
-
-type Endpoint = { socketPath: string } | { url: URL };
 
 /** `docker.socket`, `docker.host`, DOCKER_HOST, then the default socket, in that order. */
 export function resolveEndpoint(cfg: Pick<DockerConfig, 'socket' | 'host'>, env: NodeJS.ProcessEnv = process.env): Endpoint {
@@ -53,38 +44,7 @@ export function resolveEndpoint(cfg: Pick<DockerConfig, 'socket' | 'host'>, env:
   return { url };
 }
 
-function modemOptions(ep: Endpoint, env: NodeJS.ProcessEnv): Docker.DockerOptions {
-  if ('socketPath' in ep) return { socketPath: ep.socketPath };
-  const tls = ep.url.protocol === 'https:' || env.DOCKER_TLS_VERIFY === '1' || ep.url.port === '2376';
-  return { host: ep.url.hostname, port: ep.url.port || (tls ? 2376 : 2375), protocol: tls ? 'https' : 'http' };
-}
-
-interface DialOptions {
-  method?: string;
-  path?: string;
-}
-type DialFn = (options: DialOptions, callback: (err: unknown, data?: unknown) => void) => void;
-
-/**
- * Makes a dockerode instance read-only. Every dockerode method, on the Docker object or on a
- * Container/Image handle, reaches the engine through `modem.dial`; refusing there, before the
- * request is built, means no write can slip through a method we forgot to wrap.
- */
-export function makeReadOnly(api: Docker): Docker {
-  const modem = api.modem as unknown as { dial: DialFn };
-  const dial = modem.dial.bind(modem);
-  modem.dial = (options, callback) => {
-    const method = (options.method ?? 'GET').toUpperCase();
-    if (!READ_METHODS.has(method)) {
-      // Asynchronous like a real failure, so promise and callback callers see it the same way.
-      const err = new DockerWriteRefusedError(method, String(options.path ?? '').replace(/\?$/, ''));
-      process.nextTick(() => callback(err, null));
-      return;
-    }
-    dial(options, callback);
-  };
-  return api;
-}
+const id64 = (id: string) => encodeURIComponent(id);
 
 export interface DockerClientDeps {
   logger: Logger;
@@ -94,22 +54,23 @@ export interface DockerClientDeps {
 export function createDockerClient(cfg: DockerConfig, deps: DockerClientDeps): DockerClient {
   const env = deps.env ?? process.env;
   const ep = resolveEndpoint(cfg, env);
-  const endpoint = 'socketPath' in ep ? ep.socketPath : ep.url.href;
-  const api = makeReadOnly(new Docker(modemOptions(ep, env)));
+  const api = new EngineApi(ep, env);
+  const endpoint = api.endpoint;
   const log = deps.logger.child({ component: 'docker-client' });
   log.debug({ endpoint }, 'docker client');
-
-  const deadline = (signal?: AbortSignal) => {
-    const t = AbortSignal.timeout(cfg.request_timeout);
-    return signal ? AbortSignal.any([signal, t]) : t;
-  };
+  const get = <T>(path: string, query: Record<string, unknown>, signal?: AbortSignal) => api.getJson<T>(path, query as never, cfg.request_timeout, signal);
 
   async function ping(signal?: AbortSignal): Promise<void> {
     if ('socketPath' in ep) checkSocket(ep.socketPath);
+    const d = deadline(cfg.request_timeout, signal);
     try {
-      await call(api, 'ping')({ abortSignal: deadline(signal) });
+      const res = await api.request('GET', '/_ping', {}, { signal: d.signal });
+      res.resume(); // "OK": drained so the connection goes back to the pool
+      if (res.statusCode !== 200) throw new LookoutError(`/_ping answered ${res.statusCode}`);
     } catch (err) {
       throw unavailable(endpoint, err);
+    } finally {
+      d.done();
     }
   }
   return {
@@ -118,16 +79,13 @@ export function createDockerClient(cfg: DockerConfig, deps: DockerClientDeps): D
     requestTimeoutMs: cfg.request_timeout,
     reconnect: { initialMs: cfg.reconnect_initial, maxMs: cfg.reconnect_max },
     ping,
-    listContainers: (signal) => call<Array<{ Id: string }>, Docker>(api, 'listContainers')({ all: true, abortSignal: deadline(signal) }),
-    inspectContainer: (id, signal) => {
-      const c = api.getContainer(id);
-      return call<unknown, Docker.Container>(c, 'inspect')({ abortSignal: deadline(signal) });
-    },
-    containerStats: (id, signal) => {
-      const c = api.getContainer(id);
-      return call<unknown, Docker.Container>(c, 'stats')({ stream: false, 'one-shot': true, abortSignal: deadline(signal) });
-    },
-    events: (query, signal) => call<NodeJS.ReadableStream & { destroy(): void }, Docker>(api, 'getEvents')({ ...query, abortSignal: signal }),
+    listContainers: (signal) => get('/containers/json', { all: true }, signal),
+    inspectContainer: (id, signal) => get(`/containers/${id64(id)}/json`, {}, signal),
+    containerStats: (id, signal) => get(`/containers/${id64(id)}/stats`, { stream: false, 'one-shot': true }, signal),
+    events: (query, signal) => api.getStream('/events', query as never, signal),
+    containerLogs: (id, query, signal) =>
+      api.getStream(`/containers/${id64(id)}/logs`, { stdout: true, stderr: true, timestamps: true, follow: query.follow, since: query.since }, signal),
+    close: () => api.close(),
   };
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import type Dockerode from 'dockerode';
+import { StringDecoder } from 'node:string_decoder';
 import type { ContainerMeta, LogStream } from '../../../core/events';
+import type { DockerClient } from '../docker/client';
+import { demux } from '../docker/engine-api';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
 import type { CheckpointStore } from './checkpoints';
@@ -28,6 +29,9 @@ interface ApiLine {
 
 const MAX_QUEUED = 10_000;
 
+/** The two Engine API reads the fallback makes. */
+export type LogsApi = Pick<DockerClient, 'inspectContainer' | 'containerLogs'>;
+
 type ApiBatch = TailBatch & { apiKey?: { time: string; count: number } };
 
 /**
@@ -48,7 +52,7 @@ export class ApiTailer {
 
   constructor(
     private meta: ContainerMeta,
-    private readonly docker: Dockerode,
+    private readonly docker: LogsApi,
     private readonly cfg: LogsConfig,
     private readonly deps: { logger: Logger; clock: Clock; host: string; checkpoints: CheckpointStore },
   ) {
@@ -73,33 +77,19 @@ export class ApiTailer {
       : this.cfg.start_at === 'end'
         ? Math.floor(this.deps.clock.now() / 1000)
         : 0;
-    const container = this.docker.getContainer(this.meta.id);
     // A TTY container's stream is not multiplexed (no 8-byte frame headers): everything is stdout.
-    const tty = Boolean(
-      (
-        (await container.inspect({ abortSignal: AbortSignal.timeout(10_000) })) as {
-          Config?: { Tty?: boolean };
-        }
-      ).Config?.Tty,
-    );
-    const raw = (await container.logs({
-      follow: true,
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      since,
-      abortSignal: signal,
-    })) as unknown as NodeJS.ReadableStream & {
-      destroy(): void;
-    };
+    const inspected = (await this.docker.inspectContainer(this.meta.id, signal)) as { Config?: { Tty?: boolean } };
+    const tty = Boolean(inspected.Config?.Tty);
+    const raw = await this.docker.containerLogs(this.meta.id, { follow: true, since }, signal);
     const queue: ApiLine[] = [];
     let ended = false;
+    // One line assembler per stream: a line may arrive in several frames or chunks, and a
+    // multi-byte character may be cut between them (the decoder keeps the partial bytes).
     const splitter = (stream: LogStream) => {
       let rest = '';
-      const pt = new PassThrough();
-      pt.setEncoding('utf8');
-      pt.on('data', (s: string) => {
-        const parts = (rest + s).split('\n');
+      const decoder = new StringDecoder('utf8');
+      return (chunk: Buffer) => {
+        const parts = (rest + decoder.write(chunk)).split('\n');
         rest = parts.pop()!;
         for (const p of parts) {
           const sp = p.indexOf(' ');
@@ -108,11 +98,14 @@ export class ApiTailer {
         }
         if (queue.length > MAX_QUEUED) raw.pause();
         this.wake.fire();
-      });
-      return pt;
+      };
     };
-    if (tty) raw.pipe(splitter('stdout'));
-    else this.docker.modem.demuxStream(raw, splitter('stdout'), splitter('stderr'));
+    if (tty) raw.on('data', splitter('stdout'));
+    else {
+      const out = splitter('stdout');
+      const err = splitter('stderr');
+      demux(raw, (stream, payload) => (stream === 'stderr' ? err : out)(payload));
+    }
     raw.on('end', () => {
       ended = true;
       this.wake.fire();

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type Dockerode from 'dockerode';
 import type { Source, SourceBatch, SourceDeps } from '../../source';
 import type { ContainerInfo, DiscoveryChange } from '../docker/types';
+import type { LogsApi } from './api';
 import { ApiTailer } from './api';
 import { CheckpointStore } from './checkpoints';
 import type { LogsConfig } from './config';
@@ -12,7 +12,7 @@ import { type TailBatch, Tailer } from './tailer';
 
 export interface LogSourceDeps extends SourceDeps {
   /** For containers whose driver is not json-file; without it they are only reported. */
-  docker?: Dockerode;
+  docker?: LogsApi;
   /** Where the host's filesystem is mounted when lookout runs in a container (`host_root`); the engine reports host paths. */
   hostRoot?: string;
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import type Dockerode from 'dockerode';
+import type { LogsApi } from '../../../collector/sources/logs/api';
 import { MemoryBus } from '../../../core/bus/memory';
 import { systemClock, type Clock } from '../../../core/clock';
 import { silentLogger, type Logger } from '../../../core/logger';
@@ -31,7 +31,7 @@ export function startSource(opts: {
   dir?: StaticDirectory;
   clock?: Clock;
   logger?: Logger;
-  docker?: Dockerode;
+  docker?: LogsApi;
   hostRoot?: string;
 }): Running {
   const dir = opts.dir ?? new StaticDirectory();
