@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import { createAlerter, type Alerter } from '../alerter/alerter';
 import { createNotifier, type NotifierService } from '../alerter/notify';
-import { adoptionTransitions, createKafkaHandoff } from '../alerter/kafka';
+import { createKafkaHandoff, type KafkaHandoff } from '../alerter/kafka';
 import type { KafkaBus } from '../core/bus/kafka';
 import type { LookoutConfig } from './config';
 import type { Resources } from './lifecycle';
@@ -40,18 +40,26 @@ export async function startAlerter(
   deps: { logger: Logger; clock: Clock; store: StateStore; bus: Bus; health: HealthServer; res: Resources },
 ): Promise<AlerterWiring> {
   const { logger, clock, store, bus, res } = deps;
-  const notifier = createNotifier({ store, logger, clock, config: cfg.notify });
-  // A replica of a fleet takes over the alert states of the partitions it is assigned (and
-  // announces their firing alerts to its own notify, so their resolves are not dropped).
-  const handoff =
-    isKafkaBus(bus)
-      ? createKafkaHandoff({
-          stateTopic: bus.stateTopic(),
-          logger,
-          clock,
-          onAdopted: (adopted) => notifier.handle(adoptionTransitions(adopted)),
-        })
-      : undefined;
+  // A replica of a fleet takes over the alert states of the partitions it is assigned, and
+  // hands their firing alerts to its own notify with what each receiver was already told of
+  // them (recorded by whichever replica delivered): a page that went out is not sent again, one
+  // that did not is, and their resolves are not dropped.
+  let handoff: KafkaHandoff | undefined;
+  const notifier = createNotifier({
+    store,
+    logger,
+    clock,
+    config: cfg.notify,
+    onDelivered: (note) => void handoff?.noteDelivered(note),
+  });
+  handoff = isKafkaBus(bus)
+    ? createKafkaHandoff({
+        stateTopic: bus.stateTopic(),
+        logger,
+        clock,
+        onAdopted: (adopted) => notifier.takeOver(adopted),
+      })
+    : undefined;
   const alerter = createAlerter({
     handoff,
     bus,

@@ -14,7 +14,7 @@ import { StateStore } from '../../core/store/store';
 import { heartbeat, metric, T0 } from '../../test/alerter/helpers';
 import { alerterConfigSchema, createAlerter, type Alerter, type AlerterHandoff } from '../alerter';
 import type { AlertTransition } from '../types';
-import { adoptionTransitions, createKafkaHandoff, type AdoptedAlert, type HandedState } from './handoff';
+import { createKafkaHandoff, type AdoptedAlert, type HandedState, type HandedTold } from './handoff';
 
 const RULES = `rules:
   - name: hot
@@ -144,7 +144,7 @@ describe('kafka hand-off glue', () => {
         await bus.publish('heartbeat', [heartbeat(at, host)])
       ).done;
     };
-    return { alerter, clock, got, adopted, hooks: () => hooks!, send, beat, tick };
+    return { alerter, clock, got, adopted, handoff: inner, hooks: () => hooks!, send, beat, tick };
   }
 
   it('writes each changed state under its service before the batch resolves, and a tombstone when it ends', async () => {
@@ -202,6 +202,15 @@ describe('kafka hand-off glue', () => {
       'sql pending',
     ]);
 
+    // A's notify delivered api's page, not web's yet (still in its group_wait when A goes).
+    const fired = (svc: string) => a.got.find((t) => t.alert.labels.service === svc && t.to === 'firing')!.alert;
+    await a.handoff.noteDelivered({
+      receiver: 'hook',
+      incidentKey: fired('api').key,
+      at: T0 + 25_500,
+      firing: [{ key: fired('api').key, firedAt: fired('api').firedAt }],
+      resolved: [],
+    });
     const b = replica();
     b.clock.set(T0 + 26_000);
     const p = topic.partitionOf('api'); // 'api' and 'web' share it, 'sql' too: all of length 3
@@ -213,9 +222,13 @@ describe('kafka hand-off glue', () => {
       ['api', 'firing', [T0 + 20_000]],
       ['web', 'firing', [T0 + 20_000]],
     ]);
-    expect(adoptionTransitions(b.adopted).map((t) => `${t.from}->${t.to} ${t.at - T0}`)).toEqual([
-      'firing->firing 20000',
-      'firing->firing 20000',
+    // What each receiver was told travels with the state: notify pages web, not api, again.
+    expect(b.adopted.map((x) => [x.alert.labels.service, x.told])).toEqual([
+      [
+        'api',
+        { hook: { status: 'firing', firedAt: T0 + 20_000, incidentKey: fired('api').key, at: T0 + 25_500 } },
+      ],
+      ['web', {}],
     ]);
     for (let t = 26_000; t <= 50_000; t += 1000) {
       await b.send(t, 'api');
@@ -268,5 +281,72 @@ describe('kafka hand-off glue', () => {
     await b.hooks().onAssigned([topic.partitionOf('api')]);
     expect(b.alerter.engine.groupCount()).toBe(0);
     expect(topic.last('old')).toBeNull();
+  });
+
+  it("delivery records: written under ntf:<key> in the alert's partition, deleted with the state, left to the new owner after a revoke", async () => {
+    const a = replica();
+    await a.send(0, 'api');
+    await a.send(15_000, 'api');
+    await a.tick(20_000);
+    const alert = a.got.find((t) => t.to === 'firing')!.alert;
+    const told = (status: 'firing' | 'resolved', at: number) => ({
+      receiver: 'hook',
+      incidentKey: alert.key,
+      at: T0 + at,
+      firing: status === 'firing' ? [{ key: alert.key, firedAt: alert.firedAt }] : [],
+      resolved: status === 'resolved' ? [{ key: alert.key, firedAt: alert.firedAt }] : [],
+    });
+    await a.handoff.noteDelivered(told('firing', 21_000));
+    await a.handoff.noteDelivered({ ...told('firing', 21_500), receiver: 'mail' });
+    const rec = () => {
+      const e = [...topic.log].reverse().find((x) => x.key === `ntf:${alert.key}`);
+      return e && { routingKey: e.routingKey, value: e.value as HandedTold | null };
+    };
+    // Both receivers in the last record: the second write did not undo the first.
+    expect(rec()).toEqual({
+      routingKey: 'api',
+      value: {
+        v: 1,
+        routingKey: 'api',
+        receivers: {
+          hook: { status: 'firing', firedAt: alert.firedAt, incidentKey: alert.key, at: T0 + 21_000 },
+          mail: { status: 'firing', firedAt: alert.firedAt, incidentKey: alert.key, at: T0 + 21_500 },
+        },
+      },
+    });
+    // Another replica owns api now: A's later deliveries of it are not A's to record.
+    const before = topic.log.length;
+    await a.hooks().onRevoked([topic.partitionOf('api')]);
+    await a.handoff.noteDelivered(told('resolved', 30_000));
+    expect(topic.log.length).toBe(before);
+
+    // The new owner records its own deliveries on top, and deletes the record with the state.
+    const b = replica();
+    b.clock.set(T0 + 30_000);
+    await b.hooks().onAssigned([topic.partitionOf('api')]);
+    expect(Object.keys(b.adopted[0]!.told).sort()).toEqual(['hook', 'mail']);
+    await b.handoff.noteDelivered(told('resolved', 31_000));
+    expect(rec()!.value!.receivers).toMatchObject({ hook: { status: 'resolved' }, mail: { status: 'firing' } });
+    for (let t = 31_000; t <= 60_000; t += 1000) await b.send(t, 'api', 10);
+    expect(b.got.map((t) => t.to)).toEqual(['resolved']);
+    await b.tick(20 * 60_000);
+    expect(topic.last(alert.key)).toBeNull();
+    expect(rec()!.value).toBeNull();
+  });
+
+  it('a delivery reported before its state was handed off is written with that state', async () => {
+    const a = replica();
+    await a.send(0, 'api');
+    const key = a.got[0]!.alert.key;
+    await a.handoff.noteDelivered({ receiver: 'hook', incidentKey: 'x', at: T0, firing: [{ key: 'early', firedAt: 1 }], resolved: [] });
+    expect(topic.log.some((e) => e.key === 'ntf:early')).toBe(false);
+    // As if the tick that fired `early` published its state only now.
+    await a.handoff.publish({
+      changed: [{ key: 'early', rule: 'hot', state: 'firing', groupLabels: { service: 'ops' }, firedAt: 1, routingKey: 'ops' }],
+      transitions: [],
+      inventory: { add: [], remove: [] },
+    });
+    expect(topic.log.filter((e) => e.key === 'ntf:early').map((e) => e.routingKey)).toEqual(['ops']);
+    expect(topic.last(key)).toMatchObject({ state: 'pending' });
   });
 });

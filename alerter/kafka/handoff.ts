@@ -17,9 +17,16 @@
  * - A page decided by a tick (`for` elapsed) is written to the state topic after the tick; a
  *   replica killed in between leaves the pending state, and the new owner pages again with the
  *   same dedup key (PagerDuty absorbs it).
- * - notify's outbox and tables are per replica: a page queued in a killed replica's outbox waits
- *   for that replica's store. Wiring onAdopted to notify (adoptionTransitions) re-announces
- *   adopted firing alerts once, which covers it and lets notify announce their resolve.
+ * - notify's outbox and tables are per replica. So each delivery notify reports (noteDelivered)
+ *   is recorded under `ntf:<alert key>`: per receiver, what it was last told (firing of which
+ *   firedAt, or resolved). The new owner hands the adopted firing alerts to its notify with
+ *   those records (onAdopted → notify's takeOver): a receiver already told of that firing is
+ *   not paged again, one that was not (the page still in the dead replica's group_wait or
+ *   outbox) is paged now: no double page, no lost page. The record is written just after the
+ *   delivery; a kill between the two repeats the page once (PagerDuty's dedup key absorbs it).
+ *   A page still queued in the killed replica's outbox is sent by it if it ever starts again.
+ * - A resolve decided but not yet delivered when the owner dies is not re-sent by the new owner
+ *   (it adopts the state as resolved, and only firing alerts are handed to notify).
  * - A quiet host seeded at the hand-off is missed `after` from the hand-off, not from its last
  *   heartbeat.
  */
@@ -30,6 +37,7 @@ import type { Logger } from '../../core/logger';
 import type { AlerterHandoff, HandoffBatch, HandoffControl } from '../alerter';
 import type { PersistedAlert } from '../engine/engine';
 import type { InventoryRef } from '../engine/runtime';
+import type { DeliveryNote, Told } from '../notify/types';
 import type { Alert, AlertTransition } from '../types';
 import { handoffMetrics as m } from './metrics';
 
@@ -52,11 +60,11 @@ export interface KafkaHandoffOptions {
   logger: Logger;
   clock: Clock;
   /**
-   * Firing alerts this replica took over, with their flap history (firing/resolved times). The
-   * engine emits no transition for them; notify, whose tables are per replica, should learn
-   * them here, or it will drop their later resolve as "never seen firing". Awaited before the
-   * partitions' events are evaluated; a rejection retries the whole assignment.
-   * See adoptionTransitions for the wiring with today's notify.
+   * Firing alerts this replica took over, with their flap history and what each receiver was
+   * told of them. The engine emits no transition for them; notify, whose tables are per
+   * replica, must learn them here (notify's takeOver), or it drops their later resolve as
+   * "never seen firing". Awaited before the partitions' events are evaluated; a rejection
+   * retries the whole assignment.
    */
   onAdopted?(adopted: AdoptedAlert[]): Promise<void> | void;
   /** Assignment changes as they are handled (tests, logs). */
@@ -67,20 +75,26 @@ export interface AdoptedAlert {
   alert: Alert;
   /** When it went firing or resolved lately (event time, ms), oldest first. */
   changes: number[];
+  /** Per receiver: what it was last told of the alert, by any replica (empty: nothing recorded). */
+  told: Record<string, Told>;
 }
 
-/**
- * The adopted alerts as firing→firing transitions, for notify's `handle`: notify then knows them
- * and announces their resolve. It also announces them once more as firing: PagerDuty's
- * dedup_key (the alert key) absorbs that repeat; a webhook or e-mail receiver sees it.
- */
-export function adoptionTransitions(adopted: readonly AdoptedAlert[]): AlertTransition[] {
-  return adopted.map(({ alert }) => ({
-    alert,
-    from: 'firing',
-    to: 'firing',
-    at: alert.firedAt ?? alert.activeAt ?? 0,
-  }));
+/** Deliveries of one alert in the topic, under `ntf:<alert key>`: per receiver, what it was told last. */
+export interface HandedTold {
+  v: 1;
+  routingKey: string;
+  receivers: Record<string, Told>;
+}
+const TOLD_PREFIX = 'ntf:';
+
+/** The fleet's hand-off, plus the delivery records notify feeds it (NotifierDeps.onDelivered). */
+export interface KafkaHandoff extends AlerterHandoff {
+  /**
+   * Records what a receiver was told, for the alerts this replica owns (others are skipped: their
+   * new owner keeps their records). Writes are serialized; resolves once this one is in the topic
+   * (or failed: logged, never thrown).
+   */
+  noteDelivered(note: DeliveryNote): Promise<void>;
 }
 
 /** An absence rule's inventory entry in the topic, under `inv:<alert key>`. */
@@ -89,6 +103,8 @@ export interface HandedInventory extends InventoryRef {
 }
 const INVENTORY_PREFIX = 'inv:';
 
+/** Delivery records kept for alerts whose state is not (or no longer) handed off here. */
+const MAX_UNFILED = 10_000;
 /** Flap history kept per alert: enough for any sane flapping threshold. */
 const MAX_CHANGES = 32;
 /** Resolved states are kept (for their flap history) this long, then deleted by the next loader. */
@@ -97,10 +113,19 @@ const RESOLVED_KEEP_MS = 60 * 60_000;
 const live = (p: PersistedAlert): boolean =>
   p.state === 'pending' || p.state === 'firing' || p.state === 'resolved';
 
-export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
+export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
   const { stateTopic, clock } = opts;
   const log = opts.logger.child({ component: 'alerter-handoff' });
   const changes = new Map<string, number[]>();
+  /** Delivery records of the alerts owned here, and each owned alert's routing key (to file them). */
+  const told = new Map<string, Record<string, Told>>();
+  const routes = new Map<string, string>();
+  /**
+   * Deliveries of alerts whose state was not handed off yet (a page may leave before the tick
+   * that decided it publishes its state): written with that state. Also gathers deliveries of
+   * alerts moved away meanwhile, which are never written: hence the cap.
+   */
+  const unfiled = new Set<string>();
   const partitionCache = new Map<string, number>();
   const partitionOf = (routingKey: string): number => {
     let p = partitionCache.get(routingKey);
@@ -124,14 +149,27 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     }
   };
 
-  const entryOf = (p: PersistedAlert): StateEntry => {
+  const toldEntry = (key: string, receivers: Record<string, Told>, routingKey: string): StateEntry => {
+    const value: HandedTold = { v: 1, routingKey, receivers };
+    return { key: TOLD_PREFIX + key, value, routingKey };
+  };
+
+  const entriesOf = (p: PersistedAlert): StateEntry[] => {
     const routingKey = p.routingKey ?? '';
     if (!live(p)) {
       changes.delete(p.key);
-      return { key: p.key, value: null, routingKey };
+      routes.delete(p.key);
+      const out: StateEntry[] = [{ key: p.key, value: null, routingKey }];
+      unfiled.delete(p.key);
+      if (told.delete(p.key)) out.push({ key: TOLD_PREFIX + p.key, value: null, routingKey });
+      return out;
     }
+    routes.set(p.key, routingKey);
     const value: HandedState = { ...p, routingKey, v: 1, changes: changes.get(p.key) ?? [] };
-    return { key: p.key, value, routingKey };
+    const out: StateEntry[] = [{ key: p.key, value, routingKey }];
+    const rec = told.get(p.key);
+    if (unfiled.delete(p.key) && rec) out.push(toldEntry(p.key, rec, routingKey));
+    return out;
   };
 
   const publish = async ({ changed, transitions, inventory }: HandoffBatch): Promise<void> => {
@@ -139,7 +177,7 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     // The last state of a key wins (a batch may move one alert twice).
     const last = new Map<string, PersistedAlert>();
     for (const p of changed) last.set(p.key, p);
-    const entries = [...last.values()].map(entryOf);
+    const entries = [...last.values()].flatMap(entriesOf);
     // Removals first: an entry forgotten and made again in one batch stays.
     for (const r of inventory.remove)
       entries.push({ key: INVENTORY_PREFIX + r.key, value: null, routingKey: r.routingKey });
@@ -153,16 +191,59 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     m.published.inc(entries.length);
   };
 
+  let writing: Promise<void> = Promise.resolve();
+  const noteDelivered = (note: DeliveryNote): Promise<void> => {
+    const keys = new Set<string>();
+    const mark = (a: { key: string; firedAt?: number }, status: Told['status']): void => {
+      const rec = told.get(a.key) ?? {};
+      rec[note.receiver] = { status, firedAt: a.firedAt, incidentKey: note.incidentKey, at: note.at };
+      told.set(a.key, rec);
+      if (routes.has(a.key)) keys.add(a.key);
+      else {
+        if (unfiled.size >= MAX_UNFILED) {
+          for (const k of unfiled) told.delete(k);
+          unfiled.clear();
+        }
+        unfiled.add(a.key);
+      }
+    };
+    for (const a of note.firing) mark(a, 'firing');
+    for (const a of note.resolved) mark(a, 'resolved');
+    if (keys.size === 0) return writing;
+    // Serialized, each write carrying the record as it is by then: no write undoes an earlier receiver's.
+    writing = writing.then(async () => {
+      const entries: StateEntry[] = [];
+      for (const k of keys) {
+        const rec = told.get(k);
+        const routingKey = routes.get(k);
+        if (rec && routingKey !== undefined) entries.push(toldEntry(k, rec, routingKey));
+      }
+      try {
+        await stateTopic.putMany(entries);
+        m.published.inc(entries.length);
+      } catch (err) {
+        log.warn({ err }, 'delivery records not written: the next owner of these alerts may page them again');
+      }
+    });
+    return writing;
+  };
+
   const assigned = async (ctl: HandoffControl, partitions: number[]): Promise<void> => {
     const loaded = await stateTopic.loadAll(partitions);
     const now = clock.now();
     const states: HandedState[] = [];
     const stale: StateEntry[] = [];
     const inventory: InventoryRef[] = [];
+    const records = new Map<string, HandedTold>();
     for (const [key, { value }] of loaded) {
       if (key.startsWith(INVENTORY_PREFIX)) {
         const r = value as HandedInventory | null;
         if (r?.v === 1) inventory.push(r);
+        continue;
+      }
+      if (key.startsWith(TOLD_PREFIX)) {
+        const r = value as HandedTold | null;
+        if (r?.v === 1) records.set(key.slice(TOLD_PREFIX.length), r);
         continue;
       }
       const s = value as HandedState | null;
@@ -173,13 +254,29 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
       }
       states.push(s);
     }
-    for (const s of states) changes.set(s.key, s.changes ?? []);
+    for (const s of states) {
+      changes.set(s.key, s.changes ?? []);
+      routes.set(s.key, s.routingKey ?? '');
+      const rec = records.get(s.key);
+      unfiled.delete(s.key);
+      if (rec) told.set(s.key, rec.receivers);
+      else told.delete(s.key);
+      records.delete(s.key);
+    }
+    // What is left are records of alerts whose state is gone (deleted just above, or before).
+    for (const [k, r] of records) stale.push({ key: TOLD_PREFIX + k, value: null, routingKey: r.routingKey });
     const { firing } = await ctl.exclusive((engine) => {
       engine.adoptInventory(inventory);
       return engine.adopt(states);
     });
     if (firing.length > 0)
-      await opts.onAdopted?.(firing.map((alert) => ({ alert, changes: changes.get(alert.key) ?? [] })));
+      await opts.onAdopted?.(
+        firing.map((alert) => ({
+          alert,
+          changes: changes.get(alert.key) ?? [],
+          told: { ...told.get(alert.key) },
+        })),
+      );
     // Compaction keeps a key until it is deleted: resolved states past their use are deleted here.
     await stateTopic
       .putMany(stale)
@@ -202,6 +299,12 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
     const n = await ctl.exclusive((engine) =>
       engine.release((routingKey) => set.has(partitionOf(routingKey))),
     );
+    // Their delivery records are the new owner's to keep now.
+    for (const [k, route] of routes)
+      if (set.has(partitionOf(route))) {
+        routes.delete(k);
+        told.delete(k);
+      }
     m.released.inc(n);
     log.info({ partitions, groups: n }, 'partitions revoked: their groups are forgotten here');
     opts.onAssignment?.({ kind: 'revoked', partitions, states: n });
@@ -217,5 +320,6 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): AlerterHandoff {
       return hooks as SubscribeOptions;
     },
     publish,
+    noteDelivered,
   };
 }

@@ -1,8 +1,9 @@
 export {
   createKafkaHandoff,
-  adoptionTransitions,
   type AdoptedAlert,
+  type KafkaHandoff,
   type KafkaHandoffOptions,
   type HandedState,
+  type HandedTold,
   type StateStoreTopic,
 } from './handoff';

@@ -54,7 +54,7 @@ function loadAlerts(store: StateStore): AlertRow[] {
   });
 }
 
-function loadGroups(store: StateStore): Map<string, GroupState> {
+export function loadGroups(store: StateStore): Map<string, GroupState> {
   const rows = store.db.prepare('SELECT * FROM notify_groups').all() as Array<Record<string, unknown>>;
   return new Map(
     rows.map((r) => [
@@ -74,7 +74,7 @@ function loadGroups(store: StateStore): Map<string, GroupState> {
   );
 }
 
-function saveGroup(store: StateStore, g: GroupState): void {
+export function saveGroup(store: StateStore, g: GroupState): void {
   store.db
     .prepare(
       `INSERT INTO notify_groups (id, route, receiver, labels, incident_key, first_at, last_flush_at, fingerprint, members) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -26,16 +26,25 @@ import { NOTIFIER_KINDS } from './registry';
 import { compileRoutes } from './route';
 import { pruneSilences } from './silence';
 import { migrateNotify } from './tables';
+import { takeOver } from './takeover';
+import type { DeliveryNote, TakenOverAlert } from './types';
 import { runWatchdog } from './watchdog';
 
 export { notifyConfigSchema, defaultNotifyConfig, type NotifyConfig } from './config';
 export { addSilence, listSilences, expireSilence, type Silence, type AddSilenceInput } from './silence';
 export { explain, formatDecisions, type Decision } from './decisions';
 export { parseMatcher } from './matchers';
+export type { DeliveryNote, TakenOverAlert, Told } from './types';
 
 export interface NotifierService {
   /** Commits the transitions to the store; resolves after the commit (delivery follows). */
   handle(transitions: AlertTransition[]): Promise<void>;
+  /**
+   * Firing alerts a fleet's replica took over from another (alerter/kafka's onAdopted): known
+   * from now on (their resolve is announced), paged again only to the receivers the old owner
+   * had not told yet. Resolves after the commit.
+   */
+  takeOver(alerts: TakenOverAlert[]): Promise<void>;
   /** Lifecycle events, for deploy detection (change events and Graphite markers). */
   handleLifecycle(events: LifecycleEvent[]): Promise<void>;
   /** Starts the dispatch/delivery loop, the API (when enabled) and the watchdog (when configured). */
@@ -52,6 +61,11 @@ export interface NotifierDeps {
   logger: Logger;
   clock: Clock;
   config: NotifyConfig;
+  /**
+   * Each notification a receiver accepted (a fleet records them with the alert states, for
+   * takeOver on the next owner). Called after the outbox row is gone; must not throw.
+   */
+  onDelivered?(note: DeliveryNote): void;
 }
 
 const DEPLOY_NS = 'notify.deploys';
@@ -108,7 +122,14 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
     const now = clock.now();
     const queued = dispatch(ctx, now);
     if (queued > 0) logger.debug({ queued }, 'notifications queued');
-    await deliverDue({ store, receivers, clock, logger, signal: inner.signal });
+    await deliverDue({
+      store,
+      receivers,
+      clock,
+      logger,
+      signal: inner.signal,
+      onDelivered: deps.onDelivered,
+    });
     if (++passes % 600 === 0) {
       pruneDecisions(store, now, DECISION_MAX_AGE);
       pruneSilences(store, now, DECISION_MAX_AGE);
@@ -135,6 +156,13 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
     handle(transitions) {
       if (transitions.length > 0) {
         ingest(store, transitions, clock.now(), config.flapping);
+        wake?.();
+      }
+      return Promise.resolve();
+    },
+    takeOver(alerts) {
+      if (alerts.length > 0) {
+        takeOver(store, { root: ctx.root, flapping: config.flapping }, alerts, clock.now());
         wake?.();
       }
       return Promise.resolve();

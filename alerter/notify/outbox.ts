@@ -11,7 +11,7 @@ import { backoffDelay, type RetryPolicy } from '../../core/retry';
 import type { StateStore } from '../../core/store/store';
 import { recordDecision } from './decisions';
 import { deliveries, oldestPendingSeconds, outboxDepth } from './metrics';
-import type { ChangeNotice, Notification, Notifier } from './types';
+import type { ChangeNotice, DeliveryNote, Notification, Notifier } from './types';
 
 export interface OutboxRow {
   id: number;
@@ -83,6 +83,8 @@ export interface DeliverDeps {
   clock: Clock;
   logger: Logger;
   signal: AbortSignal;
+  /** Told of each notification a receiver accepted, after its row left the outbox. */
+  onDelivered?(note: DeliveryNote): void;
 }
 
 function alertKeys(row: OutboxRow, payload: Notification | ChangeNotice): string[] {
@@ -136,6 +138,7 @@ async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRo
     });
     deliveries.inc({ receiver: row.receiver, result: 'ok' });
     log.debug({ answer: res.answer }, 'delivered');
+    if (row.kind === 'alerts') tellDelivered(d, row, payload as Notification, log);
     return true;
   } catch (err) {
     const message = (err as Error).message;
@@ -157,6 +160,26 @@ async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRo
       log.error({ attempt: attempts, err: message }, 'notification rejected; it will not be retried');
     }
     return false;
+  }
+}
+
+/**
+ * After the row is gone, not before: a crash in between repeats the page on a fleet's new owner
+ * (a rare repeat) rather than having it believe a page went out that did not.
+ */
+function tellDelivered(d: DeliverDeps, row: OutboxRow, n: Notification, log: Logger): void {
+  if (!d.onDelivered) return;
+  const brief = (a: { key: string; firedAt?: number }) => ({ key: a.key, firedAt: a.firedAt });
+  try {
+    d.onDelivered({
+      receiver: row.receiver,
+      incidentKey: n.incidentKey,
+      at: d.clock.now(),
+      firing: n.firing.map(brief),
+      resolved: n.resolved.map(brief),
+    });
+  } catch (err) {
+    log.warn({ err }, 'onDelivered failed');
   }
 }
 

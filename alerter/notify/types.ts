@@ -76,3 +76,36 @@ export interface NotifierKind<S extends z.ZodType = z.ZodType> {
   retry: RetryPolicy;
   create(config: z.output<S>, deps: NotifierDeps): Notifier;
 }
+
+/**
+ * What one receiver was last told about one alert, by whichever notify (of a fleet's replicas)
+ * delivered it. A fleet keeps it with the alert's state, so the replica that takes the alert
+ * over knows whether its firing was announced already.
+ */
+export interface Told {
+  status: 'firing' | 'resolved';
+  /** The firing episode told of (the alert's firedAt): a later episode is news again. */
+  firedAt?: number;
+  incidentKey: string;
+  /** Clock time of the delivery: the repeat interval runs from here. */
+  at: number;
+}
+
+/** A notification a receiver accepted, as notify reports it (NotifierDeps.onDelivered). */
+export interface DeliveryNote {
+  receiver: string;
+  incidentKey: string;
+  /** Clock time of the delivery. */
+  at: number;
+  firing: Array<{ key: string; firedAt?: number }>;
+  resolved: Array<{ key: string; firedAt?: number }>;
+}
+
+/** A firing alert this notify takes over from another replica of a fleet. */
+export interface TakenOverAlert {
+  alert: Alert;
+  /** When it went firing or resolved lately (event time, ms): the flap count, carried across. */
+  changes: number[];
+  /** Per receiver name: what that receiver was last told about the alert (absent: nothing). */
+  told: Record<string, Told>;
+}

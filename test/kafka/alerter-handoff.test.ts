@@ -247,7 +247,7 @@ test('kill -9 of a replica: its firing alerts stay firing without a second page,
   );
 }, 240_000);
 
-test('through the real notify: a firing alert taken over is announced once more (same key) and its resolve is not lost', async () => {
+test('through the real notify: a delivered page is not sent again by the adopter, an undelivered one is, and each resolve goes out once', async () => {
   const hook = await startWebhookReceiver();
   try {
     const prefix = uniquePrefix('handoff-notify');
@@ -260,26 +260,29 @@ test('through the real notify: a firing alert taken over is announced once more 
       () => owned(a).size > 0 && owned(b).size > 0 && owned(a).size + owned(b).size === PARTITIONS,
       90_000,
     );
-    const services = servicesPerPartition('note');
-    let hot = true;
+    // "note" alerts are paged (group_wait 1 s) well before the kill; "late" ones wait 30 s in
+    // group_wait (the replica's route for them), so A dies with them in its notify, unsent.
+    const notes = servicesPerPartition('note');
+    const lates = servicesPerPartition('late');
+    const hot = new Set(notes);
     const publish = () => {
-      const events: MetricSample[] = services.map((s) => ({
+      const events: MetricSample[] = [...notes, ...lates].map((s) => ({
         kind: 'metric',
         host: 'h1',
         ts: Date.now(),
         name: 'cpu.percent',
-        value: hot ? 95 : 10,
+        value: hot.has(s) ? 95 : 10,
         type: 'gauge',
         container: container(s),
       }));
       void bus.publish('metric', events).catch(() => undefined);
     };
+    publish();
     publishing = setInterval(publish, 1_000);
-    type Hooked = { service: string; status: string; replica?: string };
+    type Hooked = { service: string; status: string };
     const announced = (): Hooked[] =>
       hook.received.flatMap((h) => {
         const body = h.body as {
-          status: string;
           firing?: Array<{ labels: Record<string, string> }>;
           resolved?: Array<{ labels: Record<string, string> }>;
         };
@@ -288,30 +291,65 @@ test('through the real notify: a firing alert taken over is announced once more 
           ...(body.resolved ?? []).map((x) => ({ service: x.labels.service!, status: 'resolved' })),
         ];
       });
+    const count = (s: string, status: string) =>
+      announced().filter((x) => x.service === s && x.status === status).length;
+    /** Deliveries a replica made and wrote down in the state topic (its `N` lines). */
+    const noted = (r: Replica, status: string): Set<string> =>
+      new Set(
+        r.lines
+          .filter((l) => l.startsWith('N '))
+          .map((l) => JSON.parse(l.slice(2)) as { services: string[]; status: string })
+          .filter((n) => n.status === status)
+          .flatMap((n) => n.services),
+      );
+
+    await waitFor('every "note" service paged', () => notes.every((s) => count(s, 'firing') > 0), 90_000);
+    // A page is recorded in the state topic just after its delivery; a kill in between is the
+    // documented rare repeat. Here the kill comes after the record, as it almost always does.
+    const aOwned = owned(a);
+    const movedFrom = (s: string) => aOwned.has(partitionFor(s, PARTITIONS));
     await waitFor(
-      'every service paged',
-      () => services.every((s) => announced().some((x) => x.service === s && x.status === 'firing')),
+      "A's pages recorded in the state topic",
+      () => notes.filter(movedFrom).every((s) => noted(a, 'firing').has(s)),
+      60_000,
+    );
+    for (const s of lates) hot.add(s);
+    await waitFor(
+      'every "late" service firing in the engine',
+      () => lates.every((s) => transitions(a, b).some((t) => t.service === s && t.to === 'firing')),
       90_000,
     );
-    const aOwned = owned(a);
     a.proc.kill('SIGKILL');
+    // Killed within its 30 s group_wait: none of A's "late" pages had gone out.
+    const lateFromA = lates.filter(movedFrom);
+    expect(lateFromA.length).toBeGreaterThan(0);
+    expect(lateFromA.map((s) => [s, count(s, 'firing')])).toEqual(lateFromA.map((s) => [s, 0]));
+
     await waitFor('B to own every partition', () => owned(b).size === PARTITIONS, 90_000);
-    hot = false;
+    await waitFor('every "late" service paged', () => lates.every((s) => count(s, 'firing') > 0), 120_000);
+    hot.clear();
     await waitFor(
       'every service resolved',
-      () => services.every((s) => announced().some((x) => x.service === s && x.status === 'resolved')),
+      () => [...notes, ...lates].every((s) => count(s, 'resolved') > 0),
       90_000,
     );
     clearInterval(publishing);
-    for (const s of services) {
-      const firings = announced().filter((x) => x.service === s && x.status === 'firing').length;
-      const moved = aOwned.has(partitionFor(s, PARTITIONS));
-      // B's own alerts are paged once; A's once by A and at most once more by B on adoption.
-      expect({ s, moved, firings: firings <= (moved ? 2 : 1) }).toEqual({ s, moved, firings: true });
+    for (const s of [...notes, ...lates]) {
+      // Exactly one page and one resolve per alert, whichever replica sent them.
+      expect({ s, moved: movedFrom(s), firing: count(s, 'firing'), resolved: count(s, 'resolved') }).toEqual({
+        s,
+        moved: movedFrom(s),
+        firing: 1,
+        resolved: 1,
+      });
     }
+    // The resolves of A's alerts were sent by B, the new owner; so were A's unsent "late" pages.
+    for (const s of [...notes, ...lates].filter(movedFrom))
+      expect({ s, resolvedBy: noted(b, 'resolved').has(s) }).toEqual({ s, resolvedBy: true });
+    for (const s of lateFromA) expect({ s, pagedBy: noted(b, 'firing').has(s) }).toEqual({ s, pagedBy: true });
     await bus.close();
   } finally {
     clearInterval(publishing);
     await hook.close();
   }
-}, 240_000);
+}, 300_000);

@@ -5,7 +5,8 @@
  *   T <json>                       a transition handed to notify: {key, service, from, to, at, activeAt, firedAt}
  *   A <partitions,...> <states>    partitions assigned, after their alert states were adopted
  *   R <partitions,...> <groups>    partitions revoked, their groups forgotten
- *   P <json>                       a firing alert taken over (onAdopted, for notify): {key, service, firedAt}
+ *   P <json>                       a firing alert taken over (onAdopted, for notify): {key, service, firedAt, told}
+ *   N <json>                       a delivery notify made, once the hand-off has recorded it: {receiver, status, services}
  *   READY
  * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file); with HOOK_URL, transitions
  * also go to the real notify (webhook receiver at HOOK_URL), wired as cli/ should wire it.
@@ -16,7 +17,7 @@ import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { alerterConfigSchema, createAlerter } from '../../alerter/alerter';
-import { adoptionTransitions, createKafkaHandoff } from '../../alerter/kafka';
+import { createKafkaHandoff, type KafkaHandoff } from '../../alerter/kafka';
 import { createNotifier, notifyConfigSchema } from '../../alerter/notify';
 import { testConfig } from './support';
 
@@ -33,19 +34,49 @@ async function main(): Promise<void> {
   await bus.start();
   const store = StateStore.open(env('STATE'));
   const hook = process.env.HOOK_URL;
+  let handoff: KafkaHandoff | undefined;
   const notifier = hook
     ? createNotifier({
         store,
         logger,
         clock: systemClock,
+        // Wired as cli/alerter.ts wires it; the N line is written once the record is in the topic.
+        onDelivered: (note) => {
+          const services = (list: typeof note.firing) =>
+            list.map((a) => serviceOf.get(a.key)).filter((s): s is string => !!s);
+          void handoff?.noteDelivered(note).then(() => {
+            for (const [status, list] of [['firing', note.firing], ['resolved', note.resolved]] as const)
+              if (list.length > 0)
+                say(`N ${JSON.stringify({ receiver: note.receiver, status, services: services(list) })}`);
+          });
+        },
         config: notifyConfigSchema.parse({
           receivers: [{ name: 'hook', type: 'webhook', url: hook }],
           api: { listen: '127.0.0.1:0' },
           group: { by: ['service'], wait: '1s' },
+          // "late*" services wait long enough in group_wait for a test to kill the replica first.
+          route: { routes: [{ match_re: { service: 'late.*' }, group_wait: '30s' }] },
           tick: '200ms',
         }),
       })
     : undefined;
+  /** Alert key → service, for the N lines (a delivery note names alerts by key only). */
+  const serviceOf = new Map<string, string>();
+  handoff = createKafkaHandoff({
+    stateTopic: bus.stateTopic(),
+    logger,
+    clock: systemClock,
+    onAdopted: async (adopted) => {
+      for (const { alert, told } of adopted) {
+        serviceOf.set(alert.key, alert.labels.service ?? '');
+        say(
+          `P ${JSON.stringify({ key: alert.key, service: alert.labels.service, firedAt: alert.firedAt, told: Object.keys(told) })}`,
+        );
+      }
+      await notifier?.takeOver(adopted);
+    },
+    onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
+  });
   const alerter = createAlerter({
     bus,
     store,
@@ -60,25 +91,14 @@ async function main(): Promise<void> {
     onTransitions: (ts) => {
       for (const t of ts) {
         const a = t.alert;
+        serviceOf.set(a.key, a.labels.service ?? '');
         say(
           `T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt, firedAt: a.firedAt })}`,
         );
       }
       return notifier ? notifier.handle(ts) : Promise.resolve();
     },
-    handoff: createKafkaHandoff({
-      stateTopic: bus.stateTopic(),
-      logger,
-      clock: systemClock,
-      onAdopted: async (adopted) => {
-        for (const { alert } of adopted)
-          say(
-            `P ${JSON.stringify({ key: alert.key, service: alert.labels.service, firedAt: alert.firedAt })}`,
-          );
-        await notifier?.handle(adoptionTransitions(adopted));
-      },
-      onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
-    }),
+    handoff,
   });
   await notifier?.start();
   process.on('SIGTERM', () => {
