@@ -1,0 +1,89 @@
+/**
+ * A fleet's hand-off, notify's half. notify's tables are per replica, so the replica that takes
+ * over a firing alert has never heard of it: told nothing, it would drop the alert's resolve
+ * ("never seen firing"); told it as a new firing alert, it would page it a second time (a
+ * webhook or a mail has no dedup key to absorb that).
+ *
+ * So the alert is taken in as firing and, for each receiver that the old owner's notify had
+ * already told of this very firing (same firedAt, from the delivery records the fleet keeps
+ * with the alert state), its group is set up as if this notify had sent that page: member of
+ * the group, in the last fingerprint, repeat timer running from the old delivery. That receiver
+ * hears nothing now and the resolve later. A receiver that was not told yet (the page still in
+ * the dead replica's group_wait or outbox) gets it as news, after group_wait: never lost.
+ *
+ * Deciding here, on what was delivered, rather than in the engine (no transition for an adopted
+ * state) is the point: the engine cannot know whether a page left the old owner's outbox.
+ */
+import type { StateStore } from '../../core/store/store';
+import { recordDecision } from './decisions';
+import { groupId, loadGroups, saveGroup } from './dispatch';
+import { fingerprint } from './group';
+import type { FlappingConfig } from './ingest';
+import { groupLabels, routeAlert, type Route } from './route';
+import type { TakenOverAlert } from './types';
+
+export interface TakeOverContext {
+  root: Route;
+  flapping: FlappingConfig;
+}
+
+export function takeOver(
+  store: StateStore,
+  ctx: TakeOverContext,
+  list: readonly TakenOverAlert[],
+  now: number,
+): void {
+  if (list.length === 0) return;
+  const prevStatus = store.db.prepare('SELECT status, since FROM notify_alerts WHERE key = ?');
+  const upsert = store.db.prepare(
+    `INSERT INTO notify_alerts (key, alert, status, updated_at, since, changes, flapping) VALUES (?, ?, 'firing', ?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET alert = excluded.alert, status = 'firing', updated_at = excluded.updated_at,
+     since = excluded.since, changes = excluded.changes, flapping = excluded.flapping`,
+  );
+  store.tx(() => {
+    const groups = loadGroups(store);
+    for (const { alert, changes, told } of list) {
+      if (alert.state !== 'firing') continue;
+      const key = alert.key;
+      const recent = changes.filter((x) => x > now - ctx.flapping.window);
+      const flapping = recent.length > ctx.flapping.max_changes;
+      const prev = prevStatus.get(key) as { status: string; since: number } | undefined;
+      const since = prev?.status === 'firing' ? prev.since : now;
+      upsert.run(key, JSON.stringify(alert), now, since, JSON.stringify(recent), flapping ? 1 : 0);
+      const known: string[] = [];
+      for (const route of routeAlert(ctx.root, alert)) {
+        const t = told[route.receiver];
+        if (t?.status !== 'firing' || t.firedAt !== alert.firedAt) continue;
+        const labels = groupLabels(route, alert);
+        const id = groupId(route, labels);
+        const g = groups.get(id);
+        // A group still in group_wait here speaks soon anyway; its first page names this alert too.
+        if (g && g.lastFlushAt === undefined) continue;
+        const member = flapping ? `${key}~` : key;
+        const firing = (g?.fingerprint ?? '').split(',').filter((k) => k && k !== key && k !== `${key}~`);
+        const next = {
+          id,
+          route: route.id,
+          receiver: route.receiver,
+          labels,
+          incidentKey: g?.incidentKey ?? t.incidentKey,
+          firstAt: g?.firstAt ?? t.at,
+          lastFlushAt: g?.lastFlushAt ?? t.at,
+          fingerprint: fingerprint([...firing, member]),
+          members: [...new Set([...(g?.members ?? []), key])],
+        };
+        saveGroup(store, next);
+        groups.set(id, next);
+        known.push(route.receiver);
+      }
+      recordDecision(store, key, now, 'received', {
+        rule: alert.rule,
+        to: 'firing',
+        at: alert.firedAt,
+        labels: alert.labels,
+        taken_over: true,
+        already_told: known,
+      });
+    }
+  });
+}
