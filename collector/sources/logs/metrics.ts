@@ -38,6 +38,10 @@ export const tailMetrics = {
     'containers whose log driver cannot be read',
     ['driver'],
   ),
+  missingFiles: gauge(
+    'lookout_tail_missing_files',
+    'json-file containers whose log file has been absent for 10 s or more (a missing mount, or a wrong engine)',
+  ),
   tailers: gauge('lookout_tail_tailers', 'containers being tailed', ['mode']),
   lag: gauge(
     'lookout_tail_lag_bytes',

@@ -79,6 +79,7 @@ async function* runLogSource(
     const id = c.meta.id;
     if (c.logDriver === 'json-file' && c.logPath) {
       const t = new Tailer(c.meta, path.join(deps.hostRoot ?? '/', c.logPath), cfg, tdeps);
+      t.setRunning(c.running);
       tailers.set(id, t);
       void pump(id, t, t.batches(startSpec(id), signal), 'file');
       return;
@@ -112,8 +113,10 @@ async function* runLogSource(
       return;
     }
     const t = tailers.get(ch.container.meta.id);
-    if (t) t.update(ch.container.meta);
-    else start(ch.container);
+    if (t) {
+      t.update(ch.container.meta);
+      if (t instanceof Tailer) t.setRunning(ch.container.running);
+    } else start(ch.container);
   };
 
   const unwatch = deps.containers.watch(onChange);
