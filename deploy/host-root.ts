@@ -22,7 +22,38 @@ export function detectHostRoot(configured: string | undefined, exists: (p: strin
   if (exists(path.join(SIDECAR_HOST_ROOT, 'proc', 'meminfo'))) {
     return { hostRoot: SIDECAR_HOST_ROOT, reason: `the host's /proc is mounted at ${SIDECAR_HOST_ROOT}/proc` };
   }
-  return { hostRoot: '/', reason: inContainer(exists) ? `no ${SIDECAR_HOST_ROOT}/proc in this container: reading its own /proc` : 'running on the host' };
+  if (!inContainer(exists)) return { hostRoot: '/', reason: 'running on the host' };
+  return {
+    hostRoot: '/',
+    reason: engineInOurPidNamespace() ? 'in a container that runs the Docker engine itself: its /proc is the host view' : `no ${SIDECAR_HOST_ROOT}/proc in this container: reading its own /proc`,
+  };
+}
+
+/**
+ * True when dockerd runs in our own pid namespace (Docker-in-Docker, a CI sandbox, a VM-like
+ * container). Then the engine's containers are our children's children, their /proc entries and
+ * cgroups are ours to read, and none of the sidecar's /host mounts is needed.
+ */
+export function engineInOurPidNamespace(procRoot = '/proc'): boolean {
+  let pids: string[];
+  try {
+    pids = fs.readdirSync(procRoot).filter((n) => /^\d+$/.test(n));
+  } catch {
+    return false;
+  }
+  for (const pid of pids) {
+    try {
+      if (fs.readFileSync(path.join(procRoot, pid, 'comm'), 'utf8').trim() === 'dockerd') return true;
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return false;
+}
+
+/** In a container that does not run the engine it watches: the sidecar layout applies. */
+export function inSidecarContainer(exists: (p: string) => boolean = fs.existsSync, procRoot = '/proc'): boolean {
+  return inContainer(exists) && !engineInOurPidNamespace(procRoot);
 }
 
 /** True inside a Docker (or Podman) container. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DockerUnavailableError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { detectHostRoot, inContainer } from './host-root';
+import { detectHostRoot, inContainer, inSidecarContainer } from './host-root';
 import { formatProblems, preflight, realProbe, type PreflightProblem, type Probe } from './preflight';
 import { ownContainerId } from './self';
 
@@ -47,9 +47,11 @@ export function dockerSocketPath(docker: { socket?: string; host?: string }, env
  */
 export function prepareSidecar(o: SidecarOptions): SidecarSetup {
   const log = o.logger.child({ component: 'preflight' });
-  const contained = inContainer();
+  // The sidecar's mount advice only applies when the engine runs outside our pid namespace; the
+  // own-container id is looked for in any container (it is simply not found in a foreign engine).
+  const contained = inSidecarContainer();
   const { hostRoot, reason } = detectHostRoot(o.hostRoot);
-  const own = contained ? ownContainerId() : undefined;
+  const own = inContainer() ? ownContainerId() : undefined;
   const problems = preflight(
     {
       dockerSocket: dockerSocketPath(o.docker, o.env),

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { formatProblems, preflight, realProbe, type PathInfo, type PreflightInput, type Probe } from '../../deploy/preflight';
-import { detectHostRoot } from '../../deploy/host-root';
+import { detectHostRoot, engineInOurPidNamespace, inSidecarContainer } from '../../deploy/host-root';
 import { ownContainerId } from '../../deploy/self';
 
 /** A file system described by a table: path -> info; `denied` paths refuse access. */
@@ -169,6 +169,35 @@ describe('detectHostRoot', () => {
   ];
   it.each(table)('%s', (_name, configured, present, want) => {
     expect(detectHostRoot(configured, (p) => present.includes(p)).hostRoot).toBe(want);
+  });
+});
+
+describe('a container that runs the engine itself is not a sidecar', () => {
+  /** A /proc with the given pid -> comm entries (and a non-pid entry, as the real one has). */
+  function fakeProc(comms: Record<string, string>): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-proc-'));
+    fs.writeFileSync(path.join(root, 'meminfo'), 'MemTotal: 1 kB\n');
+    for (const [pid, comm] of Object.entries(comms)) {
+      fs.mkdirSync(path.join(root, pid));
+      fs.writeFileSync(path.join(root, pid, 'comm'), `${comm}\n`);
+    }
+    return root;
+  }
+  const dockerenv = (p: string) => p === '/.dockerenv';
+
+  it.each([
+    ['dockerd among our processes (Docker-in-Docker, a CI sandbox)', { '1': 'tini', '57': 'dockerd', '58': 'containerd' }, false],
+    ['only our own processes (the sidecar)', { '1': 'tini', '7': 'node' }, true],
+    ['a process merely named like it', { '1': 'dockerd-helper' }, true],
+  ])('%s', (_name, comms, sidecar) => {
+    const proc = fakeProc(comms);
+    try {
+      expect(engineInOurPidNamespace(proc)).toBe(!sidecar);
+      expect(inSidecarContainer(dockerenv, proc)).toBe(sidecar);
+      expect(inSidecarContainer(() => false, proc)).toBe(false);
+    } finally {
+      fs.rmSync(proc, { recursive: true, force: true });
+    }
   });
 });
 
