@@ -154,7 +154,7 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
     return { key: TOLD_PREFIX + key, value, routingKey };
   };
 
-  const entriesOf = (p: PersistedAlert): StateEntry[] => {
+  const entriesOf = (p: PersistedAlert, filed: string[]): StateEntry[] => {
     const routingKey = p.routingKey ?? '';
     if (!live(p)) {
       changes.delete(p.key);
@@ -168,7 +168,10 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
     const value: HandedState = { ...p, routingKey, v: 1, changes: changes.get(p.key) ?? [] };
     const out: StateEntry[] = [{ key: p.key, value, routingKey }];
     const rec = told.get(p.key);
-    if (unfiled.delete(p.key) && rec) out.push(toldEntry(p.key, rec, routingKey));
+    if (unfiled.has(p.key) && rec) {
+      out.push(toldEntry(p.key, rec, routingKey));
+      filed.push(p.key);
+    }
     return out;
   };
 
@@ -177,7 +180,8 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
     // The last state of a key wins (a batch may move one alert twice).
     const last = new Map<string, PersistedAlert>();
     for (const p of changed) last.set(p.key, p);
-    const entries = [...last.values()].flatMap(entriesOf);
+    const filed: string[] = [];
+    const entries = [...last.values()].flatMap((p) => entriesOf(p, filed));
     // Removals first: an entry forgotten and made again in one batch stays.
     for (const r of inventory.remove)
       entries.push({ key: INVENTORY_PREFIX + r.key, value: null, routingKey: r.routingKey });
@@ -188,6 +192,8 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
         routingKey: r.routingKey,
       });
     await stateTopic.putMany(entries);
+    // Only once written: a refused batch is merged into the next and files them then.
+    for (const k of filed) unfiled.delete(k);
     m.published.inc(entries.length);
   };
 

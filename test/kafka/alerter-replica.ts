@@ -45,7 +45,10 @@ async function main(): Promise<void> {
           const services = (list: typeof note.firing) =>
             list.map((a) => serviceOf.get(a.key)).filter((s): s is string => !!s);
           void handoff?.noteDelivered(note).then(() => {
-            for (const [status, list] of [['firing', note.firing], ['resolved', note.resolved]] as const)
+            for (const [status, list] of [
+              ['firing', note.firing],
+              ['resolved', note.resolved],
+            ] as const)
               if (list.length > 0)
                 say(`N ${JSON.stringify({ receiver: note.receiver, status, services: services(list) })}`);
           });
