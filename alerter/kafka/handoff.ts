@@ -11,20 +11,26 @@
  * Absence inventories (hosts, series, services an absence rule expects) travel the same way,
  * under `inv:<alert key>`, and are seeded on the new owner as seen at the hand-off.
  *
+ * notify's tables and outbox are per replica, so what the receivers were told travels too:
+ * each delivery notify reports (noteDelivered) is recorded under `ntf:<alert key>`, per
+ * receiver (firing of which firedAt, or resolved). The new owner hands the firing alerts it
+ * adopts to its notify with those records (onAdopted → notify's takeOver): a receiver already
+ * told of that firing is not paged again (no double page on a webhook or mail, which have no
+ * dedup key), one that was not (the page still in the dead replica's group_wait or outbox) is
+ * paged now (no lost page), and every receiver gets the resolve from the new owner. Recording
+ * deliveries, rather than having the engine or the hand-off guess, is the point: only the
+ * outbox knows whether a page left, and only a record written after it left can say so.
+ *
  * Limits, on purpose:
  * - Windows (sliding aggregates) are not handed off: an adopted group is held (no resolve, no
  *   pending cleared) for the rule's warm-up (its window) while fresh events refill it.
  * - A page decided by a tick (`for` elapsed) is written to the state topic after the tick; a
  *   replica killed in between leaves the pending state, and the new owner pages again with the
  *   same dedup key (PagerDuty absorbs it).
- * - notify's outbox and tables are per replica. So each delivery notify reports (noteDelivered)
- *   is recorded under `ntf:<alert key>`: per receiver, what it was last told (firing of which
- *   firedAt, or resolved). The new owner hands the adopted firing alerts to its notify with
- *   those records (onAdopted → notify's takeOver): a receiver already told of that firing is
- *   not paged again, one that was not (the page still in the dead replica's group_wait or
- *   outbox) is paged now: no double page, no lost page. The record is written just after the
- *   delivery; a kill between the two repeats the page once (PagerDuty's dedup key absorbs it).
- *   A page still queued in the killed replica's outbox is sent by it if it ever starts again.
+ * - A delivery is recorded just after it; a kill between the two repeats that page once on the
+ *   new owner. A page still in a killed replica's outbox is sent by it if it starts again with
+ *   the same store, after the new owner sent it too. In a graceful rebalance the old owner's
+ *   notify keeps the moved alerts in its tables (it may repeat them after repeat_interval).
  * - A resolve decided but not yet delivered when the owner dies is not re-sent by the new owner
  *   (it adopts the state as resolved, and only firing alerts are handed to notify).
  * - A quiet host seeded at the hand-off is missed `after` from the hand-off, not from its last
