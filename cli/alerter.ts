@@ -58,8 +58,12 @@ export async function startAlerter(
         logger,
         clock,
         onAdopted: (adopted) => notifier.takeOver(adopted),
+        onReleased: (keys) => notifier.release(keys),
       })
     : undefined;
+  // What this replica's notify remembers of alerts is from before it was assigned anything: the
+  // state topic (alert states, what receivers were told) is the truth, learnt again on assignment.
+  if (handoff) await notifier.release('all');
   const alerter = createAlerter({
     handoff,
     bus,

@@ -98,11 +98,13 @@ describe('kafka hand-off glue', () => {
     const store = StateStore.open(':memory:');
     const got: AlertTransition[] = [];
     const adopted: AdoptedAlert[] = [];
+    const released: string[] = [];
     const inner = createKafkaHandoff({
       stateTopic: topic,
       logger: silentLogger(),
       clock,
       onAdopted: (a) => void adopted.push(...a),
+      onReleased: (keys) => void released.push(...keys),
     });
     let hooks: Hooks | undefined;
     const handoff: AlerterHandoff = {
@@ -144,7 +146,7 @@ describe('kafka hand-off glue', () => {
         await bus.publish('heartbeat', [heartbeat(at, host)])
       ).done;
     };
-    return { alerter, clock, got, adopted, handoff: inner, hooks: () => hooks!, send, beat, tick };
+    return { alerter, clock, got, adopted, released, handoff: inner, hooks: () => hooks!, send, beat, tick };
   }
 
   it('writes each changed state under its service before the batch resolves, and a tombstone when it ends', async () => {
@@ -217,6 +219,8 @@ describe('kafka hand-off glue', () => {
     const p = topic.partitionOf('api'); // 'api' and 'web' share it, 'sql' too: all of length 3
     await a.hooks().onRevoked([p]);
     expect(a.alerter.engine.groupCount()).toBe(0);
+    // A's notify is told to forget them: B's notify has them now.
+    expect(a.released.sort()).toEqual([...new Set(a.got.map((t) => t.alert.key))].sort());
     await b.hooks().onAssigned([p]);
     expect(b.alerter.engine.groupCount()).toBe(3);
     expect(b.adopted.map((x) => [x.alert.labels.service, x.alert.state, x.changes])).toEqual([

@@ -28,9 +28,10 @@
  *   replica killed in between leaves the pending state, and the new owner pages again with the
  *   same dedup key (PagerDuty absorbs it).
  * - A delivery is recorded just after it; a kill between the two repeats that page once on the
- *   new owner. A page still in a killed replica's outbox is sent by it if it starts again with
- *   the same store, after the new owner sent it too. In a graceful rebalance the old owner's
- *   notify keeps the moved alerts in its tables (it may repeat them after repeat_interval).
+ *   new owner, and so does a delivery racing a graceful rebalance (the old owner's record lands
+ *   after the new owner loaded). On revocation the old owner's notify forgets the moved alerts
+ *   and drops their unsent pages (onReleased → notify's release): the new owner sends those.
+ *   A replica starting forgets every alert its notify remembers (cli/alerter.ts), likewise.
  * - A resolve decided but not yet delivered when the owner dies is not re-sent by the new owner
  *   (it adopts the state as resolved, and only firing alerts are handed to notify).
  * - A quiet host seeded at the hand-off is missed `after` from the hand-off, not from its last
@@ -73,6 +74,12 @@ export interface KafkaHandoffOptions {
    * retries the whole assignment.
    */
   onAdopted?(adopted: AdoptedAlert[]): Promise<void> | void;
+  /**
+   * Alerts of revoked partitions (keys): another replica owns them now, and its notify learns
+   * them (onAdopted). Notify's tables here should forget them (notify's release), or they are
+   * repeated from here after repeat_interval. A rejection is logged, the revocation stands.
+   */
+  onReleased?(keys: string[]): Promise<void> | void;
   /** Assignment changes as they are handled (tests, logs). */
   onAssignment?(e: { kind: 'assigned' | 'revoked'; partitions: number[]; states: number }): void;
 }
@@ -312,11 +319,17 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
       engine.release((routingKey) => set.has(partitionOf(routingKey))),
     );
     // Their delivery records are the new owner's to keep now.
+    const moved: string[] = [];
     for (const [k, route] of routes)
       if (set.has(partitionOf(route))) {
         routes.delete(k);
         told.delete(k);
+        moved.push(k);
       }
+    if (moved.length > 0)
+      await Promise.resolve(opts.onReleased?.(moved)).catch((err: unknown) =>
+        log.warn({ err, alerts: moved.length }, 'notify did not release the moved alerts'),
+      );
     m.released.inc(n);
     log.info({ partitions, groups: n }, 'partitions revoked: their groups are forgotten here');
     opts.onAssignment?.({ kind: 'revoked', partitions, states: n });

@@ -15,7 +15,8 @@ export type DecisionStep =
   | 'delivered'
   | 'retrying'
   | 'rejected'
-  | 'acked';
+  | 'acked'
+  | 'released';
 
 export interface Decision {
   at: number;
@@ -50,14 +51,12 @@ export function explain(store: StateStore, key: string, limit = 500): Decision[]
     groupId: string | null;
     detail: string;
   }>;
-  return rows
-    .reverse()
-    .map((r) => ({
-      at: r.at,
-      step: r.step,
-      ...(r.groupId ? { groupId: r.groupId } : {}),
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-    }));
+  return rows.reverse().map((r) => ({
+    at: r.at,
+    step: r.step,
+    ...(r.groupId ? { groupId: r.groupId } : {}),
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
 }
 
 export function formatDecisions(ds: Decision[]): string {

@@ -26,6 +26,7 @@ import { NOTIFIER_KINDS } from './registry';
 import { compileRoutes } from './route';
 import { pruneSilences } from './silence';
 import { migrateNotify } from './tables';
+import { releaseAlerts } from './release';
 import { takeOver } from './takeover';
 import type { DeliveryNote, TakenOverAlert } from './types';
 import { runWatchdog } from './watchdog';
@@ -45,6 +46,11 @@ export interface NotifierService {
    * had not told yet. Resolves after the commit.
    */
   takeOver(alerts: TakenOverAlert[]): Promise<void>;
+  /**
+   * Forgets alerts another replica of a fleet owns now (alerter/kafka's onReleased), or every
+   * alert ('all': a fleet's replica starting, before it is assigned anything). See release.ts.
+   */
+  release(keys: string[] | 'all'): Promise<void>;
   /** Lifecycle events, for deploy detection (change events and Graphite markers). */
   handleLifecycle(events: LifecycleEvent[]): Promise<void>;
   /** Starts the dispatch/delivery loop, the API (when enabled) and the watchdog (when configured). */
@@ -165,6 +171,11 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
         takeOver(store, { root: ctx.root, flapping: config.flapping }, alerts, clock.now());
         wake?.();
       }
+      return Promise.resolve();
+    },
+    release(keys) {
+      const n = releaseAlerts(store, keys, clock.now());
+      if (n > 0) logger.info({ alerts: n }, 'alerts released: another replica owns them now');
       return Promise.resolve();
     },
     handleLifecycle(events) {

@@ -9,6 +9,7 @@ import { StateStore } from '../../core/store/store';
 import { startWebhookReceiver } from '../../test/support/webhook-receiver';
 import type { Alert } from '../types';
 import { createNotifier, notifyConfigSchema, type Told } from './index';
+import type { Notification } from './types';
 
 const T0 = 1_700_000_000_000;
 const FIRED = T0 - 60_000;
@@ -36,7 +37,7 @@ afterAll(async () => {
   await hooks.two.close();
 });
 
-function notifier() {
+function notifier(urls = { one: hooks.one.url, two: hooks.two.url }) {
   const clock = new ManualClock(T0);
   const store = StateStore.open(':memory:');
   for (const h of Object.values(hooks)) h.received.length = 0;
@@ -46,8 +47,8 @@ function notifier() {
     logger: silentLogger(),
     config: notifyConfigSchema.parse({
       receivers: [
-        { name: 'one', type: 'webhook', url: hooks.one.url },
-        { name: 'two', type: 'webhook', url: hooks.two.url },
+        { name: 'one', type: 'webhook', url: urls.one },
+        { name: 'two', type: 'webhook', url: urls.two },
       ],
       group: { by: ['service'], wait: '10s', interval: '1m', repeat_interval: '4h' },
       // Every alert goes to both receivers.
@@ -151,5 +152,61 @@ describe('takeOver', () => {
     expect(got(hooks.one)).toEqual(['firing k-web']);
     expect(got(hooks.two).sort()).toEqual(['firing k-api', 'firing k-web', 'firing k-web']);
     expect(hooks.two.received.map((h) => h.body.firing.length)).toEqual([1, 2]);
+  });
+});
+
+describe('release', () => {
+  test("a moved alert is forgotten here: no repeat from this replica, and its resolve is the new owner's", async () => {
+    const { n, run } = notifier();
+    await n.handle([{ alert: alert(), from: 'pending', to: 'firing', at: T0 }]);
+    await run(15_000);
+    expect(got(hooks.one)).toEqual(['firing k-api']);
+    await n.release(['k-api']);
+    await run(5 * 3_600_000);
+    expect({ one: got(hooks.one), two: got(hooks.two) }).toEqual({
+      one: ['firing k-api'],
+      two: ['firing k-api'],
+    });
+  });
+
+  test('its page still in the outbox is dropped (the new owner sends it), a resolve still in the outbox is sent from here', async () => {
+    // A receiver that refuses everything: what is dispatched stays in the outbox.
+    const { n, store, run } = notifier({ one: 'http://127.0.0.1:1/down', two: 'http://127.0.0.1:1/down' });
+    const web = alert({ key: 'k-web', labels: { service: 'web' } });
+    const db = alert({ key: 'k-db', labels: { service: 'db' } });
+    await n.handle([
+      { alert: alert(), from: 'pending', to: 'firing', at: T0 },
+      { alert: web, from: 'pending', to: 'firing', at: T0 },
+      { alert: db, from: 'pending', to: 'firing', at: T0 },
+    ]);
+    await run(11_000);
+    await n.handle([
+      { alert: { ...web, state: 'resolved' }, from: 'firing', to: 'resolved', at: T0 + 11_000 },
+    ]);
+    await run(1_000);
+    const outbox = () =>
+      (
+        store.db.prepare('SELECT receiver, payload FROM notify_outbox ORDER BY id').all() as Array<{
+          receiver: string;
+          payload: string;
+        }>
+      )
+        .filter((r) => r.receiver === 'one')
+        .map((r) => {
+          const p = JSON.parse(r.payload) as Notification;
+          return `${p.status} ${[...p.firing, ...p.resolved].map((a) => a.key).join(',')}`;
+        })
+        .sort();
+    expect(outbox()).toEqual(['firing k-api', 'firing k-db', 'firing k-web', 'resolved k-web']);
+    await n.release(['k-api', 'k-web']);
+    expect(outbox()).toEqual(['firing k-db', 'resolved k-web']);
+    const alerts = store.db.prepare('SELECT key FROM notify_alerts ORDER BY key').all() as Array<{
+      key: string;
+    }>;
+    expect(alerts.map((a) => a.key)).toEqual(['k-db']);
+    // A fleet replica starting owns nothing yet: it forgets every alert it remembers.
+    await n.release('all');
+    expect(outbox()).toEqual(['resolved k-web']);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM notify_groups').get()).toEqual({ n: 0 });
   });
 });

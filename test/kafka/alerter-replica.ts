@@ -78,8 +78,11 @@ async function main(): Promise<void> {
       }
       await notifier?.takeOver(adopted);
     },
+    onReleased: (keys) => notifier?.release(keys),
     onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
   });
+  // As cli/alerter.ts: the state topic, not this store, says what the receivers were told.
+  await notifier?.release('all');
   const alerter = createAlerter({
     bus,
     store,

@@ -1,0 +1,60 @@
+/**
+ * Forgets alerts another replica of a fleet owns now. notify's tables are per replica and the
+ * fleet's state topic is the truth (alert states and what each receiver was told): when an
+ * alert's partition moves away, the alerts stay with the new owner, whose notify learns them
+ * through takeOver. Kept here, a moved alert would be repeated after repeat_interval by a
+ * replica that never hears its resolve.
+ *
+ * A page still waiting in the outbox for a moved alert is dropped as well: the new owner pages
+ * it, since no delivery of it was recorded (dropping it is what keeps that page single; never
+ * lost). Resolves still waiting are sent from here: the new owner adopts the resolved state
+ * and says nothing. A notification that also names alerts staying here is sent as it is.
+ */
+import type { StateStore } from '../../core/store/store';
+import { recordDecision } from './decisions';
+import { loadGroups, saveGroup } from './dispatch';
+import { fingerprint } from './group';
+import { pendingRows } from './outbox';
+import type { Notification } from './types';
+
+/** Forgets `keys` (every alert with 'all': a fleet's replica starting owns none yet); returns how many it knew. */
+export function releaseAlerts(store: StateStore, keys: readonly string[] | 'all', now: number): number {
+  return store.tx(() => {
+    const known = (store.db.prepare('SELECT key FROM notify_alerts').all() as Array<{ key: string }>).map(
+      (r) => r.key,
+    );
+    const wanted = keys === 'all' ? undefined : new Set(keys);
+    const gone = new Set(wanted ? known.filter((k) => wanted.has(k)) : known);
+    const isGone = (k: string) => (wanted ? wanted.has(k) : true);
+    const del = store.db.prepare('DELETE FROM notify_alerts WHERE key = ?');
+    for (const k of gone) {
+      del.run(k);
+      recordDecision(store, k, now, 'released', { reason: 'another replica owns it now' });
+    }
+    for (const g of loadGroups(store).values()) {
+      const members = g.members.filter((k) => !isGone(k));
+      const firing = g.fingerprint.split(',').filter((k) => k && !isGone(k.replace(/~$/, '')));
+      if (members.length === g.members.length && fingerprint(firing) === g.fingerprint) continue;
+      if (members.length === 0 && firing.length === 0)
+        store.db.prepare('DELETE FROM notify_groups WHERE id = ?').run(g.id);
+      else saveGroup(store, { ...g, members, fingerprint: fingerprint(firing) });
+    }
+    for (const row of pendingRows(store)) {
+      if (row.kind !== 'alerts') continue;
+      const n = JSON.parse(row.payload) as Notification;
+      const named = [...n.firing, ...n.resolved].map((a) => a.key);
+      if (n.status !== 'firing' || named.length === 0 || !named.every(isGone)) continue;
+      store.db.prepare('DELETE FROM notify_outbox WHERE id = ?').run(row.id);
+      for (const k of named)
+        recordDecision(
+          store,
+          k,
+          now,
+          'released',
+          { outbox: row.id, dropped: 'the new owner pages it' },
+          row.group_id,
+        );
+    }
+    return gone.size;
+  });
+}
