@@ -93,7 +93,7 @@ export async function startCollector(
   sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: VERSION }));
   // Log files are read at the path the engine reports: the sidecar mounts the containers folder at
   // that same path (deploy/compose.yaml), while host_root only relocates /proc and /sys/fs/cgroup.
-  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client }));
+  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client, remoteEngine: client.remote }));
   if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));
   for (const source of sources) res.task(`source ${source.name}`, pump(source, bus, logger, res.signal));
   return { discovery };

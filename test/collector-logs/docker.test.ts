@@ -4,6 +4,7 @@ import { docker, newRunId, removeTestContainers, runContainer, waitFor } from '.
 import { containerInfo } from './support/inspect';
 import { openCount, openStore, startSource, tempDir, type Running } from './support/harness';
 import fs from 'node:fs';
+import net from 'node:net';
 import { silentLogger } from '../../core/logger';
 
 /** The log source on containers of the real Docker engine, json-file logs read from disk. */
@@ -141,6 +142,37 @@ test('container removed: what is left is drained, then the tailer ends', async (
     () => r.store.db.prepare('SELECT 1 FROM log_checkpoints WHERE container_id = ?').get(id) === undefined,
   );
   expect(r.events.map((e) => e.message)).toEqual(Array.from({ length: 50 }, (_, i) => `r ${i + 1}`));
+});
+
+test('a remote engine (tcp://): json-file containers are read through the API, not from this disk', async () => {
+  // The real engine, reached over TCP through a loopback forwarder to its socket.
+  const forwarder = net.createServer((c) => {
+    const up = net.connect('/var/run/docker.sock');
+    c.pipe(up).pipe(c);
+    up.on('error', () => c.destroy());
+    c.on('error', () => up.destroy());
+  });
+  await new Promise<void>((res) => forwarder.listen(0, '127.0.0.1', res));
+  try {
+    const port = (forwarder.address() as net.AddressInfo).port;
+    const remote = createDockerClient(dockerConfigSchema.parse({ host: `tcp://127.0.0.1:${port}` }), { logger: silentLogger() });
+    clients.push(remote);
+    expect(remote.remote).toBe(true);
+    const id = await runContainer({ runId, cmd: sh(`echo 'remote out'; echo 'remote err' >&2; sleep 600`) });
+    const r = source({}, { docker: remote, remoteEngine: remote.remote });
+    // The path the engine reports is on "another machine": make sure nothing reads it here.
+    r.dir.add({ ...(await containerInfo(id)), logPath: `/nonexistent/${id}-json.log` });
+    await waitFor('2 lines', () => r.events.length >= 2);
+    expect(r.events.map((e) => [e.stream, e.message]).sort()).toEqual([
+      ['stderr', 'remote err'],
+      ['stdout', 'remote out'],
+    ]);
+    await r.stop();
+    running.splice(running.indexOf(r), 1);
+    r.store.close();
+  } finally {
+    forwarder.close();
+  }
 });
 
 test('another log driver: `local` read through the Engine API logs stream, `none` reported, not crashed on', async () => {

@@ -13,6 +13,11 @@ export interface DockerClient {
   readonly api: EngineApi;
   /** What we dial, for messages: a socket path or a tcp URL. */
   readonly endpoint: string;
+  /**
+   * Reached over TCP: the engine's log files and cgroups are on another machine, so logs come
+   * through the API and stats from the API (a unix socket can be mounted in, a port cannot tell).
+   */
+  readonly remote: boolean;
   readonly requestTimeoutMs: number;
   /** Reconnect backoff from `docker.reconnect_initial`/`reconnect_max`, for discovery. */
   readonly reconnect: { initialMs: number; maxMs: number };
@@ -76,6 +81,7 @@ export function createDockerClient(cfg: DockerConfig, deps: DockerClientDeps): D
   return {
     api,
     endpoint,
+    remote: !('socketPath' in ep),
     requestTimeoutMs: cfg.request_timeout,
     reconnect: { initialMs: cfg.reconnect_initial, maxMs: cfg.reconnect_max },
     ping,

@@ -13,6 +13,8 @@ import { type TailBatch, Tailer } from './tailer';
 export interface LogSourceDeps extends SourceDeps {
   /** For containers whose driver is not json-file; without it they are only reported. */
   docker?: LogsApi;
+  /** The engine is on another machine: its json-file logs are not on this disk, read every container through the API. */
+  remoteEngine?: boolean;
   /** Where the host's filesystem is mounted when lookout runs in a container (`host_root`); the engine reports host paths. */
   hostRoot?: string;
 }
@@ -77,19 +79,21 @@ async function* runLogSource(
 
   const start = (c: ContainerInfo) => {
     const id = c.meta.id;
-    if (c.logDriver === 'json-file' && c.logPath) {
+    if (c.logDriver === 'json-file' && c.logPath && !deps.remoteEngine) {
       const t = new Tailer(c.meta, path.join(deps.hostRoot ?? '/', c.logPath), cfg, tdeps);
       t.setRunning(c.running);
       tailers.set(id, t);
       void pump(id, t, t.batches(startSpec(id), signal), 'file');
       return;
     }
-    if (c.logDriver === 'json-file') return; // log path not known yet: an `updated` will bring it
+    if (c.logDriver === 'json-file' && !deps.remoteEngine) return; // log path not known yet: an `updated` will bring it
     if (c.logDriver !== 'none' && cfg.api_fallback && deps.docker) {
       if (!reported.has(id))
         log.info(
           { containerId: id, container: c.meta.name, driver: c.logDriver },
-          'log driver has no file to tail: reading the Engine API logs stream',
+          deps.remoteEngine
+            ? 'remote engine: reading the Engine API logs stream'
+            : 'log driver has no file to tail: reading the Engine API logs stream',
         );
       reported.add(id);
       const t = new ApiTailer(c.meta, deps.docker, cfg, tdeps);
@@ -102,7 +106,9 @@ async function* runLogSource(
     tailMetrics.unsupported.inc({ driver: c.logDriver });
     log.warn(
       { containerId: id, container: c.meta.name, driver: c.logDriver },
-      'container logs cannot be read with this log driver: skipped',
+      deps.remoteEngine && c.logDriver !== 'none'
+        ? 'remote engine and collector.logs.api_fallback is off: this container\'s logs are skipped'
+        : 'container logs cannot be read with this log driver: skipped',
     );
   };
 

@@ -32,6 +32,7 @@ export function startSource(opts: {
   clock?: Clock;
   logger?: Logger;
   docker?: LogsApi;
+  remoteEngine?: boolean;
   hostRoot?: string;
 }): Running {
   const dir = opts.dir ?? new StaticDirectory();
@@ -48,6 +49,7 @@ export function startSource(opts: {
     host: 'test-host',
     containers: dir,
     docker: opts.docker,
+    remoteEngine: opts.remoteEngine,
     hostRoot: opts.hostRoot,
   });
   const ac = new AbortController();
