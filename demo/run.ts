@@ -102,8 +102,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void cleanup(0));
   process.on('SIGTERM', () => void cleanup(0));
 
-  say('== lookout demo: starting the real services (only those not already answering)');
-  const env = await servicesUp(startedList);
+  // Registered before the services start: a Ctrl-C while they come up (dockerd can take minutes
+  // on a first start) must still stop each one already launched; services-up.sh lists each pid
+  // the moment it launches it.
   cleanups.push([
     'services the demo started',
     () => {
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
       }
     },
   ]);
+  say('== lookout demo: starting the real services (only those not already answering)');
+  const env = await servicesUp(startedList);
   const graphiteUrl = env.GRAPHITE_URL!;
   const inboxUrl = env.SMTP_INBOX_URL!;
 
