@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { DEFAULT_SCHEME } from '../dashboards/catalog';
 import { z } from 'zod';
 import { hostPort } from '../core/config/types';
 import { loadConfig } from '../core/config/load';
@@ -80,5 +81,23 @@ export type LookoutConfig = z.output<typeof configSchema> & { host: string };
 
 export function readConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): LookoutConfig {
   const cfg = loadConfig(configSchema, { file: file ?? env.LOOKOUT_CONFIG, env });
+  const graphite = cfg.notify.links.graphite;
+  const derived = graphiteSchemeOfSinks(cfg.sinks);
+  graphite.via ??= derived.via;
+  graphite.prefix ??= derived.prefix;
   return { ...cfg, host: cfg.host ?? os.hostname() };
+}
+
+/**
+ * Where this process's metrics land in Graphite, so a page's render image and dashboard links
+ * name the series the sinks really write: carbon writes `<prefix>.<host>...`, StatsD's daemon
+ * files the same under `stats.gauges.` / `stats.counters.`. A graphite sink wins when both run
+ * (its series carry the samples' own times).
+ */
+export function graphiteSchemeOfSinks(sinks: LookoutConfig['sinks']): { via: 'carbon' | 'statsd'; prefix: string } {
+  const carbon = sinks.find((s) => s.type === 'graphite');
+  if (carbon && 'prefix' in carbon) return { via: 'carbon', prefix: carbon.prefix };
+  const statsd = sinks.find((s) => s.type === 'statsd');
+  if (statsd && 'prefix' in statsd) return { via: 'statsd', prefix: statsd.prefix };
+  return { via: DEFAULT_SCHEME.via, prefix: DEFAULT_SCHEME.prefix };
 }

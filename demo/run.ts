@@ -71,7 +71,7 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefine
 interface Story {
   discovered: Set<string>;
   metricsShown: Set<string>;
-  pages: Map<string, { summary: string; container?: string; rule?: string; resolved: boolean }>;
+  pages: Map<string, { summary: string; container?: string; rule?: string; resolved: boolean; image?: string }>;
   mails: number;
 }
 
@@ -233,6 +233,7 @@ async function main(): Promise<void> {
           container: b.payload?.component as string,
           rule: b.payload?.class as string,
           resolved: false,
+          image: (b.images as Array<{ src: string }> | undefined)?.[0]?.src,
         });
         say(`  PAGE (trigger, ${String(b.payload?.severity)}): ${String(b.payload?.summary)}`);
         for (const l of (b.links as Array<{ href: string; text: string }> | undefined) ?? [])
@@ -281,9 +282,12 @@ async function main(): Promise<void> {
     const crash = paged(names.worker, 'container_crash_loop');
     const hog = paged(names.hog, 'container_high_cpu');
     if (crash && hog?.resolved && story.mails > 0) {
-      const png = await fetch(
-        `${graphiteUrl}/render?target=stats.gauges.lookout.${host}.${names.hog.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent&from=-5min&width=800&height=300&format=png&title=${encodeURIComponent(`${names.hog} cpu.percent`)}`,
-      );
+      // The picture is the page's own image (the alerter's render URL for the breach), fetched
+      // now that the hog has stopped, so the graph shows the rise, the alert and the fall.
+      const src = hog.image ?? `${graphiteUrl}/render?target=lookout.${host}.${names.hog.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent&from=-5min&format=png`;
+      const until = new URL(src);
+      until.searchParams.set('until', String(Math.ceil(Date.now() / 1000)));
+      const png = await fetch(until);
       fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(path.join(outDir, 'cpu-hog.png'), Buffer.from(await png.arrayBuffer()));
       say(

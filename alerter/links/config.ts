@@ -25,8 +25,10 @@ export const linksConfigSchema = z
     after: duration().prefault('15m'),
     graphite: z
       .object({
-        prefix: z.string().default(DEFAULT_SCHEME.prefix),
-        via: z.enum(['carbon', 'statsd']).default(DEFAULT_SCHEME.via),
+        /** Unset: taken from the configured sinks (see cli/config.ts), else `lookout`. */
+        prefix: z.string().optional(),
+        /** Unset: `carbon` with a graphite sink, `statsd` with only a statsd sink, else `carbon`. */
+        via: z.enum(['carbon', 'statsd']).optional(),
         metric_dots: z.enum(['keep', 'underscore']).default(DEFAULT_SCHEME.metricDots),
         host_segment: z.string().default(DEFAULT_SCHEME.hostSegment),
       })

@@ -3,7 +3,7 @@
  * minute; that container's logs around that time; the runbook; a Graphite PNG of the series.
  * Names (uids, variables, series paths) come from dashboards/catalog, never spelt here.
  */
-import { dashboardFor, seriesPath, VARS, type GraphiteScheme } from '../../dashboards/catalog';
+import { dashboardFor, DEFAULT_SCHEME, seriesPath, VARS, type GraphiteScheme } from '../../dashboards/catalog';
 import type { Alert } from '../types';
 import type { LinksConfig } from './config';
 
@@ -21,8 +21,8 @@ export interface AlertLinks {
 
 export function schemeOf(cfg: LinksConfig): GraphiteScheme {
   return {
-    prefix: cfg.graphite.prefix,
-    via: cfg.graphite.via,
+    prefix: cfg.graphite.prefix ?? DEFAULT_SCHEME.prefix,
+    via: cfg.graphite.via ?? DEFAULT_SCHEME.via,
     metricDots: cfg.graphite.metric_dots,
     hostSegment: cfg.graphite.host_segment,
   };
