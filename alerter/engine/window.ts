@@ -61,29 +61,68 @@ interface Layout {
   /** Offset of the counter increase within a slot, or -1. */
   oInc: number;
   hist: boolean;
-  /** Float64 elements per ring: the header and every slot. */
+  /** Float64 elements of a ring's slots. */
   size: number;
 }
 
-// Header fields, at the start of the ring's own array: the newest bucket, the cached window
-// aggregate and the last sample, all in one place a sample updates.
+// Fields of a ring's header (in the pool below): the newest bucket (its aggregates live here
+// while it is the newest, and go to its slot when a newer one starts), the cached window
+// aggregate and the last sample. What avg, count, sum and last need comes first, in 64 bytes.
 const H_MAXBID = 0;
 const H_CBID = 1;
 const H_LAST_TS = 2;
 const H_LAST_V = 3;
 const H_COUNT = 4;
 const H_SUM = 5;
-const H_MIN = 6;
-const H_MAX = 7;
-const H_INC = 8;
-const HEADER = 9;
+const H_CUR_COUNT = 6;
+const H_CUR_SUM = 7;
+const H_MIN = 8;
+const H_MAX = 9;
+const H_INC = 10;
+const H_CUR_MIN = 11;
+const H_CUR_MAX = 12;
+const H_CUR_INC = 13;
+/** Header stride in the pool (14 fields used): 128 bytes, so a header spans as few cache lines as it can. */
+const H_STRIDE = 16;
+
+/**
+ * The headers of all rings, side by side in one array: with tens of thousands of groups, every
+ * sample lands in a different ring, and what decides the cost is how much memory those samples
+ * touch. Headers packed together (112 bytes per group) stay in cache and in the TLB's reach;
+ * headers inside each ring's own array (a kilobyte or more with its slots) did not.
+ * A ring's header returns to the pool when the ring is garbage-collected.
+ */
+const pool = {
+  data: new Float64Array(H_STRIDE * 1024),
+  next: 0,
+  free: [] as number[],
+};
+const reclaim = new FinalizationRegistry<number>((h) => pool.free.push(h));
+
+function allocHeader(): number {
+  const h = pool.free.pop();
+  if (h !== undefined) return h;
+  if (pool.next + H_STRIDE > pool.data.length) {
+    const bigger = new Float64Array(pool.data.length * 2);
+    bigger.set(pool.data);
+    pool.data = bigger;
+  }
+  const at = pool.next;
+  pool.next += H_STRIDE;
+  return at;
+}
+
+/** Headers in use and the pool's size in groups, for tests. */
+export function headerPoolStats(): { capacity: number; used: number } {
+  return { capacity: pool.data.length / H_STRIDE, used: pool.next / H_STRIDE - pool.free.length };
+}
 
 const layouts = new WeakMap<WindowShape, Map<number, Layout>>();
 
 function layoutOf(shape: WindowShape, opts: RingOptions): Layout {
   const bits = (opts.minmax ? 1 : 0) | (opts.inc ? 2 : 0) | (opts.histogram ? 4 : 0);
   let byBits = layouts.get(shape);
-  if (!byBits) layouts.set(shape, (byBits = new Map()));
+  if (!byBits) layouts.set(shape, (byBits = new Map<number, Layout>()));
   let l = byBits.get(bits);
   if (l) return l;
   let stride = 3;
@@ -91,21 +130,33 @@ function layoutOf(shape: WindowShape, opts: RingOptions): Layout {
   if (opts.minmax) stride += 2;
   const oInc = opts.inc ? stride : -1;
   if (opts.inc) stride += 1;
-  l = { bucketMs: shape.bucketMs, slots: shape.slots, buckets: shape.buckets, stride, oMin, oInc, hist: opts.histogram === true, size: HEADER + shape.slots * stride };
+  l = {
+    bucketMs: shape.bucketMs,
+    slots: shape.slots,
+    buckets: shape.buckets,
+    stride,
+    oMin,
+    oInc,
+    hist: opts.histogram === true,
+    size: shape.slots * stride,
+  };
   byBits.set(bits, l);
   return l;
 }
 
 /**
  * Memory per group is what limits throughput with tens of thousands of groups (every sample
- * lands in a different one: cache misses), so a ring IS one typed array: a header (newest
- * bucket, cached window aggregate, last sample) then the slots, each with only the fields its
- * reducer needs. A sample touches that array alone, not a ring object, its array and the
- * boxed doubles of its fields (V8 boxes double-valued object fields), as it used to.
+ * lands in a different one: cache misses). A ring is its slots' typed array, each slot with
+ * only the fields its reducer needs, plus a header in the shared pool: the newest bucket (its
+ * aggregates stay in the header while it is the newest, and go to its slot when a newer one
+ * starts), the cached window aggregate and the last sample. A sample in the newest bucket, the
+ * usual case, touches the header alone.
  */
 export class Ring extends Float64Array implements WindowStats {
   readonly shape: WindowShape;
   private readonly l: Layout;
+  /** Offset of this ring's header in `pool.data`. */
+  private readonly h: number;
   private readonly hist: Array<Map<number, number> | undefined> | undefined;
   private cHist: Map<number, number> | undefined;
   /** cHist's keys in order, until a new key or a rescan: quantile() sorts once, not per call. */
@@ -116,98 +167,106 @@ export class Ring extends Float64Array implements WindowStats {
     super(l.size);
     this.shape = shape;
     this.l = l;
+    const h = allocHeader();
+    this.h = h;
+    reclaim.register(this, h);
     this.hist = l.hist ? new Array<Map<number, number> | undefined>(l.slots) : undefined;
     this.cHist = undefined;
     this.qKeys = undefined;
-    this[H_MAXBID] = -Infinity;
-    this[H_CBID] = -Infinity;
-    this[H_LAST_TS] = -Infinity;
-    this[H_LAST_V] = NaN;
-    this[H_MIN] = Infinity;
-    this[H_MAX] = -Infinity;
-    for (let s = 0; s < l.slots; s++) this[HEADER + s * l.stride + F_ID] = -1;
+    const hot = pool.data;
+    hot.fill(0, h, h + H_STRIDE);
+    hot[h + H_MAXBID] = -Infinity;
+    hot[h + H_CBID] = -Infinity;
+    hot[h + H_LAST_TS] = -Infinity;
+    hot[h + H_LAST_V] = NaN;
+    hot[h + H_MIN] = Infinity;
+    hot[h + H_MAX] = -Infinity;
+    hot[h + H_CUR_MIN] = Infinity;
+    hot[h + H_CUR_MAX] = -Infinity;
+    // Empty slots: -Infinity is older than any bucket, so no window or range takes them.
+    for (let s = 0; s < l.slots; s++) this[s * l.stride + F_ID] = -Infinity;
   }
 
   get count(): number {
-    return this[H_COUNT]!;
+    return pool.data[this.h + H_COUNT]!;
   }
   get sum(): number {
-    return this[H_SUM]!;
+    return pool.data[this.h + H_SUM]!;
   }
   get min(): number {
-    return this[H_MIN]!;
+    return pool.data[this.h + H_MIN]!;
   }
   get max(): number {
-    return this[H_MAX]!;
+    return pool.data[this.h + H_MAX]!;
   }
   get inc(): number {
-    return this[H_INC]!;
+    return pool.data[this.h + H_INC]!;
   }
   get lastValue(): number {
-    return this[H_LAST_V]!;
+    return pool.data[this.h + H_LAST_V]!;
   }
   get lastTs(): number {
-    return this[H_LAST_TS]!;
+    return pool.data[this.h + H_LAST_TS]!;
   }
 
   /** Adds one sample at event time `ts`. Returns false when `ts` is older than the ring holds. */
   add(ts: number, v: number): boolean {
     const l = this.l;
-    const slots = l.slots;
+    const hot = pool.data;
+    const h = this.h;
     const bid = Math.floor(ts / l.bucketMs);
-    let slot = bid % slots;
-    if (slot < 0) slot += slots; // event time before 1970 (a test's negative offsets)
-    const o = HEADER + slot * l.stride;
-    const id = this[o + F_ID]!;
-    const maxBid = this[H_MAXBID]!;
-    if (id > bid || bid <= maxBid - slots) return false;
-    if (bid > maxBid) this[H_MAXBID] = bid;
-    const oMin = l.oMin;
-    const oInc = l.oInc;
-    if (id !== bid) {
-      this[o + F_ID] = bid;
-      this[o + F_COUNT] = 0;
-      this[o + F_SUM] = 0;
-      if (oMin >= 0) {
-        this[o + oMin] = Infinity;
-        this[o + oMin + 1] = -Infinity;
-      }
-      if (oInc >= 0) this[o + oInc] = 0;
-      // Reuse the bucket's map: a new one per bucket period is garbage at 1M samples/s.
-      this.hist?.[slot]?.clear();
+    const maxBid = hot[h + H_MAXBID]!;
+    let slot = -1;
+    if (bid > maxBid) this.advance(bid);
+    else if (bid < maxBid) {
+      slot = this.older(bid, maxBid);
+      if (slot < 0) return false;
     }
     let inc = 0;
-    const lastTs = this[H_LAST_TS]!;
+    const lastTs = hot[h + H_LAST_TS]!;
     if (ts >= lastTs) {
       if (lastTs !== -Infinity) {
-        const lv = this[H_LAST_V]!;
+        const lv = hot[h + H_LAST_V]!;
         inc = v >= lv ? v - lv : v;
       }
-      this[H_LAST_V] = v;
-      this[H_LAST_TS] = ts;
+      hot[h + H_LAST_V] = v;
+      hot[h + H_LAST_TS] = ts;
     }
-    this[o + F_COUNT] = this[o + F_COUNT]! + 1;
-    this[o + F_SUM] = this[o + F_SUM]! + v;
-    if (oMin >= 0) {
-      if (v < this[o + oMin]!) this[o + oMin] = v;
-      if (v > this[o + oMin + 1]!) this[o + oMin + 1] = v;
+    const minmax = l.oMin >= 0;
+    const keepInc = l.oInc >= 0;
+    if (slot < 0) {
+      hot[h + H_CUR_COUNT] = hot[h + H_CUR_COUNT]! + 1;
+      hot[h + H_CUR_SUM] = hot[h + H_CUR_SUM]! + v;
+      if (minmax) {
+        if (v < hot[h + H_CUR_MIN]!) hot[h + H_CUR_MIN] = v;
+        if (v > hot[h + H_CUR_MAX]!) hot[h + H_CUR_MAX] = v;
+      }
+      if (keepInc) hot[h + H_CUR_INC] = hot[h + H_CUR_INC]! + inc;
+    } else {
+      const o = slot * l.stride;
+      this[o + F_COUNT] = this[o + F_COUNT]! + 1;
+      this[o + F_SUM] = this[o + F_SUM]! + v;
+      if (minmax) {
+        if (v < this[o + l.oMin]!) this[o + l.oMin] = v;
+        if (v > this[o + l.oMin + 1]!) this[o + l.oMin + 1] = v;
+      }
+      if (keepInc) this[o + l.oInc] = this[o + l.oInc]! + inc;
     }
-    if (oInc >= 0) this[o + oInc] = this[o + oInc]! + inc;
     let hi = 0;
     const hist = this.hist;
     if (hist) {
       hi = histIndex(v);
-      const h = hist[slot] ?? (hist[slot] = new Map());
-      h.set(hi, (h.get(hi) ?? 0) + 1);
+      const m = hist[slot < 0 ? this.slotOf(bid) : slot]!;
+      m.set(hi, (m.get(hi) ?? 0) + 1);
     }
     // Keep the cached window aggregate in step when the sample falls inside it.
-    const cBid = this[H_CBID]!;
+    const cBid = hot[h + H_CBID]!;
     if (bid <= cBid && bid > cBid - l.buckets) {
-      this[H_COUNT] = this[H_COUNT]! + 1;
-      this[H_SUM] = this[H_SUM]! + v;
-      if (v < this[H_MIN]!) this[H_MIN] = v;
-      if (v > this[H_MAX]!) this[H_MAX] = v;
-      this[H_INC] = this[H_INC]! + inc;
+      hot[h + H_COUNT] = hot[h + H_COUNT]! + 1;
+      hot[h + H_SUM] = hot[h + H_SUM]! + v;
+      if (v < hot[h + H_MIN]!) hot[h + H_MIN] = v;
+      if (v > hot[h + H_MAX]!) hot[h + H_MAX] = v;
+      hot[h + H_INC] = hot[h + H_INC]! + inc;
       const ch = this.cHist;
       if (ch) {
         const n = ch.get(hi);
@@ -217,20 +276,87 @@ export class Ring extends Float64Array implements WindowStats {
         } else ch.set(hi, n + 1);
       }
     } else if (bid > cBid) {
-      this[H_CBID] = -Infinity;
+      hot[h + H_CBID] = -Infinity;
     }
     return true;
+  }
+
+  private slotOf(bid: number): number {
+    const slot = bid % this.l.slots;
+    return slot < 0 ? slot + this.l.slots : slot; // event time before 1970 (a test's negative offsets)
+  }
+
+  /** A newer bucket starts: the newest one's aggregates go to its slot, the new one's slot is emptied. */
+  private advance(bid: number): void {
+    const l = this.l;
+    const hot = pool.data;
+    const h = this.h;
+    const maxBid = hot[h + H_MAXBID]!;
+    if (maxBid !== -Infinity) {
+      const o = this.slotOf(maxBid) * l.stride;
+      this[o + F_COUNT] = hot[h + H_CUR_COUNT]!;
+      this[o + F_SUM] = hot[h + H_CUR_SUM]!;
+      if (l.oMin >= 0) {
+        this[o + l.oMin] = hot[h + H_CUR_MIN]!;
+        this[o + l.oMin + 1] = hot[h + H_CUR_MAX]!;
+      }
+      if (l.oInc >= 0) this[o + l.oInc] = hot[h + H_CUR_INC]!;
+    }
+    const slot = this.slotOf(bid);
+    this[slot * l.stride + F_ID] = bid;
+    const hist = this.hist;
+    if (hist) {
+      hist[slot]?.clear();
+      if (!hist[slot]) hist[slot] = new Map();
+    }
+    hot[h + H_MAXBID] = bid;
+    hot[h + H_CUR_COUNT] = 0;
+    hot[h + H_CUR_SUM] = 0;
+    hot[h + H_CUR_MIN] = Infinity;
+    hot[h + H_CUR_MAX] = -Infinity;
+    hot[h + H_CUR_INC] = 0;
+  }
+
+  /**
+   * The slot for a sample older than the newest bucket, emptied if it held an expired bucket;
+   * -1 when the ring no longer holds that time (or a newer bucket took the slot).
+   */
+  private older(bid: number, maxBid: number): number {
+    const l = this.l;
+    const slot = this.slotOf(bid);
+    const o = slot * l.stride;
+    const id = this[o + F_ID]!;
+    if (id > bid || bid <= maxBid - l.slots) return -1;
+    if (id !== bid) {
+      this[o + F_ID] = bid;
+      this[o + F_COUNT] = 0;
+      this[o + F_SUM] = 0;
+      if (l.oMin >= 0) {
+        this[o + l.oMin] = Infinity;
+        this[o + l.oMin + 1] = -Infinity;
+      }
+      if (l.oInc >= 0) this[o + l.oInc] = 0;
+      // Reuse the bucket's map: a new one per bucket period is garbage at 1M samples/s.
+      const hist = this.hist;
+      if (hist) {
+        hist[slot]?.clear();
+        if (!hist[slot]) hist[slot] = new Map();
+      }
+    }
+    return slot;
   }
 
   /** The aggregate over the window that ends with the bucket holding `now` (this ring, refreshed). */
   stats(now: number): WindowStats {
     const endBid = Math.floor(now / this.l.bucketMs);
-    if (endBid !== this[H_CBID]) this.rescan(endBid);
+    if (endBid !== pool.data[this.h + H_CBID]) this.rescan(endBid);
     return this;
   }
 
   private rescan(endBid: number): void {
     const { slots, buckets, stride, oMin, oInc } = this.l;
+    const hot = pool.data;
+    const h = this.h;
     let count = 0;
     let sum = 0;
     let min = Infinity;
@@ -242,41 +368,54 @@ export class Ring extends Float64Array implements WindowStats {
       else this.cHist = ch = new Map();
       this.qKeys = undefined;
     }
+    const maxBid = hot[h + H_MAXBID]!;
     for (let s = 0; s < slots; s++) {
-      const o = HEADER + s * stride;
+      const o = s * stride;
       const id = this[o + F_ID]!;
-      if (id < 0 || id > endBid || id <= endBid - buckets) continue;
-      count += this[o + F_COUNT]!;
-      sum += this[o + F_SUM]!;
-      if (oMin >= 0) {
-        if (this[o + oMin]! < min) min = this[o + oMin]!;
-        if (this[o + oMin + 1]! > max) max = this[o + oMin + 1]!;
+      if (id > endBid || id <= endBid - buckets) continue;
+      if (id === maxBid) {
+        // The newest bucket: its aggregates are in the header.
+        count += hot[h + H_CUR_COUNT]!;
+        sum += hot[h + H_CUR_SUM]!;
+        if (hot[h + H_CUR_MIN]! < min) min = hot[h + H_CUR_MIN]!;
+        if (hot[h + H_CUR_MAX]! > max) max = hot[h + H_CUR_MAX]!;
+        inc += hot[h + H_CUR_INC]!;
+      } else {
+        count += this[o + F_COUNT]!;
+        sum += this[o + F_SUM]!;
+        if (oMin >= 0) {
+          if (this[o + oMin]! < min) min = this[o + oMin]!;
+          if (this[o + oMin + 1]! > max) max = this[o + oMin + 1]!;
+        }
+        if (oInc >= 0) inc += this[o + oInc]!;
       }
-      if (oInc >= 0) inc += this[o + oInc]!;
-      const h = this.hist?.[s];
-      if (h && ch) for (const [k, n] of h) ch.set(k, (ch.get(k) ?? 0) + n);
+      const m = this.hist?.[s];
+      if (m && ch) for (const [k, n] of m) ch.set(k, (ch.get(k) ?? 0) + n);
     }
-    this[H_COUNT] = count;
-    this[H_SUM] = sum;
-    this[H_MIN] = min;
-    this[H_MAX] = max;
-    this[H_INC] = inc;
-    this[H_CBID] = endBid;
+    hot[h + H_COUNT] = count;
+    hot[h + H_SUM] = sum;
+    hot[h + H_MIN] = min;
+    hot[h + H_MAX] = max;
+    hot[h + H_INC] = inc;
+    hot[h + H_CBID] = endBid;
   }
 
   /** Count and sum over the window `back` whole windows before the one ending at `now` (spike: back = 1). */
   range(now: number, back: number): { count: number; sum: number } {
     const { slots, buckets, bucketMs, stride } = this.l;
+    const hot = pool.data;
+    const h = this.h;
     const hi = Math.floor(now / bucketMs) - back * buckets;
     const lo = hi - buckets;
+    const maxBid = hot[h + H_MAXBID]!;
     let count = 0;
     let sum = 0;
     for (let s = 0; s < slots; s++) {
-      const o = HEADER + s * stride;
+      const o = s * stride;
       const id = this[o + F_ID]!;
-      if (id < 0 || id > hi || id <= lo) continue;
-      count += this[o + F_COUNT]!;
-      sum += this[o + F_SUM]!;
+      if (id > hi || id <= lo) continue;
+      count += id === maxBid ? hot[h + H_CUR_COUNT]! : this[o + F_COUNT]!;
+      sum += id === maxBid ? hot[h + H_CUR_SUM]! : this[o + F_SUM]!;
     }
     return { count, sum };
   }
@@ -284,14 +423,14 @@ export class Ring extends Float64Array implements WindowStats {
   /** Quantile q (0..1) of the values in the window ending at `now`; NaN without samples or histogram. */
   quantile(now: number, q: number): number {
     this.stats(now);
-    const h = this.cHist;
-    const count = this[H_COUNT]!;
-    if (!h || count === 0) return NaN;
-    const keys = this.qKeys ?? (this.qKeys = [...h.keys()].sort((a, b) => a - b));
+    const m = this.cHist;
+    const count = pool.data[this.h + H_COUNT]!;
+    if (!m || count === 0) return NaN;
+    const keys = this.qKeys ?? (this.qKeys = [...m.keys()].sort((a, b) => a - b));
     const rank = q * count;
     let seen = 0;
     for (let i = 0; i < keys.length; i++) {
-      seen += h.get(keys[i]!)!;
+      seen += m.get(keys[i]!)!;
       if (seen >= rank) return histValue(keys[i]!);
     }
     return histValue(keys[keys.length - 1]!);
@@ -299,6 +438,6 @@ export class Ring extends Float64Array implements WindowStats {
 
   /** Newest event time in the ring, for idle detection. */
   newest(): number {
-    return this[H_LAST_TS]!;
+    return pool.data[this.h + H_LAST_TS]!;
   }
 }
