@@ -14,6 +14,7 @@ export interface DemoConfigInput {
   statsdPort: number;
   smtpPort: number;
   rulesDir: string;
+  runbooksDir: string;
 }
 
 export function demoConfig(c: DemoConfigInput): string {
@@ -72,5 +73,8 @@ notify:
     graphite_url: ${c.graphiteUrl}
     grafana_url: http://127.0.0.1:3000
     kibana_url: http://127.0.0.1:5601
+    # The alert's decision log in the alerter API above, and the runbooks in this checkout.
+    alerter_url: http://127.0.0.1:${c.apiPort}
+    runbook_base: file://${c.runbooksDir}
 `;
 }

@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       statsdPort: Number(env.STATSD_PORT),
       smtpPort: Number(env.SMTP_PORT),
       rulesDir: path.join(ROOT, 'rules'),
+      runbooksDir: path.join(ROOT, 'docs', 'runbooks'),
     }),
   );
   const mailsBefore = (await getJson<unknown[]>(inboxUrl))?.length ?? 0;
