@@ -118,6 +118,15 @@ function transitions(...rs: Replica[]): Transition[] {
   );
 }
 
+/** `service:state` of every alert state the replicas wrote to the state topic (their S lines). */
+function handedOff(...rs: Replica[]): Set<string> {
+  return new Set(
+    rs.flatMap((r) =>
+      r.lines.filter((l) => l.startsWith('S ')).flatMap((l) => JSON.parse(l.slice(2)) as string[]),
+    ),
+  );
+}
+
 /** A service name per partition, so each replica surely owns firing and pending groups. */
 function servicesPerPartition(tag: string): string[] {
   const out: string[] = [];
@@ -182,6 +191,13 @@ test('kill -9 of a replica: its firing alerts stay firing without a second page,
     60_000,
   );
 
+  // The pending states handed off (a transition's state is written a moment after it is in
+  // the outbox: a kill in between has the new owner evaluate the batch again, at least once).
+  await waitFor(
+    'every "pend" state in the state topic',
+    () => pending.every((s) => handedOff(a, b).has(`${s}:pending`)),
+    60_000,
+  );
   // A dies with firing and pending alerts in its partitions (each partition has one of each).
   const aOwned = owned(a);
   expect(aOwned.size).toBeGreaterThan(0);
@@ -356,6 +372,99 @@ test('through the real notify: a delivered page is not sent again by the adopter
       () => lateFromA.every((s) => noted(b, 'firing').has(s)),
       30_000,
     );
+    await bus.close();
+  } finally {
+    clearInterval(publishing);
+    await hook.close();
+  }
+}, 300_000);
+
+test('a graceful move (a replica joins): the old owner forgets the moved alerts, the new one pages nothing again and sends their resolve', async () => {
+  const hook = await startWebhookReceiver();
+  try {
+    const prefix = uniquePrefix('handoff-join');
+    const bus = new KafkaBus(testConfig(broker.brokers, prefix), { logger: silentLogger() });
+    await bus.start();
+    const a = startReplica('ja', prefix, { HOOK_URL: hook.url });
+    await waitFor('A to own every partition', () => owned(a).size === PARTITIONS, 90_000);
+    const services = servicesPerPartition('join');
+    let hot = true;
+    const publish = () => {
+      const events: MetricSample[] = services.map((s) => ({
+        kind: 'metric',
+        host: 'h1',
+        ts: Date.now(),
+        name: 'cpu.percent',
+        value: hot ? 95 : 10,
+        type: 'gauge',
+        container: container(s),
+      }));
+      void bus.publish('metric', events).catch(() => undefined);
+    };
+    publish();
+    publishing = setInterval(publish, 1_000);
+    const announced = (status: string) =>
+      hook.received.flatMap((h) =>
+        ((h.body[status] ?? []) as Array<{ labels: Record<string, string> }>).map((x) => x.labels.service!),
+      );
+    const count = (s: string, status: string) => announced(status).filter((x) => x === s).length;
+    const noted = (r: Replica): Set<string> =>
+      new Set(
+        r.lines
+          .filter((l) => l.startsWith('N '))
+          .map((l) => JSON.parse(l.slice(2)) as { services: string[]; status: string })
+          .filter((n) => n.status === 'firing')
+          .flatMap((n) => n.services),
+      );
+    await waitFor(
+      'every service paged by A and recorded',
+      () => services.every((s) => noted(a).has(s)),
+      90_000,
+    );
+
+    const b = startReplica('jb', prefix, { HOOK_URL: hook.url });
+    await waitFor(
+      'the two replicas to split the partitions',
+      () => owned(a).size > 0 && owned(b).size > 0 && owned(a).size + owned(b).size === PARTITIONS,
+      90_000,
+    );
+    const moved = services.filter((s) => owned(b).has(partitionFor(s, PARTITIONS)));
+    /** The alerts a replica's notify knows, from its API. */
+    const known = async (r: Replica): Promise<string[]> => {
+      const api = r.lines.find((l) => l.startsWith('API '))!.slice(4);
+      const res = await fetch(`${api}/api/v1/alerts`, { signal: AbortSignal.timeout(5_000) });
+      const list = (await res.json()) as Array<{ status: string; alert: { labels: Record<string, string> } }>;
+      return list
+        .filter((x) => x.status === 'firing')
+        .map((x) => x.alert.labels.service!)
+        .sort();
+    };
+    const stay = services.filter((s) => !moved.includes(s)).sort();
+    await waitFor(
+      'A to know only the alerts it kept',
+      async () => (await known(a)).join() === stay.join(),
+      60_000,
+    );
+    await waitFor(
+      'B to know the moved alerts',
+      async () => (await known(b)).join() === [...moved].sort().join(),
+      60_000,
+    );
+    hot = false;
+    await waitFor('every service resolved', () => services.every((s) => count(s, 'resolved') > 0), 90_000);
+    clearInterval(publishing);
+    for (const s of services)
+      expect({
+        s,
+        moved: moved.includes(s),
+        firing: count(s, 'firing'),
+        resolved: count(s, 'resolved'),
+      }).toEqual({
+        s,
+        moved: moved.includes(s),
+        firing: 1,
+        resolved: 1,
+      });
     await bus.close();
   } finally {
     clearInterval(publishing);

@@ -6,6 +6,8 @@
  *   A <partitions,...> <states>    partitions assigned, after their alert states were adopted
  *   R <partitions,...> <groups>    partitions revoked, their groups forgotten
  *   P <json>                       a firing alert taken over (onAdopted, for notify): {key, service, firedAt, told}
+ *   S <json>                       alert states written to the state topic: ["service:state", ...]
+ *   API <url>                      notify's API (with HOOK_URL)
  *   N <json>                       a delivery notify made, once the hand-off has recorded it: {receiver, status, services}
  *   READY
  * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file); with HOOK_URL, transitions
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
     : undefined;
   /** Alert key → service, for the N lines (a delivery note names alerts by key only). */
   const serviceOf = new Map<string, string>();
-  handoff = createKafkaHandoff({
+  const inner = createKafkaHandoff({
     stateTopic: bus.stateTopic(),
     logger,
     clock: systemClock,
@@ -81,6 +83,14 @@ async function main(): Promise<void> {
     onReleased: (keys) => notifier?.release(keys),
     onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
   });
+  handoff = {
+    ...inner,
+    publish: async (batch) => {
+      await inner.publish(batch);
+      if (batch.changed.length > 0)
+        say(`S ${JSON.stringify(batch.changed.map((p) => `${p.groupLabels.service}:${p.state}`))}`);
+    },
+  };
   // As cli/alerter.ts: the state topic, not this store, says what the receivers were told.
   await notifier?.release('all');
   const alerter = createAlerter({
@@ -107,6 +117,8 @@ async function main(): Promise<void> {
     handoff,
   });
   await notifier?.start();
+  const api = notifier?.apiAddress();
+  if (api) say(`API http://${api.host}:${api.port}`);
   process.on('SIGTERM', () => {
     void alerter
       .stop()
