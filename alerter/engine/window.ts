@@ -146,14 +146,14 @@ function layoutOf(shape: WindowShape, opts: RingOptions): Layout {
 
 /**
  * Memory per group is what limits throughput with tens of thousands of groups (every sample
- * lands in a different one: cache misses). A ring is its slots' typed array, each slot with
- * only the fields its reducer needs, plus a header in the shared pool: the newest bucket (its
+ * lands in a different one: cache misses). A ring keeps its slots in its own typed array, each
+ * with only the fields its reducer needs, plus a header in the shared pool: the newest bucket (its
  * aggregates stay in the header while it is the newest, and go to its slot when a newer one
  * starts), the cached window aggregate and the last sample. A sample in the newest bucket, the
  * usual case, touches the header alone.
  */
-export class Ring extends Float64Array implements WindowStats {
-  readonly shape: WindowShape;
+export class Ring implements WindowStats {
+  // Declared in the order a sample reads them (fields are laid out in declaration order).
   private readonly l: Layout;
   /** Offset of this ring's header in `pool.data`. */
   private readonly h: number;
@@ -161,18 +161,21 @@ export class Ring extends Float64Array implements WindowStats {
   private cHist: Map<number, number> | undefined;
   /** cHist's keys in order, until a new key or a rescan: quantile() sorts once, not per call. */
   private qKeys: number[] | undefined;
+  /** The slots; touched when a bucket starts, for late samples and when the window moves. */
+  private readonly d: Float64Array;
+  readonly shape: WindowShape;
 
   constructor(shape: WindowShape, opts: RingOptions = {}) {
     const l = layoutOf(shape, opts);
-    super(l.size);
-    this.shape = shape;
-    this.l = l;
     const h = allocHeader();
+    this.l = l;
     this.h = h;
-    reclaim.register(this, h);
     this.hist = l.hist ? new Array<Map<number, number> | undefined>(l.slots) : undefined;
     this.cHist = undefined;
     this.qKeys = undefined;
+    this.d = new Float64Array(l.size);
+    this.shape = shape;
+    reclaim.register(this, h);
     const hot = pool.data;
     hot.fill(0, h, h + H_STRIDE);
     hot[h + H_MAXBID] = -Infinity;
@@ -184,7 +187,7 @@ export class Ring extends Float64Array implements WindowStats {
     hot[h + H_CUR_MIN] = Infinity;
     hot[h + H_CUR_MAX] = -Infinity;
     // Empty slots: -Infinity is older than any bucket, so no window or range takes them.
-    for (let s = 0; s < l.slots; s++) this[s * l.stride + F_ID] = -Infinity;
+    for (let s = 0; s < l.slots; s++) this.d[s * l.stride + F_ID] = -Infinity;
   }
 
   get count(): number {
@@ -244,13 +247,13 @@ export class Ring extends Float64Array implements WindowStats {
       if (keepInc) hot[h + H_CUR_INC] = hot[h + H_CUR_INC]! + inc;
     } else {
       const o = slot * l.stride;
-      this[o + F_COUNT] = this[o + F_COUNT]! + 1;
-      this[o + F_SUM] = this[o + F_SUM]! + v;
+      this.d[o + F_COUNT] = this.d[o + F_COUNT]! + 1;
+      this.d[o + F_SUM] = this.d[o + F_SUM]! + v;
       if (minmax) {
-        if (v < this[o + l.oMin]!) this[o + l.oMin] = v;
-        if (v > this[o + l.oMin + 1]!) this[o + l.oMin + 1] = v;
+        if (v < this.d[o + l.oMin]!) this.d[o + l.oMin] = v;
+        if (v > this.d[o + l.oMin + 1]!) this.d[o + l.oMin + 1] = v;
       }
-      if (keepInc) this[o + l.oInc] = this[o + l.oInc]! + inc;
+      if (keepInc) this.d[o + l.oInc] = this.d[o + l.oInc]! + inc;
     }
     let hi = 0;
     const hist = this.hist;
@@ -294,16 +297,16 @@ export class Ring extends Float64Array implements WindowStats {
     const maxBid = hot[h + H_MAXBID]!;
     if (maxBid !== -Infinity) {
       const o = this.slotOf(maxBid) * l.stride;
-      this[o + F_COUNT] = hot[h + H_CUR_COUNT]!;
-      this[o + F_SUM] = hot[h + H_CUR_SUM]!;
+      this.d[o + F_COUNT] = hot[h + H_CUR_COUNT]!;
+      this.d[o + F_SUM] = hot[h + H_CUR_SUM]!;
       if (l.oMin >= 0) {
-        this[o + l.oMin] = hot[h + H_CUR_MIN]!;
-        this[o + l.oMin + 1] = hot[h + H_CUR_MAX]!;
+        this.d[o + l.oMin] = hot[h + H_CUR_MIN]!;
+        this.d[o + l.oMin + 1] = hot[h + H_CUR_MAX]!;
       }
-      if (l.oInc >= 0) this[o + l.oInc] = hot[h + H_CUR_INC]!;
+      if (l.oInc >= 0) this.d[o + l.oInc] = hot[h + H_CUR_INC]!;
     }
     const slot = this.slotOf(bid);
-    this[slot * l.stride + F_ID] = bid;
+    this.d[slot * l.stride + F_ID] = bid;
     const hist = this.hist;
     if (hist) {
       hist[slot]?.clear();
@@ -325,17 +328,17 @@ export class Ring extends Float64Array implements WindowStats {
     const l = this.l;
     const slot = this.slotOf(bid);
     const o = slot * l.stride;
-    const id = this[o + F_ID]!;
+    const id = this.d[o + F_ID]!;
     if (id > bid || bid <= maxBid - l.slots) return -1;
     if (id !== bid) {
-      this[o + F_ID] = bid;
-      this[o + F_COUNT] = 0;
-      this[o + F_SUM] = 0;
+      this.d[o + F_ID] = bid;
+      this.d[o + F_COUNT] = 0;
+      this.d[o + F_SUM] = 0;
       if (l.oMin >= 0) {
-        this[o + l.oMin] = Infinity;
-        this[o + l.oMin + 1] = -Infinity;
+        this.d[o + l.oMin] = Infinity;
+        this.d[o + l.oMin + 1] = -Infinity;
       }
-      if (l.oInc >= 0) this[o + l.oInc] = 0;
+      if (l.oInc >= 0) this.d[o + l.oInc] = 0;
       // Reuse the bucket's map: a new one per bucket period is garbage at 1M samples/s.
       const hist = this.hist;
       if (hist) {
@@ -371,7 +374,7 @@ export class Ring extends Float64Array implements WindowStats {
     const maxBid = hot[h + H_MAXBID]!;
     for (let s = 0; s < slots; s++) {
       const o = s * stride;
-      const id = this[o + F_ID]!;
+      const id = this.d[o + F_ID]!;
       if (id > endBid || id <= endBid - buckets) continue;
       if (id === maxBid) {
         // The newest bucket: its aggregates are in the header.
@@ -381,13 +384,13 @@ export class Ring extends Float64Array implements WindowStats {
         if (hot[h + H_CUR_MAX]! > max) max = hot[h + H_CUR_MAX]!;
         inc += hot[h + H_CUR_INC]!;
       } else {
-        count += this[o + F_COUNT]!;
-        sum += this[o + F_SUM]!;
+        count += this.d[o + F_COUNT]!;
+        sum += this.d[o + F_SUM]!;
         if (oMin >= 0) {
-          if (this[o + oMin]! < min) min = this[o + oMin]!;
-          if (this[o + oMin + 1]! > max) max = this[o + oMin + 1]!;
+          if (this.d[o + oMin]! < min) min = this.d[o + oMin]!;
+          if (this.d[o + oMin + 1]! > max) max = this.d[o + oMin + 1]!;
         }
-        if (oInc >= 0) inc += this[o + oInc]!;
+        if (oInc >= 0) inc += this.d[o + oInc]!;
       }
       const m = this.hist?.[s];
       if (m && ch) for (const [k, n] of m) ch.set(k, (ch.get(k) ?? 0) + n);
@@ -412,10 +415,10 @@ export class Ring extends Float64Array implements WindowStats {
     let sum = 0;
     for (let s = 0; s < slots; s++) {
       const o = s * stride;
-      const id = this[o + F_ID]!;
+      const id = this.d[o + F_ID]!;
       if (id > hi || id <= lo) continue;
-      count += id === maxBid ? hot[h + H_CUR_COUNT]! : this[o + F_COUNT]!;
-      sum += id === maxBid ? hot[h + H_CUR_SUM]! : this[o + F_SUM]!;
+      count += id === maxBid ? hot[h + H_CUR_COUNT]! : this.d[o + F_COUNT]!;
+      sum += id === maxBid ? hot[h + H_CUR_SUM]! : this.d[o + F_SUM]!;
     }
     return { count, sum };
   }
