@@ -218,7 +218,7 @@ export class SinkRunner {
     this.writing = true;
     try {
       await this.write(events);
-      this.succeeded(events.length);
+      this.succeeded(events);
     } catch (err) {
       this.failed(err, events, (rest) =>
         this.spool.append(chunk(rest, c.batch_max_events, c.batch_max_bytes)),
@@ -243,7 +243,7 @@ export class SinkRunner {
     try {
       await this.write(events);
       this.spool.settle(rows);
-      this.succeeded(events.length);
+      this.succeeded(events);
       ok = true;
     } catch (err) {
       this.failed(
@@ -262,9 +262,10 @@ export class SinkRunner {
     }
   }
 
-  private succeeded(n: number): void {
+  private succeeded(events: LookoutEvent[]): void {
     this.attempt = 0;
-    m.delivered.inc(this.labels, n);
+    m.delivered.inc(this.labels, events.length);
+    countByKind(this.labels.sink, events);
     m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
     m.up.set(this.labels, 1);
   }
@@ -285,6 +286,10 @@ export class SinkRunner {
     if (isRetriable(err) || aborted) {
       const rest = err instanceof PartialWriteError ? err.remaining : events;
       m.delivered.inc(this.labels, Math.max(0, events.length - rest.length));
+      if (rest.length < events.length) {
+        const left = new Set(rest);
+        countByKind(this.labels.sink, events.filter((e) => !left.has(e)));
+      }
       if (rest.length < events.length) m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
       if (this.attempt === 0 || this.attempt % 10 === 0)
         this.deps.logger.warn(
@@ -341,4 +346,11 @@ export class SinkRunner {
     this.report();
     await this.sink.close();
   }
+}
+
+/** Delivered events per sink and kind (logs, metrics, lifecycle, heartbeats): the "out" side of /metrics. */
+function countByKind(sink: string, events: readonly LookoutEvent[]): void {
+  const n: Partial<Record<LookoutEvent['kind'], number>> = {};
+  for (const e of events) n[e.kind] = (n[e.kind] ?? 0) + 1;
+  for (const [kind, count] of Object.entries(n)) m.deliveredByKind.inc({ sink, kind }, count);
 }

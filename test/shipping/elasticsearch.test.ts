@@ -125,6 +125,8 @@ test('replay: the same batch again is a no-op by _id (409 counts as delivered)',
   expect(await es.count(`${r.logs}-*`)).toBe(200);
   expect(fs.existsSync(r.deadLetterFile)).toBe(false);
   expect(await metric('lookout_sink_delivered_events_total', `es${n}`)).toBe(500);
+  const byKind = (await register.getSingleMetric('lookout_sink_delivered_events_by_kind_total')?.get())?.values.filter((v) => v.labels.sink === `es${n}`);
+  expect(byKind?.map((v) => [v.labels.kind, v.value])).toEqual([['log', 500]]);
   await r.close();
 });
 
