@@ -146,8 +146,13 @@ test('container removed: what is left is drained, then the tailer ends', async (
 
 test('a remote engine (tcp://): json-file containers are read through the API, not from this disk', async () => {
   // The real engine, reached over TCP through a loopback forwarder to its socket.
+  const sockets = new Set<net.Socket>();
   const forwarder = net.createServer((c) => {
     const up = net.connect('/var/run/docker.sock');
+    for (const s of [c, up]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
     c.pipe(up).pipe(c);
     up.on('error', () => c.destroy());
     c.on('error', () => up.destroy());
@@ -171,7 +176,8 @@ test('a remote engine (tcp://): json-file containers are read through the API, n
     running.splice(running.indexOf(r), 1);
     r.store.close();
   } finally {
-    forwarder.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((res) => forwarder.close(res));
   }
 });
 
