@@ -18,7 +18,8 @@ test('defaults', () => {
     flapping: { max_changes: 6, window: 1_800_000 },
     tick: 1000,
     api: { enabled: true, listen: { host: '127.0.0.1', port: 9465 } },
-    links: { before: 1_800_000, after: 900_000, graphite: { prefix: 'lookout', via: 'carbon' } },
+    // prefix and via are left unset here: cli/config fills them from the configured sinks.
+    links: { before: 1_800_000, after: 900_000, graphite: { metric_dots: 'keep', host_segment: '_host' } },
     deploys: { enabled: true, window: 600_000 },
     inhibit_rules: DEFAULT_INHIBIT_RULES,
   });
