@@ -58,11 +58,16 @@ export type InhibitRule = z.output<typeof inhibitRuleSchema>;
 
 /**
  * A silent host mutes its containers' alerts; a critical mutes the warning beside it.
- * `kind` is the rule kind (`absence` for a host that stopped reporting) and a match on ''
- * means the label is absent, as in Alertmanager.
+ * `kind` is the rule kind and a match on '' means the label is absent, as in Alertmanager: an
+ * absence alert with no container, service or probe target is a host that stopped reporting.
+ * (A service short of containers is an absence too, but says nothing about the others.)
  */
 export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [
-  { source_match: { kind: 'absence', container: '' }, target_match_re: { container: '.+' }, equal: ['host'] },
+  {
+    source_match: { kind: 'absence', container: '', service: '', target: '' },
+    target_match_re: { container: '.+' },
+    equal: ['host'],
+  },
   {
     source_match: { severity: 'critical' },
     target_match: { severity: 'warning' },

@@ -197,6 +197,26 @@ test('a silent host mutes its container alerts; a critical mutes the warning bes
   expect(explain(store, warn.key).find((d) => d.step === 'muted')?.detail.by).toMatch(/^inhibit:1:/);
 });
 
+test('a service short of containers mutes nothing, and a warning never mutes a critical page', async () => {
+  const fewWeb = makeAlert({
+    rule: 'web_too_few',
+    kind: 'absence',
+    labels: { host: 'h6', service: 'web' },
+    summary: 'web has 1 of 2 containers',
+    metric: undefined,
+  });
+  const dbCrash = makeAlert({ rule: 'container_crash_loop', kind: 'lifecycle', labels: { host: 'h6', container: 'db-1', service: 'db' } });
+  const warnHost = makeAlert({ rule: 'host_quiet', kind: 'absence', severity: 'warning', labels: { host: 'h7' }, metric: undefined });
+  const crit7 = makeAlert({ rule: 'container_crash_loop', kind: 'lifecycle', labels: { host: 'h7', container: 'api-2', service: 'api' } });
+  await n.handle([firing(fewWeb), firing(dbCrash), firing(warnHost), firing(crit7)]);
+  await passAt(10_000);
+  const sent = JSON.stringify(triggers().map((e) => e.body.payload.custom_details));
+  expect(sent).toContain('db-1');
+  expect(sent).toContain('api-2');
+  expect(explain(store, dbCrash.key).some((d) => d.step === 'muted')).toBe(false);
+  expect(explain(store, crit7.key).some((d) => d.step === 'muted')).toBe(false);
+});
+
 test('a flapping alert pages once and is held, not re-paged', async () => {
   const a = makeAlert({ labels: { host: 'h6', container: 'c', service: 's' } });
   let t = 0;
