@@ -14,7 +14,7 @@ test('defaults', () => {
   const c = notifyConfigSchema.parse({});
   expect(c).toMatchObject({
     receivers: [],
-    group: { by: ['host'], wait: 30_000, interval: 300_000, repeat_interval: 4 * 3_600_000 },
+    group: { by: ['host'], wait: 5_000, interval: 300_000, repeat_interval: 4 * 3_600_000 },
     flapping: { max_changes: 6, window: 1_800_000 },
     tick: 1000,
     api: { enabled: true, listen: { host: '127.0.0.1', port: 9465 } },

@@ -87,7 +87,9 @@ export const notifyConfigSchema = z
     group: z
       .object({
         by: z.array(z.string()).default(['host']),
-        wait: duration().prefault('30s'),
+        // Alertmanager waits 30 s; a crash loop must page within seconds of the third death
+        // (issue 4: 10 s), and containers of a host dying together die within a second or two.
+        wait: duration().prefault('5s'),
         interval: duration().prefault('5m'),
         repeat_interval: duration().prefault('4h'),
       })
