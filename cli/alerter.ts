@@ -44,6 +44,8 @@ export async function startAlerter(
   // hands their firing alerts to its own notify with what each receiver was already told of
   // them (recorded by whichever replica delivered): a page that went out is not sent again, one
   // that did not is, and their resolves are not dropped.
+  // Assigned once, after the notifier whose callback refers to it.
+  // eslint-disable-next-line prefer-const
   let handoff: KafkaHandoff | undefined;
   const notifier = createNotifier({
     store,

@@ -71,7 +71,7 @@ export interface NotifierDeps {
    * Each notification a receiver accepted (a fleet records them with the alert states, for
    * takeOver on the next owner). Called after the outbox row is gone; must not throw.
    */
-  onDelivered?(note: DeliveryNote): void;
+  onDelivered?: (note: DeliveryNote) => void;
 }
 
 const DEPLOY_NS = 'notify.deploys';

@@ -84,7 +84,7 @@ export interface DeliverDeps {
   logger: Logger;
   signal: AbortSignal;
   /** Told of each notification a receiver accepted, after its row left the outbox. */
-  onDelivered?(note: DeliveryNote): void;
+  onDelivered?: (note: DeliveryNote) => void;
 }
 
 function alertKeys(row: OutboxRow, payload: Notification | ChangeNotice): string[] {

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   await bus.start();
   const store = StateStore.open(env('STATE'));
   const hook = process.env.HOOK_URL;
+  // Assigned once, after the notifier whose callback refers to it.
+  // eslint-disable-next-line prefer-const
   let handoff: KafkaHandoff | undefined;
   const notifier = hook
     ? createNotifier({

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- events as the stand-in received them are untyped JSON */
+ 
 /**
  * The links in a real page: the Graphite PNG URL, fetched from the real graphite-web fed over
  * carbon, draws the breaching series; the Grafana URL names the right dashboard, variables

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- events as the stand-in received them are untyped JSON */
+ 
 /**
  * Transitions in, pages out, against the PagerDuty stand-in over HTTPS: one trigger per alert
  * group, a resolve under the same key, delivery after 429 and 500, nothing for silenced or

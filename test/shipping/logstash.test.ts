@@ -17,7 +17,7 @@ import { createLogstashSink } from '../../collector/sinks/logstash';
 import { waitFor } from '../support/docker';
 import { container, logLine, sinkDeps, testDelivery } from './fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+ 
 type Json = Record<string, any>;
 /** A json_lines receiver: splits on \n and parses each line, as Logstash's codec does. */
 class Receiver {

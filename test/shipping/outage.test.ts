@@ -18,7 +18,7 @@ import { PrivateCarbon } from '../support/carbon-private';
 import { waitFor } from '../support/docker';
 import { container, logLine } from './fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+ 
 type Json = Record<string, any>;
 const RATE = 1000;
 const CONTAINERS = 5;

@@ -15,7 +15,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+ 
 type Json = Record<string, any>;
 type Doc = Record<string, unknown>;
 type FieldType = 'object' | 'number' | 'string' | 'boolean';

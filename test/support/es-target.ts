@@ -7,7 +7,7 @@
  */
 import { ElasticsearchStandin } from './elasticsearch-standin';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON as a receiver got it
+ 
 type Json = Record<string, any>;
 export interface EsTarget {
   url: string;

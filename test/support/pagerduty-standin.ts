@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-argument -- the stand-in checks untyped JSON field by field */
+ 
 /**
  * A PagerDuty Events API v2 stand-in over HTTPS on loopback: it checks events the way the
  * real endpoint documents (https://developer.pagerduty.com/docs/events-api-v2/overview/),
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedEvent {
   path: '/v2/enqueue' | '/v2/change/enqueue';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- events are checked field by field, tests read them freely
+   
   body: Record<string, any>;
   at: number;
 }
@@ -30,7 +30,7 @@ export interface PagerDutyStandin {
 
 const SEVERITIES = new Set(['critical', 'error', 'warning', 'info']);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an unchecked event is what this checks
+ 
 function problems(path: string, b: Record<string, any>): string[] {
   const errs: string[] = [];
   if (typeof b.routing_key !== 'string' || b.routing_key.length === 0)
