@@ -53,14 +53,19 @@ export class LineLedger {
 
   /** Whether any of this case's indices already holds the id (a replay may land in another day's index). */
   private stored(id: string): boolean {
-    for (const [name, docs] of this.es.indices) if (name.startsWith(`${this.indexPrefix}-`) && docs.has(id)) return true;
+    for (const [name, docs] of this.es.indices)
+      if (name.startsWith(`${this.indexPrefix}-`) && docs.has(id)) return true;
     return false;
   }
 
   /** Distinct lines (container, seq) stored so far, per container. */
   arrived(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [n, c] of this.counts) out.set(n, c.reduce((a, v) => a + (v > 0 ? 1 : 0), 0));
+    for (const [n, c] of this.counts)
+      out.set(
+        n,
+        c.reduce((a, v) => a + (v > 0 ? 1 : 0), 0),
+      );
     return out;
   }
 
@@ -87,7 +92,8 @@ export class LineLedger {
 
   /** Lets go of this case's documents in the stand-in (memory for the next case). */
   release(): void {
-    for (const name of [...this.es.indices.keys()]) if (name.startsWith(`${this.indexPrefix}-`)) this.es.indices.delete(name);
+    for (const name of [...this.es.indices.keys()])
+      if (name.startsWith(`${this.indexPrefix}-`)) this.es.indices.delete(name);
   }
 }
 
