@@ -92,10 +92,19 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const handoff = deps.handoff;
   // In a fleet, states come with the partitions (onAssigned): the local ones may be another replica's now.
   const restore = handoff ? [] : alertStore.load();
-  const engine = new Engine({ clock, latenessMs: config.lateness, restore, inventory: handoff ? {} : alertStore.loadInventory(), trackInventory: !!handoff });
+  const engine = new Engine({
+    clock,
+    latenessMs: config.lateness,
+    restore,
+    inventory: handoff ? {} : alertStore.loadInventory(),
+    trackInventory: !!handoff,
+  });
   let undelivered: AlertTransition[] = engine.setRules(compileRules(first.rules, evalDeps));
   m.rules.set(first.rules.length);
-  log.info({ rules: first.rules.length, files: first.files.length, restored: restore.length }, 'rules loaded');
+  log.info(
+    { rules: first.rules.length, files: first.files.length, restored: restore.length },
+    'rules loaded',
+  );
 
   // One thing at a time: events, ticks and reloads all touch the engine and the store.
   let chain: Promise<unknown> = Promise.resolve();
@@ -139,7 +148,8 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     toHand.inventory.add.push(...inv.add);
     toHand.inventory.remove.push(...inv.remove);
     const b = toHand;
-    if (b.changed.length + b.transitions.length + b.inventory.add.length + b.inventory.remove.length === 0) return;
+    if (b.changed.length + b.transitions.length + b.inventory.add.length + b.inventory.remove.length === 0)
+      return;
     await handoff.publish(b);
     toHand = nothing();
   };
@@ -169,7 +179,10 @@ export function createAlerter(deps: AlerterDeps): Alerter {
           await deliver(t);
           if (!handoff) return;
           // Rejecting keeps the batch's offsets uncommitted: it is fetched and evaluated again.
-          if (undelivered.length > 0) throw new LookoutError('transitions not in the outbox yet; the batch stays uncommitted', { retriable: true });
+          if (undelivered.length > 0)
+            throw new LookoutError('transitions not in the outbox yet; the batch stays uncommitted', {
+              retriable: true,
+            });
           await handOff();
         }),
       // Partitions are co-assigned across topics: hooks on one subscription cover them all.
@@ -198,7 +211,9 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     await serial(async () => {
       m.groups.set(engine.groupCount());
       saveInventory();
-      await handOff().catch((err: unknown) => log.warn({ err }, 'alert states not handed off; retrying with the next batch'));
+      await handOff().catch((err: unknown) =>
+        log.warn({ err }, 'alert states not handed off; retrying with the next batch'),
+      );
     });
   };
 
@@ -207,7 +222,10 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       const r = loadRules(config.rules);
       if (r.problems.length > 0) {
         m.reloads.inc({ result: 'rejected' });
-        log.error({ problems: r.problems.map(formatProblem) }, 'rules not reloaded: keeping the last good rules');
+        log.error(
+          { problems: r.problems.map(formatProblem) },
+          'rules not reloaded: keeping the last good rules',
+        );
         return { ok: false, rules: engine.rules().length, problems: r.problems };
       }
       const t = engine.setRules(compileRules(r.rules, evalDeps));
@@ -228,7 +246,9 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   };
   if (config.reload_on_sighup) process.on('SIGHUP', onHup);
 
-  const unwatch = config.watch ? watchRules(config.rules, config.reload_debounce, onHup, log) : () => undefined;
+  const unwatch = config.watch
+    ? watchRules(config.rules, config.reload_debounce, onHup, log)
+    : () => undefined;
   // The first transitions (restored alerts whose rule is gone) go out on the first tick.
   tick().catch((err: unknown) => log.error({ err }, 'tick failed'));
 
@@ -252,7 +272,12 @@ export function createAlerter(deps: AlerterDeps): Alerter {
 }
 
 /** fs.watch on each rules folder (a file's parent), debounced: editors write in bursts. */
-function watchRules(paths: readonly string[], debounceMs: number, onChange: () => void, log: Logger): () => void {
+function watchRules(
+  paths: readonly string[],
+  debounceMs: number,
+  onChange: () => void,
+  log: Logger,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   const fire = (): void => {
     clearTimeout(timer);

@@ -17,7 +17,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { docker, newRunId, removeTestContainers, runContainer, TEST_LABEL, waitFor } from '../test/support/docker';
+import {
+  docker,
+  newRunId,
+  removeTestContainers,
+  runContainer,
+  TEST_LABEL,
+  waitFor,
+} from '../test/support/docker';
 import { composeRunArgs } from '../test/sidecar/compose-run';
 
 const exec = promisify(execFile);
@@ -37,7 +44,14 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { minutes: 5, containers: 50, warmupSeconds: 30, where: 'host', nodeOptions: [], profile: false };
+  const o: Options = {
+    minutes: 5,
+    containers: 50,
+    warmupSeconds: 30,
+    where: 'host',
+    nodeOptions: [],
+    profile: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
@@ -49,11 +63,14 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--profile') {
       o.profile = true;
       continue;
-    }
-    else throw new Error(`usage: bench/idle.ts [--minutes N] [--containers N] [--warmup S] [--where host|container] (bad: ${a})`);
+    } else
+      throw new Error(
+        `usage: bench/idle.ts [--minutes N] [--containers N] [--warmup S] [--where host|container] (bad: ${a})`,
+      );
     i++;
   }
-  if (!(o.minutes > 0) || !(o.containers >= 0)) throw new Error('--minutes must be > 0 and --containers >= 0');
+  if (!(o.minutes > 0) || !(o.containers >= 0))
+    throw new Error('--minutes must be > 0 and --containers >= 0');
   return o;
 }
 
@@ -74,40 +91,70 @@ export function rssBytes(pid: number): number {
 async function startIdle(runId: string, n: number): Promise<void> {
   for (let i = 0; i < n; i += 5) {
     const batch = Array.from({ length: Math.min(5, n - i) }, (_, j) =>
-      runContainer({ runId, name: `idle-${runId}-${i + j}`, args: ['--network', 'none', '--label', `lookout.service=idle${runId}`], cmd: ['sleep', '3600'] }),
+      runContainer({
+        runId,
+        name: `idle-${runId}-${i + j}`,
+        args: ['--network', 'none', '--label', `lookout.service=idle${runId}`],
+        cmd: ['sleep', '3600'],
+      }),
     );
     await Promise.all(batch);
   }
 }
 
 /** Compiles the CLI to a temp folder (never dist/ of the shared tree) and starts `collect` from it. */
-async function startOnHost(dir: string, o: Options): Promise<{ pid: number; child: ChildProcess; describe: string }> {
+async function startOnHost(
+  dir: string,
+  o: Options,
+): Promise<{ pid: number; child: ChildProcess; describe: string }> {
   const out = path.join(dir, 'build');
   // tsc emits despite type errors (another part of the tree mid-edit); measure what it emitted, say so.
-  await exec(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out], { maxBuffer: 64 * 1024 * 1024 }).catch((err: Error & { stdout?: string }) => {
-    if (!fs.existsSync(path.join(out, 'cli', 'main.js'))) throw new Error(`the TypeScript build failed:\n${err.stdout ?? err.message}`);
-    process.stderr.write(`warning: the tree has type errors; measuring the emitted JavaScript anyway:\n${err.stdout ?? ''}`);
+  await exec(
+    path.join(ROOT, 'node_modules/.bin/tsc'),
+    ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out],
+    { maxBuffer: 64 * 1024 * 1024 },
+  ).catch((err: Error & { stdout?: string }) => {
+    if (!fs.existsSync(path.join(out, 'cli', 'main.js')))
+      throw new Error(`the TypeScript build failed:\n${err.stdout ?? err.message}`);
+    process.stderr.write(
+      `warning: the tree has type errors; measuring the emitted JavaScript anyway:\n${err.stdout ?? ''}`,
+    );
   });
   // The build finds its package root (version, default rules) and dependencies beside it.
-  for (const f of ['node_modules', 'package.json', 'rules']) fs.symlinkSync(path.join(ROOT, f), path.join(out, f));
+  for (const f of ['node_modules', 'package.json', 'rules'])
+    fs.symlinkSync(path.join(ROOT, f), path.join(out, f));
   const main = path.join(out, 'cli', 'main.js');
   const entry = path.join(dir, 'lookout.js');
   // What bin/lookout does with dist/, pointed at the temp build.
   fs.writeFileSync(entry, `void require(${JSON.stringify(main)}).main();\n`);
   const stderr = fs.openSync(path.join(dir, 'collector.log'), 'w');
-  const flags = [...o.nodeOptions, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile')}`] : [])];
+  const flags = [
+    ...o.nodeOptions,
+    ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile')}`] : []),
+  ];
   const child = spawn(process.execPath, [...flags, entry, 'collect', '--sink', 'stdout'], {
     cwd: ROOT,
-    env: { ...process.env, LOOKOUT_STATE__PATH: path.join(dir, 'state.db'), LOOKOUT_HTTP__LISTEN: '127.0.0.1:0', LOOKOUT_LOG__FORMAT: 'json' },
+    env: {
+      ...process.env,
+      LOOKOUT_STATE__PATH: path.join(dir, 'state.db'),
+      LOOKOUT_HTTP__LISTEN: '127.0.0.1:0',
+      LOOKOUT_LOG__FORMAT: 'json',
+    },
     stdio: ['ignore', 'ignore', stderr],
   });
   if (!child.pid) throw new Error('the collector did not start');
-  return { pid: child.pid, child, describe: `node ${flags.join(' ')}${flags.length ? ' ' : ''}bin/lookout collect --sink stdout (compiled: ${out}) on the host` };
+  return {
+    pid: child.pid,
+    child,
+    describe: `node ${flags.join(' ')}${flags.length ? ' ' : ''}bin/lookout collect --sink stdout (compiled: ${out}) on the host`,
+  };
 }
 
 async function startInContainer(runId: string): Promise<{ pid: number; name: string; describe: string }> {
   const image = 'local/lookout:bench';
-  await exec('bash', [path.join(ROOT, 'deploy', 'build-image.sh'), '--prebuilt', '--tag', image], { maxBuffer: 64 * 1024 * 1024 });
+  await exec('bash', [path.join(ROOT, 'deploy', 'build-image.sh'), '--prebuilt', '--tag', image], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const name = `lookout-bench-${runId}`;
   const gid = String(fs.statSync('/var/run/docker.sock').gid);
   const args = composeRunArgs(path.join(ROOT, 'deploy', 'compose.yaml'), 'lookout', {
@@ -124,11 +171,23 @@ async function startInContainer(runId: string): Promise<{ pid: number; name: str
   await docker('run', '-d', '--pull', 'never', '--name', name, '--label', `${TEST_LABEL}=${runId}`, ...args);
   // With `init: true` the container's first process is tini; the collector is its child.
   const tini = Number(await docker('inspect', '-f', '{{.State.Pid}}', name));
-  const pid = await waitFor('the collector process in the container', () => {
-    const kids = fs.readFileSync(`/proc/${tini}/task/${tini}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return kids.length > 0 ? Number(kids[0]) : undefined;
-  }, 30_000);
-  return { pid, name, describe: `the sidecar image (${image}) as in deploy/compose.yaml, running collect --sink stdout` };
+  const pid = await waitFor(
+    'the collector process in the container',
+    () => {
+      const kids = fs
+        .readFileSync(`/proc/${tini}/task/${tini}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean);
+      return kids.length > 0 ? Number(kids[0]) : undefined;
+    },
+    30_000,
+  );
+  return {
+    pid,
+    name,
+    describe: `the sidecar image (${image}) as in deploy/compose.yaml, running collect --sink stdout`,
+  };
 }
 
 interface ProfileNode {
@@ -148,12 +207,15 @@ function printProfile(profileDir: string): void {
     const hits = n.hitCount ?? 0;
     if (n.callFrame.functionName === '(idle)') continue;
     total += hits;
-    const where = n.callFrame.url ? `${n.callFrame.url.replace(/^.*\/(node_modules|build)\//, '$1/')}:${n.callFrame.lineNumber + 1}` : '';
+    const where = n.callFrame.url
+      ? `${n.callFrame.url.replace(/^.*\/(node_modules|build)\//, '$1/')}:${n.callFrame.lineNumber + 1}`
+      : '';
     const key = `${n.callFrame.functionName || '(anonymous)'} ${where}`;
     byFn.set(key, (byFn.get(key) ?? 0) + hits);
   }
   console.log(`  profile:   ${path.join(profileDir, file)} (busy samples: ${total}); top self time:`);
-  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`    ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`    ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -179,7 +241,9 @@ async function main(): Promise<void> {
     const started = o.where === 'host' ? await startOnHost(dir, o) : await startInContainer(runId);
     if ('child' in started) child = started.child;
     const pid = started.pid;
-    process.stderr.write(`collector pid ${pid}; warm-up ${o.warmupSeconds}s, then ${o.minutes} min measured\n`);
+    process.stderr.write(
+      `collector pid ${pid}; warm-up ${o.warmupSeconds}s, then ${o.minutes} min measured\n`,
+    );
     await sleep(o.warmupSeconds * 1000);
     // The collector watches every container on the host: say how many were not ours (a shared CI
     // machine runs other tests' containers, which may log and so cost more than idle ones).
@@ -202,16 +266,39 @@ async function main(): Promise<void> {
     const maxRss = mb(Math.max(...rss));
     const meanRss = mb(rss.reduce((a, b) => a + b, 0) / rss.length);
     const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, node ${process.version}`;
-    const verdict = cpuPercent <= GOAL_CPU_PERCENT && maxRss <= GOAL_RSS_MB ? 'within the goal' : 'OVER the goal';
-    console.log(`bench:idle  ${o.containers} idle containers, ${o.minutes} min after ${o.warmupSeconds} s warm-up, default intervals`);
+    const verdict =
+      cpuPercent <= GOAL_CPU_PERCENT && maxRss <= GOAL_RSS_MB ? 'within the goal' : 'OVER the goal';
+    console.log(
+      `bench:idle  ${o.containers} idle containers, ${o.minutes} min after ${o.warmupSeconds} s warm-up, default intervals`,
+    );
     console.log(`  collector: ${started.describe}`);
     console.log(`  machine:   ${machine}`);
-    console.log(`  also running: ${othersAtStart} other containers at the start, ${othersAtEnd} at the end (not the bench's)`);
-    console.log(`  command:   npx tsx bench/idle.ts --minutes ${o.minutes} --containers ${o.containers} --where ${o.where}`);
-    console.log(`  cpu:       ${cpuPercent.toFixed(2)} % of one core (${cpu.toFixed(2)} s CPU in ${wall.toFixed(0)} s)`);
-    console.log(`  rss:       max ${maxRss.toFixed(1)} MB, mean ${meanRss.toFixed(1)} MB (${rss.length} samples)`);
+    console.log(
+      `  also running: ${othersAtStart} other containers at the start, ${othersAtEnd} at the end (not the bench's)`,
+    );
+    console.log(
+      `  command:   npx tsx bench/idle.ts --minutes ${o.minutes} --containers ${o.containers} --where ${o.where}`,
+    );
+    console.log(
+      `  cpu:       ${cpuPercent.toFixed(2)} % of one core (${cpu.toFixed(2)} s CPU in ${wall.toFixed(0)} s)`,
+    );
+    console.log(
+      `  rss:       max ${maxRss.toFixed(1)} MB, mean ${meanRss.toFixed(1)} MB (${rss.length} samples)`,
+    );
     console.log(`  goal:      <= ${GOAL_CPU_PERCENT} % and <= ${GOAL_RSS_MB} MB: ${verdict}`);
-    console.log(JSON.stringify({ bench: 'idle', where: o.where, containers: o.containers, minutes: o.minutes, otherContainers: [othersAtStart, othersAtEnd], cpuPercent: +cpuPercent.toFixed(3), maxRssMB: +maxRss.toFixed(1), meanRssMB: +meanRss.toFixed(1), machine }));
+    console.log(
+      JSON.stringify({
+        bench: 'idle',
+        where: o.where,
+        containers: o.containers,
+        minutes: o.minutes,
+        otherContainers: [othersAtStart, othersAtEnd],
+        cpuPercent: +cpuPercent.toFixed(3),
+        maxRssMB: +maxRss.toFixed(1),
+        meanRssMB: +meanRss.toFixed(1),
+        machine,
+      }),
+    );
   } finally {
     await stop();
   }

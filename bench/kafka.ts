@@ -38,8 +38,25 @@ function noise(i: number): string {
 
 function makeEvent(i: number): LogEvent | MetricSample {
   const service = `svc${i % 40}`;
-  const container = { id: `c0ffee${i % 40}`.padEnd(64, '0'), name: `${service}-1`, image: `registry.local/${service}:1.4.2`, labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': service }, composeProject: 'shop', composeService: service, service };
-  if (i % 5 === 4) return { kind: 'metric', host: 'docker-01', ts: 1_700_000_000_000 + i, name: 'cpu.percent', value: (i % 1000) / 10, type: 'gauge', container };
+  const container = {
+    id: `c0ffee${i % 40}`.padEnd(64, '0'),
+    name: `${service}-1`,
+    image: `registry.local/${service}:1.4.2`,
+    labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': service },
+    composeProject: 'shop',
+    composeService: service,
+    service,
+  };
+  if (i % 5 === 4)
+    return {
+      kind: 'metric',
+      host: 'docker-01',
+      ts: 1_700_000_000_000 + i,
+      name: 'cpu.percent',
+      value: (i % 1000) / 10,
+      type: 'gauge',
+      container,
+    };
   return {
     kind: 'log',
     host: 'docker-01',
@@ -54,7 +71,11 @@ function makeEvent(i: number): LogEvent | MetricSample {
 
 async function startBroker(partitions: number): Promise<{ broker: string; stop: () => void }> {
   const cli = path.join(__dirname, '../test/support/kafka-standin/cli.ts');
-  const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, '--port', '0', '--partitions', String(partitions)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const broker = await new Promise<string>((resolve, reject) => {
     proc.stdout.on('data', (d: Buffer) => {
       const m = /listening on (\S+)/.exec(d.toString());
@@ -65,10 +86,19 @@ async function startBroker(partitions: number): Promise<{ broker: string; stop: 
   return { broker, stop: () => void proc.kill('SIGTERM') };
 }
 
-async function run(compression: 'gzip' | 'none'): Promise<{ publishRate: number; e2eRate: number; seconds: number }> {
+async function run(
+  compression: 'gzip' | 'none',
+): Promise<{ publishRate: number; e2eRate: number; seconds: number }> {
   const partitions = Number(values.partitions);
   const { broker, stop } = await startBroker(partitions);
-  const config = kafkaBusSchema.parse({ brokers: [broker], topic_prefix: `bench-${compression}.`, group_id: 'bench', partitions, compression, linger: '5ms' });
+  const config = kafkaBusSchema.parse({
+    brokers: [broker],
+    topic_prefix: `bench-${compression}.`,
+    group_id: 'bench',
+    partitions,
+    compression,
+    linger: '5ms',
+  });
   const producer = new KafkaBus(config, { logger: silentLogger() });
   const consumer = new KafkaBus(config, { logger: silentLogger() });
   try {
@@ -88,7 +118,10 @@ async function run(compression: 'gzip' | 'none'): Promise<{ publishRate: number;
           if (received >= total) resolveAll();
           await Promise.resolve();
         },
-        { fromBeginning: true, onAssigned: (ps) => void ((assigned += ps.length) >= 2 * partitions && ready()) },
+        {
+          fromBeginning: true,
+          onAssigned: (ps) => void ((assigned += ps.length) >= 2 * partitions && ready()),
+        },
       );
     }
     await joined;
@@ -99,13 +132,20 @@ async function run(compression: 'gzip' | 'none'): Promise<{ publishRate: number;
       const evs = Array.from({ length: Math.min(chunk, total - i) }, (_, k) => makeEvent(i + k));
       const logs = evs.filter((e): e is LogEvent => e.kind === 'log');
       const metrics = evs.filter((e): e is MetricSample => e.kind === 'metric');
-      dones.push((await producer.publish('log', logs)).done, (await producer.publish('metric', metrics)).done);
+      dones.push(
+        (await producer.publish('log', logs)).done,
+        (await producer.publish('metric', metrics)).done,
+      );
     }
     await Promise.all(dones);
     const tAcked = performance.now();
     await all;
     const tEnd = performance.now();
-    return { publishRate: total / ((tAcked - t0) / 1000), e2eRate: total / ((tEnd - t0) / 1000), seconds: (tEnd - t0) / 1000 };
+    return {
+      publishRate: total / ((tAcked - t0) / 1000),
+      e2eRate: total / ((tEnd - t0) / 1000),
+      seconds: (tEnd - t0) / 1000,
+    };
   } finally {
     await consumer.close();
     await producer.close();
@@ -123,7 +163,9 @@ async function main(): Promise<void> {
   const t = performance.now();
   for (const o of objects) JSON.parse(JSON.stringify(o)); // what the bus does per event: encode on one side, decode on the other
   const codecUs = ((performance.now() - t) * 1000) / sample.length;
-  console.log(`event size: ${raw.toFixed(0)} B JSON, ${gz.toFixed(0)} B gzipped in a batch of 1000; JSON encode+decode ${codecUs.toFixed(1)} µs/event`);
+  console.log(
+    `event size: ${raw.toFixed(0)} B JSON, ${gz.toFixed(0)} B gzipped in a batch of 1000; JSON encode+decode ${codecUs.toFixed(1)} µs/event`,
+  );
   for (const c of values.compression.split(',') as Array<'gzip' | 'none'>) {
     const r = await run(c);
     console.log(
@@ -131,7 +173,9 @@ async function main(): Promise<void> {
         `publish-to-ack ${Math.round(r.publishRate)} events/s, publish-to-consumed ${Math.round(r.e2eRate)} events/s (${r.seconds.toFixed(1)} s)`,
     );
   }
-  console.log(`command: npx tsx bench/kafka.ts --events ${total} --compression ${values.compression} --partitions ${values.partitions}`);
+  console.log(
+    `command: npx tsx bench/kafka.ts --events ${total} --compression ${values.compression} --partitions ${values.partitions}`,
+  );
 }
 
 void main().then(

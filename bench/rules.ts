@@ -53,11 +53,15 @@ function rulesYaml(scenario: Scenario): string {
     const metric = METRICS[Math.floor(i / services) % METRICS.length]!;
     const reduce = reducers[i % reducers.length]!;
     const window = ['30s', '1m', '5m'][i % 3]!;
-    lines.push(`  - {name: r${i}, kind: threshold, metric: ${metric}, reduce: ${reduce}, window: ${window}, threshold: ${reduce === 'rate' ? 1e9 : 90}, for: 1m, where: {service: svc${svc}}, summary: s}`);
+    lines.push(
+      `  - {name: r${i}, kind: threshold, metric: ${metric}, reduce: ${reduce}, window: ${window}, threshold: ${reduce === 'rate' ? 1e9 : 90}, for: 1m, where: {service: svc${svc}}, summary: s}`,
+    );
   }
   for (let i = 0; i < fleet; i++) {
     const metric = METRICS[i % METRICS.length]!;
-    lines.push(`  - {name: fleet${i}, kind: threshold, metric: ${metric}, reduce: max, window: 30s, threshold: 95, for: 0s, where: {container: {not_regex: 'infra-.*'}}, summary: s}`);
+    lines.push(
+      `  - {name: fleet${i}, kind: threshold, metric: ${metric}, reduce: max, window: 30s, threshold: 95, for: 0s, where: {container: {not_regex: 'infra-.*'}}, summary: s}`,
+    );
   }
   return lines.join('\n');
 }
@@ -69,7 +73,13 @@ function compiled(latenessMs: number, scenario: Scenario) {
 }
 
 let services = SERVICES;
-const metas: ContainerMeta[] = Array.from({ length: CONTAINERS }, (_, i) => ({ id: `id${i}`, name: `c${i}`, image: 'img', labels: {}, service: `svc${i % SERVICES}` }));
+const metas: ContainerMeta[] = Array.from({ length: CONTAINERS }, (_, i) => ({
+  id: `id${i}`,
+  name: `c${i}`,
+  image: 'img',
+  labels: {},
+  service: `svc${i % SERVICES}`,
+}));
 function setServices(n: number): void {
   services = n;
   metas.forEach((m, i) => (m.service = `svc${i % services}`));
@@ -81,10 +91,27 @@ function sample(i: number, ts: number): MetricSample {
   const name = METRICS[m]!;
   // Values stay below every threshold: the throughput phase measures evaluation, not paging.
   const value = name === 'net.rx_bytes' ? i * 100 : 10 + (i % 50);
-  return { kind: 'metric', host: `h${c % HOSTS}`, ts, name, value, type: name === 'net.rx_bytes' ? 'counter' : 'gauge', container: metas[c] };
+  return {
+    kind: 'metric',
+    host: `h${c % HOSTS}`,
+    ts,
+    name,
+    value,
+    type: name === 'net.rx_bytes' ? 'counter' : 'gauge',
+    container: metas[c],
+  };
 }
 
-function throughput(scenario: Scenario): { rate: number; cpuRate: number; engineRate: number; cpuSeconds: number; seconds: number; perSample: number; groups: number; ticks: number } {
+function throughput(scenario: Scenario): {
+  rate: number;
+  cpuRate: number;
+  engineRate: number;
+  cpuSeconds: number;
+  seconds: number;
+  perSample: number;
+  groups: number;
+  ticks: number;
+} {
   const clock = new ManualClock(1_700_000_000_000);
   const engine = new Engine({ clock, latenessMs: 5_000 });
   setServices(scenario === 'disjoint' ? 250 : SERVICES);
@@ -135,10 +162,26 @@ function throughput(scenario: Scenario): { rate: number; cpuRate: number; engine
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   let fanout = 0;
   for (const rule of engine.rules()) fanout += engine.runtime(rule.name)!.groups.size;
-  return { rate: n / seconds, cpuRate: n / cpuSeconds, engineRate: n / (engineCpu / 1e6), cpuSeconds, seconds, perSample: fanout / series, groups: engine.groupCount(), ticks };
+  return {
+    rate: n / seconds,
+    cpuRate: n / cpuSeconds,
+    engineRate: n / (engineCpu / 1e6),
+    cpuSeconds,
+    seconds,
+    perSample: fanout / series,
+    groups: engine.groupCount(),
+    ticks,
+  };
 }
 
-async function latency(): Promise<{ p50: number; p99: number; max: number; n: number; achieved: number; loopP99: number }> {
+async function latency(): Promise<{
+  p50: number;
+  p99: number;
+  max: number;
+  n: number;
+  achieved: number;
+  loopP99: number;
+}> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rules-'));
   setServices(SERVICES);
   fs.writeFileSync(path.join(dir, 'bench.yaml'), rulesYaml('overlapping'));
@@ -192,22 +235,42 @@ async function latency(): Promise<{ p50: number; p99: number; max: number; n: nu
   store.close();
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
-  return { p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1]!, n: lat.length, achieved, loopP99: loopDelay.percentile(99) / 1e6 };
+  return {
+    p50: q(0.5),
+    p99: q(0.99),
+    max: lat[lat.length - 1]!,
+    n: lat.length,
+    achieved,
+    loopP99: loopDelay.percentile(99) / 1e6,
+  };
 }
 
 async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`machine: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${os.platform()} ${os.release()}`);
+  console.log(
+    `machine: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${os.platform()} ${os.release()}`,
+  );
   console.log(`command: npx tsx bench/rules.ts (BENCH_SAMPLES=${TOTAL} BENCH_LATENCY_RATE=${LAT_RATE})`);
-  console.log(`rules: ${RULES} threshold rules (avg, max, p95, rate, min over 30s, 1m, 5m); series: ${CONTAINERS * METRICS.length} (${CONTAINERS} containers x ${METRICS.length} metrics)`);
+  console.log(
+    `rules: ${RULES} threshold rules (avg, max, p95, rate, min over 30s, 1m, 5m); series: ${CONTAINERS * METRICS.length} (${CONTAINERS} containers x ${METRICS.length} metrics)`,
+  );
   let t = { cpuRate: 0 };
-  for (const scenario of (process.env.BENCH_SCENARIO ? [process.env.BENCH_SCENARIO as Scenario] : (['disjoint', 'overlapping'] as const))) {
+  for (const scenario of process.env.BENCH_SCENARIO
+    ? [process.env.BENCH_SCENARIO as Scenario]
+    : (['disjoint', 'overlapping'] as const)) {
     const r = throughput(scenario);
     if (scenario === 'overlapping') t = r;
-    console.log(`throughput ${scenario}: ${Math.round(r.engineRate).toLocaleString('en')} samples per CPU-second in the engine (ingest + tick), ${Math.round(r.cpuRate).toLocaleString('en')} per CPU-second with the generator, ${Math.round(r.rate).toLocaleString('en')} samples/s wall (${TOTAL.toLocaleString('en')} samples in ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU; ${r.groups} alert groups; ${r.perSample.toFixed(2)} rule groups updated per sample; ${r.ticks} ticks of all groups)`);
+    console.log(
+      `throughput ${scenario}: ${Math.round(r.engineRate).toLocaleString('en')} samples per CPU-second in the engine (ingest + tick), ${Math.round(r.cpuRate).toLocaleString('en')} per CPU-second with the generator, ${Math.round(r.rate).toLocaleString('en')} samples/s wall (${TOTAL.toLocaleString('en')} samples in ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU; ${r.groups} alert groups; ${r.perSample.toFixed(2)} rule groups updated per sample; ${r.ticks} ticks of all groups)`,
+    );
   }
   const l = await latency();
-  console.log(`latency publish→onTransitions at ${Math.round(l.achieved).toLocaleString('en')} samples/s through the bus: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms (${l.n} transitions); event-loop delay p99 ${l.loopP99.toFixed(1)} ms; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `latency publish→onTransitions at ${Math.round(l.achieved).toLocaleString('en')} samples/s through the bus: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms (${l.n} transitions); event-loop delay p99 ${l.loopP99.toFixed(1)} ms; load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   const ok = t.cpuRate >= 1_000_000 && l.p99 < 50;
   console.log(`goal (>= 1,000,000 samples/s and p99 < 50 ms): ${ok ? 'met' : 'NOT met'}`);
 }

@@ -36,18 +36,26 @@ function receivers(): void {
     });
     req.on('end', () => {
       lines += n / 2;
-      const body = req.url === '/' ? JSON.stringify({ version: { number: '8.19.0' }, tagline: 'You Know, for Search' }) : '{"took":0,"errors":false,"items":[]}';
+      const body =
+        req.url === '/'
+          ? JSON.stringify({ version: { number: '8.19.0' }, tagline: 'You Know, for Search' })
+          : '{"took":0,"errors":false,"items":[]}';
       res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
       res.end(body);
     });
   });
   let tcpLines = 0;
-  const tcp = net.createServer((s) => s.on('data', (d: Buffer) => {
-    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) tcpLines++;
-  }));
+  const tcp = net.createServer((s) =>
+    s.on('data', (d: Buffer) => {
+      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) tcpLines++;
+    }),
+  );
   http1.listen(0, '127.0.0.1', () =>
     tcp.listen(0, '127.0.0.1', () => {
-      process.send!({ http: (http1.address() as net.AddressInfo).port, tcp: (tcp.address() as net.AddressInfo).port });
+      process.send!({
+        http: (http1.address() as net.AddressInfo).port,
+        tcp: (tcp.address() as net.AddressInfo).port,
+      });
     }),
   );
   process.on('message', () => process.send!({ lines, tcpLines }));
@@ -60,11 +68,22 @@ const BATCH = Number(process.env.BATCH ?? 5000);
 
 function meta(i: number) {
   const name = `app-${i}`;
-  return { id: `${i}`.padStart(64, 'c'), name, image: 'registry.local/shop/app:1.4.2', labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': name }, service: name };
+  return {
+    id: `${i}`.padStart(64, 'c'),
+    name,
+    image: 'registry.local/shop/app:1.4.2',
+    labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': name },
+    service: name,
+  };
 }
 
 /** Wall seconds and CPU seconds (user + system) of this process, for `total` events. */
-async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: EventOf<K>[][], total: number): Promise<{ wall: number; cpu: number }> {
+async function publishAll<K extends Topic>(
+  bus: MemoryBus,
+  topic: K,
+  batches: EventOf<K>[][],
+  total: number,
+): Promise<{ wall: number; cpu: number }> {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   const dones: Promise<void>[] = [];
@@ -81,12 +100,16 @@ async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: Ev
 
 function report(what: string, n: number, unit: string, r: { wall: number; cpu: number }): void {
   const fmt = (x: number) => Math.round(x).toLocaleString('en');
-  console.log(`${what}: ${n} ${unit} in ${r.wall.toFixed(2)} s wall = ${fmt(n / r.wall)} ${unit}/s; ${r.cpu.toFixed(2)} s CPU = ${fmt(n / r.cpu)} ${unit} per CPU-second`);
+  console.log(
+    `${what}: ${n} ${unit} in ${r.wall.toFixed(2)} s wall = ${fmt(n / r.wall)} ${unit}/s; ${r.cpu.toFixed(2)} s CPU = ${fmt(n / r.cpu)} ${unit} per CPU-second`,
+  );
 }
 
 async function main(): Promise<void> {
   const child = fork(__filename, ['--receivers'], { execArgv: ['--import', 'tsx'] });
-  const ports = await new Promise<{ http: number; tcp: number }>((r) => child.once('message', (m) => r(m as { http: number; tcp: number })));
+  const ports = await new Promise<{ http: number; tcp: number }>((r) =>
+    child.once('message', (m) => r(m as { http: number; tcp: number })),
+  );
   try {
     execFileSync('taskset', ['-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
     execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
@@ -118,13 +141,32 @@ async function main(): Promise<void> {
     }),
   );
   const metricBatches: MetricSample[][] = Array.from({ length: 20 }, (_, b) =>
-    Array.from({ length: BATCH }, (_, i) => ({ kind: 'metric', host: 'bench-host', ts: t + b * 1000, name: ['cpu.percent', 'mem.usage_bytes', 'net.rx_bytes', 'blkio.read_bytes'][i % 4]!, value: i * 1.5, type: 'gauge', container: containers[i % containers.length] }) satisfies MetricSample),
+    Array.from(
+      { length: BATCH },
+      (_, i) =>
+        ({
+          kind: 'metric',
+          host: 'bench-host',
+          ts: t + b * 1000,
+          name: ['cpu.percent', 'mem.usage_bytes', 'net.rx_bytes', 'blkio.read_bytes'][i % 4]!,
+          value: i * 1.5,
+          type: 'gauge',
+          container: containers[i % containers.length],
+        }) satisfies MetricSample,
+    ),
   );
 
   // 1. lines into _bulk
   {
     const bus = new MemoryBus();
-    const sink = createSink(elasticsearchSinkSchema.parse({ type: 'elasticsearch', url: `http://127.0.0.1:${ports.http}`, install_template: false }), { logger, clock: systemClock, deadLetter });
+    const sink = createSink(
+      elasticsearchSinkSchema.parse({
+        type: 'elasticsearch',
+        url: `http://127.0.0.1:${ports.http}`,
+        install_template: false,
+      }),
+      { logger, clock: systemClock, deadLetter },
+    );
     const d = createDelivery({ sinks: [sink], bus, store, logger, clock: systemClock, config, deadLetter });
     await publishAll(bus, 'log', logBatches, BATCH * 4); // warm-up
     const r = await publishAll(bus, 'log', logBatches, LINES);
@@ -134,7 +176,10 @@ async function main(): Promise<void> {
   // 2. samples into carbon plaintext
   {
     const bus = new MemoryBus();
-    const sink = createSink(graphiteSinkSchema.parse({ type: 'graphite', address: `127.0.0.1:${ports.tcp}` }), { logger, clock: systemClock, deadLetter });
+    const sink = createSink(
+      graphiteSinkSchema.parse({ type: 'graphite', address: `127.0.0.1:${ports.tcp}` }),
+      { logger, clock: systemClock, deadLetter },
+    );
     const d = createDelivery({ sinks: [sink], bus, store, logger, clock: systemClock, config, deadLetter });
     await publishAll(bus, 'metric', metricBatches, BATCH * 4);
     const r = await publishAll(bus, 'metric', metricBatches, SAMPLES);
@@ -142,10 +187,21 @@ async function main(): Promise<void> {
     report('carbon plaintext', SAMPLES, 'samples', r);
   }
   child.send('count');
-  const got = await new Promise<{ lines: number; tcpLines: number }>((r) => child.once('message', (m) => r(m as { lines: number; tcpLines: number })));
-  console.log(`receivers counted ${got.lines} bulk documents and ${got.tcpLines} carbon lines (warm-up included)`);
-  console.log(`machine: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log('command: npm run bench:ship   (node --import tsx bench/ship.ts; LINES, SAMPLES, BATCH env to change)');
+  const got = await new Promise<{ lines: number; tcpLines: number }>((r) =>
+    child.once('message', (m) => r(m as { lines: number; tcpLines: number })),
+  );
+  console.log(
+    `receivers counted ${got.lines} bulk documents and ${got.tcpLines} carbon lines (warm-up included)`,
+  );
+  console.log(
+    `machine: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    'command: npm run bench:ship   (node --import tsx bench/ship.ts; LINES, SAMPLES, BATCH env to change)',
+  );
   child.kill();
   store.close();
 }

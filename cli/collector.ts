@@ -87,13 +87,18 @@ export async function startCollector(
   const sources: Source[] = [createLifecycleSource(discovery, { logger, host })];
   await discovery.start(res.signal);
   logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
-  deps.health.addCheck('docker', () => (discovery.connected() ? { ok: true } : { ok: false, detail: `events stream to ${client.endpoint} is down; reconnecting` }));
+  deps.health.addCheck('docker', () =>
+    discovery.connected()
+      ? { ok: true }
+      : { ok: false, detail: `events stream to ${client.endpoint} is down; reconnecting` },
+  );
 
   if (c.stats.enabled) sources.push(createStatsSource(c.stats, { ...sourceDeps, client, hostRoot }));
   sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: VERSION }));
   // Log files are read at the path the engine reports: the sidecar mounts the containers folder at
   // that same path (deploy/compose.yaml), while host_root only relocates /proc and /sys/fs/cgroup.
-  if (c.logs.enabled) sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client, remoteEngine: client.remote }));
+  if (c.logs.enabled)
+    sources.push(createLogSource(c.logs, { ...sourceDeps, docker: client, remoteEngine: client.remote }));
   if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));
   for (const source of sources) res.task(`source ${source.name}`, pump(source, bus, logger, res.signal));
   return { discovery };

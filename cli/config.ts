@@ -94,7 +94,10 @@ export function readConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
  * files the same under `stats.gauges.` / `stats.counters.`. A graphite sink wins when both run
  * (its series carry the samples' own times).
  */
-export function graphiteSchemeOfSinks(sinks: LookoutConfig['sinks']): { via: 'carbon' | 'statsd'; prefix: string } {
+export function graphiteSchemeOfSinks(sinks: LookoutConfig['sinks']): {
+  via: 'carbon' | 'statsd';
+  prefix: string;
+} {
   const carbon = sinks.find((s) => s.type === 'graphite');
   if (carbon && 'prefix' in carbon) return { via: 'carbon', prefix: carbon.prefix };
   const statsd = sinks.find((s) => s.type === 'statsd');

@@ -50,8 +50,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     logger.warn(
       'bus: kafka is for `lookout collect` and `lookout alert` in a fleet; `lookout run` keeps its events in process',
     );
-  const kafka =
-    busType === 'kafka' && opts.mode !== 'run' ? newKafkaBus(cfg, logger) : undefined;
+  const kafka = busType === 'kafka' && opts.mode !== 'run' ? newKafkaBus(cfg, logger) : undefined;
   if (kafka) {
     // Fail fast (topics missing and not creatable, brokers unreachable) rather than at the first event.
     await kafka.start();

@@ -71,7 +71,10 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefine
 interface Story {
   discovered: Set<string>;
   metricsShown: Set<string>;
-  pages: Map<string, { summary: string; container?: string; rule?: string; resolved: boolean; image?: string }>;
+  pages: Map<
+    string,
+    { summary: string; container?: string; rule?: string; resolved: boolean; image?: string }
+  >;
   mails: number;
 }
 
@@ -285,7 +288,9 @@ async function main(): Promise<void> {
     if (crash && hog?.resolved && story.mails > 0) {
       // The picture is the page's own image (the alerter's render URL for the breach), fetched
       // now that the hog has stopped, so the graph shows the rise, the alert and the fall.
-      const src = hog.image ?? `${graphiteUrl}/render?target=lookout.${host}.${names.hog.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent&from=-5min&format=png`;
+      const src =
+        hog.image ??
+        `${graphiteUrl}/render?target=lookout.${host}.${names.hog.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent&from=-5min&format=png`;
       const until = new URL(src);
       until.searchParams.set('until', String(Math.ceil(Date.now() / 1000)));
       const png = await fetch(until);

@@ -16,16 +16,25 @@ export interface HostRootDecision {
  * that read its own /proc and cgroup would see only itself. `/` is also the config default, so
  * it is treated as "not set"; on the host itself there is no /host/proc and `/` stays.
  */
-export function detectHostRoot(configured: string | undefined, exists: (p: string) => boolean = fs.existsSync): HostRootDecision {
-  if (configured && path.resolve(configured) !== '/') return { hostRoot: configured, reason: `host_root set to ${configured}` };
+export function detectHostRoot(
+  configured: string | undefined,
+  exists: (p: string) => boolean = fs.existsSync,
+): HostRootDecision {
+  if (configured && path.resolve(configured) !== '/')
+    return { hostRoot: configured, reason: `host_root set to ${configured}` };
   // meminfo rather than the folder: an empty mount point left by a missing bind would pass.
   if (exists(path.join(SIDECAR_HOST_ROOT, 'proc', 'meminfo'))) {
-    return { hostRoot: SIDECAR_HOST_ROOT, reason: `the host's /proc is mounted at ${SIDECAR_HOST_ROOT}/proc` };
+    return {
+      hostRoot: SIDECAR_HOST_ROOT,
+      reason: `the host's /proc is mounted at ${SIDECAR_HOST_ROOT}/proc`,
+    };
   }
   if (!inContainer(exists)) return { hostRoot: '/', reason: 'running on the host' };
   return {
     hostRoot: '/',
-    reason: engineInOurPidNamespace() ? 'in a container that runs the Docker engine itself: its /proc is the host view' : `no ${SIDECAR_HOST_ROOT}/proc in this container: reading its own /proc`,
+    reason: engineInOurPidNamespace()
+      ? 'in a container that runs the Docker engine itself: its /proc is the host view'
+      : `no ${SIDECAR_HOST_ROOT}/proc in this container: reading its own /proc`,
   };
 }
 
@@ -52,7 +61,10 @@ export function engineInOurPidNamespace(procRoot = '/proc'): boolean {
 }
 
 /** In a container that does not run the engine it watches: the sidecar layout applies. */
-export function inSidecarContainer(exists: (p: string) => boolean = fs.existsSync, procRoot = '/proc'): boolean {
+export function inSidecarContainer(
+  exists: (p: string) => boolean = fs.existsSync,
+  procRoot = '/proc',
+): boolean {
   return inContainer(exists) && !engineInOurPidNamespace(procRoot);
 }
 

@@ -12,10 +12,15 @@ import fs from 'node:fs';
  * folder, `<data-root>/containers/<id>/`, which mountinfo shows whatever the cgroup version,
  * cgroup namespace or network mode; /proc/self/cgroup names the id only on cgroup v1 hosts.
  */
-export function ownContainerId(read: (file: string) => string = (f) => fs.readFileSync(f, 'utf8')): string | undefined {
+export function ownContainerId(
+  read: (file: string) => string = (f) => fs.readFileSync(f, 'utf8'),
+): string | undefined {
   const fromMounts = /\/containers\/([0-9a-f]{64})\/(?:hostname|hosts|resolv\.conf) \/etc\//;
   const fromCgroup = /(?:\/docker\/|docker-)([0-9a-f]{64})(?:\.scope)?$/m;
-  for (const [file, re] of [['/proc/self/mountinfo', fromMounts], ['/proc/self/cgroup', fromCgroup]] as const) {
+  for (const [file, re] of [
+    ['/proc/self/mountinfo', fromMounts],
+    ['/proc/self/cgroup', fromCgroup],
+  ] as const) {
     try {
       const m = re.exec(read(file));
       if (m) return m[1];

@@ -34,7 +34,10 @@ export interface SidecarOptions {
 }
 
 /** The unix socket the Engine API is reached on, or undefined for TCP. */
-export function dockerSocketPath(docker: { socket?: string; host?: string }, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function dockerSocketPath(
+  docker: { socket?: string; host?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (docker.socket) return docker.socket;
   const url = docker.host ?? env.DOCKER_HOST;
   if (!url) return '/var/run/docker.sock';
@@ -65,8 +68,12 @@ export function prepareSidecar(o: SidecarOptions): SidecarSetup {
     o.probe ?? realProbe(),
   );
   log.info({ hostRoot, ownContainerId: own, inContainer: contained }, reason);
-  for (const p of problems.filter((x) => x.severity === 'warn')) log.warn({ check: p.check, path: p.path }, p.message);
+  for (const p of problems.filter((x) => x.severity === 'warn'))
+    log.warn({ check: p.check, path: p.path }, p.message);
   const fatal = problems.filter((x) => x.severity === 'fatal');
-  if (fatal.length > 0) throw new DockerUnavailableError(`cannot start the collector:\n${formatProblems(fatal)}`, { retriable: false });
+  if (fatal.length > 0)
+    throw new DockerUnavailableError(`cannot start the collector:\n${formatProblems(fatal)}`, {
+      retriable: false,
+    });
   return { hostRoot, ownContainerId: own, problems };
 }

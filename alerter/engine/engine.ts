@@ -88,7 +88,7 @@ export class Engine {
       }
       const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs), this.keys);
       rt.trackInventory = this.opts.trackInventory ?? false;
-      const carried = old ? old.persisted() : this.restored.get(rule.name) ?? [];
+      const carried = old ? old.persisted() : (this.restored.get(rule.name) ?? []);
       this.restored.delete(rule.name);
       for (const p of carried) rt.restore(p);
       rt.startAt(now);
@@ -117,7 +117,8 @@ export class Engine {
     const cands = this.scratch;
     for (let ev of events) {
       c.events++;
-      if (ev.ts > now) ev = { ...ev, ts: now }; // a host clock ahead of ours
+      if (ev.ts > now)
+        ev = { ...ev, ts: now }; // a host clock ahead of ours
       else if (ev.ts < now - this.opts.latenessMs) c.late++;
       const e = ev;
       this.cur = e;
@@ -196,7 +197,11 @@ export class Engine {
       if (keep.length > 0) this.restored.set(rule, keep);
       else this.restored.delete(rule);
     }
-    for (const [rule, list] of this.inventoryLeft) this.inventoryLeft.set(rule, list.filter((l) => !drop(labelRoute(l))));
+    for (const [rule, list] of this.inventoryLeft)
+      this.inventoryLeft.set(
+        rule,
+        list.filter((l) => !drop(labelRoute(l))),
+      );
     return n;
   }
 

@@ -47,7 +47,12 @@ export interface Evaluator<S = unknown> {
   readonly ownWhere?: boolean;
   newState(): S;
   /** Feeds one event that passed `where`; returns the groups whose value may have changed. */
-  ingest(ev: LookoutEvent, get: LabelGetter, groups: GroupTable<S>, now: number): GroupRef<S> | GroupRef<S>[] | undefined;
+  ingest(
+    ev: LookoutEvent,
+    get: LabelGetter,
+    groups: GroupTable<S>,
+    now: number,
+  ): GroupRef<S> | GroupRef<S>[] | undefined;
   /** `withDetail`: also say in words what was computed; off on the hot path. */
   evaluate(s: S, now: number, firing: boolean, withDetail?: boolean): Observation;
   /** No data for long: the group can be forgotten once its alert is not firing. */
@@ -81,7 +86,13 @@ export function compare(op: Op, value: number, threshold: number): boolean {
 }
 
 /** With `clear`, a firing alert stays active until the value is past the clearing level (hysteresis). */
-export function holds(op: Op, threshold: number, clear: number | undefined, value: number, firing: boolean): boolean {
+export function holds(
+  op: Op,
+  threshold: number,
+  clear: number | undefined,
+  value: number,
+  firing: boolean,
+): boolean {
   if (!firing || clear === undefined) return compare(op, value, threshold);
   return op.startsWith('>') ? value > clear : value < clear;
 }

@@ -6,7 +6,17 @@ import type { Matcher } from '../rules/schema';
  * any other name reads the sample's own labels (a probe's `target`), then the container's
  * Docker labels. A missing label reads as '' (as in Prometheus).
  */
-export const BUILTIN_LABELS = ['host', 'container', 'container_id', 'image', 'service', 'compose_project', 'stream', 'level', 'source'] as const;
+export const BUILTIN_LABELS = [
+  'host',
+  'container',
+  'container_id',
+  'image',
+  'service',
+  'compose_project',
+  'stream',
+  'level',
+  'source',
+] as const;
 
 export function containerLabel(c: ContainerMeta | undefined, name: string): string | undefined {
   if (!c) return undefined;
@@ -79,7 +89,10 @@ export function equalities(where: Record<string, Matcher> | undefined): Array<[s
 
 export const KEY_SEP = '\u001f';
 
-export function groupLabels(groupBy: readonly string[], get: LabelGetter): { key: string; labels: Record<string, string> } {
+export function groupLabels(
+  groupBy: readonly string[],
+  get: LabelGetter,
+): { key: string; labels: Record<string, string> } {
   const labels: Record<string, string> = {};
   let key = '';
   for (let i = 0; i < groupBy.length; i++) {

@@ -46,7 +46,9 @@ export class AlertStore {
 
   /** Pending and firing alerts, to restore. */
   load(): PersistedAlert[] {
-    const rows = this.store.db.prepare("SELECT * FROM alerter_alerts WHERE state IN ('pending', 'firing')").all() as AlertRow[];
+    const rows = this.store.db
+      .prepare("SELECT * FROM alerter_alerts WHERE state IN ('pending', 'firing')")
+      .all() as AlertRow[];
     return rows.map((r) => ({
       key: r.key,
       rule: r.rule,
@@ -65,7 +67,12 @@ export class AlertStore {
   }
 
   /** Alert states and their transitions, in one transaction. */
-  save(changed: readonly PersistedAlert[], transitions: readonly AlertTransition[], now: number, historyLimit: number): void {
+  save(
+    changed: readonly PersistedAlert[],
+    transitions: readonly AlertTransition[],
+    now: number,
+    historyLimit: number,
+  ): void {
     const up = this.store.db.prepare(
       `INSERT INTO alerter_alerts (key, rule, state, group_labels, active_at, fired_at, resolved_at, last_active_at, value, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET rule = excluded.rule, state = excluded.state,
@@ -77,14 +84,37 @@ export class AlertStore {
     );
     this.store.tx(() => {
       for (const a of changed) {
-        up.run(a.key, a.rule, a.state, JSON.stringify(a.groupLabels), n(a.activeAt), n(a.firedAt), n(a.resolvedAt), n(a.lastActiveAt), n(a.value), now);
+        up.run(
+          a.key,
+          a.rule,
+          a.state,
+          JSON.stringify(a.groupLabels),
+          n(a.activeAt),
+          n(a.firedAt),
+          n(a.resolvedAt),
+          n(a.lastActiveAt),
+          n(a.value),
+          now,
+        );
       }
       for (const t of transitions) {
         const a = t.alert;
-        hist.run(a.key, a.rule, t.from, t.to, t.at, n(a.value), n(a.threshold), JSON.stringify(a.labels), a.detail ?? null);
+        hist.run(
+          a.key,
+          a.rule,
+          t.from,
+          t.to,
+          t.at,
+          n(a.value),
+          n(a.threshold),
+          JSON.stringify(a.labels),
+          a.detail ?? null,
+        );
       }
       if (transitions.length > 0) {
-        this.store.db.prepare('DELETE FROM alerter_history WHERE id <= (SELECT MAX(id) FROM alerter_history) - ?').run(historyLimit);
+        this.store.db
+          .prepare('DELETE FROM alerter_history WHERE id <= (SELECT MAX(id) FROM alerter_history) - ?')
+          .run(historyLimit);
       }
     });
   }
@@ -92,19 +122,23 @@ export class AlertStore {
   history(rule?: string, key?: string, limit = 50): HistoryRow[] {
     const where = key ? 'WHERE key = ?' : rule ? 'WHERE rule = ?' : '';
     const args = key ? [key] : rule ? [rule] : [];
-    const rows = this.store.db.prepare(`SELECT * FROM alerter_history ${where} ORDER BY id DESC LIMIT ?`).all(...args, limit) as HistoryRow[];
+    const rows = this.store.db
+      .prepare(`SELECT * FROM alerter_history ${where} ORDER BY id DESC LIMIT ?`)
+      .all(...args, limit) as HistoryRow[];
     return rows.reverse();
   }
 
   loadInventory(): Record<string, Array<Record<string, string>>> {
     const out: Record<string, Array<Record<string, string>>> = {};
-    for (const { key, value } of this.store.list<Array<Record<string, string>>>(INVENTORY_NS)) out[key] = value;
+    for (const { key, value } of this.store.list<Array<Record<string, string>>>(INVENTORY_NS))
+      out[key] = value;
     return out;
   }
 
   saveInventory(inv: Record<string, Array<Record<string, string>>>): void {
     this.store.tx(() => {
-      for (const { key } of this.store.list(INVENTORY_NS)) if (!(key in inv)) this.store.delete(INVENTORY_NS, key);
+      for (const { key } of this.store.list(INVENTORY_NS))
+        if (!(key in inv)) this.store.delete(INVENTORY_NS, key);
       for (const [rule, list] of Object.entries(inv)) this.store.put(INVENTORY_NS, rule, list);
     });
   }

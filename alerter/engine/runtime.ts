@@ -63,7 +63,14 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   private create(key: string, labels: Record<string, string>): Group {
     const route = this.cur ? eventRoute(this.cur) : undefined;
-    const g: Group = { key, labels, s: this.rule.evaluator.newState(), alert: { state: 'inactive' }, dedup: dedupKey(this.rule.name, labels), route };
+    const g: Group = {
+      key,
+      labels,
+      s: this.rule.evaluator.newState(),
+      alert: { state: 'inactive' },
+      dedup: dedupKey(this.rule.name, labels),
+      route,
+    };
     this.groups.set(key, g);
     if (this.trackInventory && this.rule.evaluator.seed) this.born.add(g);
     return g;
@@ -76,7 +83,12 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   private refOf(g: Group): InventoryRef {
-    return { key: g.dedup, rule: this.rule.name, groupLabels: g.labels, routingKey: g.route ?? labelRoute(g.labels) };
+    return {
+      key: g.dedup,
+      rule: this.rule.name,
+      groupLabels: g.labels,
+      routingKey: g.route ?? labelRoute(g.labels),
+    };
   }
 
   /** Absence inventory entries made and forgotten since the last call (empty for other kinds). */
@@ -95,7 +107,9 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   byLabels(labels: Record<string, string>): Group {
     const key = this.keyOf(labels);
-    return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, (n) => labels[n] ?? '').labels);
+    return (
+      this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, (n) => labels[n] ?? '').labels)
+    );
   }
 
   all(): Iterable<Group> {
@@ -153,7 +167,8 @@ export class RuleRuntime implements GroupTable<unknown> {
       this.evaluate(g, now);
       const st = g.alert.state;
       // Resolved alerts stay a while, for `explain` and for tests that look at them.
-      const done = st === 'inactive' || (st === 'resolved' && now - (g.alert.resolvedAt ?? 0) > RESOLVED_RETENTION_MS);
+      const done =
+        st === 'inactive' || (st === 'resolved' && now - (g.alert.resolvedAt ?? 0) > RESOLVED_RETENTION_MS);
       if (done && g.holdUntil === undefined && this.rule.evaluator.idle(g.s, now)) {
         this.forget(g);
       }
@@ -204,7 +219,11 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   /** Absence inventories: groups remembered from before a restart, seeded as just seen. */
-  seedInventory(list: ReadonlyArray<Record<string, string>>, now = this.lastNow, routes?: readonly string[]): void {
+  seedInventory(
+    list: ReadonlyArray<Record<string, string>>,
+    now = this.lastNow,
+    routes?: readonly string[],
+  ): void {
     const ev = this.rule.evaluator;
     if (!ev.seed) return;
     list.forEach((labels, i) => {
@@ -224,16 +243,25 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   /** Sets the time restored groups hold from (the engine's clock at install). */
   startAt(now: number): void {
-    for (const g of this.groups.values()) if (g.holdUntil !== undefined) g.holdUntil = now + this.rule.warmupMs;
+    for (const g of this.groups.values())
+      if (g.holdUntil !== undefined) g.holdUntil = now + this.rule.warmupMs;
     this.lastNow = now;
   }
 
   persisted(): PersistedAlert[] {
-    return [...this.groups.values()].filter((g) => g.alert.state !== 'inactive').map((g) => this.toPersisted(g));
+    return [...this.groups.values()]
+      .filter((g) => g.alert.state !== 'inactive')
+      .map((g) => this.toPersisted(g));
   }
 
   private toPersisted(g: Group): PersistedAlert {
-    return { key: g.dedup, rule: this.rule.name, groupLabels: g.labels, ...g.alert, routingKey: g.route ?? labelRoute(g.labels) };
+    return {
+      key: g.dedup,
+      rule: this.rule.name,
+      groupLabels: g.labels,
+      ...g.alert,
+      routingKey: g.route ?? labelRoute(g.labels),
+    };
   }
 
   takeChanged(): PersistedAlert[] {
@@ -251,7 +279,13 @@ export class RuleRuntime implements GroupTable<unknown> {
     const a = g.alert;
     const labels = { ...g.labels, ...spec.labels };
     const value = obs?.value ?? a.value;
-    const vars: Record<string, string | number | undefined> = { ...labels, value, threshold: obs?.threshold, rule: spec.name, severity: spec.severity };
+    const vars: Record<string, string | number | undefined> = {
+      ...labels,
+      value,
+      threshold: obs?.threshold,
+      rule: spec.name,
+      severity: spec.severity,
+    };
     return {
       key: g.dedup,
       rule: spec.name,

@@ -5,20 +5,98 @@ type Row = [string, Timing, Array<[number, boolean | undefined]>, string[]];
 
 describe('alert state machine', () => {
   const table: Row[] = [
-    ['fires after `for` of continuous truth', T, [[0, true], [5_000, true], [10_000, true]], ['0 inactive->pending', '10000 pending->firing']],
-    ['a break during `for` starts over', T, [[0, true], [5_000, false], [6_000, true], [15_000, true], [16_000, true]], ['0 inactive->pending', '5000 pending->inactive', '6000 inactive->pending', '16000 pending->firing']],
-    ['for 0 fires at once', { ...T, forMs: 0 }, [[0, true], [1_000, false]], ['0 inactive->firing', '1000 firing->resolved']],
-    ['keep_firing_for rides out a dip', { ...T, forMs: 0, keepFiringForMs: 5_000 }, [[0, true], [1_000, false], [3_000, true], [4_000, false], [7_000, false], [8_000, false]], ['0 inactive->firing', '8000 firing->resolved']],
-    ['resolved can fire again', { ...T, forMs: 0 }, [[0, true], [1_000, false], [2_000, true]], ['0 inactive->firing', '1000 firing->resolved', '2000 resolved->firing']],
-    ['no data, keep: stays firing', { ...T, forMs: 0 }, [[0, true], [1_000, undefined]], ['0 inactive->firing']],
-    ['no data, resolve', { ...T, forMs: 0, onNoData: 'resolve' }, [[0, true], [1_000, undefined]], ['0 inactive->firing', '1000 firing->resolved']],
-    ['no data, fire (after for)', { ...T, onNoData: 'fire' }, [[0, undefined], [10_000, undefined]], ['0 inactive->pending', '10000 pending->firing']],
+    [
+      'fires after `for` of continuous truth',
+      T,
+      [
+        [0, true],
+        [5_000, true],
+        [10_000, true],
+      ],
+      ['0 inactive->pending', '10000 pending->firing'],
+    ],
+    [
+      'a break during `for` starts over',
+      T,
+      [
+        [0, true],
+        [5_000, false],
+        [6_000, true],
+        [15_000, true],
+        [16_000, true],
+      ],
+      ['0 inactive->pending', '5000 pending->inactive', '6000 inactive->pending', '16000 pending->firing'],
+    ],
+    [
+      'for 0 fires at once',
+      { ...T, forMs: 0 },
+      [
+        [0, true],
+        [1_000, false],
+      ],
+      ['0 inactive->firing', '1000 firing->resolved'],
+    ],
+    [
+      'keep_firing_for rides out a dip',
+      { ...T, forMs: 0, keepFiringForMs: 5_000 },
+      [
+        [0, true],
+        [1_000, false],
+        [3_000, true],
+        [4_000, false],
+        [7_000, false],
+        [8_000, false],
+      ],
+      ['0 inactive->firing', '8000 firing->resolved'],
+    ],
+    [
+      'resolved can fire again',
+      { ...T, forMs: 0 },
+      [
+        [0, true],
+        [1_000, false],
+        [2_000, true],
+      ],
+      ['0 inactive->firing', '1000 firing->resolved', '2000 resolved->firing'],
+    ],
+    [
+      'no data, keep: stays firing',
+      { ...T, forMs: 0 },
+      [
+        [0, true],
+        [1_000, undefined],
+      ],
+      ['0 inactive->firing'],
+    ],
+    [
+      'no data, resolve',
+      { ...T, forMs: 0, onNoData: 'resolve' },
+      [
+        [0, true],
+        [1_000, undefined],
+      ],
+      ['0 inactive->firing', '1000 firing->resolved'],
+    ],
+    [
+      'no data, fire (after for)',
+      { ...T, onNoData: 'fire' },
+      [
+        [0, undefined],
+        [10_000, undefined],
+      ],
+      ['0 inactive->pending', '10000 pending->firing'],
+    ],
   ];
   it.each(table)('%s', (_name, timing, obs, want) => {
     const a: InstanceState = { state: 'inactive' };
     const got: string[] = [];
     for (const [at, active] of obs) {
-      const from = step(a, { value: active === undefined ? undefined : 1, active: active ?? false }, at, timing);
+      const from = step(
+        a,
+        { value: active === undefined ? undefined : 1, active: active ?? false },
+        at,
+        timing,
+      );
       if (from !== undefined) got.push(`${at} ${from}->${a.state}`);
     }
     expect(got).toEqual(want);

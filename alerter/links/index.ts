@@ -3,7 +3,13 @@
  * minute; that container's logs around that time; the runbook; a Graphite PNG of the series.
  * Names (uids, variables, series paths) come from dashboards/catalog, never spelt here.
  */
-import { dashboardFor, DEFAULT_SCHEME, seriesPath, VARS, type GraphiteScheme } from '../../dashboards/catalog';
+import {
+  dashboardFor,
+  DEFAULT_SCHEME,
+  seriesPath,
+  VARS,
+  type GraphiteScheme,
+} from '../../dashboards/catalog';
 import type { Alert } from '../types';
 import type { LinksConfig } from './config';
 

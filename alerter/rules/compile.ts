@@ -42,7 +42,11 @@ export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
     equals: evaluator.ownWhere ? [] : equalities(spec.where),
     groupBy,
     groupById: GROUPINGS.get(groupBy.join('\u0000'))!.id,
-    whereIndexed: !evaluator.ownWhere && !evaluator.topics.includes('heartbeat') && Object.keys(spec.where ?? {}).length === 1 && equalities(spec.where).length === 1,
+    whereIndexed:
+      !evaluator.ownWhere &&
+      !evaluator.topics.includes('heartbeat') &&
+      Object.keys(spec.where ?? {}).length === 1 &&
+      equalities(spec.where).length === 1,
     timing: { forMs: spec.for ?? 0, keepFiringForMs: spec.keep_firing_for ?? 0, onNoData: spec.on_no_data },
     warmupMs: warmup(spec),
     fingerprint: `${deps.latenessMs}|${JSON.stringify(spec)}`,
@@ -59,7 +63,8 @@ function intern(groupBy: string[]): string[] {
 }
 
 function warmup(spec: RuleSpec): number {
-  if ('window' in spec && spec.window !== undefined) return spec.kind === 'spike' ? 2 * spec.window : spec.window;
+  if ('window' in spec && spec.window !== undefined)
+    return spec.kind === 'spike' ? 2 * spec.window : spec.window;
   if (spec.kind === 'absence') return spec.after;
   return 5 * 60_000;
 }

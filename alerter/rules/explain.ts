@@ -16,7 +16,8 @@ export interface ExplainOptions {
   testFile?: string;
 }
 
-const iso = (t: number | null | undefined): string => (t === null || t === undefined ? '-' : new Date(t).toISOString());
+const iso = (t: number | null | undefined): string =>
+  t === null || t === undefined ? '-' : new Date(t).toISOString();
 
 function describeRule(r: LoadedRule): string[] {
   const c = compileRule(r, { latenessMs: 0 });
@@ -34,13 +35,25 @@ function fromStore(rule: LoadedRule | undefined, target: string, store: StateSto
   const name = rule?.spec.name;
   const alerts = db.all().filter((a) => a.rule === name || a.key === target);
   const out: string[] = [];
-  if (alerts.length === 0) out.push('  no alert instance recorded: the condition has never held (or only pending states that never changed)');
+  if (alerts.length === 0)
+    out.push(
+      '  no alert instance recorded: the condition has never held (or only pending states that never changed)',
+    );
   for (const a of alerts) {
-    out.push(`  alert ${a.key} ${a.group_labels}: ${a.state}; active since ${iso(a.active_at)}, fired ${iso(a.fired_at)}, resolved ${iso(a.resolved_at)}, last value ${a.value ?? '-'}`);
+    out.push(
+      `  alert ${a.key} ${a.group_labels}: ${a.state}; active since ${iso(a.active_at)}, fired ${iso(a.fired_at)}, resolved ${iso(a.resolved_at)}, last value ${a.value ?? '-'}`,
+    );
   }
-  const hist = db.history(alerts.length === 1 ? undefined : name, alerts.length === 1 ? alerts[0]!.key : undefined, 50);
+  const hist = db.history(
+    alerts.length === 1 ? undefined : name,
+    alerts.length === 1 ? alerts[0]!.key : undefined,
+    50,
+  );
   if (hist.length > 0) out.push('  transitions (newest last), with the value computed at that moment:');
-  for (const h of hist) out.push(`    ${iso(h.at)} ${h.labels} ${h.from_state} -> ${h.to_state}: ${h.detail ?? `value ${h.value}`}`);
+  for (const h of hist)
+    out.push(
+      `    ${iso(h.at)} ${h.labels} ${h.from_state} -> ${h.to_state}: ${h.detail ?? `value ${h.value}`}`,
+    );
   return out;
 }
 
@@ -79,7 +92,10 @@ export async function explain(opts: ExplainOptions): Promise<string> {
   }
   const out: string[] = [];
   if (rule) out.push(...describeRule(rule));
-  else out.push(`no rule or alert "${opts.target}" in ${opts.rules.join(', ')}${opts.store ? ' or the state store' : ''}`);
+  else
+    out.push(
+      `no rule or alert "${opts.target}" in ${opts.rules.join(', ')}${opts.store ? ' or the state store' : ''}`,
+    );
   if (opts.testFile && rule) out.push(...fromReplay(rule.spec.name, opts.testFile));
   else if (opts.store) out.push(...fromStore(rule, opts.target, opts.store));
   await Promise.resolve();

@@ -44,7 +44,8 @@ describe('rule file problems', () => {
   });
 
   it('says what is wrong with cross-field mistakes', () => {
-    const text = 'rules:\n  - {name: a, kind: threshold, metric: cpu.percent, window: 1m, threshold: 80, clear: 90, summary: s}\n  - {name: b, kind: absence, of: metric, after: 1m, summary: s}\n';
+    const text =
+      'rules:\n  - {name: a, kind: threshold, metric: cpu.percent, window: 1m, threshold: 80, clear: 90, summary: s}\n  - {name: b, kind: absence, of: metric, after: 1m, summary: s}\n';
     expect(fmt('x.yaml', text)).toEqual([
       'x.yaml:2:87: rule "a": clear 90 is on the firing side of > 80; hysteresis needs it the other side',
       'x.yaml:3:34: rule "b": of: metric needs `metric:`, the series that should keep arriving',
@@ -58,9 +59,13 @@ describe('rule file problems', () => {
 
   it('checks every file of a folder and names used twice', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
-    const r = (name: string) => `rules:\n  - {name: ${name}, kind: lifecycle, condition: unhealthy, summary: s}\n`;
+    const r = (name: string) =>
+      `rules:\n  - {name: ${name}, kind: lifecycle, condition: unhealthy, summary: s}\n`;
     fs.writeFileSync(path.join(dir, 'a.yaml'), r('dup'));
-    fs.writeFileSync(path.join(dir, 'b.yaml'), `${r('dup')}  - {name: c, kind: lifecycle, condition: nope, summary: s}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'b.yaml'),
+      `${r('dup')}  - {name: c, kind: lifecycle, condition: nope, summary: s}\n`,
+    );
     const problems = (await checkRules([dir])).map(formatProblem).map((l) => l.split(dir).join('D'));
     expect(problems).toEqual([
       expect.stringMatching(/^D\/b\.yaml:3:\d+: rule "c": condition: /),

@@ -30,7 +30,13 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; problems
     try {
       st = fs.statSync(p);
     } catch (err) {
-      problems.push({ file: p, line: 0, col: 0, key: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      problems.push({
+        file: p,
+        line: 0,
+        col: 0,
+        key: '',
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
       continue;
     }
     if (!st.isDirectory()) {
@@ -55,28 +61,47 @@ function ruleLabel(raw: unknown, index: number): string {
 function crossChecks(spec: RuleSpec): Array<{ path: PathKey[]; message: string }> {
   const out: Array<{ path: PathKey[]; message: string }> = [];
   if (spec.kind === 'absence') {
-    if (spec.of === 'metric' && !spec.metric) out.push({ path: ['of'], message: 'of: metric needs `metric:`, the series that should keep arriving' });
-    if (spec.of !== 'service' && spec.min_running !== undefined) out.push({ path: ['min_running'], message: 'min_running only applies to of: service' });
+    if (spec.of === 'metric' && !spec.metric)
+      out.push({ path: ['of'], message: 'of: metric needs `metric:`, the series that should keep arriving' });
+    if (spec.of !== 'service' && spec.min_running !== undefined)
+      out.push({ path: ['min_running'], message: 'min_running only applies to of: service' });
   }
   if (spec.kind === 'spike' && (spec.metric === undefined) === (spec.match === undefined)) {
-    out.push({ path: ['metric'], message: 'a spike rule reads either `metric:` or `match:` (log lines), exactly one' });
+    out.push({
+      path: ['metric'],
+      message: 'a spike rule reads either `metric:` or `match:` (log lines), exactly one',
+    });
   }
   if ((spec.kind === 'threshold' || spec.kind === 'ratio') && spec.clear !== undefined) {
-    const bad = (spec.op.startsWith('>') && spec.clear > spec.threshold) || (spec.op.startsWith('<') && spec.clear < spec.threshold);
-    if (bad) out.push({ path: ['clear'], message: `clear ${spec.clear} is on the firing side of ${spec.op} ${spec.threshold}; hysteresis needs it the other side` });
-    if (spec.op === '==' || spec.op === '!=') out.push({ path: ['clear'], message: `clear has no meaning with op ${spec.op}` });
+    const bad =
+      (spec.op.startsWith('>') && spec.clear > spec.threshold) ||
+      (spec.op.startsWith('<') && spec.clear < spec.threshold);
+    if (bad)
+      out.push({
+        path: ['clear'],
+        message: `clear ${spec.clear} is on the firing side of ${spec.op} ${spec.threshold}; hysteresis needs it the other side`,
+      });
+    if (spec.op === '==' || spec.op === '!=')
+      out.push({ path: ['clear'], message: `clear has no meaning with op ${spec.op}` });
   }
   if (spec.kind === 'lifecycle' && spec.condition !== 'crash_loop' && spec.count !== undefined) {
     out.push({ path: ['count'], message: 'count only applies to condition: crash_loop' });
   }
-  const known = new Set([...BUILTIN_TEMPLATE_NAMES, ...(spec.group_by ?? defaultGroupBy(spec)), ...Object.keys(spec.labels ?? {})]);
+  const known = new Set([
+    ...BUILTIN_TEMPLATE_NAMES,
+    ...(spec.group_by ?? defaultGroupBy(spec)),
+    ...Object.keys(spec.labels ?? {}),
+  ]);
   for (const key of ['summary', 'description'] as const) {
     const text = spec[key];
     if (!text) continue;
     for (const n of templateNames(text)) {
       if (known.has(n)) continue;
       const near = closest(n, [...known]);
-      out.push({ path: [key], message: `template uses {{ ${n} }}, which is not a group label of this rule${near ? `; did you mean {{ ${near} }}?` : ` (known: ${[...known].join(', ')})`}` });
+      out.push({
+        path: [key],
+        message: `template uses {{ ${n} }}, which is not a group label of this rule${near ? `; did you mean {{ ${near} }}?` : ` (known: ${[...known].join(', ')})`}`,
+      });
     }
   }
   return out;
@@ -99,7 +124,12 @@ export function defaultGroupBy(spec: RuleSpec): string[] {
 }
 
 /** Adds "did you mean" to zod's messages: unknown keys get the nearest key the kind allows. */
-function withHints(problems: ConfigProblem[], kind: string, label: string, issues: z.core.$ZodIssue[]): ConfigProblem[] {
+function withHints(
+  problems: ConfigProblem[],
+  kind: string,
+  label: string,
+  issues: z.core.$ZodIssue[],
+): ConfigProblem[] {
   const allowed = Object.keys((RULE_SCHEMAS as Record<string, z.ZodObject>)[kind]?.shape ?? {});
   const unknown = new Set(issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])));
   return problems.map((p) => {
@@ -131,7 +161,12 @@ export function loadRuleText(file: string, text: string): { rules: LoadedRule[];
       const near = typeof kind === 'string' ? closest(kind, RULE_KINDS) : undefined;
       const pos = positionOf(doc, lines, ['rules', i, 'kind']);
       const what = typeof kind === 'string' ? `unknown kind "${kind}"` : 'missing `kind:`';
-      out.push({ file, ...pos, key: label, message: `${what}${near ? `; did you mean "${near}"?` : `; one of ${RULE_KINDS.join(', ')}`}` });
+      out.push({
+        file,
+        ...pos,
+        key: label,
+        message: `${what}${near ? `; did you mean "${near}"?` : `; one of ${RULE_KINDS.join(', ')}`}`,
+      });
       return;
     }
     const schema = RULE_SCHEMAS[kind as keyof typeof RULE_SCHEMAS] as z.ZodType;
@@ -160,7 +195,13 @@ export function loadRules(paths: readonly string[]): LoadResult {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      problems.push({ file, line: 0, col: 0, key: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      problems.push({
+        file,
+        line: 0,
+        col: 0,
+        key: '',
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
       continue;
     }
     const r = loadRuleText(file, text);
@@ -171,7 +212,13 @@ export function loadRules(paths: readonly string[]): LoadResult {
   for (const r of rules) {
     const first = seen.get(r.spec.name);
     if (first) {
-      problems.push({ file: r.file, line: r.line, col: r.col, key: `rule "${r.spec.name}"`, message: `name already used at ${first.file}:${first.line}; names key alert state and must be unique` });
+      problems.push({
+        file: r.file,
+        line: r.line,
+        col: r.col,
+        key: `rule "${r.spec.name}"`,
+        message: `name already used at ${first.file}:${first.line}; names key alert state and must be unique`,
+      });
     } else seen.set(r.spec.name, r);
   }
   return { rules, problems, files };

@@ -46,7 +46,9 @@ const lineMatcher = z.union(
       .object({
         field: z.string().min(1),
         op: z.enum(['==', '!=', '>', '>=', '<', '<=', 'in', 'exists']).default('=='),
-        value: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
+        value: z
+          .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
+          .optional(),
       })
       .strict(),
   ],
@@ -56,10 +58,24 @@ export const lineMatchSchema = z.union([lineMatcher, z.array(lineMatcher).min(1)
 
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 export const OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
-export const REDUCERS = ['avg', 'min', 'max', 'sum', 'count', 'rate', 'last', 'p50', 'p90', 'p95', 'p99'] as const;
+export const REDUCERS = [
+  'avg',
+  'min',
+  'max',
+  'sum',
+  'count',
+  'rate',
+  'last',
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+] as const;
 
 const common = {
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]*$/, 'a rule name is a letter then letters, digits, _ . : or -'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_.:-]*$/, 'a rule name is a letter then letters, digits, _ . : or -'),
   where: z.record(z.string(), matcherSchema).optional(),
   group_by: z.array(z.string()).optional(),
   for: duration().optional(),
@@ -81,7 +97,14 @@ const compare = {
 };
 
 export const thresholdRule = z
-  .object({ kind: z.literal('threshold'), ...common, metric: metricName, reduce: z.enum(REDUCERS).default('avg'), window: duration(), ...compare })
+  .object({
+    kind: z.literal('threshold'),
+    ...common,
+    metric: metricName,
+    reduce: z.enum(REDUCERS).default('avg'),
+    window: duration(),
+    ...compare,
+  })
   .strict();
 
 export const absenceRule = z
@@ -99,11 +122,24 @@ export const absenceRule = z
   .strict();
 
 export const logMatchRule = z
-  .object({ kind: z.literal('log_match'), ...common, match: lineMatchSchema, window: duration(), min_count: z.number().int().positive().default(1) })
+  .object({
+    kind: z.literal('log_match'),
+    ...common,
+    match: lineMatchSchema,
+    window: duration(),
+    min_count: z.number().int().positive().default(1),
+  })
   .strict();
 
 export const ratioRule = z
-  .object({ kind: z.literal('ratio'), ...common, match: lineMatchSchema, window: duration(), min_total: z.number().int().nonnegative().default(10), ...compare })
+  .object({
+    kind: z.literal('ratio'),
+    ...common,
+    match: lineMatchSchema,
+    window: duration(),
+    min_total: z.number().int().nonnegative().default(10),
+    ...compare,
+  })
   .strict();
 
 export const lifecycleRule = z
@@ -145,7 +181,14 @@ export const RULE_SCHEMAS = {
 export type RuleKind = keyof typeof RULE_SCHEMAS;
 export const RULE_KINDS = Object.keys(RULE_SCHEMAS) as RuleKind[];
 
-export const ruleSchema = z.discriminatedUnion('kind', [thresholdRule, absenceRule, logMatchRule, ratioRule, lifecycleRule, spikeRule]);
+export const ruleSchema = z.discriminatedUnion('kind', [
+  thresholdRule,
+  absenceRule,
+  logMatchRule,
+  ratioRule,
+  lifecycleRule,
+  spikeRule,
+]);
 export type RuleSpec = z.output<typeof ruleSchema>;
 export type RuleOf<K extends RuleKind> = Extract<RuleSpec, { kind: K }>;
 export type LineMatch = z.output<typeof lineMatchSchema>;

@@ -18,7 +18,19 @@ const containerRef = {
 const lifecycleInput = z
   .object({
     ...containerRef,
-    action: z.enum(['create', 'start', 'die', 'oom', 'kill', 'stop', 'restart', 'pause', 'unpause', 'health_status', 'destroy']),
+    action: z.enum([
+      'create',
+      'start',
+      'die',
+      'oom',
+      'kill',
+      'stop',
+      'restart',
+      'pause',
+      'unpause',
+      'health_status',
+      'destroy',
+    ]),
     exit_code: z.number().int().optional(),
     health: z.enum(['healthy', 'unhealthy', 'starting']).optional(),
     oom_killed: z.boolean().optional(),
@@ -38,10 +50,22 @@ const logInput = z
   .strict();
 
 const heartbeatInput = z
-  .object({ host: z.string().optional(), containers: z.array(z.union([z.string(), z.object({ name: z.string(), service: z.string().optional() }).strict()])).default([]) })
+  .object({
+    host: z.string().optional(),
+    containers: z
+      .array(z.union([z.string(), z.object({ name: z.string(), service: z.string().optional() }).strict()]))
+      .default([]),
+  })
   .strict();
 
-const metricInput = z.object({ ...containerRef, metric: z.string(), value: z.number(), labels: z.record(z.string(), z.string()).optional() }).strict();
+const metricInput = z
+  .object({
+    ...containerRef,
+    metric: z.string(),
+    value: z.number(),
+    labels: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
 
 const eventItem = z
   .object({
@@ -55,7 +79,10 @@ const eventItem = z
     metric: metricInput.optional(),
   })
   .strict()
-  .refine((e) => [e.lifecycle, e.log, e.heartbeat, e.metric].filter(Boolean).length === 1, 'an event is exactly one of lifecycle, log, heartbeat, metric');
+  .refine(
+    (e) => [e.lifecycle, e.log, e.heartbeat, e.metric].filter(Boolean).length === 1,
+    'an event is exactly one of lifecycle, log, heartbeat, metric',
+  );
 
 const seriesItem = z
   .object({
@@ -129,7 +156,13 @@ const DEFAULT_HOST = 'test-host';
 
 function meta(r: Ref): ContainerMeta {
   const name = r.container ?? 'app';
-  return { id: `${name}-id`, name, image: r.image ?? 'local/busybox:full', labels: r.container_labels ?? {}, service: r.service ?? name };
+  return {
+    id: `${name}-id`,
+    name,
+    image: r.image ?? 'local/busybox:full',
+    labels: r.container_labels ?? {},
+    service: r.service ?? name,
+  };
 }
 
 /** One test's inputs as events in time order (stable for equal times). */
@@ -141,17 +174,57 @@ export function testEvents(tc: TestCase, start: number, interval: number): Looko
       const ts = start + at;
       if (e.lifecycle) {
         const l = e.lifecycle;
-        out.push({ kind: 'lifecycle', host: l.host ?? DEFAULT_HOST, ts, action: l.action, container: meta(l), exitCode: l.exit_code, health: l.health, oomKilled: l.oom_killed, intent: l.intent, signal: l.signal });
+        out.push({
+          kind: 'lifecycle',
+          host: l.host ?? DEFAULT_HOST,
+          ts,
+          action: l.action,
+          container: meta(l),
+          exitCode: l.exit_code,
+          health: l.health,
+          oomKilled: l.oom_killed,
+          intent: l.intent,
+          signal: l.signal,
+        });
       } else if (e.log) {
         const l = e.log;
-        out.push({ kind: 'log', host: l.host ?? DEFAULT_HOST, ts, container: meta(l), stream: l.stream, message: l.message, time: new Date(ts).toISOString(), id: `${l.container ?? 'app'}:${ts}:${out.length}`, level: l.level, fields: l.fields });
+        out.push({
+          kind: 'log',
+          host: l.host ?? DEFAULT_HOST,
+          ts,
+          container: meta(l),
+          stream: l.stream,
+          message: l.message,
+          time: new Date(ts).toISOString(),
+          id: `${l.container ?? 'app'}:${ts}:${out.length}`,
+          level: l.level,
+          fields: l.fields,
+        });
       } else if (e.heartbeat) {
         const h = e.heartbeat;
-        const containers = h.containers.map((c) => (typeof c === 'string' ? meta({ container: c }) : meta({ container: c.name, service: c.service })));
-        out.push({ kind: 'heartbeat', host: h.host ?? DEFAULT_HOST, ts, source: 'collector', containers, version: 'test' });
+        const containers = h.containers.map((c) =>
+          typeof c === 'string' ? meta({ container: c }) : meta({ container: c.name, service: c.service }),
+        );
+        out.push({
+          kind: 'heartbeat',
+          host: h.host ?? DEFAULT_HOST,
+          ts,
+          source: 'collector',
+          containers,
+          version: 'test',
+        });
       } else if (e.metric) {
         const mm = e.metric;
-        out.push({ kind: 'metric', host: mm.host ?? DEFAULT_HOST, ts, name: mm.metric, value: mm.value, type: 'gauge', container: mm.container ? meta(mm) : undefined, labels: mm.labels });
+        out.push({
+          kind: 'metric',
+          host: mm.host ?? DEFAULT_HOST,
+          ts,
+          name: mm.metric,
+          value: mm.value,
+          type: 'gauge',
+          container: mm.container ? meta(mm) : undefined,
+          labels: mm.labels,
+        });
       }
     }
   }
@@ -162,8 +235,20 @@ export function testEvents(tc: TestCase, start: number, interval: number): Looko
     values.forEach((value, i) => {
       if (Number.isNaN(value)) return;
       const ts = start + s.from + i * every;
-      out.push({ kind: 'metric', host: s.host ?? DEFAULT_HOST, ts, name: s.metric, value, type: 'gauge', container: s.container ? meta(s) : undefined, labels: s.labels });
+      out.push({
+        kind: 'metric',
+        host: s.host ?? DEFAULT_HOST,
+        ts,
+        name: s.metric,
+        value,
+        type: 'gauge',
+        container: s.container ? meta(s) : undefined,
+        labels: s.labels,
+      });
     });
   }
-  return out.map((ev, i) => ({ ev, i })).sort((a, b) => a.ev.ts - b.ev.ts || a.i - b.i).map((x) => x.ev);
+  return out
+    .map((ev, i) => ({ ev, i }))
+    .sort((a, b) => a.ev.ts - b.ev.ts || a.i - b.i)
+    .map((x) => x.ev);
 }

@@ -28,24 +28,40 @@ export interface TestReport {
 }
 
 /** Called at every evaluation step of a replay (for `lookout explain --test`). */
-export type TraceFn = (at: number, rule: string, labels: Record<string, string>, state: AlertState, detail: string) => void;
+export type TraceFn = (
+  at: number,
+  rule: string,
+  labels: Record<string, string>,
+  state: AlertState,
+  detail: string,
+) => void;
 
 /** `*.test.yaml` files under `paths` (folders searched one level deep, files as given). */
 export function testFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     if (fs.existsSync(p) && fs.statSync(p).isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) if (/\.test\.ya?ml$/.test(name)) out.push(path.join(p, name));
+      for (const name of fs.readdirSync(p).sort())
+        if (/\.test\.ya?ml$/.test(name)) out.push(path.join(p, name));
     } else if (/\.test\.ya?ml$/.test(p)) out.push(p);
   }
   return out;
 }
 
-const fmtLabels = (l: Record<string, string>): string => `{${Object.keys(l).sort().map((k) => `${k}="${l[k]}"`).join(', ')}}`;
-const subset = (want: Record<string, string>, got: Record<string, string>): boolean => Object.entries(want).every(([k, v]) => got[k] === v);
+const fmtLabels = (l: Record<string, string>): string =>
+  `{${Object.keys(l)
+    .sort()
+    .map((k) => `${k}="${l[k]}"`)
+    .join(', ')}}`;
+const subset = (want: Record<string, string>, got: Record<string, string>): boolean =>
+  Object.entries(want).every(([k, v]) => got[k] === v);
 
 /** Expected label sets against actual ones: each expected matches one actual (subset of its labels). */
-function diff(kind: string, want: Array<Record<string, string>>, got: Array<Record<string, string>>): string[] {
+function diff(
+  kind: string,
+  want: Array<Record<string, string>>,
+  got: Array<Record<string, string>>,
+): string[] {
   const left = [...got];
   const lines: string[] = [];
   for (const w of want) {
@@ -63,14 +79,21 @@ export interface ReplayResult {
 }
 
 /** Runs one test case against compiled rules on a ManualClock; returns the differences. */
-export function replay(tf: TestFile, tc: TestCase, rulesPaths: readonly string[], trace?: TraceFn): ReplayResult | string {
+export function replay(
+  tf: TestFile,
+  tc: TestCase,
+  rulesPaths: readonly string[],
+  trace?: TraceFn,
+): ReplayResult | string {
   const loaded = loadRules(rulesPaths);
   if (loaded.problems.length > 0) return `rules have problems; run lookout check`;
   const events = testEvents(tc, tf.start, tf.interval);
   if (typeof events === 'string') return events;
   const clock = new ManualClock(tf.start);
   const engine = new Engine({ clock, latenessMs: tf.lateness });
-  const transitions: AlertTransition[] = [...engine.setRules(compileRules(loaded.rules, { latenessMs: tf.lateness }))];
+  const transitions: AlertTransition[] = [
+    ...engine.setRules(compileRules(loaded.rules, { latenessMs: tf.lateness })),
+  ];
   const expects = [...tc.expect].sort((a, b) => a.at - b.at);
   const end = expects[expects.length - 1]!.at;
   const steps = new Set<number>(expects.map((e) => e.at));
@@ -87,7 +110,8 @@ export function replay(tf: TestFile, tc: TestCase, rulesPaths: readonly string[]
     if (trace) {
       for (const rule of engine.rules()) {
         const rt = engine.runtime(rule.name)!;
-        for (const g of rt.groups.values()) trace(t, rule.name, g.labels, g.alert.state, rt.explainGroup(g, tf.start + t));
+        for (const g of rt.groups.values())
+          trace(t, rule.name, g.labels, g.alert.state, rt.explainGroup(g, tf.start + t));
       }
     }
     for (const ex of expects.filter((e) => e.at === t)) {
@@ -96,26 +120,53 @@ export function replay(tf: TestFile, tc: TestCase, rulesPaths: readonly string[]
         failures.push(`at ${formatDuration(t)}: no rule "${ex.rule}" in ${rulesPaths.join(', ')}`);
         continue;
       }
-      const inState = (s: AlertState) => [...rt.groups.values()].filter((g) => g.alert.state === s).map((g) => ({ ...g.labels, ...rt.rule.spec.labels }));
+      const inState = (s: AlertState) =>
+        [...rt.groups.values()]
+          .filter((g) => g.alert.state === s)
+          .map((g) => ({ ...g.labels, ...rt.rule.spec.labels }));
       const lines: string[] = [];
       if (ex.firing) lines.push(...diff('firing', ex.firing, inState('firing')));
       if (ex.pending) lines.push(...diff('pending', ex.pending, inState('pending')));
       if (ex.resolved) lines.push(...diff('resolved', ex.resolved, inState('resolved')));
       if (lines.length > 0) {
-        const values = [...rt.groups.values()].map((g) => `    ${fmtLabels(g.labels)} ${g.alert.state}: ${rt.explainGroup(g, tf.start + t)}`);
-        failures.push([`at ${formatDuration(t)} rule ${ex.rule}:`, ...lines, '  groups at that time:', ...(values.length ? values : ['    (none)'])].join('\n'));
+        const values = [...rt.groups.values()].map(
+          (g) => `    ${fmtLabels(g.labels)} ${g.alert.state}: ${rt.explainGroup(g, tf.start + t)}`,
+        );
+        failures.push(
+          [
+            `at ${formatDuration(t)} rule ${ex.rule}:`,
+            ...lines,
+            '  groups at that time:',
+            ...(values.length ? values : ['    (none)']),
+          ].join('\n'),
+        );
       }
     }
   }
   return { failures, transitions };
 }
 
-export function readTestFile(file: string): { tf?: TestFile; problems: ConfigProblem[]; line: (i: number) => number } {
+export function readTestFile(file: string): {
+  tf?: TestFile;
+  problems: ConfigProblem[];
+  line: (i: number) => number;
+} {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    return { problems: [{ file, line: 0, col: 0, key: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }], line: () => 0 };
+    return {
+      problems: [
+        {
+          file,
+          line: 0,
+          col: 0,
+          key: '',
+          message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        },
+      ],
+      line: () => 0,
+    };
   }
   const r = validateYaml(file, text, testFileSchema);
   return { tf: r.value, problems: r.problems, line: (i) => positionOf(r.doc, r.lines, ['tests', i]).line };
@@ -161,7 +212,10 @@ export async function testRules(paths: readonly string[]): Promise<TestReport> {
 export function formatTestReport(r: TestReport): string {
   const out: string[] = [];
   for (const f of r.failures) out.push(`FAIL ${f.file}:${f.line}: test "${f.test}"\n${f.message}`);
-  for (const p of r.problems) out.push(`${p.file}:${p.line}:${p.col}: ${p.key ? `${p.key}: ` : ''}${p.message}`);
-  out.push(`${r.passed} passed, ${r.failed} failed, ${r.problems.length} problems in ${r.files.length} files`);
+  for (const p of r.problems)
+    out.push(`${p.file}:${p.line}:${p.col}: ${p.key ? `${p.key}: ` : ''}${p.message}`);
+  out.push(
+    `${r.passed} passed, ${r.failed} failed, ${r.problems.length} problems in ${r.files.length} files`,
+  );
   return out.join('\n');
 }

@@ -1,9 +1,24 @@
 import type { MetricSample } from '../../core/events';
 import { chunk, settle, takeBatch, type Entry } from './batch';
 
-const ev = (n: number): MetricSample[] => Array.from({ length: n }, (_, i) => ({ kind: 'metric', host: 'h', ts: i, name: 'x', value: i, type: 'gauge' }));
+const ev = (n: number): MetricSample[] =>
+  Array.from({ length: n }, (_, i) => ({
+    kind: 'metric',
+    host: 'h',
+    ts: i,
+    name: 'x',
+    value: i,
+    type: 'gauge',
+  }));
 function entry(n: number): Entry & { done: boolean } {
-  const e = { events: ev(n), sizes: new Array<number>(n).fill(100), taken: 0, settled: 0, done: false, resolve: () => (e.done = true) };
+  const e = {
+    events: ev(n),
+    sizes: new Array<number>(n).fill(100),
+    taken: 0,
+    settled: 0,
+    done: false,
+    resolve: () => (e.done = true),
+  };
   return e;
 }
 

@@ -27,7 +27,11 @@ export interface Part {
  * Takes the next batch off the head of the queue: whole bus batches where they fit, split
  * where one is larger than the limits, never empty when the queue is not. Pure, for tests.
  */
-export function takeBatch(queue: Entry[], maxEvents: number, maxBytes: number): { events: LookoutEvent[]; parts: Part[]; bytes: number } {
+export function takeBatch(
+  queue: Entry[],
+  maxEvents: number,
+  maxBytes: number,
+): { events: LookoutEvent[]; parts: Part[]; bytes: number } {
   const events: LookoutEvent[] = [];
   const parts: Part[] = [];
   let bytes = 0;
@@ -50,7 +54,12 @@ export function takeBatch(queue: Entry[], maxEvents: number, maxBytes: number): 
 }
 
 /** Cuts events into chunks within the limits (spool rows the drain can read one batch at a time). */
-export function chunk(events: LookoutEvent[], maxEvents: number, maxBytes: number, size = approxBytes): LookoutEvent[][] {
+export function chunk(
+  events: LookoutEvent[],
+  maxEvents: number,
+  maxBytes: number,
+  size = approxBytes,
+): LookoutEvent[][] {
   const out: LookoutEvent[][] = [];
   let cur: LookoutEvent[] = [];
   let bytes = 0;

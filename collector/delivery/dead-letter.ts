@@ -31,7 +31,10 @@ export class FileDeadLetter implements DeadLetter {
       fs.appendFileSync(this.file(sink), text);
     } catch (err) {
       // Nowhere left to put them: the log keeps the reason at least.
-      this.logger.error({ sink, count: items.length, err: (err as Error).message }, 'cannot write the dead-letter file; refused events are lost');
+      this.logger.error(
+        { sink, count: items.length, err: (err as Error).message },
+        'cannot write the dead-letter file; refused events are lost',
+      );
     }
     deadLettered.inc({ sink }, items.length);
   }

@@ -31,7 +31,11 @@ export interface Delivery {
 
 /** The dead-letter files: `delivery.dead_letter_dir`, else `dead-letter/` beside the state store. */
 export function createDeadLetter(config: DeliveryConfig, store: StateStore, logger: Logger): FileDeadLetter {
-  const dir = config.dead_letter_dir ?? (store.file === ':memory:' ? path.join(os.tmpdir(), 'lookout-dead-letter') : path.join(path.dirname(store.file), 'dead-letter'));
+  const dir =
+    config.dead_letter_dir ??
+    (store.file === ':memory:'
+      ? path.join(os.tmpdir(), 'lookout-dead-letter')
+      : path.join(path.dirname(store.file), 'dead-letter'));
   return new FileDeadLetter(dir, logger.child({ component: 'dead-letter' }));
 }
 

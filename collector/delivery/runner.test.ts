@@ -45,9 +45,19 @@ class FakeSink implements Sink {
 
 const meta = { id: 'c1', name: 'c1', image: 'i', labels: {}, service: 'c1' };
 const lines = (from: number, n: number): LogEvent[] =>
-  Array.from({ length: n }, (_, i) => ({ kind: 'log', host: 'h', ts: from + i, container: meta, stream: 'stdout', message: `m${from + i}`, time: '', id: `id${from + i}` }));
+  Array.from({ length: n }, (_, i) => ({
+    kind: 'log',
+    host: 'h',
+    ts: from + i,
+    container: meta,
+    stream: 'stdout',
+    message: `m${from + i}`,
+    time: '',
+    id: `id${from + i}`,
+  }));
 
-const settled = async (p: Promise<void>, ms = 300) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+const settled = async (p: Promise<void>, ms = 300) =>
+  Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 const until = async (what: string, fn: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!fn()) {
@@ -64,7 +74,13 @@ function make(sink: FakeSink, config = conf(), store = StateStore.open(':memory:
   const dead: Array<{ event: LookoutEvent; reason: string }> = [];
   const deadLetter: DeadLetter = { write: (_s, items) => dead.push(...items) };
   const spool = new Spool(store, sink.name);
-  const runner = new SinkRunner(sink, { spool, logger: silentLogger(), clock: new ManualClock(1000), deadLetter, config });
+  const runner = new SinkRunner(sink, {
+    spool,
+    logger: silentLogger(),
+    clock: new ManualClock(1000),
+    deadLetter,
+    config,
+  });
   runner.start();
   return { runner, spool, dead, store };
 }
@@ -143,7 +159,9 @@ test('spool full, policy drop_oldest: the oldest spooled events go, counted', as
   await until('drained', () => spool.events === 0 && sink.got.length === 5);
   expect(sink.got).toEqual(lines(5, 5).map((e) => e.id));
   const { register } = await import('prom-client');
-  const v = (await register.getSingleMetric('lookout_spool_dropped_events_total')!.get()).values.find((x) => x.labels.sink === 'fake');
+  const v = (await register.getSingleMetric('lookout_spool_dropped_events_total')!.get()).values.find(
+    (x) => x.labels.sink === 'fake',
+  );
   expect(v!.value).toBeGreaterThanOrEqual(5);
   await runner.close();
 });

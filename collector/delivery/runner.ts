@@ -288,7 +288,10 @@ export class SinkRunner {
       m.delivered.inc(this.labels, Math.max(0, events.length - rest.length));
       if (rest.length < events.length) {
         const left = new Set(rest);
-        countByKind(this.labels.sink, events.filter((e) => !left.has(e)));
+        countByKind(
+          this.labels.sink,
+          events.filter((e) => !left.has(e)),
+        );
       }
       if (rest.length < events.length) m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
       if (this.attempt === 0 || this.attempt % 10 === 0)

@@ -42,12 +42,20 @@ export class Spool {
     const db = store.db;
     this.q = {
       insert: db.prepare('INSERT INTO delivery_spool (sink, events, bytes, payload) VALUES (?, ?, ?, ?)'),
-      head: db.prepare('SELECT seq, events, bytes, payload FROM delivery_spool WHERE sink = ? ORDER BY seq LIMIT ?'),
+      head: db.prepare(
+        'SELECT seq, events, bytes, payload FROM delivery_spool WHERE sink = ? ORDER BY seq LIMIT ?',
+      ),
       del: db.prepare('DELETE FROM delivery_spool WHERE seq = ?'),
       update: db.prepare('UPDATE delivery_spool SET events = ?, bytes = ?, payload = ? WHERE seq = ?'),
-      oldest: db.prepare('SELECT seq, events, bytes, payload FROM delivery_spool WHERE sink = ? ORDER BY seq LIMIT 1'),
+      oldest: db.prepare(
+        'SELECT seq, events, bytes, payload FROM delivery_spool WHERE sink = ? ORDER BY seq LIMIT 1',
+      ),
     };
-    const row = db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(events), 0) AS events, COALESCE(SUM(bytes), 0) AS bytes FROM delivery_spool WHERE sink = ?').get(sink) as {
+    const row = db
+      .prepare(
+        'SELECT COUNT(*) AS rows, COALESCE(SUM(events), 0) AS events, COALESCE(SUM(bytes), 0) AS bytes FROM delivery_spool WHERE sink = ?',
+      )
+      .get(sink) as {
       rows: number;
       events: number;
       bytes: number;

@@ -6,10 +6,26 @@ test('no sinks configured: stdout', () => {
 });
 
 test('defaults of every kind', () => {
-  const [es, ls, sd, gr] = sinksSchema.parse([{ type: 'elasticsearch' }, { type: 'logstash', address: 'ls:5044' }, { type: 'statsd' }, { type: 'graphite' }]);
-  expect(es).toMatchObject({ url: 'http://127.0.0.1:9200', index_mode: 'data_stream', install_template: true, json_fields_key: 'json', request_timeout: 30_000 });
+  const [es, ls, sd, gr] = sinksSchema.parse([
+    { type: 'elasticsearch' },
+    { type: 'logstash', address: 'ls:5044' },
+    { type: 'statsd' },
+    { type: 'graphite' },
+  ]);
+  expect(es).toMatchObject({
+    url: 'http://127.0.0.1:9200',
+    index_mode: 'data_stream',
+    install_template: true,
+    json_fields_key: 'json',
+    request_timeout: 30_000,
+  });
   expect(ls).toMatchObject({ address: { host: 'ls', port: 5044 }, resend_window: 5000 });
-  expect(sd).toMatchObject({ address: { host: '127.0.0.1', port: 8125 }, prefix: 'lookout', tags: false, protocol: 'udp' });
+  expect(sd).toMatchObject({
+    address: { host: '127.0.0.1', port: 8125 },
+    prefix: 'lookout',
+    tags: false,
+    protocol: 'udp',
+  });
   expect(gr).toMatchObject({ address: { host: '127.0.0.1', port: 2003 }, prefix: 'lookout', tags: false });
 });
 
@@ -21,9 +37,14 @@ test.each([
 ])('rejected: %j', (input, fragment) => {
   const r = sinksSchema.safeParse(input);
   expect(r.success).toBe(false);
-  expect(r.error!.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("\n")).toContain(fragment);
+  expect(r.error!.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('\n')).toContain(fragment);
 });
 
 test('two sinks of one type with distinct names', () => {
-  expect(sinksSchema.parse([{ type: 'graphite', name: 'a' }, { type: 'graphite', name: 'b', address: 'h:2103' }])).toHaveLength(2);
+  expect(
+    sinksSchema.parse([
+      { type: 'graphite', name: 'a' },
+      { type: 'graphite', name: 'b', address: 'h:2103' },
+    ]),
+  ).toHaveLength(2);
 });

@@ -6,7 +6,12 @@ import { duration, hostPort, secret } from '../../core/config/types';
  * Graphite for metrics); each entry picks its kind with `type`. `name` tells two sinks of one
  * type apart (it keys the spool and the /metrics labels), defaulting to the type.
  */
-const base = { name: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'a sink name is letters, digits, _ and -').optional() };
+const base = {
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'a sink name is letters, digits, _ and -')
+    .optional(),
+};
 
 export const stdoutSinkSchema = z.object({ type: z.literal('stdout'), ...base }).strict();
 
@@ -94,7 +99,12 @@ export const sinksSchema = z
     const seen = new Set<string>();
     list.forEach((s, i) => {
       const n = sinkName(s);
-      if (seen.has(n)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `two sinks are named "${n}": give each a distinct name` });
+      if (seen.has(n))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `two sinks are named "${n}": give each a distinct name`,
+        });
       seen.add(n);
     });
   });

@@ -53,7 +53,9 @@ export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, de
     async write(events) {
       state.lastError = undefined;
       try {
-        await Promise.all(events.filter((e): e is MetricSample => e.kind === 'metric' && Number.isFinite(e.value)).map(send));
+        await Promise.all(
+          events.filter((e): e is MetricSample => e.kind === 'metric' && Number.isFinite(e.value)).map(send),
+        );
       } catch (err) {
         throw new TransientDeliveryError(`statsd: ${(err as Error).message}`, err);
       }

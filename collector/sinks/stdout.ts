@@ -7,7 +7,9 @@ import { sinkName } from './config';
  * NDJSON of the events as they are, one per line: what `lookout collect --sink stdout` prints,
  * for piping into jq or another shipper. Acknowledged once the stream took the bytes.
  */
-export const createStdoutSink: SinkFactory<SinkConfigOf<'stdout'> & { stream?: NodeJS.WritableStream }> = (config) => {
+export const createStdoutSink: SinkFactory<SinkConfigOf<'stdout'> & { stream?: NodeJS.WritableStream }> = (
+  config,
+) => {
   const out = config.stream ?? process.stdout;
   const sink: Sink = {
     name: sinkName(config),

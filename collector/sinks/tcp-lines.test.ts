@@ -5,7 +5,14 @@ import { silentLogger } from '../../core/logger';
 import { PartialWriteError } from './sink';
 import { LineWriter } from './tcp-lines';
 
-const ev = (v: number): MetricSample => ({ kind: 'metric', host: 'h', ts: v * 1000, name: 'x', value: v, type: 'gauge' });
+const ev = (v: number): MetricSample => ({
+  kind: 'metric',
+  host: 'h',
+  ts: v * 1000,
+  name: 'x',
+  value: v,
+  type: 'gauge',
+});
 const text = (es: LookoutEvent[]) => es.map((e) => `x ${(e as MetricSample).value}\n`).join('');
 
 async function server() {
@@ -32,7 +39,14 @@ const until = async (fn: () => boolean) => {
 test('lines written shortly before the connection broke are sent again, first, on the next write', async () => {
   const s = await server();
   const clock = new ManualClock(0);
-  const w = new LineWriter({ host: '127.0.0.1', port: s.port, connectTimeoutMs: 2000, resendWindowMs: 5000, logger: silentLogger(), clock });
+  const w = new LineWriter({
+    host: '127.0.0.1',
+    port: s.port,
+    connectTimeoutMs: 2000,
+    resendWindowMs: 5000,
+    logger: silentLogger(),
+    clock,
+  });
   w.render = text;
   const signal = new AbortController().signal;
   clock.set(1000);
@@ -52,7 +66,14 @@ test('lines written shortly before the connection broke are sent again, first, o
 test('peer gone for good: the unconfirmed lines come back with the batch in a PartialWriteError', async () => {
   const s = await server();
   const clock = new ManualClock(0);
-  const w = new LineWriter({ host: '127.0.0.1', port: s.port, connectTimeoutMs: 2000, resendWindowMs: 5000, logger: silentLogger(), clock });
+  const w = new LineWriter({
+    host: '127.0.0.1',
+    port: s.port,
+    connectTimeoutMs: 2000,
+    resendWindowMs: 5000,
+    logger: silentLogger(),
+    clock,
+  });
   w.render = text;
   const signal = new AbortController().signal;
   await w.write([ev(1)], text([ev(1)]), signal);

@@ -78,7 +78,10 @@ export class LineWriter {
     this.window.push({ at: now, events, bytes });
     this.windowBytes += bytes;
     const max = this.opts.resendMaxBytes ?? 16 * 1024 * 1024;
-    while (this.window.length > 0 && (this.window[0]!.at < now - this.opts.resendWindowMs || this.windowBytes > max)) {
+    while (
+      this.window.length > 0 &&
+      (this.window[0]!.at < now - this.opts.resendWindowMs || this.windowBytes > max)
+    ) {
       this.windowBytes -= this.window.shift()!.bytes;
     }
   }
@@ -86,7 +89,10 @@ export class LineWriter {
   private connect(signal: AbortSignal): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
       const sock = net.connect({ host: this.opts.host, port: this.opts.port });
-      const timer = setTimeout(() => fail(new Error(`connect timed out after ${this.opts.connectTimeoutMs} ms`)), this.opts.connectTimeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`connect timed out after ${this.opts.connectTimeoutMs} ms`)),
+        this.opts.connectTimeoutMs,
+      );
       const onAbort = () => fail(signal.reason as Error);
       const fail = (err: Error) => {
         clearTimeout(timer);

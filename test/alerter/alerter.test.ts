@@ -41,7 +41,12 @@ describe('alerter', () => {
       store,
       clock,
       logger: silentLogger(),
-      config: alerterConfigSchema.parse({ rules: [dir], eval_interval: '1h', reload_on_sighup: false, reload_debounce: '50ms' }),
+      config: alerterConfigSchema.parse({
+        rules: [dir],
+        eval_interval: '1h',
+        reload_on_sighup: false,
+        reload_debounce: '50ms',
+      }),
       onTransitions: onTransitions ?? ((t) => Promise.resolve(void got.push(...t))),
     });
     alerters.push(a);
@@ -83,7 +88,9 @@ describe('alerter', () => {
     clock.set(T0 + 3000);
     await b.tick();
     expect(got).toEqual([]);
-    expect([...b.engine.runtime('crash')!.groups.values()].map((g) => [g.dedup, g.alert.state])).toEqual([[key, 'firing']]);
+    expect([...b.engine.runtime('crash')!.groups.values()].map((g) => [g.dedup, g.alert.state])).toEqual([
+      [key, 'firing'],
+    ]);
     // Once the windows have refilled (5m) without crashes, it resolves, once.
     clock.set(T0 + 6 * 60_000);
     await b.tick();
@@ -94,7 +101,9 @@ describe('alerter', () => {
     const a = start();
     for (let t = 0; t <= 30_000; t += 1000) {
       clock.set(T0 + t);
-      await (await bus.publish('metric', [metric(t, 'cpu.percent', 95) as never])).done;
+      await (
+        await bus.publish('metric', [metric(t, 'cpu.percent', 95) as never])
+      ).done;
     }
     expect(got.map((t) => t.to)).toEqual(['pending']);
     await a.stop();
@@ -102,9 +111,13 @@ describe('alerter', () => {
     const b = start();
     for (let t = 31_000; t <= 60_000; t += 1000) {
       clock.set(T0 + t);
-      await (await bus.publish('metric', [metric(t, 'cpu.percent', 95) as never])).done;
+      await (
+        await bus.publish('metric', [metric(t, 'cpu.percent', 95) as never])
+      ).done;
     }
-    expect(got.map((t) => `${t.from}->${t.to} activeAt=${t.alert.activeAt! - T0}`)).toEqual(['pending->firing activeAt=0']);
+    expect(got.map((t) => `${t.from}->${t.to} activeAt=${t.alert.activeAt! - T0}`)).toEqual([
+      'pending->firing activeAt=0',
+    ]);
     await b.idle();
   });
 
@@ -136,7 +149,10 @@ describe('alerter', () => {
     await crash(2000);
     expect(got.map((t) => t.to)).toEqual(['firing']);
 
-    fs.writeFileSync(path.join(dir, 'extra.yaml'), 'rules:\n  - {name: sick, kind: lifecycle, condition: unhealthy, summary: s}\n');
+    fs.writeFileSync(
+      path.join(dir, 'extra.yaml'),
+      'rules:\n  - {name: sick, kind: lifecycle, condition: unhealthy, summary: s}\n',
+    );
     fs.writeFileSync(path.join(dir, 'main.yaml'), RULES);
     await waitFor('the watch reload', () => a.engine.rules().some((x) => x.name === 'sick'), 60_000);
     // The unchanged rule kept its state: no second page.
@@ -145,9 +161,14 @@ describe('alerter', () => {
   });
 
   it('remembers the hosts it expects heartbeats from across a restart', async () => {
-    fs.writeFileSync(path.join(dir, 'hb.yaml'), 'rules:\n  - {name: silent, kind: absence, of: heartbeat, after: 1m, summary: s}\n');
+    fs.writeFileSync(
+      path.join(dir, 'hb.yaml'),
+      'rules:\n  - {name: silent, kind: absence, of: heartbeat, after: 1m, summary: s}\n',
+    );
     const a = start();
-    await (await bus.publish('heartbeat', [heartbeat(0, 'h7') as never])).done;
+    await (
+      await bus.publish('heartbeat', [heartbeat(0, 'h7') as never])
+    ).done;
     clock.set(T0 + 20_000);
     await a.tick();
     await a.stop();
@@ -166,9 +187,15 @@ describe('alerter', () => {
     await crash(0);
     await crash(1000);
     await crash(2000);
-    fs.writeFileSync(path.join(dir, 'main.yaml'), RULES.split('  - name: hot')[0]!.replace('name: crash', 'name: crash2'));
+    fs.writeFileSync(
+      path.join(dir, 'main.yaml'),
+      RULES.split('  - name: hot')[0]!.replace('name: crash', 'name: crash2'),
+    );
     expect((await a.reload()).ok).toBe(true);
-    expect(got.map((t) => `${t.alert.rule} ${t.from}->${t.to}`)).toEqual(['crash inactive->firing', 'crash firing->resolved']);
+    expect(got.map((t) => `${t.alert.rule} ${t.from}->${t.to}`)).toEqual([
+      'crash inactive->firing',
+      'crash firing->resolved',
+    ]);
   });
 
   it('reloads on SIGHUP', async () => {
@@ -181,7 +208,10 @@ describe('alerter', () => {
       onTransitions: () => Promise.resolve(),
     });
     alerters.push(a);
-    fs.writeFileSync(path.join(dir, 'more.yaml'), 'rules:\n  - {name: sick, kind: lifecycle, condition: unhealthy, summary: s}\n');
+    fs.writeFileSync(
+      path.join(dir, 'more.yaml'),
+      'rules:\n  - {name: sick, kind: lifecycle, condition: unhealthy, summary: s}\n',
+    );
     // process.emit runs the listeners without sending a real signal to the test worker.
     process.emit('SIGHUP', 'SIGHUP');
     await waitFor('the SIGHUP reload', () => a.engine.rules().some((x) => x.name === 'sick'), 60_000);
@@ -216,9 +246,13 @@ describe('lookout test over rules/', () => {
     );
     const r = await testRules([dir]);
     expect(r.failed).toBe(1);
-    expect(r.failures[0]!.message).toContain('at 20s rule hot:\n  - firing {container="web"}  (expected, not firing)');
+    expect(r.failures[0]!.message).toContain(
+      'at 20s rule hot:\n  - firing {container="web"}  (expected, not firing)',
+    );
     expect(r.failures[0]!.message).toContain('avg(cpu.percent) over 10s = 10 from 10 samples; fires > 80');
     const replayed = await explain({ rules: [dir], target: 'hot', testFile: path.join(dir, 'a.test.yaml') });
-    expect(replayed).toContain('t=0s {"host":"test-host","container":"web"} inactive: avg(cpu.percent) over 10s = 10 from 1 samples');
+    expect(replayed).toContain(
+      't=0s {"host":"test-host","container":"web"} inactive: avg(cpu.percent) over 10s = 10 from 1 samples',
+    );
   });
 });

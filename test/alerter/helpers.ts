@@ -11,7 +11,13 @@ export function meta(name: string, extra: Partial<ContainerMeta> = {}): Containe
   return { id: `${name}-id`, name, image: 'img', labels: {}, service: name, ...extra };
 }
 
-export const metric = (at: number, name: string, value: number, container = 'web', labels?: Record<string, string>): LookoutEvent => ({
+export const metric = (
+  at: number,
+  name: string,
+  value: number,
+  container = 'web',
+  labels?: Record<string, string>,
+): LookoutEvent => ({
   kind: 'metric',
   host: 'h1',
   ts: T0 + at,
@@ -22,7 +28,12 @@ export const metric = (at: number, name: string, value: number, container = 'web
   labels,
 });
 
-export const log = (at: number, message: string, container = 'web', extra: Partial<Extract<LookoutEvent, { kind: 'log' }>> = {}): LookoutEvent => ({
+export const log = (
+  at: number,
+  message: string,
+  container = 'web',
+  extra: Partial<Extract<LookoutEvent, { kind: 'log' }>> = {},
+): LookoutEvent => ({
   kind: 'log',
   host: 'h1',
   ts: T0 + at,
@@ -34,7 +45,12 @@ export const log = (at: number, message: string, container = 'web', extra: Parti
   ...extra,
 });
 
-export const life = (at: number, action: Extract<LookoutEvent, { kind: 'lifecycle' }>['action'], container = 'web', extra: Partial<Extract<LookoutEvent, { kind: 'lifecycle' }>> = {}): LookoutEvent => ({
+export const life = (
+  at: number,
+  action: Extract<LookoutEvent, { kind: 'lifecycle' }>['action'],
+  container = 'web',
+  extra: Partial<Extract<LookoutEvent, { kind: 'lifecycle' }>> = {},
+): LookoutEvent => ({
   kind: 'lifecycle',
   host: 'h1',
   ts: T0 + at,
@@ -43,7 +59,14 @@ export const life = (at: number, action: Extract<LookoutEvent, { kind: 'lifecycl
   ...extra,
 });
 
-export const heartbeat = (at: number, host = 'h1', containers: ContainerMeta[] = []): LookoutEvent => ({ kind: 'heartbeat', host, ts: T0 + at, source: 'collector', containers, version: 't' });
+export const heartbeat = (at: number, host = 'h1', containers: ContainerMeta[] = []): LookoutEvent => ({
+  kind: 'heartbeat',
+  host,
+  ts: T0 + at,
+  source: 'collector',
+  containers,
+  version: 't',
+});
 
 /** An engine on a ManualClock over rules given as YAML text. */
 export function engineFor(yaml: string, latenessMs = 0): { engine: Engine; clock: ManualClock } {
@@ -71,5 +94,8 @@ export function run(engine: Engine, clock: ManualClock, events: LookoutEvent[], 
     clock.set(T0 + t);
     out.push(...engine.tick());
   }
-  return out.map((x) => `t=${(x.at - T0) / 1000} ${x.from}->${x.to}${x.alert.value !== undefined ? ` ${Math.round(x.alert.value * 100) / 100}` : ''}`);
+  return out.map(
+    (x) =>
+      `t=${(x.at - T0) / 1000} ${x.from}->${x.to}${x.alert.value !== undefined ? ` ${Math.round(x.alert.value * 100) / 100}` : ''}`,
+  );
 }

@@ -32,7 +32,11 @@ describe('probes against an HTTP server in a container that is stopped mid-test'
 
   it('probe.up goes 1 → 0 and the endpoint rules fire', async () => {
     const port = await freePort();
-    const id = await runContainer({ runId, args: ['--network', 'host'], cmd: ['sh', '-c', `echo ok > /www/index.html; exec httpd -f -p 127.0.0.1:${port} -h /www`] });
+    const id = await runContainer({
+      runId,
+      args: ['--network', 'host'],
+      cmd: ['sh', '-c', `echo ok > /www/index.html; exec httpd -f -p 127.0.0.1:${port} -h /www`],
+    });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-e2e-'));
     fs.writeFileSync(
       path.join(dir, 'probe.yaml'),
@@ -49,16 +53,32 @@ describe('probes against an HTTP server in a container that is stopped mid-test'
       store,
       clock: systemClock,
       logger: silentLogger(),
-      config: alerterConfigSchema.parse({ rules: [dir], eval_interval: '200ms', lateness: '0s', watch: false, reload_on_sighup: false }),
+      config: alerterConfigSchema.parse({
+        rules: [dir],
+        eval_interval: '200ms',
+        lateness: '0s',
+        watch: false,
+        reload_on_sighup: false,
+      }),
       onTransitions: (t) => Promise.resolve(void got.push(...t)),
     });
     const ups: number[] = [];
-    const cfg = probesConfigSchema.parse({ interval: '200ms', timeout: '1s', targets: [{ http: `http://127.0.0.1:${port}/`, name: 'web', body_match: 'ok' }] });
+    const cfg = probesConfigSchema.parse({
+      interval: '200ms',
+      timeout: '1s',
+      targets: [{ http: `http://127.0.0.1:${port}/`, name: 'web', body_match: 'ok' }],
+    });
     const ac = new AbortController();
     const pump = (async () => {
-      for await (const batch of createProbeSource(cfg, { logger: silentLogger(), clock: systemClock, host: 'h' }).run(ac.signal)) {
+      for await (const batch of createProbeSource(cfg, {
+        logger: silentLogger(),
+        clock: systemClock,
+        host: 'h',
+      }).run(ac.signal)) {
         for (const e of batch.events as MetricSample[]) if (e.name === 'probe.up') ups.push(e.value);
-        await (await bus.publish('metric', batch.events as MetricSample[])).done;
+        await (
+          await bus.publish('metric', batch.events as MetricSample[])
+        ).done;
       }
     })();
     try {
@@ -67,7 +87,12 @@ describe('probes against an HTTP server in a container that is stopped mid-test'
       await waitFor('probe.up 0', () => ups.lastIndexOf(0) > ups.indexOf(1), 60_000);
       const fired = (rule: string) => got.find((t) => t.alert.rule === rule && t.to === 'firing');
       const down = await waitFor('endpoint_down to fire', () => fired('endpoint_down'), 60_000);
-      expect(down.alert).toMatchObject({ labels: { target: 'web' }, severity: 'critical', summary: 'web down', value: 0 });
+      expect(down.alert).toMatchObject({
+        labels: { target: 'web' },
+        severity: 'critical',
+        summary: 'web down',
+        value: 0,
+      });
       await waitFor('the absence of status codes to fire', () => fired('endpoint_latency_gone'), 60_000);
       expect(ups[0]).toBe(1);
     } finally {

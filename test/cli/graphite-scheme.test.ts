@@ -18,9 +18,24 @@ describe('links follow the metric sinks unless set', () => {
   };
 
   it.each([
-    ['statsd only', `sinks:\n  - { type: statsd, address: '127.0.0.1:8125', prefix: shop }\n`, 'statsd', 'shop'],
-    ['graphite only', `sinks:\n  - { type: graphite, address: '127.0.0.1:2003', prefix: fleet }\n`, 'carbon', 'fleet'],
-    ['both: carbon wins (sample times exact)', `sinks:\n  - { type: statsd, address: '127.0.0.1:8125' }\n  - { type: graphite, address: '127.0.0.1:2003' }\n`, 'carbon', 'lookout'],
+    [
+      'statsd only',
+      `sinks:\n  - { type: statsd, address: '127.0.0.1:8125', prefix: shop }\n`,
+      'statsd',
+      'shop',
+    ],
+    [
+      'graphite only',
+      `sinks:\n  - { type: graphite, address: '127.0.0.1:2003', prefix: fleet }\n`,
+      'carbon',
+      'fleet',
+    ],
+    [
+      'both: carbon wins (sample times exact)',
+      `sinks:\n  - { type: statsd, address: '127.0.0.1:8125' }\n  - { type: graphite, address: '127.0.0.1:2003' }\n`,
+      'carbon',
+      'lookout',
+    ],
     ['no metric sink', `sinks:\n  - { type: stdout }\n`, 'carbon', 'lookout'],
     [
       'set explicitly: kept',
@@ -35,10 +50,18 @@ describe('links follow the metric sinks unless set', () => {
   });
 
   it('the render URL of a StatsD-only setup names the stats.gauges series', () => {
-    const links = config(`sinks:\n  - { type: statsd, address: '127.0.0.1:8125' }\nnotify:\n  links:\n    graphite_url: http://graphite.example\n`);
+    const links = config(
+      `sinks:\n  - { type: statsd, address: '127.0.0.1:8125' }\nnotify:\n  links:\n    graphite_url: http://graphite.example\n`,
+    );
     const t = Date.UTC(2026, 10, 25, 12);
     const url = graphiteRenderUrl(
-      { labels: { host: 'web01', container: 'api-1' }, metric: 'cpu.percent', firedAt: t, activeAt: t, value: 97 } as never,
+      {
+        labels: { host: 'web01', container: 'api-1' },
+        metric: 'cpu.percent',
+        firedAt: t,
+        activeAt: t,
+        value: 97,
+      } as never,
       links,
       t,
     );

@@ -28,7 +28,13 @@ export class FakeEngine {
   /** Sends an event to every open /events stream. */
   emit(action: string, id: string, attrs: Record<string, string> = {}, timeNano?: number): void {
     const nano = timeNano ?? Date.now() * 1e6 + this.requests.length;
-    const line = JSON.stringify({ Type: 'container', Action: action, Actor: { ID: id, Attributes: { name: id, image: 'fake/image:1', ...attrs } }, time: Math.floor(nano / 1e9), timeNano: nano });
+    const line = JSON.stringify({
+      Type: 'container',
+      Action: action,
+      Actor: { ID: id, Attributes: { name: id, image: 'fake/image:1', ...attrs } },
+      time: Math.floor(nano / 1e9),
+      timeNano: nano,
+    });
     for (const s of this.streams) s.write(`${line}\n`);
   }
 
@@ -66,7 +72,10 @@ export class FakeEngine {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('OK');
     } else if (path === '/containers/json') {
-      json(200, [...this.containers.keys()].map((Id) => ({ Id })));
+      json(
+        200,
+        [...this.containers.keys()].map((Id) => ({ Id })),
+      );
     } else if (path === '/events') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.flushHeaders();

@@ -13,7 +13,15 @@ import { FakeEngine } from './fake-engine';
 
 const socket = path.join(os.tmpdir(), `lookout-fake-engine-${process.pid}.sock`);
 const engine = new FakeEngine(socket);
-const client = createDockerClient(dockerConfigSchema.parse({ socket, request_timeout: '2s', reconnect_initial: '20ms', reconnect_max: '200ms' }), { logger: silentLogger() });
+const client = createDockerClient(
+  dockerConfigSchema.parse({
+    socket,
+    request_timeout: '2s',
+    reconnect_initial: '20ms',
+    reconnect_max: '200ms',
+  }),
+  { logger: silentLogger() },
+);
 const discovery = new Discovery(client, { logger: silentLogger() });
 const lifecycle = createLifecycleSource(discovery, { logger: silentLogger(), host: 'h' });
 const ctl = new AbortController();
@@ -22,7 +30,8 @@ const life: LifecycleEvent[] = [];
 let lifeLoop: Promise<void>;
 
 const eventsRequests = () => engine.requests.filter((r) => r.url.includes('/events'));
-const counter = async (name: string) => (await register.getSingleMetric(name)?.get())?.values.reduce((a, v) => a + v.value, 0) ?? 0;
+const counter = async (name: string) =>
+  (await register.getSingleMetric(name)?.get())?.values.reduce((a, v) => a + v.value, 0) ?? 0;
 
 beforeAll(async () => {
   engine.addContainer('aaa', 'alpha');
@@ -57,7 +66,10 @@ describe('discovery when dockerd goes away and comes back', () => {
     // While the engine is away: alpha is removed, charlie appears.
     engine.containers.delete('aaa');
     engine.addContainer('ccc', 'charlie', { 'lookout.service': 'c-svc' });
-    await waitFor('a few failed reconnects', async () => (await counter('lookout_docker_reconnects_total')) >= reconnectsBefore + 3);
+    await waitFor(
+      'a few failed reconnects',
+      async () => (await counter('lookout_docker_reconnects_total')) >= reconnectsBefore + 3,
+    );
     expect(discovery.get('aaa')).toBeDefined(); // nothing is dropped until the engine says so
     expect(discovery.connected()).toBe(false);
     changes.length = 0;
@@ -67,7 +79,12 @@ describe('discovery when dockerd goes away and comes back', () => {
     expect(changes).toEqual(
       expect.arrayContaining([
         { type: 'removed', id: 'aaa' },
-        { type: 'added', container: expect.objectContaining({ meta: expect.objectContaining({ id: 'ccc', service: 'c-svc' }) }) },
+        {
+          type: 'added',
+          container: expect.objectContaining({
+            meta: expect.objectContaining({ id: 'ccc', service: 'c-svc' }),
+          }),
+        },
       ]),
     );
     expect(discovery.get('bbb')).toBeDefined();
@@ -76,7 +93,9 @@ describe('discovery when dockerd goes away and comes back', () => {
     expect(decodeURIComponent(reopened.url)).toContain('"type":["container"]');
     // The new stream works: events flow to the lifecycle source again.
     engine.emit('die', 'ccc', { exitCode: '2' });
-    const die = await waitFor('die after reconnect', () => life.find((e) => e.container.id === 'ccc' && e.action === 'die'));
+    const die = await waitFor('die after reconnect', () =>
+      life.find((e) => e.container.id === 'ccc' && e.action === 'die'),
+    );
     expect(die.exitCode).toBe(2);
     expect(engine.openStreams).toBe(1);
     expect(discovery.connected()).toBe(true);
@@ -86,20 +105,31 @@ describe('discovery when dockerd goes away and comes back', () => {
     const t = Date.now() * 1e6;
     engine.emit('kill', 'bbb', { signal: '15' }, t + 2000);
     engine.emit('die', 'bbb', { exitCode: '143' }, t + 1000);
-    const die = await waitFor('die stamped earlier', () => life.find((e) => e.container.id === 'bbb' && e.action === 'die'));
+    const die = await waitFor('die stamped earlier', () =>
+      life.find((e) => e.container.id === 'bbb' && e.action === 'die'),
+    );
     expect(die.intent).toBe('user');
   });
 
   it('never sends a write to the engine', async () => {
     const before = engine.requests.length;
-    await expect(client.api.request('DELETE', '/containers/bbb', { force: true })).rejects.toBeInstanceOf(DockerWriteRefusedError);
-    await expect(client.api.request('POST', '/containers/bbb/kill')).rejects.toBeInstanceOf(DockerWriteRefusedError);
+    await expect(client.api.request('DELETE', '/containers/bbb', { force: true })).rejects.toBeInstanceOf(
+      DockerWriteRefusedError,
+    );
+    await expect(client.api.request('POST', '/containers/bbb/kill')).rejects.toBeInstanceOf(
+      DockerWriteRefusedError,
+    );
     expect(engine.requests.slice(before)).toEqual([]);
     expect(engine.requests.every((r) => r.method === 'GET' || r.method === 'HEAD')).toBe(true);
   });
 
   it('fails start with DockerUnavailableError when the engine is not there at all', async () => {
-    const lonely = new Discovery(createDockerClient(dockerConfigSchema.parse({ socket: `${socket}.absent` }), { logger: silentLogger() }), { logger: silentLogger() });
+    const lonely = new Discovery(
+      createDockerClient(dockerConfigSchema.parse({ socket: `${socket}.absent` }), {
+        logger: silentLogger(),
+      }),
+      { logger: silentLogger() },
+    );
     await expect(lonely.start()).rejects.toThrow(`${socket}.absent`);
     await lonely.stop();
   });

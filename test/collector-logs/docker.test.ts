@@ -160,7 +160,9 @@ test('a remote engine (tcp://): json-file containers are read through the API, n
   await new Promise<void>((res) => forwarder.listen(0, '127.0.0.1', res));
   try {
     const port = (forwarder.address() as net.AddressInfo).port;
-    const remote = createDockerClient(dockerConfigSchema.parse({ host: `tcp://127.0.0.1:${port}` }), { logger: silentLogger() });
+    const remote = createDockerClient(dockerConfigSchema.parse({ host: `tcp://127.0.0.1:${port}` }), {
+      logger: silentLogger(),
+    });
     clients.push(remote);
     expect(remote.remote).toBe(true);
     const id = await runContainer({ runId, cmd: sh(`echo 'remote out'; echo 'remote err' >&2; sleep 600`) });

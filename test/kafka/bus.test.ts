@@ -7,7 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import { partitionFor } from '../../core/bus/kafka/topics';
-import type { Heartbeat, LifecycleEvent, LogEvent, LookoutEvent, MetricSample, Topic } from '../../core/events';
+import type {
+  Heartbeat,
+  LifecycleEvent,
+  LogEvent,
+  LookoutEvent,
+  MetricSample,
+  Topic,
+} from '../../core/events';
 import { silentLogger } from '../../core/logger';
 import { waitFor } from '../support/docker';
 import { KafkaStandin } from '../support/kafka-standin/server';
@@ -17,7 +24,11 @@ let broker: TestBroker;
 const buses: KafkaBus[] = [];
 const children: ChildProcess[] = [];
 
-function newBus(prefix: string, over: Parameters<typeof testConfig>[2] = {}, brokers = broker.brokers): KafkaBus {
+function newBus(
+  prefix: string,
+  over: Parameters<typeof testConfig>[2] = {},
+  brokers = broker.brokers,
+): KafkaBus {
   const bus = new KafkaBus(testConfig(brokers, prefix, over), { logger: silentLogger() });
   buses.push(bus);
   return bus;
@@ -40,20 +51,59 @@ test('every event kind round-trips, keyed by service (else host) to the partitio
   const samples: Record<Topic, LookoutEvent[]> = {
     log: [logEvent('api', 1), logEvent('db', 2)],
     metric: [
-      { kind: 'metric', host: 'h1', ts: 1, name: 'cpu.percent', value: 12.5, type: 'gauge', container: c } satisfies MetricSample,
-      { kind: 'metric', host: 'h2', ts: 2, name: 'containers.running', value: 3, type: 'gauge' } satisfies MetricSample,
+      {
+        kind: 'metric',
+        host: 'h1',
+        ts: 1,
+        name: 'cpu.percent',
+        value: 12.5,
+        type: 'gauge',
+        container: c,
+      } satisfies MetricSample,
+      {
+        kind: 'metric',
+        host: 'h2',
+        ts: 2,
+        name: 'containers.running',
+        value: 3,
+        type: 'gauge',
+      } satisfies MetricSample,
     ],
-    lifecycle: [{ kind: 'lifecycle', host: 'h1', ts: 3, action: 'die', container: c, exitCode: 137, oomKilled: true } satisfies LifecycleEvent],
-    heartbeat: [{ kind: 'heartbeat', host: 'h3', ts: 4, source: 'collector', containers: [c], version: '0.1.0' } satisfies Heartbeat],
+    lifecycle: [
+      {
+        kind: 'lifecycle',
+        host: 'h1',
+        ts: 3,
+        action: 'die',
+        container: c,
+        exitCode: 137,
+        oomKilled: true,
+      } satisfies LifecycleEvent,
+    ],
+    heartbeat: [
+      {
+        kind: 'heartbeat',
+        host: 'h3',
+        ts: 4,
+        source: 'collector',
+        containers: [c],
+        version: '0.1.0',
+      } satisfies Heartbeat,
+    ],
   };
   const got: Array<{ topic: Topic; partition: number; event: LookoutEvent }> = [];
   for (const topic of Object.keys(samples) as Topic[]) {
-    bus.subscribe(topic, 'rt', (events: LookoutEvent[], ctx) => {
+    bus.subscribe(
+      topic,
+      'rt',
+      (events: LookoutEvent[], ctx) => {
         got.push(...events.map((event) => ({ topic, partition: ctx.partition, event })));
         return Promise.resolve();
-      }, {
-      fromBeginning: true,
-    });
+      },
+      {
+        fromBeginning: true,
+      },
+    );
   }
   for (const [topic, events] of Object.entries(samples) as Array<[Topic, LookoutEvent[]]>) {
     const { done } = await bus.publish(topic, events);
@@ -62,7 +112,8 @@ test('every event kind round-trips, keyed by service (else host) to the partitio
   const total = Object.values(samples).flat().length;
   await waitFor('every event back', () => got.length >= total, 60_000);
   expect(got).toHaveLength(total);
-  const expectedKey = (e: LookoutEvent) => (e.kind === 'heartbeat' ? e.host : (e.container?.service ?? e.host));
+  const expectedKey = (e: LookoutEvent) =>
+    e.kind === 'heartbeat' ? e.host : (e.container?.service ?? e.host);
   for (const { topic, partition, event } of got) {
     expect(samples[topic]).toContainEqual(event);
     expect(partition).toBe(partitionFor(expectedKey(event), 6));
@@ -72,7 +123,12 @@ test('every event kind round-trips, keyed by service (else host) to the partitio
 /** Starts a replica child process (tsx) and collects its report lines. */
 function startReplica(prefix: string, handlerDelayMs: number): { proc: ChildProcess; lines: string[] } {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'replica.ts')], {
-    env: { ...process.env, BROKERS: broker.brokers.join(','), PREFIX: prefix, HANDLER_DELAY_MS: String(handlerDelayMs) },
+    env: {
+      ...process.env,
+      BROKERS: broker.brokers.join(','),
+      PREFIX: prefix,
+      HANDLER_DELAY_MS: String(handlerDelayMs),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(proc);
@@ -130,22 +186,34 @@ test('two replicas split the partitions; kill -9 of one moves its partitions wit
   await producer.start();
   const a = startReplica(prefix, 15);
   const b = startReplica(prefix, 15);
-  await waitFor('the two replicas to split the 6 partitions', () => {
-    const [oa, ob] = [owned(a.lines), owned(b.lines)];
-    return oa.size > 0 && ob.size > 0 && oa.size + ob.size === 6 && [...oa].every((p) => !ob.has(p));
-  }, 90_000);
+  await waitFor(
+    'the two replicas to split the 6 partitions',
+    () => {
+      const [oa, ob] = [owned(a.lines), owned(b.lines)];
+      return oa.size > 0 && ob.size > 0 && oa.size + ob.size === 6 && [...oa].every((p) => !ob.has(p));
+    },
+    90_000,
+  );
 
   const services = Array.from({ length: 24 }, (_, i) => `svc${i}`);
   const total = 3_000;
   const publishRange = async (from: number, to: number) => {
     for (let i = from; i < to; i += 100) {
-      const batch = Array.from({ length: Math.min(100, to - i) }, (_, k) => logEvent(services[(i + k) % services.length]!, i + k));
-      await (await producer.publish('log', batch)).done;
+      const batch = Array.from({ length: Math.min(100, to - i) }, (_, k) =>
+        logEvent(services[(i + k) % services.length]!, i + k),
+      );
+      await (
+        await producer.publish('log', batch)
+      ).done;
     }
   };
   await publishRange(0, 1_500);
   // Some of A's work committed (so its states were written) and some perhaps not, when it dies.
-  await waitFor('replica A to have handled and committed some events', () => handled(a.lines, 0).length > 100 && committed(a.lines).size > 0, 60_000);
+  await waitFor(
+    'replica A to have handled and committed some events',
+    () => handled(a.lines, 0).length > 100 && committed(a.lines).size > 0,
+    60_000,
+  );
   const aOwned = owned(a.lines);
   a.proc.kill('SIGKILL');
   await publishRange(1_500, total);
@@ -166,7 +234,8 @@ test('two replicas split the partitions; kill -9 of one moves its partitions wit
     }
     duplicates++;
     const firstCommits = before.replica === 0 ? aCommitted : committed(b.lines);
-    if (before.replica !== h.replica) expect(before.offset).toBeGreaterThanOrEqual(firstCommits.get(before.partition) ?? 0);
+    if (before.replica !== h.replica)
+      expect(before.offset).toBeGreaterThanOrEqual(firstCommits.get(before.partition) ?? 0);
   }
   // The state hand-off: every replica's "first seen" of a service is the service's very first
   // event (seq = its index), whether it saw that event itself or restored the state.
@@ -176,7 +245,9 @@ test('two replicas split the partitions; kill -9 of one moves its partitions wit
     const [, svc, seq] = l.split(' ');
     expect(Number(seq)).toBe(services.indexOf(svc!));
   }
-  console.log(`kill -9: ${total} events, ${duplicates} handled twice (uncommitted at the kill or a rebalance), A owned [${[...aOwned].join(',')}]`);
+  console.log(
+    `kill -9: ${total} events, ${duplicates} handled twice (uncommitted at the kill or a rebalance), A owned [${[...aOwned].join(',')}]`,
+  );
   expect(seen.size).toBe(total);
 }, 300_000);
 
@@ -191,7 +262,9 @@ test('a producer that loses the broker for 30 s delivers everything afterwards, 
     const seqs = new Map(keys.map((k) => [k, 0]));
     const dones: Array<Promise<void>> = [];
     const publishSome = async () => {
-      const batch = keys.flatMap((k) => [0, 1, 2, 3].map(() => logEvent(k, seqs.set(k, seqs.get(k)! + 1).get(k)! - 1)));
+      const batch = keys.flatMap((k) =>
+        [0, 1, 2, 3].map(() => logEvent(k, seqs.set(k, seqs.get(k)! + 1).get(k)! - 1)),
+      );
       dones.push((await bus.publish('log', batch)).done);
     };
     for (let i = 0; i < 10; i++) await publishSome();
@@ -208,13 +281,22 @@ test('a producer that loses the broker for 30 s delivers everything afterwards, 
 
     const got = new Map<string, number[]>(keys.map((k) => [k, []]));
     const consumer = newBus(prefix, {}, [standin.broker]);
-    consumer.subscribe('log', 'order', (events: LogEvent[]) => {
-      events.forEach((e) => got.get(e.container.service)!.push(Number(e.id.split(':')[1])));
-      return Promise.resolve();
-    }, {
-      fromBeginning: true,
-    });
-    await waitFor('every event consumed', () => keys.every((k) => got.get(k)!.length >= seqs.get(k)!), 60_000);
+    consumer.subscribe(
+      'log',
+      'order',
+      (events: LogEvent[]) => {
+        events.forEach((e) => got.get(e.container.service)!.push(Number(e.id.split(':')[1])));
+        return Promise.resolve();
+      },
+      {
+        fromBeginning: true,
+      },
+    );
+    await waitFor(
+      'every event consumed',
+      () => keys.every((k) => got.get(k)!.length >= seqs.get(k)!),
+      60_000,
+    );
     for (const k of keys) expect(got.get(k)).toEqual(Array.from({ length: seqs.get(k)! }, (_, i) => i));
   } finally {
     await standin.stop();

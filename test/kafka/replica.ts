@@ -16,7 +16,11 @@ import type { LogEvent } from '../../core/events';
 import { testConfig } from './support';
 
 const say = (line: string) => fs.writeSync(1, `${line}\n`);
-const [brokers, prefix, delayMs] = [process.env.BROKERS!.split(','), process.env.PREFIX!, Number(process.env.HANDLER_DELAY_MS ?? '0')];
+const [brokers, prefix, delayMs] = [
+  process.env.BROKERS!.split(','),
+  process.env.PREFIX!,
+  Number(process.env.HANDLER_DELAY_MS ?? '0'),
+];
 
 const bus = new KafkaBus(testConfig(brokers, prefix), { logger: silentLogger() });
 const state = bus.stateTopic();
@@ -36,7 +40,9 @@ bus.subscribe(
       changed.push(svc);
       say(`F ${svc} ${seq} new`);
     }
-    await state.putMany(changed.map((svc) => ({ key: `first:${svc}`, value: { seq: first.get(svc)!.seq }, routingKey: svc })));
+    await state.putMany(
+      changed.map((svc) => ({ key: `first:${svc}`, value: { seq: first.get(svc)!.seq }, routingKey: svc })),
+    );
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   },
   {

@@ -42,38 +42,47 @@ async function consumeAll(groupId: string, topic: string, count: number): Promis
 test.each([
   ['gzip', CompressionTypes.GZIP],
   ['none', CompressionTypes.None],
-])('kafkajs produce and consume round trip (%s), batches stored as sent with rewritten base offsets', async (_name, compression) => {
-  const topic = `rt-${compression}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
-  await admin.disconnect();
-  const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await p.connect();
-  for (let b = 0; b < 3; b++) {
-    const res = await p.send({
-      topic,
-      compression,
-      messages: [0, 1, 2].map((i) => ({ key: 'k', value: `v${b * 3 + i}`, partition: 1, timestamp: String(1000 + i), headers: { h: `x${i}` } })),
+])(
+  'kafkajs produce and consume round trip (%s), batches stored as sent with rewritten base offsets',
+  async (_name, compression) => {
+    const topic = `rt-${compression}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await admin.disconnect();
+    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await p.connect();
+    for (let b = 0; b < 3; b++) {
+      const res = await p.send({
+        topic,
+        compression,
+        messages: [0, 1, 2].map((i) => ({
+          key: 'k',
+          value: `v${b * 3 + i}`,
+          partition: 1,
+          timestamp: String(1000 + i),
+          headers: { h: `x${i}` },
+        })),
+      });
+      expect(res[0]!.baseOffset).toBe(String(b * 3));
+    }
+    await p.disconnect();
+
+    const stored = standin.batches(topic, 1);
+    expect(stored).toHaveLength(3);
+    stored.forEach((b, i) => {
+      expect(Number(b.readBigInt64BE(0))).toBe(i * 3);
+      expect(crc32c(b.subarray(21))).toBe(b.readUInt32BE(17));
     });
-    expect(res[0]!.baseOffset).toBe(String(b * 3));
-  }
-  await p.disconnect();
 
-  const stored = standin.batches(topic, 1);
-  expect(stored).toHaveLength(3);
-  stored.forEach((b, i) => {
-    expect(Number(b.readBigInt64BE(0))).toBe(i * 3);
-    expect(crc32c(b.subarray(21))).toBe(b.readUInt32BE(17));
-  });
-
-  const got = await consumeAll(`g-${topic}`, topic, 9);
-  expect(got.map((m) => [m.partition, m.message.offset, m.message.key?.toString(), m.message.value?.toString()])).toEqual(
-    Array.from({ length: 9 }, (_, i) => [1, String(i), 'k', `v${i}`]),
-  );
-  expect(got[1]!.message.headers?.h?.toString()).toBe('x1');
-  expect(got[2]!.message.timestamp).toBe('1002');
-});
+    const got = await consumeAll(`g-${topic}`, topic, 9);
+    expect(
+      got.map((m) => [m.partition, m.message.offset, m.message.key?.toString(), m.message.value?.toString()]),
+    ).toEqual(Array.from({ length: 9 }, (_, i) => [1, String(i), 'k', `v${i}`]));
+    expect(got[1]!.message.headers?.h?.toString()).toBe('x1');
+    expect(got[2]!.message.timestamp).toBe('1002');
+  },
+);
 
 test('a retried idempotent batch is answered with its first offset and stored once', () => {
   const batch = Buffer.from(standin.batches('rt-1', 1)[0]!); // made by an idempotent producer
@@ -90,7 +99,10 @@ test('a retried idempotent batch is answered with its first offset and stored on
 test('a group resumes from its committed offset; the log and offsets survive stop and start', async () => {
   const p = kafka.producer();
   await p.connect();
-  await p.send({ topic: 't', messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: String(i) })) });
+  await p.send({
+    topic: 't',
+    messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: String(i) })),
+  });
   await p.disconnect();
   const first = await consumeAll('resume', 't', 10);
   expect(first).toHaveLength(10);
@@ -123,12 +135,18 @@ test('a cluster that forbids creating topics: the bus says which topics are miss
 
 test('done rejects, retriable, only once the delivery timeout has passed; publish waits while the buffer is full', async () => {
   const gone = await new KafkaStandin().start();
-  const bus = new KafkaBus(testConfig([gone.broker], 'gone.', { delivery_timeout: '3s', max_buffered_events: 4 }), { logger: silentLogger() });
+  const bus = new KafkaBus(
+    testConfig([gone.broker], 'gone.', { delivery_timeout: '3s', max_buffered_events: 4 }),
+    { logger: silentLogger() },
+  );
   try {
     await bus.start();
     await gone.stop();
     const started = Date.now();
-    const first = await bus.publish('log', [0, 1, 2, 3].map((i) => logEvent('api', i)));
+    const first = await bus.publish(
+      'log',
+      [0, 1, 2, 3].map((i) => logEvent('api', i)),
+    );
     let secondQueued = false;
     const second = bus.publish('log', [logEvent('api', 4)]).then((r) => {
       secondQueued = true;

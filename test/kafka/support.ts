@@ -17,13 +17,18 @@ export interface TestBroker {
 
 export async function startTestBroker(): Promise<TestBroker> {
   const env = process.env.KAFKA_BROKERS;
-  if (env) return { brokers: env.split(',').map((s) => s.trim()), kind: 'kafka', stop: () => Promise.resolve() };
+  if (env)
+    return { brokers: env.split(',').map((s) => s.trim()), kind: 'kafka', stop: () => Promise.resolve() };
   const standin = await new KafkaStandin({ defaultPartitions: 6 }).start();
   return { brokers: [standin.broker], standin, kind: 'stand-in', stop: () => standin.stop() };
 }
 
 /** A bus config for one test: its own topic prefix and group ids, short group timeouts. */
-export function testConfig(brokers: string[], prefix: string, over: Partial<Record<keyof KafkaBusConfig, unknown>> = {}): KafkaBusConfig {
+export function testConfig(
+  brokers: string[],
+  prefix: string,
+  over: Partial<Record<keyof KafkaBusConfig, unknown>> = {},
+): KafkaBusConfig {
   return kafkaBusSchema.parse({
     brokers,
     client_id: 'lookout-test',

@@ -1,4 +1,3 @@
- 
 /**
  * The links in a real page: the Graphite PNG URL, fetched from the real graphite-web fed over
  * carbon, draws the breaching series; the Grafana URL names the right dashboard, variables

@@ -1,4 +1,3 @@
- 
 /**
  * Transitions in, pages out, against the PagerDuty stand-in over HTTPS: one trigger per alert
  * group, a resolve under the same key, delivery after 429 and 500, nothing for silenced or
@@ -205,9 +204,23 @@ test('a service short of containers mutes nothing, and a warning never mutes a c
     summary: 'web has 1 of 2 containers',
     metric: undefined,
   });
-  const dbCrash = makeAlert({ rule: 'container_crash_loop', kind: 'lifecycle', labels: { host: 'h6', container: 'db-1', service: 'db' } });
-  const warnHost = makeAlert({ rule: 'host_quiet', kind: 'absence', severity: 'warning', labels: { host: 'h7' }, metric: undefined });
-  const crit7 = makeAlert({ rule: 'container_crash_loop', kind: 'lifecycle', labels: { host: 'h7', container: 'api-2', service: 'api' } });
+  const dbCrash = makeAlert({
+    rule: 'container_crash_loop',
+    kind: 'lifecycle',
+    labels: { host: 'h6', container: 'db-1', service: 'db' },
+  });
+  const warnHost = makeAlert({
+    rule: 'host_quiet',
+    kind: 'absence',
+    severity: 'warning',
+    labels: { host: 'h7' },
+    metric: undefined,
+  });
+  const crit7 = makeAlert({
+    rule: 'container_crash_loop',
+    kind: 'lifecycle',
+    labels: { host: 'h7', container: 'api-2', service: 'api' },
+  });
   await n.handle([firing(fewWeb), firing(dbCrash), firing(warnHost), firing(crit7)]);
   await passAt(10_000);
   const sent = JSON.stringify(triggers().map((e) => e.body.payload.custom_details));

@@ -47,13 +47,29 @@ function rig(extra: Record<string, unknown> = {}, clock: Clock = systemClock): R
   const tag = `${process.pid}-${Date.now().toString(36)}-${n++}`;
   const logs = `lookout-test-logs-${tag}`;
   const lifecycleIndex = `lookout-test-life-${tag}`;
-  const config = elasticsearchSinkSchema.parse({ type: 'elasticsearch', name: `es${n}`, url: es.url, index_mode: 'daily', logs_index: logs, lifecycle_index: lifecycleIndex, ...extra });
+  const config = elasticsearchSinkSchema.parse({
+    type: 'elasticsearch',
+    name: `es${n}`,
+    url: es.url,
+    index_mode: 'daily',
+    logs_index: logs,
+    lifecycle_index: lifecycleIndex,
+    ...extra,
+  });
   const store = StateStore.open(path.join(dir, `state-${tag}.db`));
   const dconf = testDelivery({ dead_letter_dir: path.join(dir, `dl-${tag}`) });
   const deps = { ...sinkDeps(store, dconf), clock };
   const sink = createElasticsearchSink(config, deps);
   const bus = new MemoryBus();
-  const delivery = createDelivery({ sinks: [sink], bus, store, logger: deps.logger, clock, config: dconf, deadLetter: deps.deadLetter });
+  const delivery = createDelivery({
+    sinks: [sink],
+    bus,
+    store,
+    logger: deps.logger,
+    clock,
+    config: dconf,
+    deadLetter: deps.deadLetter,
+  });
   return {
     bus,
     delivery,
@@ -87,7 +103,12 @@ test('bulk: ECS documents with _id = event id, lifecycle in its own index, templ
   const web = container('web');
   const events: LookoutEvent[] = [
     ...Array.from({ length: 50 }, (_, i) => logLine(web, i)),
-    logLine(web, 50, { message: '{"level":"error","msg":"boom","user":{"id":7}}', level: 'error', fields: { level: 'error', msg: 'boom', user: { id: 7 } }, stream: 'stderr' }),
+    logLine(web, 50, {
+      message: '{"level":"error","msg":"boom","user":{"id":7}}',
+      level: 'error',
+      fields: { level: 'error', msg: 'boom', user: { id: 7 } },
+      stream: 'stderr',
+    }),
     lifecycle(web, 'die', 1_764_000_000_500),
   ];
   await r.publish(events);
@@ -111,7 +132,10 @@ test('bulk: ECS documents with _id = event id, lifecycle in its own index, templ
   const [life] = await es.search(`${r.lifecycleIndex}-*`, { match_all: {} });
   expect(life!._source.event.action).toBe('die');
   expect(life!._source.process.exit_code).toBe(137);
-  if (es.standin) expect([...es.standin.templates.keys()]).toEqual(expect.arrayContaining([`lookout-${r.logs}`, `lookout-${r.lifecycleIndex}`]));
+  if (es.standin)
+    expect([...es.standin.templates.keys()]).toEqual(
+      expect.arrayContaining([`lookout-${r.logs}`, `lookout-${r.lifecycleIndex}`]),
+    );
   await r.close();
 });
 
@@ -125,7 +149,9 @@ test('replay: the same batch again is a no-op by _id (409 counts as delivered)',
   expect(await es.count(`${r.logs}-*`)).toBe(200);
   expect(fs.existsSync(r.deadLetterFile)).toBe(false);
   expect(await metric('lookout_sink_delivered_events_total', `es${n}`)).toBe(500);
-  const byKind = (await register.getSingleMetric('lookout_sink_delivered_events_by_kind_total')?.get())?.values.filter((v) => v.labels.sink === `es${n}`);
+  const byKind = (
+    await register.getSingleMetric('lookout_sink_delivered_events_by_kind_total')?.get()
+  )?.values.filter((v) => v.labels.sink === `es${n}`);
   expect(byKind?.map((v) => [v.labels.kind, v.value])).toEqual([['log', 500]]);
   await r.close();
 });
@@ -140,7 +166,11 @@ test('mapping clash: the clashing document is dead-lettered with its reason, the
   await r.publish([clash, ...rest]);
   await r.publish([logLine(c, 100)]);
   expect(await es.count(`${r.logs}-*`)).toBe(22);
-  const lines = fs.readFileSync(r.deadLetterFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; event: { id: string } });
+  const lines = fs
+    .readFileSync(r.deadLetterFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { reason: string; event: { id: string } });
   expect(lines).toHaveLength(1);
   expect(lines[0]!.event.id).toBe(clash.id);
   expect(lines[0]!.reason).toMatch(/^400 .*(parsing|mapper).*user/);

@@ -12,7 +12,11 @@ export function container(name: string, extra: Partial<ContainerMeta> = {}): Con
     id: createHash('sha256').update(name).digest('hex'),
     name,
     image: 'local/busybox:full',
-    labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': name, 'com.docker.compose.project.working_dir': '/srv/shop' },
+    labels: {
+      'com.docker.compose.project': 'shop',
+      'com.docker.compose.service': name,
+      'com.docker.compose.project.working_dir': '/srv/shop',
+    },
     composeProject: 'shop',
     composeService: name,
     service: name,
@@ -35,12 +39,25 @@ export function logLine(c: ContainerMeta, offset: number, over: Partial<LogEvent
   };
 }
 
-export function sample(c: ContainerMeta | undefined, name: string, value: number, ts: number, host = 'testhost'): MetricSample {
+export function sample(
+  c: ContainerMeta | undefined,
+  name: string,
+  value: number,
+  ts: number,
+  host = 'testhost',
+): MetricSample {
   return { kind: 'metric', host, ts, name, value, type: 'gauge', container: c };
 }
 
 export function lifecycle(c: ContainerMeta, action: LifecycleEvent['action'], ts: number): LifecycleEvent {
-  return { kind: 'lifecycle', host: 'testhost', ts, action, container: c, ...(action === 'die' ? { exitCode: 137, oomKilled: true } : {}) };
+  return {
+    kind: 'lifecycle',
+    host: 'testhost',
+    ts,
+    action,
+    container: c,
+    ...(action === 'die' ? { exitCode: 137, oomKilled: true } : {}),
+  };
 }
 
 /** Fast delivery settings for tests: short backoff so a recovered backend is noticed quickly. */

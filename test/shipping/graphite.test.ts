@@ -27,7 +27,11 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-type Series = Array<{ target: string; tags?: Record<string, string>; datapoints: Array<[number | null, number]> }>;
+type Series = Array<{
+  target: string;
+  tags?: Record<string, string>;
+  datapoints: Array<[number | null, number]>;
+}>;
 
 async function render(target: string, from = '-10min', until = 'now'): Promise<Series> {
   const url = `${GRAPHITE_URL}/render?target=${encodeURIComponent(target)}&format=json&from=${from}&until=${until}`;
@@ -44,13 +48,26 @@ function shipper(config: unknown) {
   const store = StateStore.open(path.join(dir, `${Math.random().toString(36).slice(2)}.db`));
   const dconf = testDelivery({ dead_letter_dir: dir });
   const deps = sinkDeps(store, dconf);
-  const parsed = (config as { type: string }).type === 'statsd' ? statsdSinkSchema.parse(config) : graphiteSinkSchema.parse(config);
+  const parsed =
+    (config as { type: string }).type === 'statsd'
+      ? statsdSinkSchema.parse(config)
+      : graphiteSinkSchema.parse(config);
   const sink = createSink(parsed, deps);
   const bus = new MemoryBus();
-  const delivery = createDelivery({ sinks: [sink], bus, store, logger: deps.logger, clock: systemClock, config: dconf, deadLetter: deps.deadLetter });
+  const delivery = createDelivery({
+    sinks: [sink],
+    bus,
+    store,
+    logger: deps.logger,
+    clock: systemClock,
+    config: dconf,
+    deadLetter: deps.deadLetter,
+  });
   return {
     async send(samples: MetricSample[]) {
-      await (await bus.publish('metric', samples)).done;
+      await (
+        await bus.publish('metric', samples)
+      ).done;
     },
     async close() {
       await delivery.close();
@@ -88,7 +105,9 @@ test('StatsD: gauges and counters arrive as stats.gauges.lookout.<host>.<contain
     expect(mem).toContain(123456);
     // A running total of 500 more every 300 ms becomes StatsD increments of 500.
     const counts = await waitFor('counter in graphite', async () => {
-      const v = values(await render(`stats.counters.lookout.testhost.${seg}.net.rx_bytes.count`)).filter((x) => x > 0);
+      const v = values(await render(`stats.counters.lookout.testhost.${seg}.net.rx_bytes.count`)).filter(
+        (x) => x > 0,
+      );
       return v.length > 0 && v;
     });
     for (const v of counts) expect(v % 500).toBe(0);
@@ -104,10 +123,16 @@ test('StatsD with Graphite 1.1 tags: name;host=..;container=.. reaches carbon as
   const timer = setInterval(() => void s.send([sample(c, 'cpu.percent', 17, Date.now())]), 300);
   try {
     const got = await waitFor('tagged series', async () => {
-      const series = await render(`seriesByTag('name=stats.gauges.lookout.cpu.percent','container=${run}-tagged')`);
+      const series = await render(
+        `seriesByTag('name=stats.gauges.lookout.cpu.percent','container=${run}-tagged')`,
+      );
       return values(series).length > 0 && series;
     });
-    expect(got[0]!.tags).toMatchObject({ host: 'testhost', container: `${run}-tagged`, service: `${run}-tagged` });
+    expect(got[0]!.tags).toMatchObject({
+      host: 'testhost',
+      container: `${run}-tagged`,
+      service: `${run}-tagged`,
+    });
     expect(values(got)).toContain(17);
   } finally {
     clearInterval(timer);
@@ -115,13 +140,17 @@ test('StatsD with Graphite 1.1 tags: name;host=..;container=.. reaches carbon as
   }
 });
 
-test('carbon direct: points land at the sample\'s own time (backfill 10 minutes back), plain and tagged', async () => {
+test("carbon direct: points land at the sample's own time (backfill 10 minutes back), plain and tagged", async () => {
   const c = container(`${run}-db`);
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000;
   const plain = shipper({ type: 'graphite', address: CARBON });
   const tagged = shipper({ type: 'graphite', address: CARBON, tags: true, prefix: 'lookout_t' });
   try {
-    const batch = [sample(c, 'cpu.percent', 11.5, t0), sample(c, 'cpu.percent', 22.25, t0 + 1000), sample(c, 'mem.usage_bytes', 4096, t0 + 2000)];
+    const batch = [
+      sample(c, 'cpu.percent', 11.5, t0),
+      sample(c, 'cpu.percent', 22.25, t0 + 1000),
+      sample(c, 'mem.usage_bytes', 4096, t0 + 2000),
+    ];
     await plain.send(batch);
     await tagged.send(batch);
     const want = (series: Series, ts: number) => series[0]?.datapoints.find((d) => d[1] === ts / 1000)?.[0];

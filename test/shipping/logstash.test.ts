@@ -17,7 +17,6 @@ import { createLogstashSink } from '../../collector/sinks/logstash';
 import { waitFor } from '../support/docker';
 import { container, logLine, sinkDeps, testDelivery } from './fixtures';
 
- 
 type Json = Record<string, any>;
 /** A json_lines receiver: splits on \n and parses each line, as Logstash's codec does. */
 class Receiver {
@@ -67,14 +66,28 @@ test('json_lines framing, and every line arrives across a receiver restart', asy
   const store = StateStore.open(path.join(dir, 'state.db'));
   const dconf = testDelivery({ dead_letter_dir: dir });
   const deps = sinkDeps(store, dconf);
-  const sink = createLogstashSink(logstashSinkSchema.parse({ type: 'logstash', address: `127.0.0.1:${rx.port}`, resend_window: '2s' }), deps);
+  const sink = createLogstashSink(
+    logstashSinkSchema.parse({ type: 'logstash', address: `127.0.0.1:${rx.port}`, resend_window: '2s' }),
+    deps,
+  );
   const bus = new MemoryBus();
-  const delivery = createDelivery({ sinks: [sink], bus, store, logger: deps.logger, clock: systemClock, config: dconf, deadLetter: deps.deadLetter });
+  const delivery = createDelivery({
+    sinks: [sink],
+    bus,
+    store,
+    logger: deps.logger,
+    clock: systemClock,
+    config: dconf,
+    deadLetter: deps.deadLetter,
+  });
   const c = container('shop');
   const send = async (events: LogEvent[]) => (await bus.publish('log', events)).done;
   try {
     // Newlines and quotes inside a message must not break the framing.
-    const tricky = logLine(c, 0, { message: 'two\nlines "quoted" \\ and \u2028 sep', fields: { a: { b: 1 } } });
+    const tricky = logLine(c, 0, {
+      message: 'two\nlines "quoted" \\ and \u2028 sep',
+      fields: { a: { b: 1 } },
+    });
     await send([tricky, ...Array.from({ length: 99 }, (_, i) => logLine(c, i + 1))]);
     await waitFor('first 100 lines', () => rx.ids().size === 100);
     expect(rx.bad).toEqual([]);
@@ -86,7 +99,8 @@ test('json_lines framing, and every line arrives across a receiver restart', asy
 
     await rx.stop();
     // Written while the receiver is gone: acknowledged once spooled, sent after it returns.
-    for (let b = 0; b < 5; b++) await send(Array.from({ length: 20 }, (_, i) => logLine(c, 100 + b * 20 + i)));
+    for (let b = 0; b < 5; b++)
+      await send(Array.from({ length: 20 }, (_, i) => logLine(c, 100 + b * 20 + i)));
     await waitFor('spooled while down', () => delivery.state()[0]!.spooledEvents > 0);
     await rx.start();
     await waitFor('all 200 lines after reconnect', () => rx.ids().size === 200, 60_000);

@@ -18,7 +18,6 @@ import { PrivateCarbon } from '../support/carbon-private';
 import { waitFor } from '../support/docker';
 import { container, logLine } from './fixtures';
 
- 
 type Json = Record<string, any>;
 const RATE = 1000;
 const CONTAINERS = 5;
@@ -50,10 +49,19 @@ function rssOf(pid: number): number {
 }
 
 function startChild(envs: Record<string, string>): Child {
-  const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_MAX_MIB}`, '--import', 'tsx', path.join(__dirname, 'fixtures', 'ship-proc.ts')], {
-    env: { ...process.env, ...envs },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [
+      `--max-old-space-size=${HEAP_MAX_MIB}`,
+      '--import',
+      'tsx',
+      path.join(__dirname, 'fixtures', 'ship-proc.ts'),
+    ],
+    {
+      env: { ...process.env, ...envs },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const child: Child = {
     proc,
     messages: [],
@@ -78,16 +86,27 @@ function startChild(envs: Record<string, string>): Child {
 }
 
 const last = (c: Child, type: string) => [...c.messages].reverse().find((m) => m.type === type);
-const spooled = (c: Child) => (last(c, 'progress')?.state as Array<{ spooledEvents: number }> | undefined)?.reduce((a, s) => a + s.spooledEvents, 0) ?? 0;
+const spooled = (c: Child) =>
+  (last(c, 'progress')?.state as Array<{ spooledEvents: number }> | undefined)?.reduce(
+    (a, s) => a + s.spooledEvents,
+    0,
+  ) ?? 0;
 
-async function verify(es: ElasticsearchStandin, carbon: PrivateCarbon, run: string, seconds: number, t0Sec: number): Promise<void> {
+async function verify(
+  es: ElasticsearchStandin,
+  carbon: PrivateCarbon,
+  run: string,
+  seconds: number,
+  t0Sec: number,
+): Promise<void> {
   const total = RATE * seconds;
   const index = `outage-${run}-*`;
   expect(es.count(index)).toBe(CONTAINERS * total);
   const ids = es.ids(index);
   for (let ci = 0; ci < CONTAINERS; ci++) {
     const c = container(`${run}-${ci}`);
-    for (let o = 0; o < total; o++) if (!ids.has(logLine(c, o).id)) throw new Error(`line ${o} of container ${ci} is missing`);
+    for (let o = 0; o < total; o++)
+      if (!ids.has(logLine(c, o).id)) throw new Error(`line ${o} of container ${ci} is missing`);
   }
   // Exactly once by _id: the stand-in keys documents by _id, and it holds no other ids.
   expect(ids.size).toBe(CONTAINERS * total);
@@ -187,7 +206,10 @@ describe('outage', () => {
       child.stopRss();
       child = startChild(envFor(run, seconds));
       const started = await waitFor('restarted', () => last(child, 'started'));
-      const survived = (started.state as Array<{ spooledEvents: number }>).reduce((a, s) => a + s.spooledEvents, 0);
+      const survived = (started.state as Array<{ spooledEvents: number }>).reduce(
+        (a, s) => a + s.spooledEvents,
+        0,
+      );
       expect(survived).toBeGreaterThan(20_000);
       await waitFor('more spooled after the restart', () => spooled(child) > survived, 60_000);
       await es.start();

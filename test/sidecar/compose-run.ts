@@ -25,25 +25,45 @@ export interface ComposeRunOptions {
 }
 
 const HANDLED = new Set([
-  'image', 'build', 'command', 'restart', 'init', 'read_only', 'tmpfs', 'user', 'group_add', 'cap_drop',
-  'security_opt', 'network_mode', 'environment', 'volumes', 'labels', 'logging',
+  'image',
+  'build',
+  'command',
+  'restart',
+  'init',
+  'read_only',
+  'tmpfs',
+  'user',
+  'group_add',
+  'cap_drop',
+  'security_opt',
+  'network_mode',
+  'environment',
+  'volumes',
+  'labels',
+  'logging',
 ]);
 
 export function interpolate(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
-    const v = vars[name];
-    if (v !== undefined && v !== '') return v;
-    if (op === ':-') return arg ?? '';
-    if (op === ':?') throw new Error(`compose: ${name} is not set: ${arg}`);
-    return '';
-  });
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g,
+    (_m, name: string, op?: string, arg?: string) => {
+      const v = vars[name];
+      if (v !== undefined && v !== '') return v;
+      if (op === ':-') return arg ?? '';
+      if (op === ':?') throw new Error(`compose: ${name} is not set: ${arg}`);
+      return '';
+    },
+  );
 }
 
 export function composeService(file: string, service: string): Record<string, unknown> {
-  const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as { services?: Record<string, Record<string, unknown>> };
+  const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as {
+    services?: Record<string, Record<string, unknown>>;
+  };
   const svc = doc.services?.[service];
   if (!svc) throw new Error(`${file}: no service ${service}`);
-  for (const k of Object.keys(svc)) if (!HANDLED.has(k)) throw new Error(`${file}: compose-run does not translate "${k}"`);
+  for (const k of Object.keys(svc))
+    if (!HANDLED.has(k)) throw new Error(`${file}: compose-run does not translate "${k}"`);
   return svc;
 }
 
@@ -63,15 +83,19 @@ export function composeRunArgs(file: string, service: string, o: ComposeRunOptio
   if (svc.network_mode) args.push('--network', s(svc.network_mode));
   const env = { ...((svc.environment as Record<string, unknown> | undefined) ?? {}) };
   for (const [k, v] of Object.entries({ ...env, ...o.env })) args.push('--env', `${k}=${s(v)}`);
-  for (const [k, v] of Object.entries((svc.labels as Record<string, unknown> | undefined) ?? {})) args.push('--label', `${k}=${s(v)}`);
-  const logging = o.logDriver ? { driver: o.logDriver } : (svc.logging as { driver?: string; options?: Record<string, unknown> } | undefined);
+  for (const [k, v] of Object.entries((svc.labels as Record<string, unknown> | undefined) ?? {}))
+    args.push('--label', `${k}=${s(v)}`);
+  const logging = o.logDriver
+    ? { driver: o.logDriver }
+    : (svc.logging as { driver?: string; options?: Record<string, unknown> } | undefined);
   if (logging?.driver) args.push('--log-driver', logging.driver);
   for (const [k, v] of Object.entries(logging?.options ?? {})) args.push('--log-opt', `${k}=${s(v)}`);
   for (const spec of (svc.volumes as string[] | undefined) ?? []) {
     const [src, target, mode] = s(spec).split(':') as [string, string, string | undefined];
     if (o.volumes && target in o.volumes) {
       const replaced = o.volumes[target];
-      if (replaced !== null && replaced !== undefined) args.push('-v', `${replaced}:${target}${mode ? `:${mode}` : ''}`);
+      if (replaced !== null && replaced !== undefined)
+        args.push('-v', `${replaced}:${target}${mode ? `:${mode}` : ''}`);
       continue;
     }
     const isPath = src.startsWith('/') || src.startsWith('.');

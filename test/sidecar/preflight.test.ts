@@ -2,12 +2,22 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { formatProblems, preflight, realProbe, type PathInfo, type PreflightInput, type Probe } from '../../deploy/preflight';
+import {
+  formatProblems,
+  preflight,
+  realProbe,
+  type PathInfo,
+  type PreflightInput,
+  type Probe,
+} from '../../deploy/preflight';
 import { detectHostRoot, engineInOurPidNamespace, inSidecarContainer } from '../../deploy/host-root';
 import { ownContainerId } from '../../deploy/self';
 
 /** A file system described by a table: path -> info; `denied` paths refuse access. */
-function fakeProbe(paths: Record<string, PathInfo>, opts: { uid?: number; groups?: number[]; denied?: string[] } = {}): Probe {
+function fakeProbe(
+  paths: Record<string, PathInfo>,
+  opts: { uid?: number; groups?: number[]; denied?: string[] } = {},
+): Probe {
   return {
     info: (p) => paths[p] ?? { kind: 'missing' },
     access: (p) => (opts.denied?.includes(p) ? 'EACCES' : undefined),
@@ -41,13 +51,21 @@ function without(...keys: string[]): Record<string, PathInfo> {
 }
 
 describe('preflight', () => {
-  const cases: Array<{ name: string; input?: Partial<PreflightInput>; paths: Record<string, PathInfo>; probe?: { uid?: number; groups?: number[]; denied?: string[] }; expect: Array<[string, 'fatal' | 'warn', RegExp]> }> = [
+  const cases: Array<{
+    name: string;
+    input?: Partial<PreflightInput>;
+    paths: Record<string, PathInfo>;
+    probe?: { uid?: number; groups?: number[]; denied?: string[] };
+    expect: Array<[string, 'fatal' | 'warn', RegExp]>;
+  }> = [
     { name: 'every mount in place', paths: HEALTHY, probe: { groups: [1000, 105, 0] }, expect: [] },
     {
       name: 'socket not mounted',
       paths: without('/var/run/docker.sock'),
       probe: { groups: [105, 0] },
-      expect: [['docker-socket', 'fatal', /not mounted: add -v \/var\/run\/docker.sock:\/var\/run\/docker.sock:ro/]],
+      expect: [
+        ['docker-socket', 'fatal', /not mounted: add -v \/var\/run\/docker.sock:\/var\/run\/docker.sock:ro/],
+      ],
     },
     {
       name: 'socket bind source was wrong, dockerd made a folder',
@@ -66,7 +84,13 @@ describe('preflight', () => {
       name: 'log folder not mounted',
       paths: without('/var/lib/docker/containers'),
       probe: { groups: [105, 0] },
-      expect: [['logs-dir', 'fatal', /log folder \/var\/lib\/docker\/containers is not mounted: add -v \/var\/lib\/docker\/containers:\/var\/lib\/docker\/containers:ro/]],
+      expect: [
+        [
+          'logs-dir',
+          'fatal',
+          /log folder \/var\/lib\/docker\/containers is not mounted: add -v \/var\/lib\/docker\/containers:\/var\/lib\/docker\/containers:ro/,
+        ],
+      ],
     },
     {
       name: 'log folder not enterable without group 0',
@@ -110,7 +134,10 @@ describe('preflight', () => {
     },
     {
       name: 'cgroup v2 host',
-      paths: { ...without('/host/sys/fs/cgroup/memory'), '/host/sys/fs/cgroup/cgroup.controllers': { kind: 'file' } },
+      paths: {
+        ...without('/host/sys/fs/cgroup/memory'),
+        '/host/sys/fs/cgroup/cgroup.controllers': { kind: 'file' },
+      },
       probe: { groups: [105, 0] },
       expect: [],
     },
@@ -119,12 +146,22 @@ describe('preflight', () => {
       input: { stateDir: '/var/lib/lookout/sub' },
       paths: HEALTHY,
       probe: { groups: [105, 0], denied: ['/var/lib/lookout'] },
-      expect: [['state-dir', 'fatal', /not writable by uid 1000 \(EACCES at \/var\/lib\/lookout\): mount a volume there/]],
+      expect: [
+        [
+          'state-dir',
+          'fatal',
+          /not writable by uid 1000 \(EACCES at \/var\/lib\/lookout\): mount a volume there/,
+        ],
+      ],
     },
     {
       name: 'on the host, no socket',
       input: { inContainer: false, hostRoot: '/' },
-      paths: { ...without('/var/run/docker.sock'), '/proc/meminfo': { kind: 'file' }, '/sys/fs/cgroup/memory': { kind: 'dir' } },
+      paths: {
+        ...without('/var/run/docker.sock'),
+        '/proc/meminfo': { kind: 'file' },
+        '/sys/fs/cgroup/memory': { kind: 'dir' },
+      },
       probe: { uid: 0, groups: [0] },
       expect: [['docker-socket', 'fatal', /does not exist: is dockerd running/]],
     },
@@ -137,7 +174,9 @@ describe('preflight', () => {
   });
 
   it('formats fatal problems first', () => {
-    const text = formatProblems(preflight({ ...SIDECAR, hostRoot: '/' }, fakeProbe(without('/var/run/docker.sock'), { groups: [0] })));
+    const text = formatProblems(
+      preflight({ ...SIDECAR, hostRoot: '/' }, fakeProbe(without('/var/run/docker.sock'), { groups: [0] })),
+    );
     expect(text.split('\n').map((l) => l.split(':')[0])).toEqual(['error', 'warning']);
   });
 
@@ -148,9 +187,19 @@ describe('preflight', () => {
     await new Promise((r) => server.once('listening', r));
     try {
       fs.mkdirSync(path.join(dir, 'containers'));
-      const base = { ...SIDECAR, dockerSocket: sock, logsDir: path.join(dir, 'containers'), hostRoot: '/', inContainer: false, stateDir: path.join(dir, 'state') };
+      const base = {
+        ...SIDECAR,
+        dockerSocket: sock,
+        logsDir: path.join(dir, 'containers'),
+        hostRoot: '/',
+        inContainer: false,
+        stateDir: path.join(dir, 'state'),
+      };
       expect(preflight(base, realProbe())).toEqual([]);
-      const missing = preflight({ ...base, dockerSocket: path.join(dir, 'nope.sock'), logsDir: path.join(dir, 'nologs') }, realProbe());
+      const missing = preflight(
+        { ...base, dockerSocket: path.join(dir, 'nope.sock'), logsDir: path.join(dir, 'nologs') },
+        realProbe(),
+      );
       expect(missing.map((p) => p.check)).toEqual(['docker-socket', 'logs-dir']);
     } finally {
       server.close();
@@ -186,7 +235,11 @@ describe('a container that runs the engine itself is not a sidecar', () => {
   const dockerenv = (p: string) => p === '/.dockerenv';
 
   it.each([
-    ['dockerd among our processes (Docker-in-Docker, a CI sandbox)', { '1': 'tini', '57': 'dockerd', '58': 'containerd' }, false],
+    [
+      'dockerd among our processes (Docker-in-Docker, a CI sandbox)',
+      { '1': 'tini', '57': 'dockerd', '58': 'containerd' },
+      false,
+    ],
     ['only our own processes (the sidecar)', { '1': 'tini', '7': 'node' }, true],
     ['a process merely named like it', { '1': 'dockerd-helper' }, true],
   ])('%s', (_name, comms, sidecar) => {
@@ -204,11 +257,37 @@ describe('a container that runs the engine itself is not a sidecar', () => {
 describe('ownContainerId', () => {
   const id = 'b751ff99f273ab852a7b981de799d40e07c0c556265d9e5593419f6386529ccd';
   const table: Array<[string, Record<string, string>, string | undefined]> = [
-    ['docker on /var/lib/docker', { '/proc/self/mountinfo': `88 71 254:0 /var/lib/docker/containers/${id}/resolv.conf /etc/resolv.conf rw,relatime - ext4 /dev/vda rw\n` }, id],
-    ['data-root on its own disk', { '/proc/self/mountinfo': `89 71 8:17 /containers/${id}/hostname /etc/hostname rw - xfs /dev/sdb1 rw\n` }, id],
-    ['cgroup v1 only', { '/proc/self/mountinfo': '1 0 0:1 / / rw - overlay overlay rw\n', '/proc/self/cgroup': `9:name=systemd:/docker/${id}\n` }, id],
+    [
+      'docker on /var/lib/docker',
+      {
+        '/proc/self/mountinfo': `88 71 254:0 /var/lib/docker/containers/${id}/resolv.conf /etc/resolv.conf rw,relatime - ext4 /dev/vda rw\n`,
+      },
+      id,
+    ],
+    [
+      'data-root on its own disk',
+      {
+        '/proc/self/mountinfo': `89 71 8:17 /containers/${id}/hostname /etc/hostname rw - xfs /dev/sdb1 rw\n`,
+      },
+      id,
+    ],
+    [
+      'cgroup v1 only',
+      {
+        '/proc/self/mountinfo': '1 0 0:1 / / rw - overlay overlay rw\n',
+        '/proc/self/cgroup': `9:name=systemd:/docker/${id}\n`,
+      },
+      id,
+    ],
     ['cgroup v2 systemd driver', { '/proc/self/cgroup': `0::/system.slice/docker-${id}.scope\n` }, id],
-    ['on the host', { '/proc/self/mountinfo': '22 1 254:0 / / rw - ext4 /dev/vda rw\n', '/proc/self/cgroup': '0::/user.slice\n' }, undefined],
+    [
+      'on the host',
+      {
+        '/proc/self/mountinfo': '22 1 254:0 / / rw - ext4 /dev/vda rw\n',
+        '/proc/self/cgroup': '0::/user.slice\n',
+      },
+      undefined,
+    ],
   ];
   it.each(table)('%s', (_name, files, want) => {
     const read = (f: string) => {

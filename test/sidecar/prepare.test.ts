@@ -21,10 +21,23 @@ describe('dockerSocketPath', () => {
 });
 
 describe('prepareSidecar', () => {
-  const base = { hostRoot: '/', docker: { socket: '/nonexistent/docker.sock' }, statePath: '/tmp/x/state.db', logsEnabled: true, statsEnabled: true, logger, env: {} };
+  const base = {
+    hostRoot: '/',
+    docker: { socket: '/nonexistent/docker.sock' },
+    statePath: '/tmp/x/state.db',
+    logsEnabled: true,
+    statsEnabled: true,
+    logger,
+    env: {},
+  };
 
   it('throws one error naming every fatal problem', () => {
-    const run = () => prepareSidecar({ ...base, logsDir: '/nonexistent/containers', probe: probe({ '/tmp': { kind: 'dir' } }) });
+    const run = () =>
+      prepareSidecar({
+        ...base,
+        logsDir: '/nonexistent/containers',
+        probe: probe({ '/tmp': { kind: 'dir' } }),
+      });
     expect(run).toThrow(DockerUnavailableError);
     expect(run).toThrow(/\/nonexistent\/docker\.sock[\s\S]*\/nonexistent\/containers/);
   });

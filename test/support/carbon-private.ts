@@ -42,7 +42,8 @@ export class PrivateCarbon {
   static async create(): Promise<PrivateCarbon> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-carbon-'));
     const [line, pickle, query] = [await freePort(), await freePort(), await freePort()];
-    for (const d of ['storage/whisper', 'log', 'run', 'lists']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+    for (const d of ['storage/whisper', 'log', 'run', 'lists'])
+      fs.mkdirSync(path.join(dir, d), { recursive: true });
     fs.writeFileSync(
       path.join(dir, 'carbon.conf'),
       `[cache]
@@ -77,10 +78,14 @@ ENABLE_TAGS = False
   async start(): Promise<void> {
     fs.rmSync(path.join(this.dir, 'run', 'carbon-cache-a.pid'), { force: true });
     const out = fs.openSync(path.join(this.dir, 'log', 'stdout.log'), 'a');
-    this.proc = spawn('/usr/bin/carbon-cache', [`--config=${this.dir}/carbon.conf`, '--nodaemon', 'start'], { stdio: ['ignore', out, out], detached: false });
+    this.proc = spawn('/usr/bin/carbon-cache', [`--config=${this.dir}/carbon.conf`, '--nodaemon', 'start'], {
+      stdio: ['ignore', out, out],
+      detached: false,
+    });
     const proc = this.proc;
     await waitFor('private carbon-cache listening', async () => {
-      if (proc.exitCode !== null) throw new Error(`carbon-cache exited with ${proc.exitCode}; see ${this.dir}/log`);
+      if (proc.exitCode !== null)
+        throw new Error(`carbon-cache exited with ${proc.exitCode}; see ${this.dir}/log`);
       return canConnect(this.port);
     });
   }
@@ -111,7 +116,11 @@ ENABLE_TAGS = False
   async points(metric: string, fromSec: number, untilSec: number): Promise<Map<number, number>> {
     const file = this.whisperFile(metric);
     if (!fs.existsSync(file)) return new Map();
-    const { stdout } = await exec('/usr/bin/whisper-fetch', ['--json', `--from=${fromSec}`, `--until=${untilSec}`, file], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await exec(
+      '/usr/bin/whisper-fetch',
+      ['--json', `--from=${fromSec}`, `--until=${untilSec}`, file],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     const j = JSON.parse(stdout) as { start: number; step: number; values: Array<number | null> };
     const out = new Map<number, number>();
     j.values.forEach((v, i) => {

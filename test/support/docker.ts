@@ -32,7 +32,12 @@ export async function runContainer(opts: {
   const args = ['run', '-d', '--pull', 'never', '--label', `${TEST_LABEL}=${opts.runId}`];
   if (opts.name) args.push('--name', opts.name);
   const extra = opts.args ?? [];
-  if (!extra.some((a) => a === '--network' || a === '--net' || a.startsWith('--network=') || a.startsWith('--net='))) args.push('--network', 'none');
+  if (
+    !extra.some(
+      (a) => a === '--network' || a === '--net' || a.startsWith('--network=') || a.startsWith('--net='),
+    )
+  )
+    args.push('--network', 'none');
   args.push(...extra, opts.image ?? TEST_IMAGE, ...(opts.cmd ?? []));
   return docker(...args);
 }

@@ -15,7 +15,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
- 
 type Json = Record<string, any>;
 type Doc = Record<string, unknown>;
 type FieldType = 'object' | 'number' | 'string' | 'boolean';
@@ -32,7 +31,14 @@ export interface StandinStats {
 export class ElasticsearchStandin {
   readonly indices = new Map<string, Map<string, Doc>>();
   readonly templates = new Map<string, unknown>();
-  readonly stats: StandinStats = { bulkRequests: 0, itemsReceived: 0, created: 0, conflicts: 0, rejected429: 0, rejected400: 0 };
+  readonly stats: StandinStats = {
+    bulkRequests: 0,
+    itemsReceived: 0,
+    created: 0,
+    conflicts: 0,
+    rejected429: 0,
+    rejected400: 0,
+  };
   /** Answer the next N bulk requests with a whole-request 429. */
   reject429Requests = 0;
   /** Per item: return a status (429, 503) to refuse that item this time, undefined to process it. */
@@ -86,7 +92,8 @@ export class ElasticsearchStandin {
 
   ids(index: string): Set<string> {
     const out = new Set<string>();
-    for (const [name, docs] of this.indices) if (matches(index, name)) for (const id of docs.keys()) out.add(id);
+    for (const [name, docs] of this.indices)
+      if (matches(index, name)) for (const id of docs.keys()) out.add(id);
     return out;
   }
 
@@ -98,34 +105,63 @@ export class ElasticsearchStandin {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const send = (status: number, obj: unknown) => {
       const text = JSON.stringify(obj);
-      res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-elastic-product': 'Elasticsearch',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     };
     try {
       if (parts.length === 0) return send(200, info());
-      if (parts.at(-1) === '_bulk' && req.method === 'POST') return this.bulk(body, parts.length > 1 ? parts[0] : undefined, send);
+      if (parts.at(-1) === '_bulk' && req.method === 'POST')
+        return this.bulk(body, parts.length > 1 ? parts[0] : undefined, send);
       if (parts[0] === '_index_template' && parts[1]) {
         if (req.method === 'PUT') {
-          if (this.forbidTemplates) return send(403, error(403, 'security_exception', 'action [indices:admin/index_template/put] is unauthorized'));
+          if (this.forbidTemplates)
+            return send(
+              403,
+              error(403, 'security_exception', 'action [indices:admin/index_template/put] is unauthorized'),
+            );
           this.templates.set(parts[1], JSON.parse(body));
           return send(200, { acknowledged: true });
         }
         const t = this.templates.get(parts[1]);
-        return t ? send(200, { index_templates: [{ name: parts[1], index_template: t }] }) : send(404, error(404, 'resource_not_found_exception', `index template matching [${parts[1]}] not found`));
+        return t
+          ? send(200, { index_templates: [{ name: parts[1], index_template: t }] })
+          : send(
+              404,
+              error(404, 'resource_not_found_exception', `index template matching [${parts[1]}] not found`),
+            );
       }
       if (parts[1] === '_refresh') return send(200, { _shards: { total: 1, successful: 1, failed: 0 } });
       if (parts[1] === '_count' || parts[1] === '_search') {
         const q = body ? (JSON.parse(body) as { query?: Json; size?: number }) : {};
         const hits = this.query(parts[0]!, q.query);
-        if (parts[1] === '_count') return send(200, { count: hits.length, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } });
+        if (parts[1] === '_count')
+          return send(200, {
+            count: hits.length,
+            _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+          });
         const size = q.size ?? Number(url.searchParams.get('size') ?? 10);
         return send(200, {
           took: 1,
           timed_out: false,
-          hits: { total: { value: hits.length, relation: 'eq' }, max_score: 1, hits: hits.slice(0, size).map((h) => ({ _index: h.index, _id: h.id, _score: 1, _source: h.doc })) },
+          hits: {
+            total: { value: hits.length, relation: 'eq' },
+            max_score: 1,
+            hits: hits.slice(0, size).map((h) => ({ _index: h.index, _id: h.id, _score: 1, _source: h.doc })),
+          },
         });
       }
-      return send(404, error(404, 'illegal_argument_exception', `the stand-in does not implement ${req.method} ${url.pathname}`));
+      return send(
+        404,
+        error(
+          404,
+          'illegal_argument_exception',
+          `the stand-in does not implement ${req.method} ${url.pathname}`,
+        ),
+      );
     } catch (err) {
       return send(400, error(400, 'parse_exception', (err as Error).message));
     }
@@ -135,7 +171,10 @@ export class ElasticsearchStandin {
     this.stats.bulkRequests++;
     if (this.reject429Requests > 0) {
       this.reject429Requests--;
-      return send(429, error(429, 'es_rejected_execution_exception', 'rejected execution (stand-in: whole request)'));
+      return send(
+        429,
+        error(429, 'es_rejected_execution_exception', 'rejected execution (stand-in: whole request)'),
+      );
     }
     const lines = body.split('\n');
     const items: unknown[] = [];
@@ -162,13 +201,27 @@ export class ElasticsearchStandin {
     const fault = this.itemFault?.(doc, id, index);
     if (fault !== undefined) {
       if (fault === 429) this.stats.rejected429++;
-      return { ...base, status: fault, error: { type: fault === 429 ? 'es_rejected_execution_exception' : 'unavailable_shards_exception', reason: 'stand-in fault on demand' } };
+      return {
+        ...base,
+        status: fault,
+        error: {
+          type: fault === 429 ? 'es_rejected_execution_exception' : 'unavailable_shards_exception',
+          reason: 'stand-in fault on demand',
+        },
+      };
     }
     let docs = this.indices.get(index);
     if (!docs) this.indices.set(index, (docs = new Map<string, Doc>()));
     if (op === 'create' && docs.has(id)) {
       this.stats.conflicts++;
-      return { ...base, status: 409, error: { type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, document already exists (current version [1])` } };
+      return {
+        ...base,
+        status: 409,
+        error: {
+          type: 'version_conflict_engine_exception',
+          reason: `[${id}]: version conflict, document already exists (current version [1])`,
+        },
+      };
     }
     const clash = this.typeClash(index, doc, '');
     if (clash) {
@@ -187,9 +240,12 @@ export class ElasticsearchStandin {
       const known = this.fieldTypes.get(`${index}\0${path}`);
       const t = typeOf(value);
       if (known && t && known !== t) {
-        if (known === 'object' || t === 'object') return `[1:1] object mapping for [${path}] tried to parse field [${path}] as ${known === 'object' ? 'object, but found a concrete value' : `${known}, but found an object`}`;
-        if (known === 'number' && !(t === 'string' && !Number.isNaN(Number(value)))) return `[1:1] failed to parse field [${path}] of type [long]: For input string: "${String(value)}"`;
-        if (known === 'boolean' && !(t === 'string' && (value === 'true' || value === 'false'))) return `[1:1] failed to parse field [${path}] of type [boolean]`;
+        if (known === 'object' || t === 'object')
+          return `[1:1] object mapping for [${path}] tried to parse field [${path}] as ${known === 'object' ? 'object, but found a concrete value' : `${known}, but found an object`}`;
+        if (known === 'number' && !(t === 'string' && !Number.isNaN(Number(value))))
+          return `[1:1] failed to parse field [${path}] of type [long]: For input string: "${String(value)}"`;
+        if (known === 'boolean' && !(t === 'string' && (value === 'true' || value === 'false')))
+          return `[1:1] failed to parse field [${path}] of type [boolean]`;
       }
     }
     if (typeOf(value) === 'object') {
@@ -203,8 +259,10 @@ export class ElasticsearchStandin {
 
   private learnTypes(index: string, value: unknown, path: string): void {
     const t = typeOf(value);
-    if (path !== '' && t && !this.fieldTypes.has(`${index}\0${path}`)) this.fieldTypes.set(`${index}\0${path}`, t);
-    if (t === 'object') for (const [k, v] of Object.entries(value as Doc)) this.learnTypes(index, v, path ? `${path}.${k}` : k);
+    if (path !== '' && t && !this.fieldTypes.has(`${index}\0${path}`))
+      this.fieldTypes.set(`${index}\0${path}`, t);
+    if (t === 'object')
+      for (const [k, v] of Object.entries(value as Doc)) this.learnTypes(index, v, path ? `${path}.${k}` : k);
   }
 
   private query(indexExpr: string, q: Json | undefined): Array<{ index: string; id: string; doc: Doc }> {
@@ -255,7 +313,14 @@ function info(): unknown {
     name: 'standin',
     cluster_name: 'lookout-test-double',
     cluster_uuid: 'standin-not-a-real-cluster',
-    version: { number: '8.19.0', build_flavor: 'default', build_type: 'tar', lucene_version: '9.12.0', minimum_wire_compatibility_version: '7.17.0', minimum_index_compatibility_version: '7.0.0' },
+    version: {
+      number: '8.19.0',
+      build_flavor: 'default',
+      build_type: 'tar',
+      lucene_version: '9.12.0',
+      minimum_wire_compatibility_version: '7.17.0',
+      minimum_index_compatibility_version: '7.0.0',
+    },
     tagline: 'You Know, for Search',
   };
 }

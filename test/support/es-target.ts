@@ -7,7 +7,6 @@
  */
 import { ElasticsearchStandin } from './elasticsearch-standin';
 
- 
 type Json = Record<string, any>;
 export interface EsTarget {
   url: string;
@@ -31,7 +30,11 @@ export async function esTarget(): Promise<EsTarget> {
       count: (i) => Promise.resolve(s.count(i)),
       ids: (i) => Promise.resolve(s.ids(i)),
       search: async (index, query) => {
-        const res = await fetch(`${s.url}/${index}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, size: 10_000 }) });
+        const res = await fetch(`${s.url}/${index}/_search`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, size: 10_000 }),
+        });
         return ((await res.json()) as { hits: { hits: Array<{ _id: string; _source: Json }> } }).hits.hits;
       },
       close: () => s.stop(),
@@ -56,7 +59,10 @@ export async function esTarget(): Promise<EsTarget> {
     url,
     count: async (index) => {
       await call(`/${index}/_refresh?ignore_unavailable=true`, {});
-      return ((await call(`/${index}/_count?ignore_unavailable=true`, { query: { match_all: {} } })).count as number) ?? 0;
+      return (
+        ((await call(`/${index}/_count?ignore_unavailable=true`, { query: { match_all: {} } }))
+          .count as number) ?? 0
+      );
     },
     ids: async (index) => new Set((await search(index, { match_all: {} })).map((h) => h._id)),
     search,

@@ -1,4 +1,3 @@
- 
 /**
  * A PagerDuty Events API v2 stand-in over HTTPS on loopback: it checks events the way the
  * real endpoint documents (https://developer.pagerduty.com/docs/events-api-v2/overview/),
@@ -10,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedEvent {
   path: '/v2/enqueue' | '/v2/change/enqueue';
-   
+
   body: Record<string, any>;
   at: number;
 }
@@ -30,7 +29,6 @@ export interface PagerDutyStandin {
 
 const SEVERITIES = new Set(['critical', 'error', 'warning', 'info']);
 
- 
 function problems(path: string, b: Record<string, any>): string[] {
   const errs: string[] = [];
   if (typeof b.routing_key !== 'string' || b.routing_key.length === 0)

@@ -12,7 +12,12 @@ interface State {
   userStopped: boolean;
 }
 
-const DEFAULT_FORGET: Record<string, number> = { heartbeat: 24 * 3_600_000, metric: 3_600_000, log: 3_600_000, service: 3_600_000 };
+const DEFAULT_FORGET: Record<string, number> = {
+  heartbeat: 24 * 3_600_000,
+  metric: 3_600_000,
+  log: 3_600_000,
+  service: 3_600_000,
+};
 
 /**
  * Something that should exist went quiet. The inventory is what was seen: hosts that sent
@@ -25,10 +30,19 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
   const minRunning = spec.min_running ?? 1;
   const groupBy = spec.group_by ?? ['host', 'service'];
   const where = compileWhere(spec.where);
-  const topics = spec.of === 'heartbeat' ? (['heartbeat'] as const) : spec.of === 'service' ? (['heartbeat', 'lifecycle'] as const) : ([spec.of, 'lifecycle'] as const);
+  const topics =
+    spec.of === 'heartbeat'
+      ? (['heartbeat'] as const)
+      : spec.of === 'service'
+        ? (['heartbeat', 'lifecycle'] as const)
+        : ([spec.of, 'lifecycle'] as const);
   const fresh = (): State => ({ lastSeen: -Infinity, running: 0, userStopped: false });
 
-  const serviceInventory = (hb: Heartbeat, groups: Parameters<Evaluator<State>['ingest']>[2], now: number): GroupRef<State>[] => {
+  const serviceInventory = (
+    hb: Heartbeat,
+    groups: Parameters<Evaluator<State>['ingest']>[2],
+    now: number,
+  ): GroupRef<State>[] => {
     const counts = new Map<string, { labels: Record<string, string>; n: number }>();
     for (const c of hb.containers) {
       const get = (n: string): string => (n === 'host' ? hb.host : (containerLabel(c, n) ?? ''));
@@ -67,7 +81,8 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
         const lc = ev as LifecycleEvent;
         const gone = lc.intent === 'user' || lc.action === 'stop' || lc.action === 'destroy';
         if (!gone) return undefined;
-        const lget = (n: string): string => (n === 'host' ? lc.host : (containerLabel(lc.container, n) ?? ''));
+        const lget = (n: string): string =>
+          n === 'host' ? lc.host : (containerLabel(lc.container, n) ?? '');
         if (where && !where(lget)) return undefined;
         const g = groups.byLabels(groupLabels(groupBy, lget).labels);
         g.s.userStopped = true;
@@ -88,10 +103,24 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
     evaluate(s, now, _firing, d = false): Observation {
       if (spec.of === 'service') {
         const active = s.running < minRunning && !(s.running === 0 && s.userStopped);
-        return { value: s.running, active, threshold: minRunning, detail: d && `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}` };
+        return {
+          value: s.running,
+          active,
+          threshold: minRunning,
+          detail:
+            d &&
+            `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}`,
+        };
       }
       const silent = now - s.lastSeen;
-      return { value: Math.round(silent / 1000), active: silent > grace, threshold: spec.after / 1000, detail: d && `last seen ${formatDuration(Math.max(0, silent))} ago; fires after ${formatDuration(spec.after)} (+${formatDuration(deps.latenessMs)} lateness)` };
+      return {
+        value: Math.round(silent / 1000),
+        active: silent > grace,
+        threshold: spec.after / 1000,
+        detail:
+          d &&
+          `last seen ${formatDuration(Math.max(0, silent))} ago; fires after ${formatDuration(spec.after)} (+${formatDuration(deps.latenessMs)} lateness)`,
+      };
     },
     idle: (s, now) => now - s.lastSeen > forget,
     seed(s, now) {

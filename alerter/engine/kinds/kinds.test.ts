@@ -3,7 +3,14 @@ import { engineFor, heartbeat, life, log, meta, metric, run } from '../../../tes
 
 const rule = (body: string): string => `rules:\n  - name: r\n    summary: s\n${body.replace(/^/gm, '    ')}`;
 const s = (n: number): number => n * 1000;
-const series = (from: number, to: number, every: number, v: (t: number) => number, container = 'web', name = 'cpu.percent'): LookoutEvent[] => {
+const series = (
+  from: number,
+  to: number,
+  every: number,
+  v: (t: number) => number,
+  container = 'web',
+  name = 'cpu.percent',
+): LookoutEvent[] => {
   const out: LookoutEvent[] = [];
   for (let t = from; t <= to; t += every) out.push(metric(t, name, v(t), container));
   return out;
@@ -13,30 +20,172 @@ type Case = [string, string, LookoutEvent[], number, string[]];
 
 const cases: Case[] = [
   // threshold
-  ['threshold avg > with for', 'kind: threshold\nmetric: cpu.percent\nwindow: 10s\nthreshold: 80\nfor: 5s', series(0, s(40), s(1), (t) => (t >= s(10) && t < s(25) ? 100 : 0)), s(40), ['t=18 inactive->pending 90', 't=23 pending->firing 100', 't=26 firing->resolved 80']],
-  ['threshold with clear (hysteresis)', 'kind: threshold\nmetric: cpu.percent\nreduce: last\nwindow: 5s\nthreshold: 80\nclear: 50', series(0, s(6), s(1), (t) => [0, 90, 70, 60, 40, 60, 90][t / 1000]!), s(6), ['t=1 inactive->firing 90', 't=4 firing->resolved 40', 't=6 resolved->firing 90']],
-  ['threshold p99 over 10s: 10 % slow answers fire it', 'kind: threshold\nmetric: probe.latency_ms\nreduce: p99\nwindow: 10s\nthreshold: 500', series(s(1), s(10), 100, (t) => (t % 1000 === 0 ? 2000 : 10), 'web', 'probe.latency_ms'), s(10), ['t=1 inactive->firing 1998.2']],
-  ['threshold p50 of the same: does not fire', 'kind: threshold\nmetric: probe.latency_ms\nreduce: p50\nwindow: 10s\nthreshold: 500', series(1100, s(10), 100, (t) => (t % 1000 === 0 ? 2000 : 10), 'web', 'probe.latency_ms'), s(10), []],
-  ['threshold rate of a counter', 'kind: threshold\nmetric: net.rx_errors\nreduce: rate\nwindow: 10s\nthreshold: 5', series(0, s(20), s(1), (t) => (t < s(10) ? 0 : (t - s(10)) / 100), 'web', 'net.rx_errors'), s(20), ['t=16 inactive->firing 6']],
-  ['threshold min < and where regex', 'kind: threshold\nmetric: cpu.percent\nreduce: min\nwindow: 3s\nop: "<"\nthreshold: 1\nwhere: {container: {regex: "db-.*"}}', [...series(0, s(5), s(1), () => 0, 'web'), ...series(0, s(5), s(1), () => 0, 'db-1')], s(5), ['t=0 inactive->firing 0']],
-  ['threshold no data resolves', 'kind: threshold\nmetric: cpu.percent\nwindow: 5s\nthreshold: 50\non_no_data: resolve', series(0, s(3), s(1), () => 99), s(12), ['t=0 inactive->firing 99', 't=8 firing->resolved 99']],
+  [
+    'threshold avg > with for',
+    'kind: threshold\nmetric: cpu.percent\nwindow: 10s\nthreshold: 80\nfor: 5s',
+    series(0, s(40), s(1), (t) => (t >= s(10) && t < s(25) ? 100 : 0)),
+    s(40),
+    ['t=18 inactive->pending 90', 't=23 pending->firing 100', 't=26 firing->resolved 80'],
+  ],
+  [
+    'threshold with clear (hysteresis)',
+    'kind: threshold\nmetric: cpu.percent\nreduce: last\nwindow: 5s\nthreshold: 80\nclear: 50',
+    series(0, s(6), s(1), (t) => [0, 90, 70, 60, 40, 60, 90][t / 1000]!),
+    s(6),
+    ['t=1 inactive->firing 90', 't=4 firing->resolved 40', 't=6 resolved->firing 90'],
+  ],
+  [
+    'threshold p99 over 10s: 10 % slow answers fire it',
+    'kind: threshold\nmetric: probe.latency_ms\nreduce: p99\nwindow: 10s\nthreshold: 500',
+    series(s(1), s(10), 100, (t) => (t % 1000 === 0 ? 2000 : 10), 'web', 'probe.latency_ms'),
+    s(10),
+    ['t=1 inactive->firing 1998.2'],
+  ],
+  [
+    'threshold p50 of the same: does not fire',
+    'kind: threshold\nmetric: probe.latency_ms\nreduce: p50\nwindow: 10s\nthreshold: 500',
+    series(1100, s(10), 100, (t) => (t % 1000 === 0 ? 2000 : 10), 'web', 'probe.latency_ms'),
+    s(10),
+    [],
+  ],
+  [
+    'threshold rate of a counter',
+    'kind: threshold\nmetric: net.rx_errors\nreduce: rate\nwindow: 10s\nthreshold: 5',
+    series(0, s(20), s(1), (t) => (t < s(10) ? 0 : (t - s(10)) / 100), 'web', 'net.rx_errors'),
+    s(20),
+    ['t=16 inactive->firing 6'],
+  ],
+  [
+    'threshold min < and where regex',
+    'kind: threshold\nmetric: cpu.percent\nreduce: min\nwindow: 3s\nop: "<"\nthreshold: 1\nwhere: {container: {regex: "db-.*"}}',
+    [...series(0, s(5), s(1), () => 0, 'web'), ...series(0, s(5), s(1), () => 0, 'db-1')],
+    s(5),
+    ['t=0 inactive->firing 0'],
+  ],
+  [
+    'threshold no data resolves',
+    'kind: threshold\nmetric: cpu.percent\nwindow: 5s\nthreshold: 50\non_no_data: resolve',
+    series(0, s(3), s(1), () => 99),
+    s(12),
+    ['t=0 inactive->firing 99', 't=8 firing->resolved 99'],
+  ],
   // log_match
-  ['log_match regex, at least 3 in 10s', 'kind: log_match\nmatch: {regex: "ERR(OR)?"}\nwindow: 10s\nmin_count: 3', [log(0, 'ERROR a'), log(s(1), 'ok'), log(s(2), 'ERR b'), log(s(4), 'ERROR c')], s(20), ['t=4 inactive->firing 3', 't=10 firing->resolved 2']],
-  ['log_match json field compare', 'kind: log_match\nmatch: {field: http.status, op: ">=", value: 500}\nwindow: 10s', [log(0, 'x', 'web', { fields: { http: { status: 404 } } }), log(s(1), 'y', 'web', { fields: { http: { status: 503 } } })], s(2), ['t=1 inactive->firing 1']],
-  ['log_match substring ignore case', 'kind: log_match\nmatch: {contains: timeout, ignore_case: true}\nwindow: 10s', [log(s(1), 'Upstream TIMEOUT')], s(1), ['t=1 inactive->firing 1']],
+  [
+    'log_match regex, at least 3 in 10s',
+    'kind: log_match\nmatch: {regex: "ERR(OR)?"}\nwindow: 10s\nmin_count: 3',
+    [log(0, 'ERROR a'), log(s(1), 'ok'), log(s(2), 'ERR b'), log(s(4), 'ERROR c')],
+    s(20),
+    ['t=4 inactive->firing 3', 't=10 firing->resolved 2'],
+  ],
+  [
+    'log_match json field compare',
+    'kind: log_match\nmatch: {field: http.status, op: ">=", value: 500}\nwindow: 10s',
+    [
+      log(0, 'x', 'web', { fields: { http: { status: 404 } } }),
+      log(s(1), 'y', 'web', { fields: { http: { status: 503 } } }),
+    ],
+    s(2),
+    ['t=1 inactive->firing 1'],
+  ],
+  [
+    'log_match substring ignore case',
+    'kind: log_match\nmatch: {contains: timeout, ignore_case: true}\nwindow: 10s',
+    [log(s(1), 'Upstream TIMEOUT')],
+    s(1),
+    ['t=1 inactive->firing 1'],
+  ],
   // ratio
-  ['ratio with min volume', 'kind: ratio\nmatch: {contains: " 500 "}\nwindow: 10s\nthreshold: 0.2\nmin_total: 5', [log(0, 'GET / 500 x'), log(100, 'GET / 500 x'), log(s(1), 'GET / 200 x'), log(s(2), 'GET / 200 x'), log(s(3), 'GET / 200 x')], s(3), ['t=3 inactive->firing 0.4']],
+  [
+    'ratio with min volume',
+    'kind: ratio\nmatch: {contains: " 500 "}\nwindow: 10s\nthreshold: 0.2\nmin_total: 5',
+    [
+      log(0, 'GET / 500 x'),
+      log(100, 'GET / 500 x'),
+      log(s(1), 'GET / 200 x'),
+      log(s(2), 'GET / 200 x'),
+      log(s(3), 'GET / 200 x'),
+    ],
+    s(3),
+    ['t=3 inactive->firing 0.4'],
+  ],
   // spike
-  ['spike up by 3x against the previous window', 'kind: spike\nmatch: {contains: req}\nwindow: 10s\nfactor: 3\nmin_previous: 2', [...Array.from({ length: 5 }, (_, i) => log(s(i * 2), 'req')), ...Array.from({ length: 20 }, (_, i) => log(s(10) + i * 400, 'req'))], s(18), ['t=12 inactive->firing 4.5']],
+  [
+    'spike up by 3x against the previous window',
+    'kind: spike\nmatch: {contains: req}\nwindow: 10s\nfactor: 3\nmin_previous: 2',
+    [
+      ...Array.from({ length: 5 }, (_, i) => log(s(i * 2), 'req')),
+      ...Array.from({ length: 20 }, (_, i) => log(s(10) + i * 400, 'req')),
+    ],
+    s(18),
+    ['t=12 inactive->firing 4.5'],
+  ],
   // lifecycle
-  ['crash loop: third death within the window; user stops do not count', 'kind: lifecycle\ncondition: crash_loop\ncount: 3\nwindow: 1m', [life(0, 'die', 'web', { exitCode: 1 }), life(s(5), 'die', 'web', { exitCode: 137, intent: 'user' }), life(s(10), 'die', 'web', { exitCode: 1 }), life(s(20), 'die', 'web', { exitCode: 0 })], s(21), ['t=20 inactive->firing 3']],
-  ['unhealthy until healthy', 'kind: lifecycle\ncondition: unhealthy', [life(s(1), 'health_status', 'db', { health: 'unhealthy' }), life(s(3), 'health_status', 'db', { health: 'healthy' })], s(4), ['t=1 inactive->firing 1', 't=3 firing->resolved 0']],
-  ['exited clears on start', 'kind: lifecycle\ncondition: exited\nfor: 2s', [life(0, 'die', 'a', { exitCode: 2 }), life(s(1), 'start', 'a'), life(s(2), 'die', 'b', { exitCode: 2 })], s(5), ['t=0 inactive->pending 2', 't=1 pending->inactive 0', 't=2 inactive->pending 2', 't=4 pending->firing 2']],
-  ['OOM: oom and die count once', 'kind: lifecycle\ncondition: oom_killed\nwindow: 10s', [life(s(1), 'oom'), life(s(1), 'die', 'web', { exitCode: 137, oomKilled: true })], s(12), ['t=1 inactive->firing 1', 't=11 firing->resolved 0']],
+  [
+    'crash loop: third death within the window; user stops do not count',
+    'kind: lifecycle\ncondition: crash_loop\ncount: 3\nwindow: 1m',
+    [
+      life(0, 'die', 'web', { exitCode: 1 }),
+      life(s(5), 'die', 'web', { exitCode: 137, intent: 'user' }),
+      life(s(10), 'die', 'web', { exitCode: 1 }),
+      life(s(20), 'die', 'web', { exitCode: 0 }),
+    ],
+    s(21),
+    ['t=20 inactive->firing 3'],
+  ],
+  [
+    'unhealthy until healthy',
+    'kind: lifecycle\ncondition: unhealthy',
+    [
+      life(s(1), 'health_status', 'db', { health: 'unhealthy' }),
+      life(s(3), 'health_status', 'db', { health: 'healthy' }),
+    ],
+    s(4),
+    ['t=1 inactive->firing 1', 't=3 firing->resolved 0'],
+  ],
+  [
+    'exited clears on start',
+    'kind: lifecycle\ncondition: exited\nfor: 2s',
+    [life(0, 'die', 'a', { exitCode: 2 }), life(s(1), 'start', 'a'), life(s(2), 'die', 'b', { exitCode: 2 })],
+    s(5),
+    [
+      't=0 inactive->pending 2',
+      't=1 pending->inactive 0',
+      't=2 inactive->pending 2',
+      't=4 pending->firing 2',
+    ],
+  ],
+  [
+    'OOM: oom and die count once',
+    'kind: lifecycle\ncondition: oom_killed\nwindow: 10s',
+    [life(s(1), 'oom'), life(s(1), 'die', 'web', { exitCode: 137, oomKilled: true })],
+    s(12),
+    ['t=1 inactive->firing 1', 't=11 firing->resolved 0'],
+  ],
   // absence
-  ['absence of heartbeat per host', 'kind: absence\nof: heartbeat\nafter: 5s', [heartbeat(0, 'a'), heartbeat(0, 'b'), heartbeat(s(4), 'a'), heartbeat(s(8), 'a'), heartbeat(s(12), 'a')], s(12), ['t=6 inactive->firing 6']],
-  ['absence of a metric series; a user stop forgets it', 'kind: absence\nof: metric\nmetric: cpu.percent\nafter: 3s', [metric(0, 'cpu.percent', 1, 'a'), metric(0, 'cpu.percent', 1, 'b'), life(s(1), 'stop', 'b')], s(5), ['t=4 inactive->firing 4']],
-  ['absence of service: fewer than 2 running', 'kind: absence\nof: service\nafter: 1s\nmin_running: 2\nwhere: {service: api}', [heartbeat(0, 'h1', [meta('api-1', { service: 'api' }), meta('api-2', { service: 'api' }), meta('db')]), heartbeat(s(2), 'h1', [meta('api-1', { service: 'api' })])], s(3), ['t=2 inactive->firing 1']],
+  [
+    'absence of heartbeat per host',
+    'kind: absence\nof: heartbeat\nafter: 5s',
+    [heartbeat(0, 'a'), heartbeat(0, 'b'), heartbeat(s(4), 'a'), heartbeat(s(8), 'a'), heartbeat(s(12), 'a')],
+    s(12),
+    ['t=6 inactive->firing 6'],
+  ],
+  [
+    'absence of a metric series; a user stop forgets it',
+    'kind: absence\nof: metric\nmetric: cpu.percent\nafter: 3s',
+    [metric(0, 'cpu.percent', 1, 'a'), metric(0, 'cpu.percent', 1, 'b'), life(s(1), 'stop', 'b')],
+    s(5),
+    ['t=4 inactive->firing 4'],
+  ],
+  [
+    'absence of service: fewer than 2 running',
+    'kind: absence\nof: service\nafter: 1s\nmin_running: 2\nwhere: {service: api}',
+    [
+      heartbeat(0, 'h1', [meta('api-1', { service: 'api' }), meta('api-2', { service: 'api' }), meta('db')]),
+      heartbeat(s(2), 'h1', [meta('api-1', { service: 'api' })]),
+    ],
+    s(3),
+    ['t=2 inactive->firing 1'],
+  ],
 ];
 
 describe('rule kinds (table)', () => {
@@ -46,7 +195,9 @@ describe('rule kinds (table)', () => {
   });
 
   it('group_by splits alert instances, each with its own labels and key', () => {
-    const { engine, clock } = engineFor(rule('kind: log_match\nmatch: {contains: x}\nwindow: 5s\ngroup_by: [container]'));
+    const { engine, clock } = engineFor(
+      rule('kind: log_match\nmatch: {contains: x}\nwindow: 5s\ngroup_by: [container]'),
+    );
     run(engine, clock, [log(0, 'x', 'a'), log(0, 'x', 'b')], 0);
     const groups = [...engine.runtime('r')!.groups.values()];
     expect(groups.map((g) => g.labels)).toEqual([{ container: 'a' }, { container: 'b' }]);
@@ -59,7 +210,11 @@ describe('rule kinds (table)', () => {
     );
     clock.set(1_700_000_000_000);
     const t = engine.ingest([metric(0, 'cpu.percent', 12.345)]);
-    expect(t[0]!.alert).toMatchObject({ summary: 'web at 12.35% (> 1) for core', labels: { host: 'h1', container: 'web', team: 'core' }, state: 'firing' });
+    expect(t[0]!.alert).toMatchObject({
+      summary: 'web at 12.35% (> 1) for core',
+      labels: { host: 'h1', container: 'web', team: 'core' },
+      state: 'firing',
+    });
     void run;
   });
 

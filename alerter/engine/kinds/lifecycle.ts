@@ -76,7 +76,12 @@ export function lifecycle(spec: RuleOf<'lifecycle'>, deps: EvalDeps): Evaluator<
         return { value: n, active: n >= need, threshold: need, detail: d && `${n} ${what}` };
       }
       const value = spec.condition === 'exited' ? (s.on ? (s.code ?? 1) : 0) : s.on ? 1 : 0;
-      return { value, active: s.on, detail: d && `${what}: ${s.on ? 'yes' : 'no'}${s.code !== undefined && s.on ? ` (exit ${s.code})` : ''}` };
+      return {
+        value,
+        active: s.on,
+        detail:
+          d && `${what}: ${s.on ? 'yes' : 'no'}${s.code !== undefined && s.on ? ` (exit ${s.code})` : ''}`,
+      };
     },
     idle: (s, now) => !s.on && s.ring.newest() < now - windowMs - deps.latenessMs,
     describe: () => `${spec.condition}: ${what}`,

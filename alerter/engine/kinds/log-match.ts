@@ -28,7 +28,13 @@ export function logMatch(spec: RuleOf<'log_match'>, deps: EvalDeps): Evaluator<S
     },
     evaluate(s, now, _firing, d = false) {
       const n = s.ring.stats(now).count;
-      return { value: n, active: n >= spec.min_count, threshold: spec.min_count, detail: d && `${n} ${what}; fires at ${spec.min_count}`, lines: s.lines };
+      return {
+        value: n,
+        active: n >= spec.min_count,
+        threshold: spec.min_count,
+        detail: d && `${n} ${what}; fires at ${spec.min_count}`,
+        lines: s.lines,
+      };
     },
     idle: (s, now) => s.ring.newest() < now - spec.window - deps.latenessMs,
     describe: () => `at least ${spec.min_count} ${what}`,

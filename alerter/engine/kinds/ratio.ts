@@ -28,12 +28,29 @@ export function ratio(spec: RuleOf<'ratio'>, deps: EvalDeps): Evaluator<State> {
     },
     evaluate(s, now, firing, d = false) {
       const st = s.ring.stats(now);
-      if (st.count === 0) return { value: undefined, active: false, threshold: spec.threshold, detail: d && `${what}: no lines` };
+      if (st.count === 0)
+        return {
+          value: undefined,
+          active: false,
+          threshold: spec.threshold,
+          detail: d && `${what}: no lines`,
+        };
       const value = st.sum / st.count;
       if (st.count < spec.min_total) {
-        return { value, active: false, threshold: spec.threshold, detail: d && `${st.sum}/${st.count} ${what}: below min_total ${spec.min_total}` };
+        return {
+          value,
+          active: false,
+          threshold: spec.threshold,
+          detail: d && `${st.sum}/${st.count} ${what}: below min_total ${spec.min_total}`,
+        };
       }
-      return { value, active: holds(spec.op, spec.threshold, spec.clear, value, firing), threshold: spec.threshold, detail: d && `${st.sum}/${st.count} = ${value} ${what}; fires ${spec.op} ${spec.threshold}`, lines: s.lines };
+      return {
+        value,
+        active: holds(spec.op, spec.threshold, spec.clear, value, firing),
+        threshold: spec.threshold,
+        detail: d && `${st.sum}/${st.count} = ${value} ${what}; fires ${spec.op} ${spec.threshold}`,
+        lines: s.lines,
+      };
     },
     idle: (s, now) => s.ring.newest() < now - spec.window - deps.latenessMs,
     describe: () => `${what} ${spec.op} ${spec.threshold} (at least ${spec.min_total} lines)`,

@@ -19,7 +19,7 @@ export function spike(spec: RuleOf<'spike'>, deps: EvalDeps): Evaluator<Ring> {
     ingest(ev, get, groups) {
       if (matches && !matches(ev as LogEvent)) return undefined;
       const g = groups.byEvent(get);
-      g.s.add(ev.ts, ev.kind === 'metric' ? (ev).value : 1);
+      g.s.add(ev.ts, ev.kind === 'metric' ? ev.value : 1);
       return g;
     },
     evaluate(r, now, _firing, d = false) {
@@ -30,7 +30,14 @@ export function spike(spec: RuleOf<'spike'>, deps: EvalDeps): Evaluator<Ring> {
       const up = ratio >= spec.factor;
       const down = ratio <= 1 / spec.factor;
       const active = enough && (spec.direction === 'up' ? up : spec.direction === 'down' ? down : up || down);
-      return { value: ratio, active, threshold: spec.factor, detail: d && `${what}: ${cur} vs ${prev} (x${ratio}); fires at x${spec.factor} ${spec.direction}${enough ? '' : ', below minimum volume'}` };
+      return {
+        value: ratio,
+        active,
+        threshold: spec.factor,
+        detail:
+          d &&
+          `${what}: ${cur} vs ${prev} (x${ratio}); fires at x${spec.factor} ${spec.direction}${enough ? '' : ', below minimum volume'}`,
+      };
     },
     idle: (r, now) => r.newest() < now - 2 * spec.window - deps.latenessMs,
     describe: () => `${what}, ${spec.direction} by x${spec.factor}`,

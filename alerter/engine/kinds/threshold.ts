@@ -38,7 +38,12 @@ export function threshold(spec: RuleOf<'threshold'>, deps: EvalDeps): Evaluator<
   return {
     topics: ['metric'],
     metric: spec.metric,
-    newState: () => new Ring(shape, { histogram: q !== undefined, minmax: spec.reduce === 'min' || spec.reduce === 'max', inc: spec.reduce === 'rate' }),
+    newState: () =>
+      new Ring(shape, {
+        histogram: q !== undefined,
+        minmax: spec.reduce === 'min' || spec.reduce === 'max',
+        inc: spec.reduce === 'rate',
+      }),
     ingest(ev, get, groups) {
       const g = groups.byEvent(get);
       g.s.add(ev.ts, (ev as MetricSample).value);
@@ -52,10 +57,18 @@ export function threshold(spec: RuleOf<'threshold'>, deps: EvalDeps): Evaluator<
         scratch.active = holds(spec.op, spec.threshold, spec.clear, value, firing);
         return scratch;
       }
-      if (value === undefined) return { value, active: false, threshold: spec.threshold, detail: d && `${what}: no samples` };
+      if (value === undefined)
+        return { value, active: false, threshold: spec.threshold, detail: d && `${what}: no samples` };
       const active = holds(spec.op, spec.threshold, spec.clear, value, firing);
       const n = r.stats(now).count;
-      return { value, active, threshold: spec.threshold, detail: d && `${what} = ${value} from ${n} samples; fires ${spec.op} ${spec.threshold}${spec.clear !== undefined ? `, clears past ${spec.clear}` : ''}` };
+      return {
+        value,
+        active,
+        threshold: spec.threshold,
+        detail:
+          d &&
+          `${what} = ${value} from ${n} samples; fires ${spec.op} ${spec.threshold}${spec.clear !== undefined ? `, clears past ${spec.clear}` : ''}`,
+      };
     },
     idle: (r, now) => r.newest() < now - spec.window - deps.latenessMs,
     describe: () => `${what} ${spec.op} ${spec.threshold}`,

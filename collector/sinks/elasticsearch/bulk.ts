@@ -9,7 +9,12 @@ export interface IndexNames {
 }
 
 export function defaultIndexNames(mode: IndexNames['mode'], logs?: string, lifecycle?: string): IndexNames {
-  if (mode === 'data_stream') return { mode, logs: logs ?? 'logs-lookout-default', lifecycle: lifecycle ?? 'logs-lookout.lifecycle-default' };
+  if (mode === 'data_stream')
+    return {
+      mode,
+      logs: logs ?? 'logs-lookout-default',
+      lifecycle: lifecycle ?? 'logs-lookout.lifecycle-default',
+    };
   return { mode, logs: logs ?? 'lookout-logs', lifecycle: lifecycle ?? 'lookout-lifecycle' };
 }
 
@@ -61,7 +66,11 @@ class BodyBuffer {
  * a replayed line answers 409 instead of being indexed twice (and data streams take `create`
  * only). `sent` lists the events in body order, to match the per-item answers against.
  */
-export function bulkBody(events: LookoutEvent[], names: IndexNames, fieldsKey: string): { body: Buffer; sent: LookoutEvent[] } {
+export function bulkBody(
+  events: LookoutEvent[],
+  names: IndexNames,
+  fieldsKey: string,
+): { body: Buffer; sent: LookoutEvent[] } {
   const out = new BodyBuffer(events.length * 640 + 4096);
   const sent: LookoutEvent[] = [];
   let lastIndex = '';
@@ -119,7 +128,11 @@ export function bulkOutcome(sent: LookoutEvent[], res: BulkResponse): BulkOutcom
     if (!r) out.retry.push(e);
     else if ((r.status >= 200 && r.status < 300) || r.status === 409) out.ok++;
     else if (r.status === 429 || r.status >= 500) out.retry.push(e);
-    else out.dead.push({ event: e, reason: `${r.status} ${r.error?.type ?? 'error'}: ${r.error?.reason ?? 'no reason given'}` });
+    else
+      out.dead.push({
+        event: e,
+        reason: `${r.status} ${r.error?.type ?? 'error'}: ${r.error?.reason ?? 'no reason given'}`,
+      });
   }
   return out;
 }

@@ -33,7 +33,8 @@ let last = { host: '', id: '', name: '', service: '', text: '' };
 
 function context(host: string, c: ContainerMeta): string {
   // Lines come in runs of one container: compare with the last one before hashing a key.
-  if (c.id === last.id && c.name === last.name && host === last.host && c.service === last.service) return last.text;
+  if (c.id === last.id && c.name === last.name && host === last.host && c.service === last.service)
+    return last.text;
   const key = `${host}\0${c.id}\0${c.name}\0${c.service}`;
   let text = byKey.get(key);
   if (text === undefined) {
@@ -61,7 +62,13 @@ export function iso(ts: number): string {
 /** Docker's own RFC 3339 time (nanoseconds; ES keeps milliseconds of it) when it looks like one. */
 function logTime(e: LogEvent): string {
   const t = e.time;
-  return t !== undefined && t.length >= 20 && t.length <= 35 && t.charCodeAt(10) === 84 /* T */ && t.charCodeAt(4) === 45 /* - */ && t.indexOf('"') === -1 && t.indexOf('\\') === -1
+  return t !== undefined &&
+    t.length >= 20 &&
+    t.length <= 35 &&
+    t.charCodeAt(10) === 84 /* T */ &&
+    t.charCodeAt(4) === 45 /* - */ &&
+    t.indexOf('"') === -1 &&
+    t.indexOf('\\') === -1
     ? t
     : iso(e.ts);
 }

@@ -16,11 +16,13 @@ export function classify(err: unknown): LookoutError {
     const status = err.statusCode ?? 0;
     const what = `elasticsearch answered ${status}: ${String(err.message).slice(0, 300)}`;
     // 401/403 are retried too: fixing credentials or privileges must not have cost the logs.
-    if (status === 429 || status >= 500 || status === 401 || status === 403 || status === 0) return new TransientDeliveryError(what, err);
+    if (status === 429 || status >= 500 || status === 401 || status === 403 || status === 0)
+      return new TransientDeliveryError(what, err);
     return new PermanentDeliveryError(what, err);
   }
   if (err instanceof esErrors.ElasticsearchClientError) {
-    if (err instanceof esErrors.ProductNotSupportedError || err instanceof esErrors.ConfigurationError) return new PermanentDeliveryError(err.message, err);
+    if (err instanceof esErrors.ProductNotSupportedError || err instanceof esErrors.ConfigurationError)
+      return new PermanentDeliveryError(err.message, err);
     return new TransientDeliveryError(`elasticsearch unreachable: ${err.message}`, err);
   }
   return new TransientDeliveryError(`elasticsearch: ${(err as Error).message}`, err);
@@ -55,17 +57,29 @@ export const createElasticsearchSink: SinkFactory<SinkConfigOf<'elasticsearch'>>
     templateTriedAt = deps.clock.now();
     for (const t of indexTemplates(names)) {
       try {
-        await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(t.name)}`, body: t.body }, { signal, requestTimeout: config.request_timeout });
+        await client.transport.request(
+          { method: 'PUT', path: `/_index_template/${encodeURIComponent(t.name)}`, body: t.body },
+          { signal, requestTimeout: config.request_timeout },
+        );
         log.info({ template: t.name }, 'index template installed');
       } catch (err) {
         const e = classify(err);
         // Down: try again before a later write. Refused (often a missing privilege or a managed
         // cluster): say so once; indexing still works with dynamic mappings.
-        if (e.retriable && !(err instanceof esErrors.ResponseError && [401, 403].includes(err.statusCode ?? 0))) {
-          log.warn({ template: t.name, err: e.message }, 'could not install the index template yet; will try again');
+        if (
+          e.retriable &&
+          !(err instanceof esErrors.ResponseError && [401, 403].includes(err.statusCode ?? 0))
+        ) {
+          log.warn(
+            { template: t.name, err: e.message },
+            'could not install the index template yet; will try again',
+          );
           return;
         }
-        log.warn({ template: t.name, err: e.message }, 'could not install the index template; documents will be indexed with dynamic mappings (set install_template: false to silence this)');
+        log.warn(
+          { template: t.name, err: e.message },
+          'could not install the index template; documents will be indexed with dynamic mappings (set install_template: false to silence this)',
+        );
         template = 'skipped';
         return;
       }
@@ -80,7 +94,8 @@ export const createElasticsearchSink: SinkFactory<SinkConfigOf<'elasticsearch'>>
       if (template === 'pending') await installTemplates(signal);
     },
     async write(events, signal) {
-      if (template === 'pending' && deps.clock.now() - templateTriedAt >= 60_000) await installTemplates(signal);
+      if (template === 'pending' && deps.clock.now() - templateTriedAt >= 60_000)
+        await installTemplates(signal);
       const { body, sent } = bulkBody(events, names, config.json_fields_key);
       if (sent.length === 0) return;
       let res: BulkResponse;
@@ -95,9 +110,16 @@ export const createElasticsearchSink: SinkFactory<SinkConfigOf<'elasticsearch'>>
       const out = bulkOutcome(sent, res);
       if (out.dead.length > 0) {
         deps.deadLetter.write(name, out.dead);
-        log.warn({ count: out.dead.length, first: out.dead[0]!.reason }, 'documents refused by elasticsearch, written to the dead-letter file');
+        log.warn(
+          { count: out.dead.length, first: out.dead[0]!.reason },
+          'documents refused by elasticsearch, written to the dead-letter file',
+        );
       }
-      if (out.retry.length > 0) throw new PartialWriteError(`elasticsearch refused ${out.retry.length} of ${sent.length} documents for now (429/5xx)`, out.retry);
+      if (out.retry.length > 0)
+        throw new PartialWriteError(
+          `elasticsearch refused ${out.retry.length} of ${sent.length} documents for now (429/5xx)`,
+          out.retry,
+        );
     },
     async close() {
       await client.close();

@@ -18,7 +18,9 @@ export function indexTemplates(names: IndexNames): Array<{ name: string; body: R
       tags: kw,
       event: { properties: { id: kw, kind: kw, action: kw, dataset: kw } },
       host: { properties: { name: kw } },
-      container: { properties: { id: kw, name: kw, image: { properties: { name: kw } }, labels: { type: 'object' } } },
+      container: {
+        properties: { id: kw, name: kw, image: { properties: { name: kw } }, labels: { type: 'object' } },
+      },
       service: { properties: { name: kw } },
       process: { properties: { exit_code: { type: 'long' } } },
     },
@@ -33,7 +35,10 @@ export function indexTemplates(names: IndexNames): Array<{ name: string; body: R
       _meta: { managed_by: 'lookout' },
     },
   });
-  return [one(`lookout-${safe(names.logs)}`, names.logs), one(`lookout-${safe(names.lifecycle)}`, names.lifecycle)];
+  return [
+    one(`lookout-${safe(names.logs)}`, names.logs),
+    one(`lookout-${safe(names.lifecycle)}`, names.lifecycle),
+  ];
 }
 
 function safe(s: string): string {

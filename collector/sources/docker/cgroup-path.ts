@@ -42,11 +42,19 @@ export function candidateCgroupPaths(id: string): string[] {
  * The cgroup of a container: read from /proc when the pid is visible, else the first candidate
  * directory that exists (the process has gone, or /proc is not mounted in the sidecar).
  */
-export function resolveCgroupPath(hostRoot: string, id: string, pid: number, mode = detectCgroupMode(hostRoot)): string | undefined {
+export function resolveCgroupPath(
+  hostRoot: string,
+  id: string,
+  pid: number,
+  mode = detectCgroupMode(hostRoot),
+): string | undefined {
   if (!mode) return undefined;
   if (pid > 0) {
     try {
-      const p = parseProcCgroup(fs.readFileSync(path.join(hostRoot, 'proc', String(pid), 'cgroup'), 'utf8'), mode);
+      const p = parseProcCgroup(
+        fs.readFileSync(path.join(hostRoot, 'proc', String(pid), 'cgroup'), 'utf8'),
+        mode,
+      );
       if (p) return p;
     } catch {
       // Not visible from here: fall through to the usual locations.

@@ -5,7 +5,8 @@ import { createDockerClient, DockerApiError, DockerWriteRefusedError, resolveEnd
 import { dockerConfigSchema } from './config';
 
 const runId = newRunId('client');
-const cfg = (over: Record<string, unknown> = {}) => dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock', ...over });
+const cfg = (over: Record<string, unknown> = {}) =>
+  dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock', ...over });
 
 afterAll(() => removeTestContainers(runId));
 
@@ -24,7 +25,15 @@ describe('read-only docker client', () => {
       .filter(([, v]) => typeof v === 'function')
       .map(([k]) => k)
       .sort();
-    expect(methods).toEqual(['close', 'containerLogs', 'containerStats', 'events', 'inspectContainer', 'listContainers', 'ping']);
+    expect(methods).toEqual([
+      'close',
+      'containerLogs',
+      'containerStats',
+      'events',
+      'inspectContainer',
+      'listContainers',
+      'ping',
+    ]);
     client.close();
   });
 

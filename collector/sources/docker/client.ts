@@ -31,17 +31,25 @@ export interface DockerClient {
   /** The `/events` stream; it ends when dockerd goes away or `signal` aborts. */
   events(query: Record<string, unknown>, signal: AbortSignal): Promise<Readable & { destroy(): void }>;
   /** A followed logs stream with time stamps (multiplexed unless the container has a TTY). */
-  containerLogs(id: string, query: { since: number; follow: boolean }, signal: AbortSignal): Promise<Readable & { destroy(): void }>;
+  containerLogs(
+    id: string,
+    query: { since: number; follow: boolean },
+    signal: AbortSignal,
+  ): Promise<Readable & { destroy(): void }>;
   /** Closes kept-alive connections. */
   close(): void;
 }
 
 /** `docker.socket`, `docker.host`, DOCKER_HOST, then the default socket, in that order. */
-export function resolveEndpoint(cfg: Pick<DockerConfig, 'socket' | 'host'>, env: NodeJS.ProcessEnv = process.env): Endpoint {
+export function resolveEndpoint(
+  cfg: Pick<DockerConfig, 'socket' | 'host'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Endpoint {
   if (cfg.socket) return { socketPath: cfg.socket };
   const host = cfg.host ?? env.DOCKER_HOST;
   if (!host) return { socketPath: '/var/run/docker.sock' };
-  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) || '/var/run/docker.sock' };
+  if (host.startsWith('unix://'))
+    return { socketPath: host.slice('unix://'.length) || '/var/run/docker.sock' };
   const url = new URL(host.includes('://') ? host : `tcp://${host}`);
   if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new LookoutError(`docker host ${host}: only unix://, tcp:// and https:// are supported`);
@@ -63,7 +71,8 @@ export function createDockerClient(cfg: DockerConfig, deps: DockerClientDeps): D
   const endpoint = api.endpoint;
   const log = deps.logger.child({ component: 'docker-client' });
   log.debug({ endpoint }, 'docker client');
-  const get = <T>(path: string, query: Record<string, unknown>, signal?: AbortSignal) => api.getJson<T>(path, query as never, cfg.request_timeout, signal);
+  const get = <T>(path: string, query: Record<string, unknown>, signal?: AbortSignal) =>
+    api.getJson<T>(path, query as never, cfg.request_timeout, signal);
 
   async function ping(signal?: AbortSignal): Promise<void> {
     if ('socketPath' in ep) checkSocket(ep.socketPath);
@@ -87,10 +96,15 @@ export function createDockerClient(cfg: DockerConfig, deps: DockerClientDeps): D
     ping,
     listContainers: (signal) => get('/containers/json', { all: true }, signal),
     inspectContainer: (id, signal) => get(`/containers/${id64(id)}/json`, {}, signal),
-    containerStats: (id, signal) => get(`/containers/${id64(id)}/stats`, { stream: false, 'one-shot': true }, signal),
+    containerStats: (id, signal) =>
+      get(`/containers/${id64(id)}/stats`, { stream: false, 'one-shot': true }, signal),
     events: (query, signal) => api.getStream('/events', query as never, signal),
     containerLogs: (id, query, signal) =>
-      api.getStream(`/containers/${id64(id)}/logs`, { stdout: true, stderr: true, timestamps: true, follow: query.follow, since: query.since }, signal),
+      api.getStream(
+        `/containers/${id64(id)}/logs`,
+        { stdout: true, stderr: true, timestamps: true, follow: query.follow, since: query.since },
+        signal,
+      ),
     close: () => api.close(),
   };
 }
@@ -124,5 +138,8 @@ export function unavailable(endpoint: string, err: unknown): DockerUnavailableEr
       : code === 'EACCES'
         ? 'run lookout as root or as a member of the docker group'
         : 'check that dockerd is running and answering';
-  return new DockerUnavailableError(`cannot reach the Docker engine at ${endpoint} (${why}): ${hint}`, { retriable: code !== 'EACCES', cause: err });
+  return new DockerUnavailableError(`cannot reach the Docker engine at ${endpoint} (${why}): ${hint}`, {
+    retriable: code !== 'EACCES',
+    cause: err,
+  });
 }

@@ -6,12 +6,18 @@ describe('docker and stats config', () => {
   const section = z.object(dockerSectionSchemas).strict();
 
   it('defaults when nothing is set', () => {
-    expect(section.parse({})).toEqual({ docker: { request_timeout: 10_000, reconnect_initial: 500, reconnect_max: 30_000 }, host_root: '/' });
+    expect(section.parse({})).toEqual({
+      docker: { request_timeout: 10_000, reconnect_initial: 500, reconnect_max: 30_000 },
+      host_root: '/',
+    });
     expect(statsConfigSchema.parse({})).toEqual({ enabled: true, interval: 10_000, mode: 'auto' });
   });
 
   it.each([
-    [{ socket: '/run/docker.sock', request_timeout: '3s' }, { socket: '/run/docker.sock', request_timeout: 3000 }],
+    [
+      { socket: '/run/docker.sock', request_timeout: '3s' },
+      { socket: '/run/docker.sock', request_timeout: 3000 },
+    ],
     [{ host: 'tcp://10.0.0.2:2375' }, { host: 'tcp://10.0.0.2:2375' }],
   ])('accepts %j', (input, want) => {
     expect(dockerConfigSchema.parse(input)).toMatchObject(want);

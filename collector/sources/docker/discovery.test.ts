@@ -1,12 +1,23 @@
 import { silentLogger } from '../../../core/logger';
-import { docker, inspect, newRunId, removeTestContainers, runContainer, TEST_LABEL, waitFor } from '../../../test/support/docker';
+import {
+  docker,
+  inspect,
+  newRunId,
+  removeTestContainers,
+  runContainer,
+  TEST_LABEL,
+  waitFor,
+} from '../../../test/support/docker';
 import { createDockerClient } from './client';
 import { dockerConfigSchema } from './config';
 import { Discovery } from './discovery';
 import type { DiscoveryChange } from './types';
 
 const runId = newRunId('disc');
-const client = createDockerClient(dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }), { logger: silentLogger() });
+const client = createDockerClient(
+  dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }),
+  { logger: silentLogger() },
+);
 const discovery = new Discovery(client, { logger: silentLogger() });
 const changes: DiscoveryChange[] = [];
 
@@ -25,7 +36,14 @@ describe('discovery on the real engine', () => {
     const id = await runContainer({
       runId,
       name,
-      args: ['--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=cart', '--label', 'team=payments'],
+      args: [
+        '--label',
+        'com.docker.compose.project=shop',
+        '--label',
+        'com.docker.compose.service=cart',
+        '--label',
+        'team=payments',
+      ],
       cmd: ['sleep', '300'],
     });
     const info = await waitFor('container discovered running', () => {
@@ -37,7 +55,12 @@ describe('discovery on the real engine', () => {
       id,
       name,
       image: 'local/busybox:full',
-      labels: { [TEST_LABEL]: runId, 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'cart', team: 'payments' },
+      labels: {
+        [TEST_LABEL]: runId,
+        'com.docker.compose.project': 'shop',
+        'com.docker.compose.service': 'cart',
+        team: 'payments',
+      },
       composeProject: 'shop',
       composeService: 'cart',
       service: 'cart',
@@ -48,11 +71,18 @@ describe('discovery on the real engine', () => {
     expect(info.pid).toBe(ins.State.Pid);
     expect([`/docker/${id}`, `/system.slice/docker-${id}.scope`]).toContain(info.cgroupPath); // cgroupfs or systemd driver
     expect(info.state).toBe('running');
-    expect(changes).toContainEqual({ type: 'added', container: expect.objectContaining({ meta: expect.objectContaining({ id }) }) });
+    expect(changes).toContainEqual({
+      type: 'added',
+      container: expect.objectContaining({ meta: expect.objectContaining({ id }) }),
+    });
   });
 
   it('prefers the lookout.service label, and sees removal', async () => {
-    const id = await runContainer({ runId, args: ['--label', 'com.docker.compose.service=cart', '--label', 'lookout.service=checkout'], cmd: ['sleep', '300'] });
+    const id = await runContainer({
+      runId,
+      args: ['--label', 'com.docker.compose.service=cart', '--label', 'lookout.service=checkout'],
+      cmd: ['sleep', '300'],
+    });
     const info = await waitFor('container discovered', () => discovery.get(id));
     expect(info.meta.service).toBe('checkout');
     await docker('rm', '-f', id);
@@ -69,7 +99,10 @@ describe('discovery on the real engine', () => {
 
   it('records exit code and OOM state after a container dies', async () => {
     const id = await runContainer({ runId, cmd: ['sh', '-c', 'exit 3'] });
-    const info = await waitFor('container exited', () => discovery.get(id)?.state === 'exited' && discovery.get(id));
+    const info = await waitFor(
+      'container exited',
+      () => discovery.get(id)?.state === 'exited' && discovery.get(id),
+    );
     expect(info).toMatchObject({ running: false, exitCode: 3, oomKilled: false, pid: 0 });
   });
 });

@@ -22,10 +22,23 @@ export interface DiscoveryDeps {
  * A container event as read, with what discovery knew of the container once it handled it.
  * Discovery awaits the returned promise before reading the next event (backpressure).
  */
-export type ContainerEventListener = (event: DockerEvent, info: ContainerInfo | undefined) => void | Promise<void>;
+export type ContainerEventListener = (
+  event: DockerEvent,
+  info: ContainerInfo | undefined,
+) => void | Promise<void>;
 
 /** Actions after which inspect tells something new (state, pid, health, name, limits). */
-const REINSPECT = new Set(['create', 'start', 'die', 'restart', 'pause', 'unpause', 'health_status', 'rename', 'update']);
+const REINSPECT = new Set([
+  'create',
+  'start',
+  'die',
+  'restart',
+  'pause',
+  'unpause',
+  'health_status',
+  'rename',
+  'update',
+]);
 const INSPECT_CONCURRENCY = 8;
 /** dockerd keeps 256 events for `since`; remembering more than that is enough to dedupe a replay. */
 const RECENT_EVENTS = 1024;
@@ -120,9 +133,13 @@ export class Discovery implements ContainerDirectory {
     this.loop = undefined;
   }
 
-  private async follow(signal: AbortSignal, ready: () => void, failed: (err: unknown) => void): Promise<void> {
+  private async follow(
+    signal: AbortSignal,
+    ready: () => void,
+    failed: (err: unknown) => void,
+  ): Promise<void> {
     let synced = false;
-    for (let attempt = 0; !signal.aborted; ) {
+    for (let attempt = 0; !signal.aborted;) {
       try {
         await this.session(signal, () => {
           attempt = 0;
@@ -166,7 +183,9 @@ export class Discovery implements ContainerDirectory {
       dockerMetrics.connected.set(1);
       this.isConnected = true;
       onSynced();
-      const events = readEvents(stream as AsyncIterable<Buffer>, (line) => this.log.warn({ line: line.slice(0, 200) }, 'unreadable docker event skipped'));
+      const events = readEvents(stream as AsyncIterable<Buffer>, (line) =>
+        this.log.warn({ line: line.slice(0, 200) }, 'unreadable docker event skipped'),
+      );
       for await (const ev of events) {
         const key = `${ev.timeNano} ${ev.Actor.ID} ${ev.Action}`;
         if (this.recent.has(key)) continue;
@@ -214,10 +233,15 @@ export class Discovery implements ContainerDirectory {
     const seen = new Set(ids);
     for (const id of [...this.cache.keys()]) if (!seen.has(id)) this.remove(id);
     for (let i = 0; i < ids.length; i += INSPECT_CONCURRENCY) {
-      const infos = await Promise.all(ids.slice(i, i + INSPECT_CONCURRENCY).map((id) => this.inspect(id, signal)));
+      const infos = await Promise.all(
+        ids.slice(i, i + INSPECT_CONCURRENCY).map((id) => this.inspect(id, signal)),
+      );
       for (const info of infos) if (info) this.upsert(info);
     }
-    this.log.info({ containers: this.cache.size, cgroups: this.mode ?? 'not visible' }, 'docker containers listed');
+    this.log.info(
+      { containers: this.cache.size, cgroups: this.mode ?? 'not visible' },
+      'docker containers listed',
+    );
   }
 
   /** Inspect output as ContainerInfo; undefined when the container is gone already. */
@@ -225,7 +249,9 @@ export class Discovery implements ContainerDirectory {
     try {
       const data = (await this.client.inspectContainer(id, signal)) as InspectData;
       const info = infoFromInspect(data);
-      const cg = info.running ? resolveCgroupPath(this.hostRoot, id, info.pid, this.mode) : this.cache.get(id)?.cgroupPath;
+      const cg = info.running
+        ? resolveCgroupPath(this.hostRoot, id, info.pid, this.mode)
+        : this.cache.get(id)?.cgroupPath;
       if (cg) info.cgroupPath = cg;
       return info;
     } catch (err) {

@@ -23,7 +23,12 @@ function run(bytes: Buffer, cuts: number[]): Array<[string, string]> {
 }
 
 describe('demux of the multiplexed logs stream', () => {
-  const bytes = Buffer.concat([frame(1, 'out one\n'), frame(2, 'err one\n'), frame(1, 'ünïcode\n'), frame(2, '')]);
+  const bytes = Buffer.concat([
+    frame(1, 'out one\n'),
+    frame(2, 'err one\n'),
+    frame(1, 'ünïcode\n'),
+    frame(2, ''),
+  ]);
   const want = [
     ['stdout', 'out one\n'],
     ['stderr', 'err one\n'],
@@ -39,7 +44,12 @@ describe('demux of the multiplexed logs stream', () => {
     ['cut inside a multi-byte character', [8 + 8 + 8 + 8 + 8 + 1]],
     ['one byte at a time', Array.from({ length: 60 }, (_, i) => i + 1)],
   ])('%s', (_name, cuts) => {
-    expect(run(bytes, cuts.filter((c) => c < bytes.length))).toEqual(want);
+    expect(
+      run(
+        bytes,
+        cuts.filter((c) => c < bytes.length),
+      ),
+    ).toEqual(want);
   });
 });
 

@@ -90,8 +90,14 @@ export class EngineApi {
       const tls = u.protocol === 'https:' || env.DOCKER_TLS_VERIFY === '1' || u.port === '2376';
       this.endpoint = u.href;
       this.transport = tls ? https : http;
-      this.base = { host: u.hostname, port: Number(u.port) || (tls ? 2376 : 2375), ...(tls ? tlsOptions(this.env) : {}) };
-      this.pooled = tls ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tlsOptions(this.env) }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+      this.base = {
+        host: u.hostname,
+        port: Number(u.port) || (tls ? 2376 : 2375),
+        ...(tls ? tlsOptions(this.env) : {}),
+      };
+      this.pooled = tls
+        ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tlsOptions(this.env) })
+        : new http.Agent({ keepAlive: true, maxSockets: 16 });
     }
   }
 
@@ -99,7 +105,12 @@ export class EngineApi {
    * The one place a request is made. Anything but GET or HEAD is refused here, before a
    * connection is opened; the refusal is asynchronous like any other failure.
    */
-  request(method: string, pathname: string, query: Query = {}, opts: { signal?: AbortSignal; stream?: boolean } = {}): Promise<http.IncomingMessage> {
+  request(
+    method: string,
+    pathname: string,
+    query: Query = {},
+    opts: { signal?: AbortSignal; stream?: boolean } = {},
+  ): Promise<http.IncomingMessage> {
     const m = method.toUpperCase();
     if (!READ_METHODS.has(m)) return Promise.reject(new DockerWriteRefusedError(m, pathname));
     return new Promise((resolve, reject) => {
@@ -134,7 +145,11 @@ export class EngineApi {
   }
 
   /** GET a body to be read as it comes (events, followed logs); it ends when `signal` aborts. */
-  async getStream(pathname: string, query: Query, signal: AbortSignal): Promise<Readable & { destroy(): void }> {
+  async getStream(
+    pathname: string,
+    query: Query,
+    signal: AbortSignal,
+  ): Promise<Readable & { destroy(): void }> {
     const res = await this.request('GET', pathname, query, { signal, stream: true });
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) throw apiError(status, pathname, await readBody(res, MAX_ERROR_BYTES));
@@ -176,7 +191,10 @@ async function readBody(res: http.IncomingMessage, max: number): Promise<string>
  * header (stream 1 = stdout, 2 = stderr; bytes 4-7 the payload length, big-endian) and the payload;
  * a header or payload may straddle chunks.
  */
-export function demux(source: Readable, onData: (stream: 'stdout' | 'stderr', payload: Buffer) => void): void {
+export function demux(
+  source: Readable,
+  onData: (stream: 'stdout' | 'stderr', payload: Buffer) => void,
+): void {
   let pending: Buffer = Buffer.alloc(0);
   source.on('data', (chunk: Buffer) => {
     let buf = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;

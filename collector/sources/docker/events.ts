@@ -24,7 +24,10 @@ export function isExecNoise(action: string): boolean {
  * Splits the events stream (one JSON object per line) into events. A line that does not parse
  * is handed to `onBad` and skipped rather than ending the stream.
  */
-export async function* readEvents(stream: AsyncIterable<Buffer | string>, onBad: (line: string, err: unknown) => void): AsyncGenerator<DockerEvent> {
+export async function* readEvents(
+  stream: AsyncIterable<Buffer | string>,
+  onBad: (line: string, err: unknown) => void,
+): AsyncGenerator<DockerEvent> {
   let rest = '';
   for await (const chunk of stream) {
     rest += typeof chunk === 'string' ? chunk : chunk.toString('utf8');

@@ -13,7 +13,10 @@ export type { ContainerDirectory, ContainerInfo, DiscoveryChange } from './types
  * settings. Call `client.ping()` first (DockerUnavailableError: exit 2), then
  * `discovery.start(signal)`; the sources take `discovery` as their ContainerDirectory.
  */
-export function createDocker(cfg: { docker: DockerConfig; host_root: string }, deps: { logger: Logger; env?: NodeJS.ProcessEnv }): { client: DockerClient; discovery: Discovery } {
+export function createDocker(
+  cfg: { docker: DockerConfig; host_root: string },
+  deps: { logger: Logger; env?: NodeJS.ProcessEnv },
+): { client: DockerClient; discovery: Discovery } {
   const client = createDockerClient(cfg.docker, deps);
   const discovery = new Discovery(client, { logger: deps.logger, hostRoot: cfg.host_root });
   return { client, discovery };

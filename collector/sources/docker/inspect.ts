@@ -18,7 +18,14 @@ export interface InspectData {
     OOMKilled?: boolean;
     Health?: { Status?: string };
   };
-  HostConfig?: { NetworkMode?: string; LogConfig?: { Type?: string }; NanoCpus?: number; CpuQuota?: number; CpuPeriod?: number; Memory?: number };
+  HostConfig?: {
+    NetworkMode?: string;
+    LogConfig?: { Type?: string };
+    NanoCpus?: number;
+    CpuQuota?: number;
+    CpuPeriod?: number;
+    Memory?: number;
+  };
 }
 
 export const SERVICE_LABEL = 'lookout.service';
@@ -26,7 +33,12 @@ const COMPOSE_PROJECT = 'com.docker.compose.project';
 const COMPOSE_SERVICE = 'com.docker.compose.service';
 
 /** Event metadata from a name, image and labels (inspect data, or an event's attributes). */
-export function metaFrom(id: string, name: string, image: string, labels: Record<string, string>): ContainerMeta {
+export function metaFrom(
+  id: string,
+  name: string,
+  image: string,
+  labels: Record<string, string>,
+): ContainerMeta {
   const meta: ContainerMeta = { id, name: name.replace(/^\//, ''), image, labels, service: '' };
   if (labels[COMPOSE_PROJECT]) meta.composeProject = labels[COMPOSE_PROJECT];
   if (labels[COMPOSE_SERVICE]) meta.composeService = labels[COMPOSE_SERVICE];
@@ -60,7 +72,12 @@ export function infoFromInspect(d: InspectData): ContainerInfo {
   const state = d.State ?? {};
   const host = d.HostConfig ?? {};
   const info: ContainerInfo = {
-    meta: metaFrom(d.Id, d.Name ?? d.Id.slice(0, 12), d.Config?.Image ?? d.Image ?? '', d.Config?.Labels ?? {}),
+    meta: metaFrom(
+      d.Id,
+      d.Name ?? d.Id.slice(0, 12),
+      d.Config?.Image ?? d.Image ?? '',
+      d.Config?.Labels ?? {},
+    ),
     logDriver: host.LogConfig?.Type ?? 'unknown',
     pid: state.Pid ?? 0,
     running: state.Running === true,

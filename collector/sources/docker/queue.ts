@@ -13,7 +13,8 @@ export class BatchQueue<T> {
 
   /** Waits for room; after the consumer has stopped, drops the item (nobody would read it). */
   async push(item: T): Promise<void> {
-    while (this.items.length >= this.max && !this.closed) await new Promise<void>((r) => this.roomWaiters.push(r));
+    while (this.items.length >= this.max && !this.closed)
+      await new Promise<void>((r) => this.roomWaiters.push(r));
     if (this.closed) return;
     this.items.push(item);
     this.dataWaiter?.();

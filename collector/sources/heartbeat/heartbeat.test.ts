@@ -5,10 +5,19 @@ import type { ContainerDirectory, ContainerInfo } from '../docker/types';
 import { heartbeatConfigSchema } from './config';
 import { createHeartbeatSource } from './index';
 
-const info = (name: string, running: boolean): ContainerInfo => ({ meta: { id: `id-${name}`, name, image: 'i', labels: {}, service: name }, logDriver: 'json-file', pid: running ? 1 : 0, running });
+const info = (name: string, running: boolean): ContainerInfo => ({
+  meta: { id: `id-${name}`, name, image: 'i', labels: {}, service: name },
+  logDriver: 'json-file',
+  pid: running ? 1 : 0,
+  running,
+});
 
 /** A fixed directory: the heartbeat only reads `list()`. */
-const dir = (items: ContainerInfo[]): ContainerDirectory => ({ get: (id) => items.find((c) => c.meta.id === id), list: () => items, watch: () => () => undefined });
+const dir = (items: ContainerInfo[]): ContainerDirectory => ({
+  get: (id) => items.find((c) => c.meta.id === id),
+  list: () => items,
+  watch: () => () => undefined,
+});
 
 describe('heartbeat source', () => {
   it('beats at once, then each interval, with the running containers', async () => {
@@ -28,7 +37,14 @@ describe('heartbeat source', () => {
       if (beats.length === 2) ctl.abort();
     }
     expect(beats).toHaveLength(2);
-    expect(beats[0]).toEqual({ kind: 'heartbeat', host: 'h1', ts: 1000, source: 'collector', version: '0.1.0', containers: [info('api', true).meta, info('web', true).meta] });
+    expect(beats[0]).toEqual({
+      kind: 'heartbeat',
+      host: 'h1',
+      ts: 1000,
+      source: 'collector',
+      version: '0.1.0',
+      containers: [info('api', true).meta, info('web', true).meta],
+    });
     expect(beats[1]!.ts).toBe(2000);
   });
 

@@ -16,7 +16,11 @@ export interface LifecycleDeps {
  * Container lifecycle events, read from discovery's events connection (not a second one), so
  * each event carries the metadata discovery had once it took the event in.
  */
-export function createLifecycleSource(discovery: Pick<Discovery, 'onContainerEvent'>, deps: LifecycleDeps, opts: MapperOptions = {}): Source {
+export function createLifecycleSource(
+  discovery: Pick<Discovery, 'onContainerEvent'>,
+  deps: LifecycleDeps,
+  opts: MapperOptions = {},
+): Source {
   const log = deps.logger.child({ component: 'source', source: 'lifecycle' });
   return {
     name: 'lifecycle',

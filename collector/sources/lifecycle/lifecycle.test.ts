@@ -7,7 +7,10 @@ import { Discovery } from '../docker/discovery';
 import { createLifecycleSource } from './index';
 
 const runId = newRunId('life');
-const client = createDockerClient(dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }), { logger: silentLogger() });
+const client = createDockerClient(
+  dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }),
+  { logger: silentLogger() },
+);
 const discovery = new Discovery(client, { logger: silentLogger() });
 const source = createLifecycleSource(discovery, { logger: silentLogger(), host: 'test-host' });
 const ctl = new AbortController();
@@ -32,7 +35,11 @@ afterAll(async () => {
 
 describe('lifecycle events from the real engine', () => {
   it('a container exiting non-zero yields die with a numeric exit code and its metadata', async () => {
-    const id = await runContainer({ runId, args: ['--label', 'lookout.service=batch'], cmd: ['sh', '-c', 'exit 3'] });
+    const id = await runContainer({
+      runId,
+      args: ['--label', 'lookout.service=batch'],
+      cmd: ['sh', '-c', 'exit 3'],
+    });
     const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
     expect(die).toMatchObject({ kind: 'lifecycle', host: 'test-host', exitCode: 3, oomKilled: false });
     expect(die.intent).toBeUndefined();
@@ -41,7 +48,11 @@ describe('lifecycle events from the real engine', () => {
   });
 
   it('an allocation past --memory yields oom, then die with oomKilled and 137', async () => {
-    const id = await runContainer({ runId, args: ['--memory', '20m'], cmd: ['sh', '-c', 'x=$(head -c 100000000 /dev/zero | tr "\\0" a); echo survived'] });
+    const id = await runContainer({
+      runId,
+      args: ['--memory', '20m'],
+      cmd: ['sh', '-c', 'x=$(head -c 100000000 /dev/zero | tr "\\0" a); echo survived'],
+    });
     const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
     expect(die).toMatchObject({ exitCode: 137, oomKilled: true });
     expect(die.intent).toBeUndefined();
@@ -51,7 +62,20 @@ describe('lifecycle events from the real engine', () => {
   });
 
   it('a failing HEALTHCHECK yields health_status unhealthy and no exec noise', async () => {
-    const id = await runContainer({ runId, args: ['--health-cmd', 'false', '--health-interval', '1s', '--health-retries', '1', '--health-start-period', '0s'], cmd: ['sleep', '300'] });
+    const id = await runContainer({
+      runId,
+      args: [
+        '--health-cmd',
+        'false',
+        '--health-interval',
+        '1s',
+        '--health-retries',
+        '1',
+        '--health-start-period',
+        '0s',
+      ],
+      cmd: ['sleep', '300'],
+    });
     const ev = await waitFor('unhealthy', () => of(id).find((e) => e.action === 'health_status'));
     expect(ev.health).toBe('unhealthy');
     expect(ev.container.id).toBe(id);

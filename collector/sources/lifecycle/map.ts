@@ -3,13 +3,38 @@ import { baseAction, type DockerEvent } from '../docker/events';
 import { metaFromAttributes } from '../docker/inspect';
 import type { ContainerInfo } from '../docker/types';
 
-const ACTIONS = new Set<LifecycleAction>(['create', 'start', 'die', 'oom', 'kill', 'stop', 'restart', 'pause', 'unpause', 'health_status', 'destroy']);
+const ACTIONS = new Set<LifecycleAction>([
+  'create',
+  'start',
+  'die',
+  'oom',
+  'kill',
+  'stop',
+  'restart',
+  'pause',
+  'unpause',
+  'health_status',
+  'destroy',
+]);
 
 /**
  * Signals sent to make a process reload or rotate, not to end it (`docker kill -s HUP`): a
  * die after one of these is not the user's doing.
  */
-const RELOAD_SIGNALS = new Set(['SIGHUP', 'HUP', '1', 'SIGUSR1', 'USR1', '10', 'SIGUSR2', 'USR2', '12', 'SIGWINCH', 'WINCH', '28']);
+const RELOAD_SIGNALS = new Set([
+  'SIGHUP',
+  'HUP',
+  '1',
+  'SIGUSR1',
+  'USR1',
+  '10',
+  'SIGUSR2',
+  'USR2',
+  '12',
+  'SIGWINCH',
+  'WINCH',
+  '28',
+]);
 
 export interface MapperOptions {
   /** How long a `kill`/`stop` explains a later `die`: covers the stop timeout (compose's longest defaults are a few minutes). */
@@ -53,7 +78,13 @@ export class LifecycleMapper {
     const id = ev.Actor.ID;
     const attrs = ev.Actor.Attributes;
     const ts = ev.timeNano ? Math.floor(ev.timeNano / 1e6) : ev.time * 1000;
-    const out: LifecycleEvent = { kind: 'lifecycle', host: this.host, ts, action, container: info?.meta ?? metaFromAttributes(id, attrs) };
+    const out: LifecycleEvent = {
+      kind: 'lifecycle',
+      host: this.host,
+      ts,
+      action,
+      container: info?.meta ?? metaFromAttributes(id, attrs),
+    };
     switch (action) {
       case 'kill':
         if (attrs.signal !== undefined) out.signal = attrs.signal;
@@ -84,7 +115,13 @@ export class LifecycleMapper {
     return out;
   }
 
-  private die(out: LifecycleEvent, id: string, attrs: Record<string, string>, info: ContainerInfo | undefined, ts: number): void {
+  private die(
+    out: LifecycleEvent,
+    id: string,
+    attrs: Record<string, string>,
+    info: ContainerInfo | undefined,
+    ts: number,
+  ): void {
     // The engine sends exitCode as a string ("137").
     const code = Number(attrs.exitCode ?? info?.exitCode);
     if (Number.isFinite(code)) out.exitCode = code;

@@ -78,7 +78,9 @@ export class ApiTailer {
         ? Math.floor(this.deps.clock.now() / 1000)
         : 0;
     // A TTY container's stream is not multiplexed (no 8-byte frame headers): everything is stdout.
-    const inspected = (await this.docker.inspectContainer(this.meta.id, signal)) as { Config?: { Tty?: boolean } };
+    const inspected = (await this.docker.inspectContainer(this.meta.id, signal)) as {
+      Config?: { Tty?: boolean };
+    };
     const tty = Boolean(inspected.Config?.Tty);
     const raw = await this.docker.containerLogs(this.meta.id, { follow: true, since }, signal);
     const queue: ApiLine[] = [];

@@ -107,7 +107,7 @@ async function* runLogSource(
     log.warn(
       { containerId: id, container: c.meta.name, driver: c.logDriver },
       deps.remoteEngine && c.logDriver !== 'none'
-        ? 'remote engine and collector.logs.api_fallback is off: this container\'s logs are skipped'
+        ? "remote engine and collector.logs.api_fallback is off: this container's logs are skipped"
         : 'container logs cannot be read with this log driver: skipped',
     );
   };

@@ -15,7 +15,9 @@ export const httpProbeSchema = z
     method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
     headers: z.record(z.string(), z.string()).optional(),
     /** Status codes counted as up: a list, or `2xx`-style classes. */
-    expect_status: z.array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)])).default(['2xx', '3xx']),
+    expect_status: z
+      .array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)]))
+      .default(['2xx', '3xx']),
     /** A regex the body must match. */
     body_match: z
       .string()
@@ -42,7 +44,13 @@ export const probesConfigSchema = z
     interval: duration().default(15_000),
     /** Default deadline of one check. */
     timeout: duration().default(5_000),
-    targets: z.array(z.union([httpProbeSchema, tcpProbeSchema], { error: 'a probe target is {http: URL, ...} or {tcp: host:port, ...}' })).default([]),
+    targets: z
+      .array(
+        z.union([httpProbeSchema, tcpProbeSchema], {
+          error: 'a probe target is {http: URL, ...} or {tcp: host:port, ...}',
+        }),
+      )
+      .default([]),
   })
   .strict()
   .prefault({});

@@ -26,7 +26,13 @@ export function probeHttp(cfg: HttpProbeConfig, timeoutMs: number, now: () => nu
       resolve({ up: false, latencyMs: performance.now() - started, error, statusCode, tlsDaysLeft });
     const req = lib.request(
       url,
-      { method: cfg.method, headers: { 'user-agent': 'lookout-probe', ...cfg.headers }, agent: false, signal: AbortSignal.timeout(timeoutMs), rejectUnauthorized: cfg.tls_verify },
+      {
+        method: cfg.method,
+        headers: { 'user-agent': 'lookout-probe', ...cfg.headers },
+        agent: false,
+        signal: AbortSignal.timeout(timeoutMs),
+        rejectUnauthorized: cfg.tls_verify,
+      },
       (res) => {
         let tlsDaysLeft: number | undefined;
         const sock = res.socket as TLSSocket;
@@ -44,13 +50,27 @@ export function probeHttp(cfg: HttpProbeConfig, timeoutMs: number, now: () => nu
         res.on('end', () => {
           const code = res.statusCode ?? 0;
           const latencyMs = performance.now() - started;
-          if (!statusExpected(code, cfg.expect_status)) return resolve({ up: false, latencyMs, statusCode: code, tlsDaysLeft, error: `status ${code}` });
-          if (body && !body.test(Buffer.concat(chunks).toString('utf8'))) return resolve({ up: false, latencyMs, statusCode: code, tlsDaysLeft, error: 'body does not match' });
+          if (!statusExpected(code, cfg.expect_status))
+            return resolve({ up: false, latencyMs, statusCode: code, tlsDaysLeft, error: `status ${code}` });
+          if (body && !body.test(Buffer.concat(chunks).toString('utf8')))
+            return resolve({
+              up: false,
+              latencyMs,
+              statusCode: code,
+              tlsDaysLeft,
+              error: 'body does not match',
+            });
           resolve({ up: true, latencyMs, statusCode: code, tlsDaysLeft });
         });
       },
     );
-    req.on('error', (err: NodeJS.ErrnoException) => fail(err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : (err.code ?? err.message)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? `no answer within ${timeoutMs} ms`
+          : (err.code ?? err.message),
+      ),
+    );
     req.end();
   });
 }

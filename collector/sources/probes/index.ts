@@ -10,8 +10,17 @@ import { probeTcp } from './tcp';
 
 export { probesConfigSchema, type ProbesConfig } from './config';
 
-const checks = new Counter({ name: 'lookout_probe_checks_total', help: 'endpoint checks, by result', labelNames: ['type', 'result'] as const });
-const seconds = new Histogram({ name: 'lookout_probe_duration_seconds', help: 'time one endpoint check took', labelNames: ['type'] as const, buckets: [0.01, 0.05, 0.1, 0.5, 1, 5] });
+const checks = new Counter({
+  name: 'lookout_probe_checks_total',
+  help: 'endpoint checks, by result',
+  labelNames: ['type', 'result'] as const,
+});
+const seconds = new Histogram({
+  name: 'lookout_probe_duration_seconds',
+  help: 'time one endpoint check took',
+  labelNames: ['type'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.5, 1, 5],
+});
 
 export interface ProbeDeps {
   logger: Logger;
@@ -22,12 +31,21 @@ export interface ProbeDeps {
 
 type Target = HttpProbeConfig | TcpProbeConfig;
 
-export const targetName = (t: Target): string => t.name ?? ('http' in t ? t.http : `${t.tcp.host}:${t.tcp.port}`);
+export const targetName = (t: Target): string =>
+  t.name ?? ('http' in t ? t.http : `${t.tcp.host}:${t.tcp.port}`);
 
 /** Samples for one check: probe.up and probe.latency_ms always, status and TLS days when known. */
 export function samplesOf(t: Target, r: ProbeResult, host: string, ts: number): MetricSample[] {
   const labels = { target: targetName(t), probe: 'http' in t ? 'http' : 'tcp' };
-  const s = (name: string, value: number): MetricSample => ({ kind: 'metric', host, ts, name, value, type: 'gauge', labels });
+  const s = (name: string, value: number): MetricSample => ({
+    kind: 'metric',
+    host,
+    ts,
+    name,
+    value,
+    type: 'gauge',
+    labels,
+  });
   const out = [s('probe.up', r.up ? 1 : 0), s('probe.latency_ms', Math.round(r.latencyMs * 10) / 10)];
   if (r.statusCode !== undefined) out.push(s('probe.status_code', r.statusCode));
   if (r.tlsDaysLeft !== undefined) out.push(s('probe.tls_days_left', r.tlsDaysLeft));

@@ -13,7 +13,8 @@ import { probeHttp } from './http';
 import { createProbeSource } from './index';
 import { probeTcp } from './tcp';
 
-const listen = (server: net.Server): Promise<number> => new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+const listen = (server: net.Server): Promise<number> =>
+  new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
 const close = (server: net.Server): Promise<void> => new Promise((r) => server.close(() => r()));
 
 describe('HTTP and TCP probes against real servers on loopback', () => {
@@ -36,7 +37,8 @@ describe('HTTP and TCP probes against real servers on loopback', () => {
     await close(server);
   });
 
-  const h = (p: string, extra: Record<string, unknown> = {}) => httpProbeSchema.parse({ http: `http://127.0.0.1:${port}${p}`, ...extra });
+  const h = (p: string, extra: Record<string, unknown> = {}) =>
+    httpProbeSchema.parse({ http: `http://127.0.0.1:${port}${p}`, ...extra });
 
   it.each([
     ['200 with a matching body', '/ok', { body_match: 'status: ok' }, true, 200],
@@ -56,24 +58,56 @@ describe('HTTP and TCP probes against real servers on loopback', () => {
   });
 
   it('TCP: up when accepted, down when refused', async () => {
-    expect(await probeTcp(tcpProbeSchema.parse({ tcp: `127.0.0.1:${port}` }), 2000)).toMatchObject({ up: true });
+    expect(await probeTcp(tcpProbeSchema.parse({ tcp: `127.0.0.1:${port}` }), 2000)).toMatchObject({
+      up: true,
+    });
     const spare = net.createServer();
     const closedPort = await listen(spare);
     await close(spare);
-    expect(await probeTcp(tcpProbeSchema.parse({ tcp: `127.0.0.1:${closedPort}` }), 2000)).toMatchObject({ up: false, error: 'ECONNREFUSED' });
+    expect(await probeTcp(tcpProbeSchema.parse({ tcp: `127.0.0.1:${closedPort}` }), 2000)).toMatchObject({
+      up: false,
+      error: 'ECONNREFUSED',
+    });
   });
 
   it('HTTPS: reports the days left on the certificate', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '30', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    const tls = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (_q, s) => s.end('ok'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'k.pem'),
+        '-out',
+        path.join(dir, 'c.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const tls = https.createServer(
+      { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) },
+      (_q, s) => s.end('ok'),
+    );
     const tlsPort = await listen(tls);
     try {
-      const insecure = await probeHttp(httpProbeSchema.parse({ http: `https://127.0.0.1:${tlsPort}/`, tls_verify: false }), 5000, Date.now);
+      const insecure = await probeHttp(
+        httpProbeSchema.parse({ http: `https://127.0.0.1:${tlsPort}/`, tls_verify: false }),
+        5000,
+        Date.now,
+      );
       expect(insecure).toMatchObject({ up: true, statusCode: 200 });
       expect([29, 30]).toContain(insecure.tlsDaysLeft);
       // Verified, a self-signed certificate is down.
-      expect(await probeHttp(httpProbeSchema.parse({ http: `https://127.0.0.1:${tlsPort}/` }), 5000, Date.now)).toMatchObject({ up: false });
+      expect(
+        await probeHttp(httpProbeSchema.parse({ http: `https://127.0.0.1:${tlsPort}/` }), 5000, Date.now),
+      ).toMatchObject({ up: false });
     } finally {
       tls.closeAllConnections();
       await close(tls);
@@ -81,13 +115,21 @@ describe('HTTP and TCP probes against real servers on loopback', () => {
   });
 
   it('the source yields probe.* samples labelled with the target', async () => {
-    const cfg = probesConfigSchema.parse({ interval: '1h', targets: [{ http: `http://127.0.0.1:${port}/ok`, name: 'web' }, { tcp: `127.0.0.1:${port}` }] });
+    const cfg = probesConfigSchema.parse({
+      interval: '1h',
+      targets: [{ http: `http://127.0.0.1:${port}/ok`, name: 'web' }, { tcp: `127.0.0.1:${port}` }],
+    });
     const ac = new AbortController();
-    const it = createProbeSource(cfg, { logger: silentLogger(), clock: systemClock, host: 'prober' }).run(ac.signal)[Symbol.asyncIterator]();
+    const source = createProbeSource(cfg, { logger: silentLogger(), clock: systemClock, host: 'prober' });
+    const it = source.run(ac.signal)[Symbol.asyncIterator]();
     const first = await it.next();
     ac.abort();
-    const events = (first.value as { events: Array<{ name: string; value: number; labels: Record<string, string> }> }).events;
-    expect(events.map((e) => `${e.labels.target} ${e.name}=${e.name === 'probe.latency_ms' ? 'ms' : e.value}`)).toEqual([
+    const events = (
+      first.value as { events: Array<{ name: string; value: number; labels: Record<string, string> }> }
+    ).events;
+    expect(
+      events.map((e) => `${e.labels.target} ${e.name}=${e.name === 'probe.latency_ms' ? 'ms' : e.value}`),
+    ).toEqual([
       'web probe.up=1',
       'web probe.latency_ms=ms',
       'web probe.status_code=200',
@@ -98,7 +140,9 @@ describe('HTTP and TCP probes against real servers on loopback', () => {
   });
 
   it('rejects a bad config with a clear message', () => {
-    const r = probesConfigSchema.safeParse({ targets: [{ http: 'ftp://x' }, { tcp: 'nohost:99999' }, { http: 'http://x', body_match: '(' }] });
+    const r = probesConfigSchema.safeParse({
+      targets: [{ http: 'ftp://x' }, { tcp: 'nohost:99999' }, { http: 'http://x', body_match: '(' }],
+    });
     expect(r.success).toBe(false);
   });
 });

@@ -6,13 +6,21 @@ import type { ProbeResult } from './result';
 export function probeTcp(cfg: TcpProbeConfig, timeoutMs: number): Promise<ProbeResult> {
   const started = performance.now();
   return new Promise<ProbeResult>((resolve) => {
-    const sock = net.connect({ host: cfg.tcp.host, port: cfg.tcp.port, signal: AbortSignal.timeout(timeoutMs) });
+    const sock = net.connect({
+      host: cfg.tcp.host,
+      port: cfg.tcp.port,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     sock.once('connect', () => {
       resolve({ up: true, latencyMs: performance.now() - started });
       sock.destroy();
     });
     sock.once('error', (err: NodeJS.ErrnoException) => {
-      resolve({ up: false, latencyMs: performance.now() - started, error: err.name === 'AbortError' ? `no connection within ${timeoutMs} ms` : (err.code ?? err.message) });
+      resolve({
+        up: false,
+        latencyMs: performance.now() - started,
+        error: err.name === 'AbortError' ? `no connection within ${timeoutMs} ms` : (err.code ?? err.message),
+      });
       sock.destroy();
     });
   });

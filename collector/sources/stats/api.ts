@@ -7,7 +7,19 @@ export interface ApiStats {
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
   pids_stats?: { current?: number };
   blkio_stats?: { io_service_bytes_recursive?: Array<{ op: string; value: number }> | null };
-  networks?: Record<string, { rx_bytes: number; rx_packets: number; rx_errors: number; rx_dropped: number; tx_bytes: number; tx_packets: number; tx_errors: number; tx_dropped: number }>;
+  networks?: Record<
+    string,
+    {
+      rx_bytes: number;
+      rx_packets: number;
+      rx_errors: number;
+      rx_dropped: number;
+      tx_bytes: number;
+      tx_packets: number;
+      tx_errors: number;
+      tx_dropped: number;
+    }
+  >;
 }
 
 /**
@@ -39,7 +51,16 @@ export function snapshotFromApi(s: ApiStats, fallbackAtNs: number): Snapshot {
     }
   }
   if (s.networks) {
-    const n = { rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0 };
+    const n = {
+      rxBytes: 0,
+      rxPackets: 0,
+      rxErrors: 0,
+      rxDropped: 0,
+      txBytes: 0,
+      txPackets: 0,
+      txErrors: 0,
+      txDropped: 0,
+    };
     for (const i of Object.values(s.networks)) {
       n.rxBytes += i.rx_bytes;
       n.rxPackets += i.rx_packets;

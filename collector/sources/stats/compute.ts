@@ -20,10 +20,15 @@ export interface ComputeContext {
  * needs `prev` (usage is a counter), so the first snapshot of a container yields no CPU.
  * Names are those of core/metrics-catalog.ts.
  */
-export function computeSamples(prev: Snapshot | undefined, cur: Snapshot, ctx: ComputeContext): MetricSample[] {
+export function computeSamples(
+  prev: Snapshot | undefined,
+  cur: Snapshot,
+  ctx: ComputeContext,
+): MetricSample[] {
   const out: MetricSample[] = [];
   const add = (name: string, value: number | undefined, type: 'gauge' | 'counter' = 'gauge') => {
-    if (value !== undefined && Number.isFinite(value)) out.push({ kind: 'metric', host: ctx.host, ts: ctx.ts, name, value, type, container: ctx.container });
+    if (value !== undefined && Number.isFinite(value))
+      out.push({ kind: 'metric', host: ctx.host, ts: ctx.ts, name, value, type, container: ctx.container });
   };
   const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -37,7 +42,10 @@ export function computeSamples(prev: Snapshot | undefined, cur: Snapshot, ctx: C
 
   // docker stats leaves inactive page cache out: the kernel drops it before it OOM-kills.
   const usage = cur.inactiveFile < cur.memUsage ? cur.memUsage - cur.inactiveFile : cur.memUsage;
-  const limit = cur.memLimit !== undefined && (ctx.hostMemBytes === undefined || cur.memLimit < ctx.hostMemBytes) ? cur.memLimit : ctx.hostMemBytes;
+  const limit =
+    cur.memLimit !== undefined && (ctx.hostMemBytes === undefined || cur.memLimit < ctx.hostMemBytes)
+      ? cur.memLimit
+      : ctx.hostMemBytes;
   add('mem.usage_bytes', usage);
   add('mem.limit_bytes', limit);
   if (limit) add('mem.percent', round((usage / limit) * 100));

@@ -53,7 +53,11 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
     // A remote engine's containers are not in this host's cgroups.
     const local = !deps.client || !/^[a-z]+:\/\//.test(deps.client.endpoint);
     if (cg && (local || cfg.mode === 'cgroup')) return cg;
-    if (cfg.mode === 'cgroup') log.warn({ hostRoot }, `no cgroup hierarchy under ${path.join(hostRoot, 'sys/fs/cgroup')}; using the Engine API`);
+    if (cfg.mode === 'cgroup')
+      log.warn(
+        { hostRoot },
+        `no cgroup hierarchy under ${path.join(hostRoot, 'sys/fs/cgroup')}; using the Engine API`,
+      );
     return 'api';
   }
 
@@ -64,7 +68,10 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
   }
 
   /** `ts` is taken with the snapshot's monotonic time, so a sample is stamped when it was read. */
-  async function snapshot(c: ContainerInfo, mode: Mode): Promise<{ snap?: Snapshot; used: Mode; ts: number }> {
+  async function snapshot(
+    c: ContainerInfo,
+    mode: Mode,
+  ): Promise<{ snap?: Snapshot; used: Mode; ts: number }> {
     if (mode !== 'api' && !fellBack.has(c.meta.id)) {
       const cgroupPath = c.cgroupPath ?? candidateCgroupPaths(c.meta.id)[mode === 'v1' ? 0 : 1]!;
       try {
@@ -82,7 +89,10 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
         const denied = code === 'EACCES' || code === 'EPERM';
         if (!deps.client || (!denied && misses < 3)) throw err;
         fellBack.add(c.meta.id);
-        log.warn({ container: c.meta.name, err: (err as Error).message }, 'cgroup files not readable for this container; using the Engine API stats');
+        log.warn(
+          { container: c.meta.name, err: (err as Error).message },
+          'cgroup files not readable for this container; using the Engine API stats',
+        );
       }
     }
     const ts = deps.clock.now();
@@ -95,12 +105,15 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
     const running = deps.containers.list().filter((c) => c.running);
     const out: MetricSample[] = [];
     for (let i = 0; i < running.length; i += CONCURRENCY) {
-      const results = await Promise.allSettled(running.slice(i, i + CONCURRENCY).map((c) => snapshot(c, mode)));
+      const results = await Promise.allSettled(
+        running.slice(i, i + CONCURRENCY).map((c) => snapshot(c, mode)),
+      );
       results.forEach((r, j) => {
         const c = running[i + j]!;
         if (r.status === 'rejected' || !r.value.snap) {
           // Usually the container stopped between the list and the read; discovery will tell.
-          if (r.status === 'rejected') log.debug({ container: c.meta.name, err: String(r.reason) }, 'stats read failed');
+          if (r.status === 'rejected')
+            log.debug({ container: c.meta.name, err: String(r.reason) }, 'stats read failed');
           if (r.status === 'rejected' && mode === 'api') statsMetrics.errors.inc({ mode });
           return;
         }
@@ -121,7 +134,14 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
     const live = new Set(running.map((c) => c.meta.id));
     for (const m of [prev, failures]) for (const id of m.keys()) if (!live.has(id)) m.delete(id);
     for (const id of fellBack) if (!live.has(id)) fellBack.delete(id);
-    out.push({ kind: 'metric', host: deps.host, ts, name: 'containers.running', value: running.length, type: 'gauge' });
+    out.push({
+      kind: 'metric',
+      host: deps.host,
+      ts,
+      name: 'containers.running',
+      value: running.length,
+      type: 'gauge',
+    });
     statsMetrics.lastDuration.set(Number(now() - started) / 1e9);
     return out;
   }
@@ -130,7 +150,12 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
     name: 'stats',
     async *run(signal: AbortSignal): AsyncIterable<SourceBatch> {
       const mode = chooseMode();
-      log.info({ mode, hostRoot, intervalMs: cfg.interval }, mode === 'api' ? 'container stats from the Engine API (one-shot)' : `container stats from cgroup ${mode} files`);
+      log.info(
+        { mode, hostRoot, intervalMs: cfg.interval },
+        mode === 'api'
+          ? 'container stats from the Engine API (one-shot)'
+          : `container stats from cgroup ${mode} files`,
+      );
       while (!signal.aborted) {
         const t0 = deps.clock.now();
         const events = await collect(mode);

@@ -68,7 +68,16 @@ export interface NetCounters {
   txDropped: number;
 }
 
-export const zeroNet = (): NetCounters => ({ rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0 });
+export const zeroNet = (): NetCounters => ({
+  rxBytes: 0,
+  rxPackets: 0,
+  rxErrors: 0,
+  rxDropped: 0,
+  txBytes: 0,
+  txPackets: 0,
+  txErrors: 0,
+  txDropped: 0,
+});
 
 /**
  * `/proc/<pid>/net/dev`, summed over every interface but loopback (traffic a container sends
@@ -81,7 +90,11 @@ export function parseNetDev(text: string): NetCounters {
     if (colon < 0) continue;
     const iface = line.slice(0, colon).trim();
     if (iface === 'lo' || iface.includes('|')) continue;
-    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (f.length < 16 || f.some((n) => !Number.isFinite(n))) continue;
     out.rxBytes += f[0]!;
     out.rxPackets += f[1]!;

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CgroupMode } from '../docker/cgroup-path';
-import { parseBlkioV1, parseCpuMax, parseIoStatV2, parseKeyed, parseNetDev, parseNumber, v1Limit, type IoBytes, type NetCounters } from './parse';
+import {
+  parseBlkioV1,
+  parseCpuMax,
+  parseIoStatV2,
+  parseKeyed,
+  parseNetDev,
+  parseNumber,
+  v1Limit,
+  type IoBytes,
+  type NetCounters,
+} from './parse';
 
 /** Cumulative counters and levels of one container at one instant, whatever they were read from. */
 export interface Snapshot {
@@ -122,8 +132,12 @@ function readV2(t: CgroupTarget, now: () => bigint): Snapshot {
  * function stays async so a read error reaches callers as a rejection, like any other source's.
  */
 // eslint-disable-next-line @typescript-eslint/require-await
-export async function readCgroup(t: CgroupTarget, now: () => bigint = () => process.hrtime.bigint()): Promise<Snapshot> {
+export async function readCgroup(
+  t: CgroupTarget,
+  now: () => bigint = () => process.hrtime.bigint(),
+): Promise<Snapshot> {
   const snap = t.mode === 'v1' ? readV1(t, now) : readV2(t, now);
-  if (!Number.isFinite(snap.cpuNs) || !Number.isFinite(snap.memUsage)) throw new Error(`unreadable cgroup files under ${t.cgroupPath}`);
+  if (!Number.isFinite(snap.cpuNs) || !Number.isFinite(snap.memUsage))
+    throw new Error(`unreadable cgroup files under ${t.cgroupPath}`);
   return snap;
 }

@@ -15,7 +15,10 @@ import { statsConfigSchema } from './config';
 import { createStatsSource } from './index';
 
 const runId = newRunId('stats');
-const client = createDockerClient(dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }), { logger: silentLogger() });
+const client = createDockerClient(
+  dockerConfigSchema.parse({ socket: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' }),
+  { logger: silentLogger() },
+);
 const discovery = new Discovery(client, { logger: silentLogger() });
 
 interface Run {
@@ -24,7 +27,14 @@ interface Run {
 }
 
 function startStats(over: Record<string, unknown> = {}, hostRoot = '/', logger = silentLogger()): Run {
-  const source = createStatsSource(statsConfigSchema.parse({ interval: '1s', ...over }), { logger, clock: systemClock, host: 'h', containers: discovery, client, hostRoot });
+  const source = createStatsSource(statsConfigSchema.parse({ interval: '1s', ...over }), {
+    logger,
+    clock: systemClock,
+    host: 'h',
+    containers: discovery,
+    client,
+    hostRoot,
+  });
   const ctl = new AbortController();
   const samples: MetricSample[] = [];
   const loop = (async () => {
@@ -39,14 +49,23 @@ function startStats(over: Record<string, unknown> = {}, hostRoot = '/', logger =
   };
 }
 
-const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, MB: 1e6, GB: 1e9 };
+const UNITS: Record<string, number> = {
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  kB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+};
 function bytes(s: string): number {
   const m = /^([\d.]+)\s*([A-Za-z]+)$/.exec(s.trim());
   if (!m) throw new Error(`cannot read size ${s}`);
   return Number(m[1]) * UNITS[m[2]!]!;
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const of = (r: Run, id: string, name: string) => r.samples.filter((s) => s.container?.id === id && s.name === name);
+const of = (r: Run, id: string, name: string) =>
+  r.samples.filter((s) => s.container?.id === id && s.name === name);
 
 beforeAll(() => discovery.start());
 afterAll(async () => {
@@ -72,7 +91,9 @@ describe('stats from cgroup files on the real engine', () => {
         windows.push([s, Date.now()]);
       }
       const t1 = Date.now();
-      await waitFor('a sample after the window', () => of(run, id, 'cpu.percent').some((s) => s.ts > t1 + 1000));
+      await waitFor('a sample after the window', () =>
+        of(run, id, 'cpu.percent').some((s) => s.ts > t1 + 1000),
+      );
       // `docker stats --no-stream` answers with the last two samples of dockerd's 1 s collector:
       // its window is about the second before the answer, [e - 1.1 s, e - 0.1 s]. A sample of
       // ours stamped ts measured since the previous one; weigh each by its overlap with that window.
@@ -94,7 +115,10 @@ describe('stats from cgroup files on the real engine', () => {
         .filter(([o]) => Number.isFinite(o)); // a window the loaded machine left without a sample
       const ours = pairs.map(([o]) => o);
       const their = pairs.map(([, t]) => t);
-      if (process.env.LOOKOUT_TEST_VERBOSE) console.log(`cpu ours=${mean(ours).toFixed(1)} docker stats=${mean(their).toFixed(1)} pairs ${pairs.map(([o, t]) => `${o.toFixed(1)}/${t}`).join(' ')}`);
+      if (process.env.LOOKOUT_TEST_VERBOSE)
+        console.log(
+          `cpu ours=${mean(ours).toFixed(1)} docker stats=${mean(their).toFixed(1)} pairs ${pairs.map(([o, t]) => `${o.toFixed(1)}/${t}`).join(' ')}`,
+        );
       expect(pairs.length).toBeGreaterThanOrEqual(7);
       expect(Math.abs(mean(ours) - mean(their))).toBeLessThanOrEqual(5);
       // Only "it did burn": other jobs on this 2-core machine can leave the loop 10% of a core.
@@ -108,12 +132,18 @@ describe('stats from cgroup files on the real engine', () => {
   });
 
   it('memory usage is close to docker stats, and the limit, pids and host gauge are reported', async () => {
-    const id = await runContainer({ runId, args: ['--memory', '256m'], cmd: ['sh', '-c', 'head -c 30000000 /dev/zero > /dev/shm/blob; echo ready; sleep 300'] });
+    const id = await runContainer({
+      runId,
+      args: ['--memory', '256m'],
+      cmd: ['sh', '-c', 'head -c 30000000 /dev/zero > /dev/shm/blob; echo ready; sleep 300'],
+    });
     await waitFor('allocated', async () => (await docker('logs', id)).includes('ready'));
     const run = startStats();
     try {
       const usage = await waitFor('memory sample', () => of(run, id, 'mem.usage_bytes').at(-1));
-      const [theirUsage, theirLimit] = (await docker('stats', '--no-stream', '--format', '{{.MemUsage}}', id)).split('/').map(bytes);
+      const [theirUsage, theirLimit] = (await docker('stats', '--no-stream', '--format', '{{.MemUsage}}', id))
+        .split('/')
+        .map(bytes);
       const ours = of(run, id, 'mem.usage_bytes').at(-1)!.value;
       expect(usage.value).toBeGreaterThan(25e6);
       // docker stats rounds to 3 significant digits; allow that plus a little drift between the two reads.
@@ -158,7 +188,10 @@ describe('stats from cgroup files on the real engine', () => {
     fs.symlinkSync('/proc', path.join(root, 'proc'));
     fs.symlinkSync('/sys', path.join(root, 'sys'));
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }),
+    );
     const id = await runContainer({ runId, cmd: ['sleep', '300'] });
     await waitFor('discovered', () => discovery.get(id)?.running);
     const run = startStats({}, root, logger);
@@ -166,7 +199,9 @@ describe('stats from cgroup files on the real engine', () => {
       await waitFor('two rounds', () => of(run, id, 'cpu.percent').length >= 2);
       const modes = lines.map((l) => JSON.parse(l) as { msg: string; mode?: string }).filter((l) => l.mode);
       const mode = detectCgroupMode('/')!;
-      expect(modes).toEqual([expect.objectContaining({ mode, msg: `container stats from cgroup ${mode} files` })]);
+      expect(modes).toEqual([
+        expect.objectContaining({ mode, msg: `container stats from cgroup ${mode} files` }),
+      ]);
       const name = discovery.get(id)!.meta.name;
       expect(lines.filter((l) => l.includes('Engine API') && l.includes(name))).toEqual([]);
     } finally {

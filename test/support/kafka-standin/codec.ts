@@ -16,7 +16,8 @@ export class Reader {
     return this.buf.length - this.pos;
   }
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new RangeError(`truncated request: need ${n} bytes at ${this.pos} of ${this.buf.length}`);
+    if (this.pos + n > this.buf.length)
+      throw new RangeError(`truncated request: need ${n} bytes at ${this.pos} of ${this.buf.length}`);
   }
   int8(): number {
     this.need(1);

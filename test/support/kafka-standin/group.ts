@@ -94,12 +94,34 @@ export class GroupCoordinator {
   join(req: JoinRequest): Promise<JoinResult> {
     const g = this.group(req.groupId);
     const fail = (error: number): Promise<JoinResult> =>
-      Promise.resolve({ error, generation: -1, protocol: '', leader: '', memberId: req.memberId, members: [] });
+      Promise.resolve({
+        error,
+        generation: -1,
+        protocol: '',
+        leader: '',
+        memberId: req.memberId,
+        members: [],
+      });
     if (req.memberId !== '' && !g.members.has(req.memberId)) return fail(ERR.UNKNOWN_MEMBER_ID);
-    if (g.members.size > 0 && g.protocolType !== req.protocolType) return fail(ERR.INCONSISTENT_GROUP_PROTOCOL);
+    if (g.members.size > 0 && g.protocolType !== req.protocolType)
+      return fail(ERR.INCONSISTENT_GROUP_PROTOCOL);
     const id = req.memberId || `${req.clientId}-${randomUUID()}`;
-    const m: Member = g.members.get(id) ?? { id, clientId: req.clientId, clientHost: req.clientHost, sessionTimeout: 0, rebalanceTimeout: 0, protocols: [], assignment: EMPTY, lastSeen: 0 };
-    Object.assign(m, { sessionTimeout: req.sessionTimeout, rebalanceTimeout: req.rebalanceTimeout, protocols: req.protocols, lastSeen: this.now() });
+    const m: Member = g.members.get(id) ?? {
+      id,
+      clientId: req.clientId,
+      clientHost: req.clientHost,
+      sessionTimeout: 0,
+      rebalanceTimeout: 0,
+      protocols: [],
+      assignment: EMPTY,
+      lastSeen: 0,
+    };
+    Object.assign(m, {
+      sessionTimeout: req.sessionTimeout,
+      rebalanceTimeout: req.rebalanceTimeout,
+      protocols: req.protocols,
+      lastSeen: this.now(),
+    });
     g.members.set(id, m);
     g.protocolType = req.protocolType;
     const result = new Promise<JoinResult>((resolve) => (m.joinWaiter = resolve));
@@ -108,7 +130,12 @@ export class GroupCoordinator {
     return result;
   }
 
-  sync(groupId: string, generation: number, memberId: string, assignments: Array<{ id: string; assignment: Buffer }>): Promise<{ error: number; assignment: Buffer }> {
+  sync(
+    groupId: string,
+    generation: number,
+    memberId: string,
+    assignments: Array<{ id: string; assignment: Buffer }>,
+  ): Promise<{ error: number; assignment: Buffer }> {
     const g = this.groups.get(groupId);
     const m = g?.members.get(memberId);
     const fail = (error: number) => Promise.resolve({ error, assignment: EMPTY });
@@ -159,13 +186,23 @@ export class GroupCoordinator {
     return ERR.NONE;
   }
 
-  storeOffset(groupId: string, topic: string, partition: number, offset: number, metadata: string | null): void {
+  storeOffset(
+    groupId: string,
+    topic: string,
+    partition: number,
+    offset: number,
+    metadata: string | null,
+  ): void {
     let o = this.offsets.get(groupId);
     if (!o) this.offsets.set(groupId, (o = new Map<string, { offset: number; metadata: string | null }>()));
     o.set(`${topic}/${partition}`, { offset, metadata });
   }
 
-  fetchOffset(groupId: string, topic: string, partition: number): { offset: number; metadata: string | null } {
+  fetchOffset(
+    groupId: string,
+    topic: string,
+    partition: number,
+  ): { offset: number; metadata: string | null } {
     return this.offsets.get(groupId)?.get(`${topic}/${partition}`) ?? { offset: -1, metadata: '' };
   }
 
@@ -196,7 +233,8 @@ export class GroupCoordinator {
   }
 
   private tryCompleteJoin(g: Group): void {
-    if (g.state === 'PreparingRebalance' && [...g.members.values()].every((m) => m.joinWaiter)) this.completeJoin(g);
+    if (g.state === 'PreparingRebalance' && [...g.members.values()].every((m) => m.joinWaiter))
+      this.completeJoin(g);
   }
 
   /** Ends the join phase: members that did not rejoin in time are dropped, the rest get the new generation. */
@@ -215,21 +253,41 @@ export class GroupCoordinator {
     if (!g.members.has(g.leader)) g.leader = members[0]!.id;
     const leader = g.members.get(g.leader)!;
     // The leader's most preferred protocol that every member supports.
-    const common = leader.protocols.find((p) => members.every((m) => m.protocols.some((q) => q.name === p.name)));
+    const common = leader.protocols.find((p) =>
+      members.every((m) => m.protocols.some((q) => q.name === p.name)),
+    );
     if (!common) {
-      for (const m of members) m.joinWaiter?.({ error: ERR.INCONSISTENT_GROUP_PROTOCOL, generation: -1, protocol: '', leader: '', memberId: m.id, members: [] });
+      for (const m of members)
+        m.joinWaiter?.({
+          error: ERR.INCONSISTENT_GROUP_PROTOCOL,
+          generation: -1,
+          protocol: '',
+          leader: '',
+          memberId: m.id,
+          members: [],
+        });
       g.members.clear();
       g.state = 'Empty';
       return;
     }
     g.protocol = common.name;
     g.state = 'CompletingRebalance';
-    const list = members.map((m) => ({ id: m.id, metadata: m.protocols.find((p) => p.name === common.name)!.metadata }));
+    const list = members.map((m) => ({
+      id: m.id,
+      metadata: m.protocols.find((p) => p.name === common.name)!.metadata,
+    }));
     for (const m of members) {
       const w = m.joinWaiter!;
       m.joinWaiter = undefined;
       m.lastSeen = this.now();
-      w({ error: ERR.NONE, generation: g.generation, protocol: g.protocol, leader: g.leader, memberId: m.id, members: m.id === g.leader ? list : [] });
+      w({
+        error: ERR.NONE,
+        generation: g.generation,
+        protocol: g.protocol,
+        leader: g.leader,
+        memberId: m.id,
+        members: m.id === g.leader ? list : [],
+      });
     }
   }
 
@@ -237,7 +295,14 @@ export class GroupCoordinator {
     const m = g.members.get(id);
     if (!m) return;
     g.members.delete(id);
-    m.joinWaiter?.({ error: ERR.UNKNOWN_MEMBER_ID, generation: -1, protocol: '', leader: '', memberId: id, members: [] });
+    m.joinWaiter?.({
+      error: ERR.UNKNOWN_MEMBER_ID,
+      generation: -1,
+      protocol: '',
+      leader: '',
+      memberId: id,
+      members: [],
+    });
     m.syncWaiter?.({ error: ERR.UNKNOWN_MEMBER_ID, assignment: EMPTY });
     if (g.members.size === 0 && g.state !== 'PreparingRebalance') {
       g.state = 'Empty';

@@ -66,7 +66,9 @@ function produce(r: Reader, ctx: BrokerContext): Writer | null {
   if (acks === 0) return null;
   return new Writer()
     .array(results, (w, t) =>
-      w.string(t.topic).array(t.partitions, (w2, p) => w2.int32(p.partition).int16(p.error).int64(p.baseOffset).int64(-1)),
+      w
+        .string(t.topic)
+        .array(t.partitions, (w2, p) => w2.int32(p.partition).int16(p.error).int64(p.baseOffset).int64(-1)),
     )
     .int32(0);
 }
@@ -88,7 +90,13 @@ async function fetch(r: Reader, ctx: BrokerContext): Promise<Writer> {
       topic,
       partitions: partitions.map((p) => {
         const log = ctx.store.partition(topic, p.partition);
-        if (!log) return { partition: p.partition, error: ERR.UNKNOWN_TOPIC_OR_PARTITION, hw: -1, records: Buffer.alloc(0) };
+        if (!log)
+          return {
+            partition: p.partition,
+            error: ERR.UNKNOWN_TOPIC_OR_PARTITION,
+            hw: -1,
+            records: Buffer.alloc(0),
+          };
         const budget = Math.max(0, Math.min(p.maxBytes, maxBytes - total));
         const { error, records } = log.read(p.offset, budget);
         total += records.length;
@@ -97,11 +105,15 @@ async function fetch(r: Reader, ctx: BrokerContext): Promise<Writer> {
     }));
     const wait = deadline - Date.now();
     if (total >= minBytes || wait <= 0 || ctx.signal.aborted) {
-      return new Writer().int32(0).array(answer, (w, t) =>
-        w.string(t.topic).array(t.partitions, (w2, p) =>
-          w2.int32(p.partition).int16(p.error).int64(p.hw).int64(p.hw).int32(0).bytes(p.records),
-        ),
-      );
+      return new Writer()
+        .int32(0)
+        .array(answer, (w, t) =>
+          w
+            .string(t.topic)
+            .array(t.partitions, (w2, p) =>
+              w2.int32(p.partition).int16(p.error).int64(p.hw).int64(p.hw).int32(0).bytes(p.records),
+            ),
+        );
     }
     await ctx.store.waitForData(wait, ctx.signal);
   }
@@ -109,7 +121,10 @@ async function fetch(r: Reader, ctx: BrokerContext): Promise<Writer> {
 
 function listOffsets(r: Reader, ctx: BrokerContext): Writer {
   r.int32();
-  const topics = r.array((t) => ({ topic: t.string(), partitions: t.array((p) => ({ partition: p.int32(), ts: p.int64n() })) }));
+  const topics = r.array((t) => ({
+    topic: t.string(),
+    partitions: t.array((p) => ({ partition: p.int32(), ts: p.int64n() })),
+  }));
   return new Writer().array(topics, (w, t) =>
     w.string(t.topic).array(t.partitions, (w2, p) => {
       const log = ctx.store.partition(t.topic, p.partition);
@@ -121,16 +136,24 @@ function listOffsets(r: Reader, ctx: BrokerContext): Writer {
 
 function metadata(r: Reader, ctx: BrokerContext): Writer {
   const wanted = r.nullableArray((x) => x.string());
-  if (wanted && ctx.autoCreateTopics) for (const t of wanted) if (!ctx.store.topics.has(t)) ctx.store.create(t, ctx.defaultPartitions);
+  if (wanted && ctx.autoCreateTopics)
+    for (const t of wanted) if (!ctx.store.topics.has(t)) ctx.store.create(t, ctx.defaultPartitions);
   const names = wanted ?? [...ctx.store.topics.keys()];
   return new Writer()
     .array([ctx.nodeId], (w, id) => w.int32(id).string(ctx.host).int32(ctx.port).string(null))
     .int32(ctx.nodeId)
     .array(names, (w, name) => {
       const parts = ctx.store.topics.get(name);
-      w.int16(parts ? ERR.NONE : ERR.UNKNOWN_TOPIC_OR_PARTITION).string(name).bool(false);
+      w.int16(parts ? ERR.NONE : ERR.UNKNOWN_TOPIC_OR_PARTITION)
+        .string(name)
+        .bool(false);
       w.array(parts ? parts.map((_, i) => i) : [], (w2, i) =>
-        w2.int16(ERR.NONE).int32(i).int32(ctx.nodeId).array([ctx.nodeId], (w3, n) => w3.int32(n)).array([ctx.nodeId], (w3, n) => w3.int32(n)),
+        w2
+          .int16(ERR.NONE)
+          .int32(i)
+          .int32(ctx.nodeId)
+          .array([ctx.nodeId], (w3, n) => w3.int32(n))
+          .array([ctx.nodeId], (w3, n) => w3.int32(n)),
       );
     });
 }
@@ -203,7 +226,9 @@ function describeGroups(r: Reader, ctx: BrokerContext): Writer {
   return new Writer().array(ids, (w, id) => {
     const d = ctx.groups.describe(id);
     w.int16(ERR.NONE).string(id).string(d.state).string(d.protocolType).string(d.protocol);
-    w.array(d.members, (w2, m) => w2.string(m.id).string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment));
+    w.array(d.members, (w2, m) =>
+      w2.string(m.id).string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment),
+    );
   });
 }
 
@@ -227,7 +252,9 @@ export const SUPPORTED: ReadonlyArray<[key: number, min: number, max: number]> =
 ];
 
 function apiVersions(_r: Reader, _ctx: BrokerContext, version: number): Writer {
-  const w = new Writer().int16(ERR.NONE).array(SUPPORTED, (w2, [k, min, max]) => w2.int16(k).int16(min).int16(max));
+  const w = new Writer()
+    .int16(ERR.NONE)
+    .array(SUPPORTED, (w2, [k, min, max]) => w2.int16(k).int16(min).int16(max));
   return version >= 1 ? w.int32(0) : w;
 }
 

@@ -23,7 +23,18 @@ export const ERR = {
 } as const;
 
 /** Offsets of fields in a v2 record batch header. */
-const H = { baseOffset: 0, length: 8, magic: 16, crc: 17, attributes: 21, lastOffsetDelta: 23, maxTimestamp: 35, producerId: 43, producerEpoch: 51, baseSequence: 53 } as const;
+const H = {
+  baseOffset: 0,
+  length: 8,
+  magic: 16,
+  crc: 17,
+  attributes: 21,
+  lastOffsetDelta: 23,
+  maxTimestamp: 35,
+  producerId: 43,
+  producerEpoch: 51,
+  baseSequence: 53,
+} as const;
 export const BATCH_HEADER_BYTES = 61;
 
 interface StoredBatch {
@@ -48,13 +59,14 @@ export class PartitionLog {
   /** Appends every batch of a record set; returns the base offset of the first, or an error code. */
   append(recordSet: Buffer): { error: number; baseOffset: number } {
     const parsed: Buffer[] = [];
-    for (let pos = 0; pos < recordSet.length; ) {
+    for (let pos = 0; pos < recordSet.length;) {
       if (recordSet.length - pos < BATCH_HEADER_BYTES) return { error: ERR.CORRUPT_MESSAGE, baseOffset: -1 };
       const total = 12 + recordSet.readInt32BE(pos + H.length);
       if (pos + total > recordSet.length) return { error: ERR.CORRUPT_MESSAGE, baseOffset: -1 };
       const batch = recordSet.subarray(pos, pos + total);
       if (batch.readInt8(H.magic) !== 2) return { error: ERR.UNSUPPORTED_FOR_MESSAGE_FORMAT, baseOffset: -1 };
-      if (crc32c(batch.subarray(H.attributes)) !== batch.readUInt32BE(H.crc)) return { error: ERR.CORRUPT_MESSAGE, baseOffset: -1 };
+      if (crc32c(batch.subarray(H.attributes)) !== batch.readUInt32BE(H.crc))
+        return { error: ERR.CORRUPT_MESSAGE, baseOffset: -1 };
       parsed.push(batch);
       pos += total;
     }
@@ -79,7 +91,8 @@ export class PartitionLog {
         // A retry of a batch we already have (its answer was lost): answer as the first time, store nothing.
         const dup = state.recent.find((b) => b.firstSeq === firstSeq);
         if (dup) return { error: ERR.NONE, baseOffset: dup.baseOffset };
-        if (firstSeq !== state.lastSeq + 1) return { error: ERR.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 };
+        if (firstSeq !== state.lastSeq + 1)
+          return { error: ERR.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 };
       } else {
         state = { epoch, lastSeq: -1, recent: [] };
         this.producers.set(producerId, state);
@@ -88,7 +101,12 @@ export class PartitionLog {
     const baseOffset = this.nextOffset;
     const bytes = Buffer.from(batch); // own the bytes: the request frame is reused
     bytes.writeBigInt64BE(BigInt(baseOffset), H.baseOffset);
-    this.batches.push({ baseOffset, lastOffset: baseOffset + count - 1, maxTimestamp: Number(bytes.readBigInt64BE(H.maxTimestamp)), bytes });
+    this.batches.push({
+      baseOffset,
+      lastOffset: baseOffset + count - 1,
+      maxTimestamp: Number(bytes.readBigInt64BE(H.maxTimestamp)),
+      bytes,
+    });
     this.nextOffset += count;
     if (state) {
       state.lastSeq = firstSeq + count - 1;
@@ -100,7 +118,8 @@ export class PartitionLog {
 
   /** Whole batches from the one holding `offset`, at least one, then up to `maxBytes`. */
   read(offset: number, maxBytes: number): { error: number; records: Buffer } {
-    if (offset < 0 || offset > this.nextOffset) return { error: ERR.OFFSET_OUT_OF_RANGE, records: Buffer.alloc(0) };
+    if (offset < 0 || offset > this.nextOffset)
+      return { error: ERR.OFFSET_OUT_OF_RANGE, records: Buffer.alloc(0) };
     let lo = 0;
     let hi = this.batches.length;
     while (lo < hi) {
@@ -133,7 +152,10 @@ export class TopicStore {
   private waiters = new Set<() => void>();
 
   create(name: string, partitions: number): void {
-    this.topics.set(name, Array.from({ length: partitions }, () => new PartitionLog()));
+    this.topics.set(
+      name,
+      Array.from({ length: partitions }, () => new PartitionLog()),
+    );
   }
 
   partition(topic: string, partition: number): PartitionLog | undefined {

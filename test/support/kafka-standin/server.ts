@@ -108,9 +108,11 @@ export class KafkaStandin {
         if (pending.length < 4 + size) break;
         const frame = pending.subarray(4, 4 + size);
         pending = pending.subarray(4 + size);
-        chain = chain.then(() => this.handle(frame, socket, signal)).catch(() => {
-          socket.destroy();
-        });
+        chain = chain
+          .then(() => this.handle(frame, socket, signal))
+          .catch(() => {
+            socket.destroy();
+          });
       }
     });
     const gone = () => {
@@ -133,7 +135,9 @@ export class KafkaStandin {
     if (!supported || !handler || version < supported[1] || version > supported[2]) {
       // Only ApiVersions has a defined answer to an unknown version; anything else is a client bug here.
       if (apiKey !== API.ApiVersions) throw new Error(`stand-in: unsupported api ${apiKey} v${version}`);
-      body = new Writer().int16(ERR.UNSUPPORTED_VERSION).array(SUPPORTED, (w, [k, min, max]) => w.int16(k).int16(min).int16(max));
+      body = new Writer()
+        .int16(ERR.UNSUPPORTED_VERSION)
+        .array(SUPPORTED, (w, [k, min, max]) => w.int16(k).int16(min).int16(max));
     } else {
       const ctx: BrokerContext = {
         store: this.store,
