@@ -12,8 +12,10 @@ source "${SVC_DIR:-/var/tmp/lookout-services}/env"
 # Tests read this and fail (never skip) when a service they need does not answer.
 export LOOKOUT_REQUIRE_SERVICES=1
 
-echo "== typecheck"
+echo "== typecheck, lint, format"
 npx tsc -p tsconfig.json --noEmit
+npx eslint --max-warnings 0 .
+npx prettier --check --log-level warn .
 echo "== jest: unit and integration suites"
 npx jest --ci --testPathIgnorePatterns '/node_modules/' '/dist/' '/test/e2e/' '/test/demo/' "$@"
 # The end-to-end flows burn CPU on purpose and judge alerts on it: one at a time, on a quieter machine.
