@@ -12,9 +12,11 @@ const LINE = /^(\S+) seq=(\d+)$/;
 /**
  * Counts, per container and sequence number, the distinct `_id`s the stand-in stored. Hooked
  * on the stand-in's per-item callback, which sees every item of every `_bulk` before it is
- * stored: an id the stand-in already holds is a replay (answered 409 and absorbed), anything
- * else is a new document. A line stored under two ids would count 2 (a duplicate by content
- * that `_id` dedup cannot catch); a line never stored counts 0.
+ * stored: an id the stand-in already holds in that index is a replay (answered 409 and
+ * absorbed), anything else is a new document. `_id` is unique per index only, so the same id
+ * landing in another daily index would be a second document, as in a real cluster. A line
+ * stored under two ids (or in two indices) counts 2, a duplicate `_id` dedup did not catch; a
+ * line never stored counts 0.
  */
 export class LineLedger {
   private readonly counts = new Map<string, Uint8Array>();
@@ -38,7 +40,7 @@ export class LineLedger {
     const name = (doc.container as { name?: string } | undefined)?.name;
     const counts = name === undefined ? undefined : this.counts.get(name);
     if (!counts) return;
-    if (this.stored(id)) {
+    if (this.es.indices.get(index)?.has(id)) {
       this.replays++;
       return;
     }
@@ -49,13 +51,6 @@ export class LineLedger {
       return;
     }
     if (counts[seq]! < 255) counts[seq]!++;
-  }
-
-  /** Whether any of this case's indices already holds the id (a replay may land in another day's index). */
-  private stored(id: string): boolean {
-    for (const [name, docs] of this.es.indices)
-      if (name.startsWith(`${this.indexPrefix}-`) && docs.has(id)) return true;
-    return false;
   }
 
   /** Distinct lines (container, seq) stored so far, per container. */
