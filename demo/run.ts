@@ -287,13 +287,16 @@ async function main(): Promise<void> {
     const hog = paged(names.hog, 'container_high_cpu');
     if (crash && hog?.resolved && story.mails > 0) {
       // The picture is the page's own image (the alerter's render URL for the breach), fetched
-      // now that the hog has stopped, so the graph shows the rise, the alert and the fall.
+      // now that the hog has stopped and narrowed to its last minutes (a page shows 30 min
+      // before the breach), so the graph shows the rise, the threshold and the fall.
       const src =
         hog.image ??
-        `${graphiteUrl}/render?target=lookout.${host}.${names.hog.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent&from=-5min&format=png`;
-      const until = new URL(src);
-      until.searchParams.set('until', String(Math.ceil(Date.now() / 1000)));
-      const png = await fetch(until);
+        `${graphiteUrl}/render?target=lookout.${host}.${names.hog.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent&format=png`;
+      const range = new URL(src);
+      const now = Math.ceil(Date.now() / 1000);
+      range.searchParams.set('from', String(now - 4 * 60));
+      range.searchParams.set('until', String(now));
+      const png = await fetch(range);
       fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(path.join(outDir, 'cpu-hog.png'), Buffer.from(await png.arrayBuffer()));
       say(
