@@ -76,10 +76,7 @@ export class EngineApi {
   // streams (events, logs) each get their own connection, so they never hold a pooled one.
   private readonly pooled: http.Agent;
 
-  constructor(
-    endpoint: Endpoint,
-    private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {
+  constructor(endpoint: Endpoint, env: NodeJS.ProcessEnv = process.env) {
     if ('socketPath' in endpoint) {
       this.endpoint = endpoint.socketPath;
       this.transport = http;
@@ -88,15 +85,13 @@ export class EngineApi {
     } else {
       const u = endpoint.url;
       const tls = u.protocol === 'https:' || env.DOCKER_TLS_VERIFY === '1' || u.port === '2376';
+      // Read once: streams (agent: false) take it from `base`, short reads from the pooled agent.
+      const certs = tls ? tlsOptions(env) : {};
       this.endpoint = u.href;
       this.transport = tls ? https : http;
-      this.base = {
-        host: u.hostname,
-        port: Number(u.port) || (tls ? 2376 : 2375),
-        ...(tls ? tlsOptions(this.env) : {}),
-      };
+      this.base = { host: u.hostname, port: Number(u.port) || (tls ? 2376 : 2375), ...certs };
       this.pooled = tls
-        ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tlsOptions(this.env) })
+        ? new https.Agent({ keepAlive: true, maxSockets: 16, ...certs })
         : new http.Agent({ keepAlive: true, maxSockets: 16 });
     }
   }

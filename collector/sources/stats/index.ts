@@ -51,7 +51,7 @@ export function createStatsSource(cfg: StatsConfig, deps: StatsDeps): Source {
     if (cfg.mode === 'api') return 'api';
     const cg = detectCgroupMode(hostRoot);
     // A remote engine's containers are not in this host's cgroups.
-    const local = !deps.client || !/^[a-z]+:\/\//.test(deps.client.endpoint);
+    const local = !deps.client?.remote;
     if (cg && (local || cfg.mode === 'cgroup')) return cg;
     if (cfg.mode === 'cgroup')
       log.warn(
