@@ -5,7 +5,8 @@ import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { waitFor } from '../../test/support/docker';
-import { DEFAULT_INHIBIT_RULES, notifyConfigSchema } from './config';
+import { DEFAULT_AGGREGATE_RULES, DEFAULT_INHIBIT_RULES, notifyConfigSchema } from './config';
+import { DIGEST_GROUPING, PAGING_GROUPING } from './grouping';
 import { createNotifier } from './index';
 import { compileRoutes, routeAlert } from './route';
 import { makeAlert } from '../../test/notify/fixtures';
@@ -14,7 +15,8 @@ test('defaults', () => {
   const c = notifyConfigSchema.parse({});
   expect(c).toMatchObject({
     receivers: [],
-    group: { by: ['host'], wait: 5_000, interval: 300_000, repeat_interval: 4 * 3_600_000 },
+    group: {},
+    aggregate: DEFAULT_AGGREGATE_RULES,
     flapping: { max_changes: 6, window: 1_800_000 },
     tick: 1000,
     api: { enabled: true, listen: { host: '127.0.0.1', port: 9465 } },
@@ -25,6 +27,26 @@ test('defaults', () => {
   });
   // Nothing configured: everything goes to the console.
   expect(routeAlert(compileRoutes(c), makeAlert())[0]!.receiver).toBe('console');
+});
+
+test('unset grouping follows the receiver kind: one notification per alert to a pager, a digest per host to mail', () => {
+  process.env.T_GROUPING_PD_KEY = 'never sent';
+  const receivers = [
+    { name: 'pd', type: 'pagerduty', routing_key: { env: 'T_GROUPING_PD_KEY' } },
+    { name: 'mail', type: 'webhook', url: 'http://127.0.0.1:1/' },
+  ];
+  const route = { receiver: 'pd', routes: [{ receiver: 'pd', continue: true }, { receiver: 'mail' }] };
+  const routes = routeAlert(compileRoutes(notifyConfigSchema.parse({ receivers, route })), makeAlert());
+  expect(routes.map((r) => [r.receiver, r.groupBy, r.groupWait])).toEqual([
+    ['pd', PAGING_GROUPING.by, PAGING_GROUPING.wait],
+    ['mail', DIGEST_GROUPING.by, DIGEST_GROUPING.wait],
+  ]);
+  // Set anywhere above a route, a key holds for every receiver below it.
+  const explicit = notifyConfigSchema.parse({ receivers, route, group: { by: ['service'] } });
+  expect(routeAlert(compileRoutes(explicit), makeAlert()).map((r) => r.groupBy)).toEqual([
+    ['service'],
+    ['service'],
+  ]);
 });
 
 test('unknown keys are rejected, at any depth of the route tree', () => {

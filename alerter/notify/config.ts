@@ -45,6 +45,8 @@ const routeSchema: z.ZodType<RouteConfig> = z.lazy(() =>
 
 const inhibitRuleSchema = z
   .object({
+    /** Shown in the decision log and on the page that carries the muted alert ("superseded by ..."). */
+    name: z.string().optional(),
     source_match: labelMap.optional(),
     source_match_re: labelMap.optional(),
     target_match: labelMap.optional(),
@@ -57,22 +59,60 @@ const inhibitRuleSchema = z
 export type InhibitRule = z.output<typeof inhibitRuleSchema>;
 
 /**
- * A silent host mutes its containers' alerts; a critical mutes the warning beside it.
- * `kind` is the rule kind and a match on '' means the label is absent, as in Alertmanager: an
- * absence alert with no container, service or probe target is a host that stopped reporting.
- * (A service short of containers is an absence too, but says nothing about the others.)
+ * One problem, one notification. The defaults, as data a user can read and replace:
+ * - a silent host mutes its containers' alerts (`kind` is the rule kind, and a match on ''
+ *   means the label is absent, as in Alertmanager: an absence alert with no container, service
+ *   or probe target is a host that stopped reporting; a service short of containers is an
+ *   absence too, but says nothing about the others);
+ * - a crash loop supersedes "down" and "OOM-killed" for the same container: they describe the
+ *   loop's deaths, and the loop's page lists them;
+ * - a critical mutes the warning beside it.
+ * Whatever a rule says, nothing mutes an alert more severe than itself (inhibit.ts).
  */
 export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [
   {
+    name: 'host silent',
     source_match: { kind: 'absence', container: '', service: '', target: '' },
     target_match_re: { container: '.+' },
     equal: ['host'],
   },
   {
+    name: 'crash loop supersedes down and OOM',
+    source_match: { rule: 'container_crash_loop' },
+    target_match_re: { rule: 'container_down|container_oom_killed' },
+    equal: ['host', 'container'],
+  },
+  {
+    name: 'critical mutes warning',
     source_match: { severity: 'critical' },
     target_match: { severity: 'warning' },
     equal: ['host', 'container', 'service'],
   },
+];
+
+const aggregateRuleSchema = z
+  .object({
+    match: labelMap.optional(),
+    match_re: labelMap.optional(),
+    /** Alerts agreeing on these labels are one problem once `min_alerts` of them fire. */
+    by: z.array(z.string()).min(1),
+    min_alerts: z.number().int().min(2).default(2),
+    /** How often the aggregate's page is updated as members come and go (updates page nobody). */
+    interval: duration().prefault('30s'),
+  })
+  .strict();
+
+export type AggregateRule = z.output<typeof aggregateRuleSchema>;
+
+/**
+ * Storms on paging receivers: the first container alert of a rule on a host pages alone; once a
+ * second one fires they are told as one aggregate page whose updates carry the count (a bad
+ * deploy of a compose service, a host's disk or network gone). So 20 containers crash-looping
+ * make at most 2 notifications. Only the third and later of one rule on one host ride on an
+ * update; `aggregate: []` turns this off, `by: [rule, service]` aggregates a service across hosts.
+ */
+export const DEFAULT_AGGREGATE_RULES: AggregateRule[] = [
+  { match_re: { container: '.+' }, by: ['rule', 'host'], min_alerts: 2, interval: 30_000 },
 ];
 
 export const receiverSchema = z.discriminatedUnion('type', receiverSchemas);
@@ -84,17 +124,20 @@ export const notifyConfigSchema = z
     /** The root route; its receiver is the default. Unset: the first receiver, or the console. */
     route: routeSchema.optional(),
     inhibit_rules: z.array(inhibitRuleSchema).default(DEFAULT_INHIBIT_RULES),
+    /**
+     * Grouping everywhere; unset keys take the receiver kind's default (grouping.ts): a paging
+     * receiver gets one notification per alert, a digest (mail, webhook, console) one per host.
+     */
     group: z
       .object({
-        by: z.array(z.string()).default(['host']),
-        // Alertmanager waits 30 s; a crash loop must page within seconds of the third death
-        // (issue 4: 10 s), and containers of a host dying together die within a second or two.
-        wait: duration().prefault('5s'),
-        interval: duration().prefault('5m'),
-        repeat_interval: duration().prefault('4h'),
+        by: z.array(z.string()).optional(),
+        wait: duration().optional(),
+        interval: duration().optional(),
+        repeat_interval: duration().optional(),
       })
       .strict()
       .prefault({}),
+    aggregate: z.array(aggregateRuleSchema).default(DEFAULT_AGGREGATE_RULES),
     /** An alert that changes state more than `max_changes` times within `window` is held firing and announced once. */
     flapping: z
       .object({ max_changes: z.number().int().positive().default(6), window: duration().prefault('30m') })

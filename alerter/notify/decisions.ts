@@ -10,6 +10,8 @@ export type DecisionStep =
   | 'routed'
   | 'muted'
   | 'unmuted'
+  | 'aggregated'
+  | 'shown'
   | 'flapping'
   | 'queued'
   | 'delivered'

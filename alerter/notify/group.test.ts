@@ -8,10 +8,12 @@ const base: GroupState = {
   labels: { host: 'h' },
   fingerprint: '',
   members: [],
+  seen: [],
 };
 const now = (firing: string[], extra: Partial<GroupNow> = {}): GroupNow => ({
   firing,
   mutedMembers: [],
+  flashed: [],
   acked: false,
   ...extra,
 });
@@ -77,6 +79,27 @@ describe('when a group speaks', () => {
       now(['a~']),
       300_000,
       'flush:update',
+    ],
+    [
+      'fired and resolved before the first notification: told at once',
+      { ...base, firstAt: 0, seen: ['a'] },
+      now([], { flashed: ['a'] }),
+      10,
+      'flush:first',
+    ],
+    [
+      'fired and resolved between two updates: news after group_interval',
+      { ...base, lastFlushAt: 0, fingerprint: 'a', members: ['a'], seen: ['b'] },
+      now(['a'], { flashed: ['b'] }),
+      300_000,
+      'flush:update',
+    ],
+    [
+      'fired and resolved between two updates: not before group_interval',
+      { ...base, lastFlushAt: 0, fingerprint: 'a', members: ['a'], seen: ['b'] },
+      now(['a'], { flashed: ['b'] }),
+      299_999,
+      'wait',
     ],
   ])('%s', (_name, state, n, at, want) => {
     const d = decide(state, n, t, at);

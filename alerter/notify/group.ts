@@ -4,7 +4,9 @@
  *   go out together);
  * - an update when the set changed, no sooner than `group_interval` after the last one;
  * - a repeat after `repeat_interval` while it still fires and is not acknowledged;
- * - a resolve at once when nothing in it fires any more (resolves skip the grouping timers).
+ * - a resolve at once when nothing in it fires any more (resolves skip the grouping timers);
+ * - an alert that fired and resolved between two notifications is still news: it is told (as
+ *   fired, then resolved) with the next one, and a group that never spoke speaks for it at once.
  */
 export interface GroupState {
   id: string;
@@ -18,6 +20,10 @@ export interface GroupState {
   /** What the last notification said was firing. */
   fingerprint: string;
   members: string[];
+  /** Alerts that fired in this group since its last notification and were not told yet. */
+  seen: string[];
+  /** An aggregate group: one rule over one service (aggregate.ts), not a route's grouping. */
+  aggregate?: boolean;
 }
 
 export interface GroupNow {
@@ -25,6 +31,8 @@ export interface GroupNow {
   firing: string[];
   /** Members of the last notification that still fire but are muted now (silenced, inhibited). */
   mutedMembers: string[];
+  /** Alerts that fired here and resolved before any notification named them. */
+  flashed: string[];
   /** Every firing alert of the group is acknowledged. */
   acked: boolean;
   /** When the oldest of `firing` came in (clock time): group_wait runs from here. */
@@ -53,7 +61,14 @@ export function decide(state: GroupState, now: GroupNow, t: Timings, at: number)
   const fp = fingerprint(now.firing);
   const notified = state.lastFlushAt !== undefined;
   if (!notified) {
-    if (now.firing.length === 0) return { action: 'drop' };
+    if (now.firing.length === 0 && now.flashed.length === 0) return { action: 'drop' };
+    if (now.firing.length === 0)
+      return {
+        action: 'flush',
+        status: 'firing',
+        reason: 'first',
+        state: { ...state, firstAt: state.firstAt ?? at, lastFlushAt: at, fingerprint: '' },
+      };
     const firstAt = state.firstAt ?? Math.min(now.since ?? at, at);
     if (at - firstAt < t.groupWait) return { action: 'wait', state: { ...state, firstAt } };
     return {
@@ -74,7 +89,7 @@ export function decide(state: GroupState, now: GroupNow, t: Timings, at: number)
       state: { ...state, lastFlushAt: at, fingerprint: '' },
     };
   }
-  if (fp !== state.fingerprint) {
+  if (fp !== state.fingerprint || now.flashed.length > 0) {
     if (at - last < t.groupInterval) return { action: 'wait', state };
     return {
       action: 'flush',

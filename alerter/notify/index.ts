@@ -18,6 +18,7 @@ import { pruneDecisions } from './decisions';
 import { detectDeploys, type DeployState } from './deploys/detect';
 import { GRAPHITE_EVENTS_RECEIVER, graphiteEventsNotifier } from './deploys/graphite-events';
 import { dispatch, type DispatchContext } from './dispatch';
+import { compileAggregateRules } from './aggregate';
 import { compileInhibitRules } from './inhibit';
 import { ingest } from './ingest';
 import { deploysSeen } from './metrics';
@@ -105,6 +106,8 @@ export function createNotifier(deps: NotifierDeps): NotifierService {
     store,
     root: compileRoutes(config),
     inhibit: compileInhibitRules(config.inhibit_rules),
+    inhibitNames: config.inhibit_rules.map((r, i) => r.name ?? `inhibit rule ${i}`),
+    aggregate: compileAggregateRules(config.aggregate),
     links: config.links,
     flappingWindow: config.flapping.window,
   };

@@ -12,7 +12,8 @@
  */
 import type { StateStore } from '../../core/store/store';
 import { recordDecision } from './decisions';
-import { loadGroups, saveGroup } from './dispatch';
+import { deleteGroup, loadGroups, saveGroup } from './store/groups';
+import { alertKeys, deleteAlert } from './store/alerts';
 import { fingerprint } from './group';
 import { pendingRows } from './outbox';
 import type { Notification } from './types';
@@ -20,24 +21,26 @@ import type { Notification } from './types';
 /** Forgets `keys` (every alert with 'all': a fleet's replica starting owns none yet); returns how many it knew. */
 export function releaseAlerts(store: StateStore, keys: readonly string[] | 'all', now: number): number {
   return store.tx(() => {
-    const known = (store.db.prepare('SELECT key FROM notify_alerts').all() as Array<{ key: string }>).map(
-      (r) => r.key,
-    );
+    const known = alertKeys(store);
     const wanted = keys === 'all' ? undefined : new Set(keys);
     const gone = new Set(wanted ? known.filter((k) => wanted.has(k)) : known);
     const isGone = (k: string) => (wanted ? wanted.has(k) : true);
-    const del = store.db.prepare('DELETE FROM notify_alerts WHERE key = ?');
     for (const k of gone) {
-      del.run(k);
+      deleteAlert(store, k);
       recordDecision(store, k, now, 'released', { reason: 'another replica owns it now' });
     }
     for (const g of loadGroups(store).values()) {
       const members = g.members.filter((k) => !isGone(k));
+      const seen = g.seen.filter((k) => !isGone(k));
       const firing = g.fingerprint.split(',').filter((k) => k && !isGone(k.replace(/~$/, '')));
-      if (members.length === g.members.length && fingerprint(firing) === g.fingerprint) continue;
-      if (members.length === 0 && firing.length === 0)
-        store.db.prepare('DELETE FROM notify_groups WHERE id = ?').run(g.id);
-      else saveGroup(store, { ...g, members, fingerprint: fingerprint(firing) });
+      if (
+        members.length === g.members.length &&
+        seen.length === g.seen.length &&
+        fingerprint(firing) === g.fingerprint
+      )
+        continue;
+      if (members.length === 0 && firing.length === 0 && seen.length === 0) deleteGroup(store, g.id);
+      else saveGroup(store, { ...g, members, seen, fingerprint: fingerprint(firing) });
     }
     for (const row of pendingRows(store)) {
       if (row.kind !== 'alerts') continue;

@@ -11,16 +11,20 @@ export function labelText(labels: Record<string, string>): string {
     .join(', ');
 }
 
-/** One line: `[FIRING:3] rule on host=h: first summary (+2 more)`. */
+/**
+ * One line: `[FIRING:3] rule on host=h: first summary (+2 more)`. An aggregate counts every
+ * firing alert of its rule on its service, including one that paged alone before the storm.
+ */
 export function title(n: Notification): string {
   const list = n.status === 'resolved' ? n.resolved : n.firing;
   const first = list[0];
   const rules = [...new Set(list.map((a) => a.rule))];
+  const count = n.aggregate ? (n.affected ?? n.firing.length) : n.firing.length;
   const head =
-    n.status === 'resolved'
-      ? `[RESOLVED${list.length > 1 ? `:${list.length}` : ''}]`
-      : `[FIRING:${n.firing.length}]`;
-  const where = labelText(n.groupLabels);
+    n.status === 'resolved' ? `[RESOLVED${list.length > 1 ? `:${list.length}` : ''}]` : `[FIRING:${count}]`;
+  // A per-alert group's labels include its rule, which the title already names.
+  const { rule: _rule, ...where0 } = n.groupLabels;
+  const where = labelText(where0);
   const more = list.length > 1 ? ` (+${list.length - 1} more)` : '';
   const flapping = first?.flapping ? ' [flapping]' : '';
   return `${head} ${rules.join(', ')}${where ? ` on ${where}` : ''}: ${first?.summary ?? ''}${more}${flapping}`;
@@ -68,6 +72,11 @@ export function textBody(n: Notification): string {
   };
   section('Firing', n.firing);
   section('Resolved', n.resolved);
+  if (n.related?.length) {
+    out.push('Also firing, muted by the alerts above (not notified on their own):');
+    for (const r of n.related) out.push(`- ${r.summary} (${r.reason})`);
+    out.push('');
+  }
   if (n.explainUrl) out.push(`Why this was sent: ${n.explainUrl}`);
   return out.join('\n');
 }

@@ -29,4 +29,12 @@ export function migrateNotify(store: StateStore): void {
        step TEXT NOT NULL, detail TEXT NOT NULL);
      CREATE INDEX notify_decisions_alert ON notify_decisions (alert_key, id);`,
   );
+  // A fire-and-resolve between two passes is still told (unseen, seen), and a storm of
+  // one rule over one service is told as one aggregate group.
+  store.migrate(
+    'notify-002',
+    `ALTER TABLE notify_alerts ADD COLUMN unseen INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE notify_groups ADD COLUMN seen TEXT NOT NULL DEFAULT '[]';
+     ALTER TABLE notify_groups ADD COLUMN aggregate INTEGER NOT NULL DEFAULT 0;`,
+  );
 }

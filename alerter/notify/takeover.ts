@@ -16,7 +16,9 @@
  */
 import type { StateStore } from '../../core/store/store';
 import { recordDecision } from './decisions';
-import { groupId, loadGroups, saveGroup } from './dispatch';
+import { groupId } from './bucket';
+import { loadGroups, saveGroup } from './store/groups';
+import { getAlert, upsertAlert } from './store/alerts';
 import { fingerprint } from './group';
 import type { FlappingConfig } from './ingest';
 import { groupLabels, routeAlert, type Route } from './route';
@@ -34,12 +36,6 @@ export function takeOver(
   now: number,
 ): void {
   if (list.length === 0) return;
-  const prevStatus = store.db.prepare('SELECT status, since FROM notify_alerts WHERE key = ?');
-  const upsert = store.db.prepare(
-    `INSERT INTO notify_alerts (key, alert, status, updated_at, since, changes, flapping) VALUES (?, ?, 'firing', ?, ?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET alert = excluded.alert, status = 'firing', updated_at = excluded.updated_at,
-     since = excluded.since, changes = excluded.changes, flapping = excluded.flapping`,
-  );
   store.tx(() => {
     const groups = loadGroups(store);
     for (const { alert, changes, told } of list) {
@@ -47,9 +43,20 @@ export function takeOver(
       const key = alert.key;
       const recent = changes.filter((x) => x > now - ctx.flapping.window);
       const flapping = recent.length > ctx.flapping.max_changes;
-      const prev = prevStatus.get(key) as { status: string; since: number } | undefined;
+      const prev = getAlert(store, key);
       const since = prev?.status === 'firing' ? prev.since : now;
-      upsert.run(key, JSON.stringify(alert), now, since, JSON.stringify(recent), flapping ? 1 : 0);
+      // Not unseen: the receivers the old owner told are set up below; the others learn it from
+      // the dispatcher's next pass, as a firing alert, like any other.
+      upsertAlert(store, {
+        key,
+        alert,
+        status: 'firing',
+        now,
+        since,
+        changes: recent,
+        flapping,
+        unseen: false,
+      });
       const known: string[] = [];
       for (const route of routeAlert(ctx.root, alert)) {
         const t = told[route.receiver];
@@ -71,6 +78,7 @@ export function takeOver(
           lastFlushAt: g?.lastFlushAt ?? t.at,
           fingerprint: fingerprint([...firing, member]),
           members: [...new Set([...(g?.members ?? []), key])],
+          seen: (g?.seen ?? []).filter((k) => k !== key),
         };
         saveGroup(store, next);
         groups.set(id, next);

@@ -35,6 +35,25 @@ export interface Notification {
   at: number;
   /** Link to this group's decision log in the alerter API, when its base URL is configured. */
   explainUrl?: string;
+  /**
+   * How many entities the problem touches: the firing alerts of an aggregate (a rule over a
+   * service) or of the group, plus the alerts the firing ones mute (a silent host's containers).
+   */
+  affected?: number;
+  /** Firing alerts this notification's alerts mute (superseded, inhibited): shown, not paged. */
+  related?: RelatedAlert[];
+  /** Set on an aggregate: the labels its members share (rule, service). */
+  aggregate?: Record<string, string>;
+}
+
+export interface RelatedAlert {
+  key: string;
+  rule: string;
+  summary: string;
+  labels: Record<string, string>;
+  /** The inhibit rule's name (or index) and the alert that mutes it. */
+  reason: string;
+  by: string;
 }
 
 /** A deploy seen in lifecycle events, sent as a change event. */
@@ -73,6 +92,11 @@ export interface Notifier {
 export interface NotifierKind<S extends z.ZodType = z.ZodType> {
   type: string;
   schema: S;
+  /**
+   * Whether it wakes someone, notifying on a new incident key only (PagerDuty): such a receiver
+   * defaults to one notification per alert; the others to a digest per host (grouping.ts).
+   */
+  pages: boolean;
   retry: RetryPolicy;
   create(config: z.output<S>, deps: NotifierDeps): Notifier;
 }

@@ -107,19 +107,24 @@ function crossChecks(spec: RuleSpec): Array<{ path: PathKey[]; message: string }
   return out;
 }
 
-/** The labels an alert instance is keyed on when the rule does not say. */
+/**
+ * The labels an alert instance is keyed on when the rule does not say. A container alert also
+ * carries its service (compose service or `lookout.service`; no key change for a container
+ * without one): notify aggregates a rule's storm over one service by it.
+ */
 export function defaultGroupBy(spec: RuleSpec): string[] {
+  const perContainer = ['host', 'container', 'service'];
   switch (spec.kind) {
     case 'absence':
       if (spec.of === 'heartbeat') return ['host'];
       if (spec.of === 'service') return ['host', 'service'];
-      return spec.metric?.startsWith('probe.') ? ['target'] : ['host', 'container'];
+      return spec.metric?.startsWith('probe.') ? ['target'] : perContainer;
     case 'threshold':
-      return spec.metric.startsWith('probe.') ? ['target'] : ['host', 'container'];
+      return spec.metric.startsWith('probe.') ? ['target'] : perContainer;
     case 'spike':
-      return spec.metric?.startsWith('probe.') ? ['target'] : ['host', 'container'];
+      return spec.metric?.startsWith('probe.') ? ['target'] : perContainer;
     default:
-      return ['host', 'container'];
+      return perContainer;
   }
 }
 

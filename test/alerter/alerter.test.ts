@@ -252,7 +252,7 @@ describe('lookout test over rules/', () => {
     expect(r.failures[0]!.message).toContain('avg(cpu.percent) over 10s = 10 from 10 samples; fires > 80');
     const replayed = await explain({ rules: [dir], target: 'hot', testFile: path.join(dir, 'a.test.yaml') });
     expect(replayed).toContain(
-      't=0s {"host":"test-host","container":"web"} inactive: avg(cpu.percent) over 10s = 10 from 1 samples',
+      't=0s {"host":"test-host","container":"web","service":"web"} inactive: avg(cpu.percent) over 10s = 10 from 1 samples',
     );
   });
 });

@@ -109,7 +109,7 @@ test('one trigger after group_wait, no repeat for the same alert, a resolve unde
   );
 });
 
-test('20 containers on one host dying together make one page', async () => {
+test('20 containers of one host dying together make one page, listing each with its own links', async () => {
   const alerts = Array.from({ length: 20 }, (_, i) =>
     makeAlert({
       rule: 'container_died',
@@ -123,8 +123,11 @@ test('20 containers on one host dying together make one page', async () => {
   await passAt(10_000);
   await passAt(20_000);
   expect(triggers()).toHaveLength(1);
-  expect(triggers()[0]!.body.payload.summary).toMatch(/^\[FIRING:20\] container_died on host=h2/);
-  expect(triggers()[0]!.body.payload.custom_details.alerts).toHaveLength(20);
+  expect(triggers()[0]!.body.payload.summary).toMatch(/^\[FIRING:20\] container_died on host=h2:/);
+  const listed = triggers()[0]!.body.payload.custom_details.alerts as any[];
+  expect(listed).toHaveLength(20);
+  expect(triggers()[0]!.body.payload.custom_details.affected).toBe(20);
+  for (const a of listed) expect(a.links.dashboard).toContain(a.labels.container);
   await n.handle(alerts.map((a) => resolved(a, T0 + 30_000)));
   await passAt(30_000);
   expect(resolves()).toHaveLength(1);
@@ -190,10 +193,22 @@ test('a silent host mutes its container alerts; a critical mutes the warning bes
   const sent = triggers().map((e) => e.body.payload.custom_details);
   expect(triggers()).toHaveLength(2);
   expect(sent.map((d) => d.labels)).toEqual(expect.arrayContaining([hostDown.labels, crit.labels]));
-  expect(JSON.stringify(sent)).not.toContain('web-9');
-  expect(JSON.stringify(sent)).not.toContain('mem_warning');
-  expect(explain(store, container.key).find((d) => d.step === 'muted')?.detail.by).toMatch(/^inhibit:0:/);
-  expect(explain(store, warn.key).find((d) => d.step === 'muted')?.detail.by).toMatch(/^inhibit:1:/);
+  // The muted ones are shown on the page that mutes them, never paged on their own.
+  const { related: _r, ...withoutRelated } = sent.find((d) => d.labels.host === 'h4')!;
+  expect(JSON.stringify(withoutRelated)).not.toContain('web-9');
+  expect(sent.find((d) => d.labels.host === 'h4')!.related).toEqual([
+    expect.objectContaining({ labels: container.labels, muted_because: 'host silent' }),
+  ]);
+  expect(sent.find((d) => d.labels.host === 'h4')!.affected).toBe(2);
+  expect(sent.find((d) => d.labels.host === 'h5')!.related[0].rule).toBe('mem_warning');
+  expect(explain(store, container.key).find((d) => d.step === 'muted')?.detail).toMatchObject({
+    by: expect.stringMatching(/^inhibit:0:/),
+    reason: 'host silent',
+  });
+  expect(explain(store, warn.key).find((d) => d.step === 'muted')?.detail).toMatchObject({
+    by: expect.stringMatching(/^inhibit:2:/),
+    reason: 'critical mutes warning',
+  });
 });
 
 test('a service short of containers mutes nothing, and a warning never mutes a critical page', async () => {

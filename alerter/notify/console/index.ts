@@ -15,6 +15,7 @@ export const consoleSchema = z
 export const consoleKind: NotifierKind<typeof consoleSchema> = {
   type: 'console',
   schema: consoleSchema,
+  pages: false,
   retry: { initialMs: 100, maxMs: 1000, factor: 2, maxAttempts: 3, jitter: 0 },
   create(cfg, deps) {
     const log = deps.logger.child({ component: 'notify', receiver: cfg.name });

@@ -50,6 +50,7 @@ function classify(err: unknown): Error {
 export const emailKind: NotifierKind<typeof emailSchema> = {
   type: 'email',
   schema: emailSchema,
+  pages: false,
   retry: { initialMs: 2000, maxMs: 300_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
   create(cfg) {
     // Loaded when a mail receiver is configured, not at every start (it is a large package).

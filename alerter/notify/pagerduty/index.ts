@@ -1,7 +1,9 @@
 /**
  * PagerDuty Events API v2 through @pagerduty/pdjs: `trigger` while a group fires, `resolve`
  * when it has resolved, both under the group's incident key as `dedup_key`, so a repeat, a
- * retry or a second alerter updates one incident instead of opening another.
+ * retry or a second alerter updates one PagerDuty alert instead of opening another. By default
+ * a group is one alert (grouping.ts), so its key is the alert's own: PagerDuty notifies on a new
+ * key only, and every distinct problem must have one.
  * https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
  */
 import fs from 'node:fs';
@@ -92,17 +94,29 @@ export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloa
     labels: lead.labels,
     value: lead.value,
     threshold: lead.threshold,
+    affected: n.affected ?? n.firing.length,
+    fired_at: lead.firedAt === undefined ? undefined : new Date(lead.firedAt).toISOString(),
     last_lines: lead.lastLines,
     description: lead.description,
   };
+  if (n.aggregate) details.aggregate = n.aggregate;
   // PagerDuty refuses events over 512 KB: a storm lists its first alerts and counts the rest.
   if (n.firing.length > MAX_LISTED) details.alerts_not_listed = n.firing.length - MAX_LISTED;
-  if (n.firing.length > 1)
+  // Each alert with its own links: the engineer lands on the right container's graph.
+  if (n.firing.length > 1 || n.aggregate)
     details.alerts = n.firing.slice(0, MAX_LISTED).map((a) => ({
       rule: a.rule,
       summary: a.summary,
       labels: a.labels,
       value: a.value,
+      links: a.links,
+    }));
+  if (n.related?.length)
+    details.related = n.related.slice(0, MAX_LISTED).map((r) => ({
+      rule: r.rule,
+      summary: r.summary,
+      labels: r.labels,
+      muted_because: r.reason,
     }));
   if (n.explainUrl) details.decision_log = n.explainUrl;
   const links = [
@@ -165,6 +179,7 @@ export const pagerdutyKind: NotifierKind<typeof pagerdutySchema> = {
   type: 'pagerduty',
   schema: pagerdutySchema,
   // PagerDuty asks to back off on 429 and 5xx; a page is worth waiting for, so no attempt cap.
+  pages: true,
   retry: { initialMs: 1000, maxMs: 60_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
   create(cfg) {
     const agent = cfg.ca_file

@@ -53,6 +53,7 @@ async function postJson(
 export const webhookKind: NotifierKind<typeof webhookSchema> = {
   type: 'webhook',
   schema: webhookSchema,
+  pages: false,
   retry: { initialMs: 1000, maxMs: 120_000, factor: 2, maxAttempts: 20, jitter: 0.3 },
   create(cfg) {
     return {
