@@ -56,17 +56,13 @@ notify:
       starttls: 'off'
       from: lookout@demo.invalid
       to: [oncall@demo.invalid]
+  # Stock grouping: PagerDuty gets one alert per problem (each story pages and resolves on its
+  # own), the mail is a digest per host.
   route:
     receiver: pagerduty
-    group_wait: 3s
     routes:
       - { receiver: pagerduty, continue: true }
       - { receiver: mail }
-  # One incident per container in the demo, so each story (crash loop, CPU hog) pages and
-  # resolves on its own; the default groups by host.
-  group:
-    by: [host, container]
-    wait: 3s
   api:
     listen: 127.0.0.1:${c.apiPort}
   links:

@@ -24,6 +24,11 @@ export function htmlBody(n: Notification): string {
   const parts = [`<h2>${esc(title(n))}</h2>`];
   if (n.firing.length) parts.push('<h2>Firing</h2>', ...n.firing.map(alertHtml));
   if (n.resolved.length) parts.push('<h2>Resolved</h2>', ...n.resolved.map(alertHtml));
+  if (n.related?.length)
+    parts.push(
+      '<h2>Also firing, muted by the alerts above</h2>',
+      `<ul>${n.related.map((r) => `<li>${esc(r.summary)} (${esc(r.reason)})</li>`).join('')}</ul>`,
+    );
   if (n.explainUrl) parts.push(`<p><a href="${esc(n.explainUrl)}">Why this was sent</a></p>`);
   return `<!doctype html><html><body>${parts.join('\n')}</body></html>`;
 }
