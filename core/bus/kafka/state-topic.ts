@@ -82,11 +82,7 @@ export class StateTopic {
     const out = new Map<string, { value: unknown; partition: number }>();
     const admin = await this.opts.admin();
     const ends = await admin.fetchTopicOffsets(this.topic);
-    const want = new Map<number, bigint>();
-    for (const o of ends) {
-      const p = Number(o.partition);
-      if (partitions.includes(p) && BigInt(o.high) > BigInt(o.low)) want.set(p, BigInt(o.high));
-    }
+    const want = endsToRead(ends, partitions);
     if (want.size === 0) return out;
     const consumer = this.kafka.consumer({
       groupId: `${this.topic}.loader.${randomUUID()}`,
@@ -145,4 +141,14 @@ export class StateTopic {
     await this.producer?.disconnect();
     this.producer = undefined;
   }
+}
+
+/** The end offset to read up to, per wanted partition that holds anything. */
+function endsToRead(ends: Array<{ partition: number; high: string; low: string }>, partitions: number[]) {
+  const want = new Map<number, bigint>();
+  for (const o of ends) {
+    const p = Number(o.partition);
+    if (partitions.includes(p) && BigInt(o.high) > BigInt(o.low)) want.set(p, BigInt(o.high));
+  }
+  return want;
 }
