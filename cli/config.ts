@@ -4,11 +4,7 @@ import { z } from 'zod';
 import { hostPort } from '../core/config/types';
 import { loadConfig } from '../core/config/load';
 import { kafkaBusSchema } from '../core/bus/kafka/config';
-import { dockerSectionSchemas } from '../collector/sources/docker/config';
-import { statsConfigSchema } from '../collector/sources/stats/config';
-import { heartbeatConfigSchema } from '../collector/sources/heartbeat/config';
-import { logsConfigSchema } from '../collector/sources/logs/config';
-import { probesConfigSchema } from '../collector/sources/probes/config';
+import { collectorSectionSchema } from '../collector/config';
 import { sinksSchema } from '../collector/sinks/config';
 import { deliverySchema } from '../collector/delivery/config';
 import { alerterConfigSchema } from '../alerter/config';
@@ -44,18 +40,6 @@ const coreSections = {
     .prefault({}),
 };
 
-/** What the collector reads: the Docker engine, logs, stats, lifecycle, probes. */
-const collectorSchema = z
-  .object({
-    ...dockerSectionSchemas,
-    logs: logsConfigSchema.prefault({}),
-    stats: statsConfigSchema.prefault({}),
-    heartbeat: heartbeatConfigSchema.prefault({}),
-    probes: probesConfigSchema,
-  })
-  .strict()
-  .prefault({});
-
 /** Where events travel between collector and alerter: in process, or Kafka for a fleet. */
 const busSchema = z
   .object({
@@ -68,7 +52,7 @@ const busSchema = z
 export const configSchema = z
   .object({
     ...coreSections,
-    collector: collectorSchema,
+    collector: collectorSectionSchema,
     sinks: sinksSchema,
     delivery: deliverySchema,
     alerter: alerterConfigSchema,

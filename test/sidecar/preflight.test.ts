@@ -9,9 +9,9 @@ import {
   type PathInfo,
   type PreflightInput,
   type Probe,
-} from '../../deploy/preflight';
-import { detectHostRoot, engineInOurPidNamespace, inSidecarContainer } from '../../deploy/host-root';
-import { ownContainerId } from '../../deploy/self';
+} from '../../collector/host/preflight';
+import { detectHostRoot, engineInOurPidNamespace, inSidecarContainer } from '../../collector/host/host-root';
+import { ownContainerId } from '../../collector/host/self';
 
 /** A file system described by a table: path -> info; `denied` paths refuse access. */
 function fakeProbe(

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { DockerUnavailableError } from '../../core/errors';
-import { dockerSocketPath, prepareSidecar } from '../../deploy/sidecar';
-import type { PathInfo, Probe } from '../../deploy/preflight';
+import { dockerSocketPath, prepareSidecar } from '../../collector/host/sidecar';
+import type { PathInfo, Probe } from '../../collector/host/preflight';
 
 const logger = pino({ level: 'silent' });
 

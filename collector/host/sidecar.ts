@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { DockerUnavailableError } from '../core/errors';
-import type { Logger } from '../core/logger';
+import { DockerUnavailableError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
 import { detectHostRoot, inContainer, inSidecarContainer } from './host-root';
 import { formatProblems, preflight, realProbe, type PreflightProblem, type Probe } from './preflight';
 import { ownContainerId } from './self';

@@ -1,4 +1,4 @@
-import type { ContainerDirectory, ContainerInfo, DiscoveryChange } from '../collector/sources/docker/types';
+import type { ContainerDirectory, ContainerInfo, DiscoveryChange } from './types';
 
 /** A container opts out of log and stats collection with this label set to `false`. */
 export const ENABLE_LABEL = 'lookout.enable';

@@ -1,0 +1,142 @@
+import type { Bus } from '../core/bus/bus';
+import type { Clock } from '../core/clock';
+import type { HealthServer } from '../core/health/server';
+import type { Logger } from '../core/logger';
+import type { StateStore } from '../core/store/store';
+import type { CollectorConfig } from './config';
+import { createDeadLetter, createDelivery, type Delivery } from './delivery';
+import { prepareSidecar } from './host';
+import { pump } from './pipeline';
+import { createBusForwardSink, createSinks } from './sinks';
+import {
+  createHeartbeatSource,
+  createLifecycleSource,
+  createLogSource,
+  createProbeSource,
+  createStatsSource,
+  type Source,
+} from './sources';
+import { createDockerClient, Discovery, type DockerClient } from './sources/docker';
+import { excludingContainers } from './sources/docker/exclude';
+
+export { collectorSectionSchema, type CollectorConfig, type CollectorSection } from './config';
+
+/**
+ * Who owns the collector's long-lived parts (the CLI's Resources): what is added is closed in
+ * reverse order once the signal aborts; a task that fails stops the whole process.
+ */
+export interface CollectorLifetime {
+  readonly signal: AbortSignal;
+  add(name: string, close: () => Promise<void> | void): void;
+  task(name: string, run: Promise<void>): void;
+}
+
+export interface CollectorDeps {
+  logger: Logger;
+  clock: Clock;
+  store: StateStore;
+  bus: Bus;
+  health: HealthServer;
+  lifetime: CollectorLifetime;
+  /** The lookout version stamped on heartbeats. */
+  version: string;
+  /** A fleet's bus (Kafka): every event also goes there, through delivery's retries and spool. */
+  forward?: Bus;
+}
+
+export interface Collector {
+  discovery: Discovery;
+  delivery: Delivery;
+}
+
+/**
+ * The collector: Docker discovery feeding the sources (lifecycle, stats, heartbeat, logs,
+ * probes), each pumped into the bus, and delivery subscribed to the bus for the sinks.
+ * Close order (reverse of opening): sources stop with the signal, then delivery drains, then
+ * discovery stops.
+ */
+export async function createCollector(config: CollectorConfig, deps: CollectorDeps): Promise<Collector> {
+  const { logger, lifetime } = deps;
+  const c = config.collector;
+  // Where am I? On the host, or a sidecar with the host's /proc and cgroups under a prefix; and
+  // is every mount there (each missing one named)?
+  const setup = prepareSidecar({
+    hostRoot: c.host_root,
+    docker: c.docker,
+    statePath: config.statePath,
+    logsEnabled: c.logs.enabled,
+    statsEnabled: c.stats.enabled,
+    logger,
+  });
+  const client = createDockerClient(c.docker, { logger });
+  lifetime.add('docker client', () => client.close());
+  await client.ping(lifetime.signal);
+  const discovery = new Discovery(client, { logger, hostRoot: setup.hostRoot });
+  lifetime.add('discovery', () => discovery.stop());
+  const delivery = startDelivery(config, deps);
+
+  // The lifecycle source listens on discovery's events connection, so register it before start.
+  const sources: Source[] = [createLifecycleSource(discovery, { logger, host: config.host })];
+  await discovery.start(lifetime.signal);
+  logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
+  deps.health.addCheck('docker', () =>
+    discovery.connected()
+      ? { ok: true }
+      : { ok: false, detail: `events stream to ${client.endpoint} is down; reconnecting` },
+  );
+  const others = createSources(config, deps, {
+    client,
+    discovery,
+    hostRoot: setup.hostRoot,
+    ownContainerId: setup.ownContainerId,
+  });
+  for (const source of [...sources, ...others])
+    lifetime.task(`source ${source.name}`, pump(source, deps.bus, logger, lifetime.signal));
+  return { discovery, delivery };
+}
+
+function startDelivery(config: CollectorConfig, deps: CollectorDeps): Delivery {
+  const { logger, clock, store, bus } = deps;
+  const deadLetter = createDeadLetter(config.delivery, store, logger);
+  const sinks = createSinks(config.sinks, { logger, clock, deadLetter });
+  if (deps.forward) sinks.push(createBusForwardSink(deps.forward));
+  const delivery = createDelivery({ sinks, bus, store, logger, clock, config: config.delivery, deadLetter });
+  deps.lifetime.add('delivery', () => delivery.close());
+  deps.health.addCheck('sinks', () => {
+    const stuck = delivery.state().filter((s) => (s as { blocked?: boolean }).blocked);
+    return stuck.length === 0
+      ? { ok: true }
+      : { ok: false, detail: `spool full for ${stuck.map((s) => (s as { sink?: string }).sink).join(', ')}` };
+  });
+  return delivery;
+}
+
+interface Started {
+  client: DockerClient;
+  discovery: Discovery;
+  hostRoot: string;
+  ownContainerId?: string;
+}
+
+function createSources(config: CollectorConfig, deps: CollectorDeps, s: Started): Source[] {
+  const { logger, clock, store } = deps;
+  const c = config.collector;
+  const host = config.host;
+  const sourceDeps = {
+    logger,
+    clock,
+    store,
+    host,
+    containers: excludingContainers(s.discovery, s.ownContainerId),
+  };
+  const sources: Source[] = [];
+  if (c.stats.enabled)
+    sources.push(createStatsSource(c.stats, { ...sourceDeps, client: s.client, hostRoot: s.hostRoot }));
+  sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: deps.version }));
+  // Log files are read at the path the engine reports: the sidecar mounts the containers folder at
+  // that same path (deploy/compose.yaml), while host_root only relocates /proc and /sys/fs/cgroup.
+  if (c.logs.enabled)
+    sources.push(createLogSource(c.logs, { ...sourceDeps, docker: s.client, remoteEngine: s.client.remote }));
+  if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));
+  return sources;
+}
