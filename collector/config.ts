@@ -1,20 +1,14 @@
 import { z } from 'zod';
 import { dockerSectionSchemas } from './sources/docker/config';
-import { statsConfigSchema } from './sources/stats/config';
-import { heartbeatConfigSchema } from './sources/heartbeat/config';
-import { logsConfigSchema } from './sources/logs/config';
-import { probesConfigSchema } from './sources/probes/config';
+import { sourceSectionSchemas } from './sources/registry';
 import type { SinkConfig } from './sinks/config';
 import type { DeliveryConfig } from './delivery/config';
 
-/** `collector:` what the collector reads: the Docker engine, logs, stats, lifecycle, probes. */
+/** `collector:` how to reach the Docker engine, and one section per source kind that has settings. */
 export const collectorSectionSchema = z
   .object({
     ...dockerSectionSchemas,
-    logs: logsConfigSchema.prefault({}),
-    stats: statsConfigSchema.prefault({}),
-    heartbeat: heartbeatConfigSchema.prefault({}),
-    probes: probesConfigSchema,
+    ...sourceSectionSchemas,
   })
   .strict()
   .prefault({});

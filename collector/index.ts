@@ -7,16 +7,9 @@ import type { CollectorConfig } from './config';
 import { createDeadLetter, createDelivery, type Delivery } from './delivery';
 import { prepareSidecar } from './host';
 import { pump } from './pipeline';
-import { createBusForwardSink, createSinks } from './sinks';
-import {
-  createHeartbeatSource,
-  createLifecycleSource,
-  createLogSource,
-  createProbeSource,
-  createStatsSource,
-  type Source,
-} from './sources';
-import { createDockerClient, Discovery, type DockerClient } from './sources/docker';
+import { createSinks, type AnySinkConfig } from './sinks';
+import { createSources } from './sources';
+import { createDockerClient, Discovery } from './sources/docker';
 import { excludingContainers } from './sources/docker/exclude';
 
 export { collectorSectionSchema, type CollectorConfig, type CollectorSection } from './config';
@@ -75,8 +68,6 @@ export async function createCollector(config: CollectorConfig, deps: CollectorDe
   lifetime.add('discovery', () => discovery.stop());
   const delivery = startDelivery(config, deps);
 
-  // The lifecycle source listens on discovery's events connection, so register it before start.
-  const sources: Source[] = [createLifecycleSource(discovery, { logger, host: config.host })];
   await discovery.start(lifetime.signal);
   logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
   deps.health.addCheck('docker', () =>
@@ -84,13 +75,18 @@ export async function createCollector(config: CollectorConfig, deps: CollectorDe
       ? { ok: true }
       : { ok: false, detail: `events stream to ${client.endpoint} is down; reconnecting` },
   );
-  const others = createSources(config, deps, {
-    client,
+  const sources = createSources(c, {
+    logger,
+    clock: deps.clock,
+    store: deps.store,
+    version: deps.version,
+    host: config.host,
+    containers: excludingContainers(discovery, setup.ownContainerId),
     discovery,
+    docker: client,
     hostRoot: setup.hostRoot,
-    ownContainerId: setup.ownContainerId,
   });
-  for (const source of [...sources, ...others])
+  for (const source of sources)
     lifetime.task(`source ${source.name}`, pump(source, deps.bus, logger, lifetime.signal));
   return { discovery, delivery };
 }
@@ -98,8 +94,9 @@ export async function createCollector(config: CollectorConfig, deps: CollectorDe
 function startDelivery(config: CollectorConfig, deps: CollectorDeps): Delivery {
   const { logger, clock, store, bus } = deps;
   const deadLetter = createDeadLetter(config.delivery, store, logger);
-  const sinks = createSinks(config.sinks, { logger, clock, deadLetter });
-  if (deps.forward) sinks.push(createBusForwardSink(deps.forward));
+  // The fleet's bus is a sink like the others (sinks/kafka.ts), asked for by the command, not by `sinks:`.
+  const configs: AnySinkConfig[] = deps.forward ? [...config.sinks, { type: 'kafka' }] : config.sinks;
+  const sinks = createSinks(configs, { logger, clock, deadLetter, bus: deps.forward });
   const delivery = createDelivery({ sinks, bus, store, logger, clock, config: config.delivery, deadLetter });
   deps.lifetime.add('delivery', () => delivery.close());
   deps.health.addCheck('sinks', () => {
@@ -109,34 +106,4 @@ function startDelivery(config: CollectorConfig, deps: CollectorDeps): Delivery {
       : { ok: false, detail: `spool full for ${stuck.map((s) => (s as { sink?: string }).sink).join(', ')}` };
   });
   return delivery;
-}
-
-interface Started {
-  client: DockerClient;
-  discovery: Discovery;
-  hostRoot: string;
-  ownContainerId?: string;
-}
-
-function createSources(config: CollectorConfig, deps: CollectorDeps, s: Started): Source[] {
-  const { logger, clock, store } = deps;
-  const c = config.collector;
-  const host = config.host;
-  const sourceDeps = {
-    logger,
-    clock,
-    store,
-    host,
-    containers: excludingContainers(s.discovery, s.ownContainerId),
-  };
-  const sources: Source[] = [];
-  if (c.stats.enabled)
-    sources.push(createStatsSource(c.stats, { ...sourceDeps, client: s.client, hostRoot: s.hostRoot }));
-  sources.push(createHeartbeatSource(c.heartbeat, { ...sourceDeps, version: deps.version }));
-  // Log files are read at the path the engine reports: the sidecar mounts the containers folder at
-  // that same path (deploy/compose.yaml), while host_root only relocates /proc and /sys/fs/cgroup.
-  if (c.logs.enabled)
-    sources.push(createLogSource(c.logs, { ...sourceDeps, docker: s.client, remoteEngine: s.client.remote }));
-  if (c.probes.targets.length > 0) sources.push(createProbeSource(c.probes, { logger, clock, host }));
-  return sources;
 }

@@ -1,4 +1,4 @@
-export { createSink, createSinks, SINKS } from './registry';
+export { createSink, createSinks, SINKS, type AnySinkConfig, type AnySinkType } from './registry';
 export { sinksSchema, sinkSchema, sinkName, type SinkConfig, type SinkType } from './config';
-export { createBusForwardSink } from './kafka';
+export { createBusForwardSink, type KafkaSinkConfig } from './kafka';
 export type { Sink, SinkDeps, SinkFactory, DeadLetter } from './sink';

@@ -1,13 +1,24 @@
 import type { Bus } from '../../core/bus/bus';
 import type { LookoutEvent, Topic } from '../../core/events';
-import type { Sink } from './sink';
+import { sinkName } from './config';
+import type { Sink, SinkDeps } from './sink';
 
 /**
- * The fleet's bus as a sink: `lookout collect --bus kafka` hands every event to Kafka through
- * the delivery layer like any backend, so a broker outage spools to disk instead of losing
- * events, and log checkpoints wait for Kafka's acknowledgement. Not configured in `sinks:`;
- * the CLI adds it when the bus is Kafka.
+ * Not a `sinks:` entry a user writes: createCollector adds it when `lookout collect` runs with
+ * the Kafka bus, so every event travels to the fleet's bus through the delivery layer like any
+ * backend (a broker outage spools to disk instead of losing events, and log checkpoints wait
+ * for Kafka's acknowledgement).
  */
+export interface KafkaSinkConfig {
+  type: 'kafka';
+  name?: string;
+}
+
+export function createKafkaSink(config: KafkaSinkConfig, deps: SinkDeps): Sink {
+  if (!deps.bus) throw new Error('the kafka sink forwards to the fleet bus, and none was handed in');
+  return createBusForwardSink(deps.bus, sinkName(config));
+}
+
 export function createBusForwardSink(bus: Bus, name = 'kafka'): Sink {
   return {
     name,

@@ -1,6 +1,6 @@
 import type { SinkConfigOf } from './config';
 import { sinkName } from './config';
-import { ecsDocument } from './elasticsearch/documents';
+import { ecsDocument } from './ecs/documents';
 import type { LookoutEvent } from '../../core/events';
 import type { Sink, SinkFactory } from './sink';
 import { LineWriter } from './tcp-lines';

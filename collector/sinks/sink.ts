@@ -1,3 +1,4 @@
+import type { Bus } from '../../core/bus/bus';
 import type { Clock } from '../../core/clock';
 import { TransientDeliveryError } from '../../core/errors';
 import type { LookoutEvent } from '../../core/events';
@@ -48,6 +49,8 @@ export interface SinkDeps {
   logger: Logger;
   clock: Clock;
   deadLetter: DeadLetter;
+  /** The fleet's bus, for the kafka sink; absent when events stay in this process. */
+  bus?: Bus;
 }
 
 /** A sink plug-in: a small factory registered in collector/sinks/registry.ts. */

@@ -1,6 +1,3 @@
 export type { Source, SourceBatch, SourceDeps } from '../source';
-export { createLifecycleSource } from './lifecycle';
-export { createStatsSource } from './stats';
-export { createHeartbeatSource } from './heartbeat';
-export { createLogSource } from './logs';
-export { createProbeSource } from './probes';
+export { SOURCES, createSources, sourceSectionSchemas, type SourceSettings } from './registry';
+export { defineSource, type SourceKind, type SourceKindDeps } from './kind';

@@ -1,6 +1,6 @@
 import type { LogEvent, LookoutEvent } from '../../../core/events';
 import { bulkBody, bulkOutcome, defaultIndexNames } from './bulk';
-import { lifecycleDocument, iso } from './documents';
+import { lifecycleDocument, iso } from '../ecs/documents';
 
 const meta = { id: 'c1', name: 'web', image: 'nginx:1', labels: { 'a.b': '1' }, service: 'web' };
 const log = (i: number, over: Partial<LogEvent> = {}): LogEvent => ({

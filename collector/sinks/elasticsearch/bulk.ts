@@ -1,5 +1,5 @@
 import type { LookoutEvent } from '../../../core/events';
-import { documentId, ecsDocument } from './documents';
+import { documentId, ecsDocument } from '../ecs/documents';
 
 /** Where an event goes: a data stream name, or a daily index `<prefix>-YYYY.MM.DD` (UTC). */
 export interface IndexNames {

@@ -3,7 +3,8 @@ import type { Heartbeat } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Source, SourceBatch } from '../../source';
 import type { ContainerDirectory } from '../docker/types';
-import type { HeartbeatConfig } from './config';
+import { type HeartbeatConfig, heartbeatConfigSchema } from './config';
+import { commonDeps, defineSource } from '../kind';
 
 export interface HeartbeatDeps {
   logger: Logger;
@@ -49,3 +50,8 @@ export function createHeartbeatSource(cfg: HeartbeatConfig, deps: HeartbeatDeps)
     },
   };
 }
+
+export const heartbeatSource = defineSource({
+  schema: heartbeatConfigSchema.prefault({}),
+  create: (config, deps) => createHeartbeatSource(config, { ...commonDeps(deps), version: deps.version }),
+});

@@ -5,6 +5,7 @@ import type { Discovery } from '../docker/discovery';
 import { BatchQueue } from '../docker/queue';
 import { LifecycleMapper, type MapperOptions } from './map';
 import { lifecycleMetrics } from './metrics';
+import { defineSource } from '../kind';
 
 export interface LifecycleDeps {
   logger: Logger;
@@ -42,3 +43,9 @@ export function createLifecycleSource(
     },
   };
 }
+
+/** Lifecycle has no settings of its own; it covers every container, the excluded ones too. */
+export const lifecycleSource = defineSource({
+  schema: undefined,
+  create: (_config, deps) => createLifecycleSource(deps.discovery, { logger: deps.logger, host: deps.host }),
+});

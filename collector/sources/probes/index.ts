@@ -3,10 +3,11 @@ import { sleep, type Clock } from '../../../core/clock';
 import type { MetricSample } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Source, SourceBatch } from '../../source';
-import type { HttpProbeConfig, ProbesConfig, TcpProbeConfig } from './config';
+import { type HttpProbeConfig, type ProbesConfig, type TcpProbeConfig, probesConfigSchema } from './config';
 import { probeHttp } from './http';
 import type { ProbeResult } from './result';
 import { probeTcp } from './tcp';
+import { defineSource } from '../kind';
 
 export { probesConfigSchema, type ProbesConfig } from './config';
 
@@ -87,3 +88,9 @@ export function createProbeSource(cfg: ProbesConfig, deps: ProbeDeps): Source {
     },
   };
 }
+
+export const probesSource = defineSource({
+  schema: probesConfigSchema,
+  enabled: (config) => config.targets.length > 0,
+  create: (config, { logger, clock, host }) => createProbeSource(config, { logger, clock, host }),
+});

@@ -14,6 +14,8 @@ import type { StatsConfig } from './config';
 import { statsMetrics } from './metrics';
 import { parseMemTotal } from './parse';
 import { readCgroup, type Snapshot } from './snapshot';
+import { commonDeps, defineSource } from '../kind';
+import { statsConfigSchema } from './config';
 
 export interface StatsDeps {
   logger: Logger;
@@ -177,3 +179,10 @@ function readHostMem(hostRoot: string): number | undefined {
     return os.totalmem();
   }
 }
+
+export const statsSource = defineSource({
+  schema: statsConfigSchema.prefault({}),
+  enabled: (config) => config.enabled,
+  create: (config, deps) =>
+    createStatsSource(config, { ...commonDeps(deps), client: deps.docker, hostRoot: deps.hostRoot }),
+});
