@@ -3,7 +3,7 @@ import { systemClock } from '../core/clock';
 import { silentLogger } from '../core/logger';
 import { createLogSource } from '../collector/sources/logs';
 import { logsConfig } from '../collector/sources/logs/config';
-import { fileContainer, StaticDirectory } from '../collector/sources/logs/testing/directory';
+import { fileContainer, StaticDirectory } from '../test/collector-logs/support/directory';
 import { BulkSerializer } from './tail-es-bulk';
 
 export interface NodeResult {

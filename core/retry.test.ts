@@ -1,63 +1,7 @@
-import { LookoutError, TransientDeliveryError } from './errors';
-import { backoffDelay, DEFAULT_RETRY, retry } from './retry';
+import { backoffDelay, DEFAULT_RETRY } from './retry';
 import { parseDuration, formatDuration } from './duration';
 
-describe('retry', () => {
-  it('retries retriable errors and then succeeds', async () => {
-    let calls = 0;
-    const out = await retry(
-      async () => {
-        if (++calls < 3) throw new TransientDeliveryError('503');
-        return 'ok';
-      },
-      { initialMs: 1, maxMs: 2 },
-    );
-    expect(out).toBe('ok');
-    expect(calls).toBe(3);
-  });
-
-  it('never retries a programmer error or a permanent failure', async () => {
-    let calls = 0;
-    await expect(
-      retry(
-        async () => {
-          calls++;
-          throw new TypeError('x is not a function');
-        },
-        { initialMs: 1 },
-      ),
-    ).rejects.toThrow(TypeError);
-    expect(calls).toBe(1);
-    calls = 0;
-    await expect(
-      retry(
-        async () => {
-          calls++;
-          throw new LookoutError('400 bad request', { retriable: false });
-        },
-        { initialMs: 1 },
-      ),
-    ).rejects.toThrow('400');
-    expect(calls).toBe(1);
-  });
-
-  it('stops at maxAttempts and honours bail()', async () => {
-    let calls = 0;
-    await expect(
-      retry(
-        async () => {
-          calls++;
-          throw new TransientDeliveryError('down');
-        },
-        { initialMs: 1, maxMs: 1, maxAttempts: 4 },
-      ),
-    ).rejects.toThrow('down');
-    expect(calls).toBe(4);
-    await expect(retry(async ({ bail }) => bail(new Error('give up')), { initialMs: 1 })).rejects.toThrow(
-      'give up',
-    );
-  });
-
+describe('backoff', () => {
   it.each([
     [0, 0, 100],
     [0, 1, 200],

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one scenario per start_at, rotation and truncation case against real files; not yet split by topic (issue 12). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../support/docker';
@@ -8,8 +9,8 @@ import type { LogEvent } from '../../core/events';
 import { silentLogger } from '../../core/logger';
 import { createLogSource } from '../../collector/sources/logs';
 import { logsConfig } from '../../collector/sources/logs/config';
-import { fileContainer, StaticDirectory } from '../../collector/sources/logs/testing/directory';
-import { drive } from '../../collector/sources/logs/testing/driver';
+import { fileContainer, StaticDirectory } from './support/directory';
+import { drive } from './support/driver';
 import { tailMetrics } from '../../collector/sources/logs/metrics';
 import { MISSING_FILE_WARN_MS } from '../../collector/sources/logs/tailer';
 import { openCount, openStore, startSource, tempDir, type Running } from './support/harness';

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- not split yet (issue 12): reading, joining, batching and acks share one container's state on the hot path; a split is to be measured with bench:tail before and after. */
 import path from 'node:path';
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
@@ -67,6 +68,13 @@ export class Tailer {
   private missingReported = false;
   /** Docker creates the file when the container first starts: a created-only one has none. */
   private running = true;
+  /** The container is gone: once everything read is delivered, its checkpoint can go too. */
+  private ended = false;
+  /** One parse target reused for every line, so the hot loop allocates no object per line. */
+  private readonly parsed = newLine();
+  /** Offset of the next line of the chunk being processed (the reader's offset is the chunk's end). */
+  private cursor: number | undefined;
+  private chunkEnd = 0;
 
   constructor(
     private meta: ContainerMeta,
@@ -206,8 +214,6 @@ export class Tailer {
     this.log.warn({ path: this.logPath }, missingFileMessage(this.logPath));
   }
 
-  private ended = false;
-
   /** The container is gone and everything read was delivered: its checkpoint has no use any more. */
   private dropCheckpointWhenSettled(): void {
     if (!this.ended || this.failed || !this.acks.settled()) return;
@@ -229,8 +235,6 @@ export class Tailer {
     }
     return ms;
   }
-
-  private readonly parsed = newLine();
 
   private line(buf: Buffer, s: number, e: number, offset: number, utf8: boolean): void {
     const p = this.parsed;
@@ -343,10 +347,6 @@ export class Tailer {
       if (r) this.emitAssembled(r);
     }
   }
-
-  /** Offset of the next line of the chunk being processed (the reader's offset is the chunk's end). */
-  private cursor: number | undefined;
-  private chunkEnd = 0;
 
   private readerPosition(): Position | undefined {
     const p = this.follower.position();

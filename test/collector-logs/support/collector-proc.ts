@@ -14,8 +14,8 @@ import { StateStore } from '../../../core/store/store';
 import type { ContainerInfo } from '../../../collector/sources/docker/types';
 import { createLogSource } from '../../../collector/sources/logs';
 import { logsConfig } from '../../../collector/sources/logs/config';
-import { StaticDirectory } from '../../../collector/sources/logs/testing/directory';
-import { drive } from '../../../collector/sources/logs/testing/driver';
+import { StaticDirectory } from './directory';
+import { drive } from './driver';
 
 const [stateFile, outFile, dirFile] = process.argv.slice(2);
 if (!stateFile || !outFile || !dirFile) {

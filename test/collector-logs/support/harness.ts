@@ -9,8 +9,8 @@ import type { LogEvent } from '../../../core/events';
 import { StateStore } from '../../../core/store/store';
 import { createLogSource } from '../../../collector/sources/logs';
 import { logsConfig, type LogsConfigInput } from '../../../collector/sources/logs/config';
-import { StaticDirectory } from '../../../collector/sources/logs/testing/directory';
-import { drive } from '../../../collector/sources/logs/testing/driver';
+import { StaticDirectory } from './directory';
+import { drive } from './driver';
 import type { TailedLogEvent } from '../../../collector/sources/logs/tailer';
 
 /** A running log source with a bus and a subscriber that keeps every event it gets. */

@@ -1,5 +1,5 @@
-import type { Bus } from '../../../../core/bus/bus';
-import type { Source } from '../../../source';
+import type { Bus } from '../../../core/bus/bus';
+import type { Source } from '../../../collector/source';
 
 /**
  * The smallest pipeline that honours the Source contract, for tests (the real one is

@@ -3,7 +3,7 @@
  * Each tailer thus has at most one batch waiting, and reads nothing more until the pipeline
  * pulls, which is how the bus's backpressure reaches the file reads.
  */
-export class Handoff<T> {
+export class Rendezvous<T> {
   private readonly items: Array<{ value: T; taken: () => void }> = [];
   private consumer: (() => void) | undefined;
 

@@ -1,4 +1,8 @@
-import type { ContainerDirectory, ContainerInfo, DiscoveryChange } from '../../docker/types';
+import type {
+  ContainerDirectory,
+  ContainerInfo,
+  DiscoveryChange,
+} from '../../../collector/sources/docker/types';
 
 /** A ContainerDirectory tests fill by hand (from `docker inspect`, or fake entries for fixture files). */
 export class StaticDirectory implements ContainerDirectory {
