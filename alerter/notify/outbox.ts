@@ -5,27 +5,26 @@
  * trigger); receivers are served in parallel so one slow receiver holds up only itself.
  */
 import type { Clock } from '../../core/clock';
-import { isRetriable } from '../../core/errors';
+import { isRetriable, PermanentDeliveryError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { backoffDelay, type RetryPolicy } from '../../core/retry';
 import type { StateStore } from '../../core/store/store';
 import { recordDecision } from './decisions';
 import { deliveries, oldestPendingSeconds, outboxDepth } from './metrics';
+import {
+  deleteOutboxRow,
+  insertOutboxRow,
+  markFailed,
+  pendingRows,
+  scheduleRetry,
+  type OutboxRow,
+} from './store/outbox';
 import type { ChangeNotice, DeliveryNote, Notification, Notifier } from './types';
 
-export interface OutboxRow {
-  id: number;
-  receiver: string;
-  kind: 'alerts' | 'change';
-  group_id: string;
-  payload: string;
-  created_at: number;
-  attempts: number;
-  next_at: number;
-  last_error: string | null;
-  state: 'pending' | 'failed';
-}
+// The API, the CLI and the tests read the outbox through these.
+export { failedRows, pendingRows, type OutboxRow } from './store/outbox';
 
+/** Queues one notification for `receiver`, due now; returns its outbox id. */
 export function enqueue(
   store: StateStore,
   receiver: string,
@@ -34,24 +33,7 @@ export function enqueue(
   payload: object,
   now: number,
 ): number {
-  const r = store.db
-    .prepare(
-      'INSERT INTO notify_outbox (receiver, kind, group_id, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)',
-    )
-    .run(receiver, kind, groupId, JSON.stringify(payload), now, now);
-  return Number(r.lastInsertRowid);
-}
-
-export function pendingRows(store: StateStore): OutboxRow[] {
-  return store.db
-    .prepare("SELECT * FROM notify_outbox WHERE state = 'pending' ORDER BY id")
-    .all() as OutboxRow[];
-}
-
-export function failedRows(store: StateStore): OutboxRow[] {
-  return store.db
-    .prepare("SELECT * FROM notify_outbox WHERE state = 'failed' ORDER BY id")
-    .all() as OutboxRow[];
+  return insertOutboxRow(store, receiver, kind, groupId, payload, now);
 }
 
 /** The rows due now, per receiver, skipping any row queued behind a not-yet-due row of its group. */
@@ -94,47 +76,43 @@ function alertKeys(row: OutboxRow, payload: Notification | ChangeNotice): string
   return [...n.firing, ...n.resolved].map((a) => a.key);
 }
 
+type Step = 'delivered' | 'retrying' | 'rejected';
+
+/** One attempt at one row; which method depends on what the row carries. */
+function send(
+  r: Receiver | undefined,
+  row: OutboxRow,
+  payload: Notification | ChangeNotice,
+  signal: AbortSignal,
+) {
+  if (!r) throw new PermanentDeliveryError(`no receiver named ${row.receiver} in the config any more`);
+  if (row.kind === 'alerts') return r.notifier.send(payload as Notification, signal);
+  if (!r.notifier.sendChange)
+    throw new PermanentDeliveryError(`receiver ${row.receiver} takes no change events`);
+  return r.notifier.sendChange(payload as ChangeNotice, signal);
+}
+
 async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRow): Promise<boolean> {
   const payload = { ...(JSON.parse(row.payload) as object), id: row.id } as Notification | ChangeNotice;
   const keys = alertKeys(row, payload);
   const log = d.logger.child({ receiver: row.receiver, outbox: row.id });
-  const note = (step: 'delivered' | 'retrying' | 'rejected', detail: Record<string, unknown>) =>
-    d.store.tx(() =>
-      keys.forEach((k) =>
-        recordDecision(
-          d.store,
-          k,
-          d.clock.now(),
-          step,
-          { receiver: row.receiver, outbox: row.id, ...detail },
-          row.group_id,
-        ),
+  // Each alert the row names gets the outcome in its decision log, in the row's transaction.
+  const note = (step: Step, detail: Record<string, unknown>) =>
+    keys.forEach((k) =>
+      recordDecision(
+        d.store,
+        k,
+        d.clock.now(),
+        step,
+        { receiver: row.receiver, outbox: row.id, ...detail },
+        row.group_id,
       ),
     );
   try {
-    if (!r)
-      throw Object.assign(new Error(`no receiver named ${row.receiver} in the config any more`), {
-        retriable: false,
-      });
-    let res: { answer?: string };
-    if (row.kind === 'change') {
-      if (!r.notifier.sendChange) throw new Error(`receiver ${row.receiver} takes no change events`);
-      res = await r.notifier.sendChange(payload as ChangeNotice, d.signal);
-    } else {
-      res = await r.notifier.send(payload as Notification, d.signal);
-    }
+    const res = await send(r, row, payload, d.signal);
     d.store.tx(() => {
-      d.store.db.prepare('DELETE FROM notify_outbox WHERE id = ?').run(row.id);
-      keys.forEach((k) =>
-        recordDecision(
-          d.store,
-          k,
-          d.clock.now(),
-          'delivered',
-          { receiver: row.receiver, outbox: row.id, answer: res.answer },
-          row.group_id,
-        ),
-      );
+      deleteOutboxRow(d.store, row.id);
+      note('delivered', { answer: res.answer });
     });
     deliveries.inc({ receiver: row.receiver, result: 'ok' });
     log.debug({ answer: res.answer }, 'delivered');
@@ -145,17 +123,13 @@ async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRo
     const attempts = row.attempts + 1;
     if (isRetriable(err) && r && attempts < r.retry.maxAttempts) {
       const delay = backoffDelay(r.retry, row.attempts);
-      d.store.db
-        .prepare('UPDATE notify_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?')
-        .run(attempts, d.clock.now() + delay, message, row.id);
-      note('retrying', { attempt: attempts, error: message, retry_in_ms: delay });
+      scheduleRetry(d.store, row.id, attempts, d.clock.now() + delay, message);
+      d.store.tx(() => note('retrying', { attempt: attempts, error: message, retry_in_ms: delay }));
       deliveries.inc({ receiver: row.receiver, result: 'retry' });
       log.warn({ attempt: attempts, retryInMs: delay, err: message }, 'delivery failed, will retry');
     } else {
-      d.store.db
-        .prepare("UPDATE notify_outbox SET attempts = ?, last_error = ?, state = 'failed' WHERE id = ?")
-        .run(attempts, message, row.id);
-      note('rejected', { attempt: attempts, error: message });
+      markFailed(d.store, row.id, attempts, message);
+      d.store.tx(() => note('rejected', { attempt: attempts, error: message }));
       deliveries.inc({ receiver: row.receiver, result: 'rejected' });
       log.error({ attempt: attempts, err: message }, 'notification rejected; it will not be retried');
     }

@@ -15,7 +15,7 @@ import { recordDecision } from './decisions';
 import { deleteGroup, loadGroups, saveGroup } from './store/groups';
 import { alertKeys, deleteAlert } from './store/alerts';
 import { fingerprint } from './group';
-import { pendingRows } from './outbox';
+import { deleteOutboxRow, pendingRows } from './store/outbox';
 import type { Notification } from './types';
 
 /** Forgets `keys` (every alert with 'all': a fleet's replica starting owns none yet); returns how many it knew. */
@@ -47,7 +47,7 @@ export function releaseAlerts(store: StateStore, keys: readonly string[] | 'all'
       const n = JSON.parse(row.payload) as Notification;
       const named = [...n.firing, ...n.resolved].map((a) => a.key);
       if (n.status !== 'firing' || named.length === 0 || !named.every(isGone)) continue;
-      store.db.prepare('DELETE FROM notify_outbox WHERE id = ?').run(row.id);
+      deleteOutboxRow(store, row.id);
       for (const k of named)
         recordDecision(
           store,

@@ -10,7 +10,15 @@ import { LookoutError } from '../../core/errors';
 import type { StateStore } from '../../core/store/store';
 import { parseDuration } from '../../core/duration';
 import { allHold, formatMatcher, parseMatcher, type Matcher } from './matchers';
-import { migrateNotify } from './tables';
+import {
+  deleteSilencesEndedBefore,
+  endSilence,
+  insertSilence,
+  loadSilences,
+  silencesByIdPrefix,
+  silencesInForce,
+} from './store/silences';
+import { migrateNotify } from './store/tables';
 
 export interface Silence {
   id: string;
@@ -32,25 +40,6 @@ export interface AddSilenceInput {
   comment: string;
   createdBy?: string;
 }
-
-type Row = {
-  id: string;
-  matchers: string;
-  starts_at: number;
-  ends_at: number;
-  comment: string;
-  created_by: string;
-  created_at: number;
-};
-const fromRow = (r: Row): Silence => ({
-  id: r.id,
-  matchers: JSON.parse(r.matchers) as Matcher[],
-  startsAt: r.starts_at,
-  endsAt: r.ends_at,
-  comment: r.comment,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
 
 export function addSilence(store: StateStore, input: AddSilenceInput, clock: Clock): Silence {
   migrateNotify(store);
@@ -82,51 +71,32 @@ export function addSilence(store: StateStore, input: AddSilenceInput, clock: Clo
     createdBy: input.createdBy ?? 'unknown',
     createdAt: now,
   };
-  store.db
-    .prepare(
-      'INSERT INTO notify_silences (id, matchers, starts_at, ends_at, comment, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(s.id, JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.comment, s.createdBy, s.createdAt);
+  insertSilence(store, s);
   return s;
 }
 
 /** Active and pending silences (and with `all`, expired ones too), newest first. */
 export function listSilences(store: StateStore, clock: Clock, opts: { all?: boolean } = {}): Silence[] {
   migrateNotify(store);
-  const rows = (
-    opts.all
-      ? store.db.prepare('SELECT * FROM notify_silences ORDER BY created_at DESC').all()
-      : store.db
-          .prepare('SELECT * FROM notify_silences WHERE ends_at > ? ORDER BY created_at DESC')
-          .all(clock.now())
-  ) as Row[];
-  return rows.map(fromRow);
+  return loadSilences(store, opts.all ? undefined : clock.now());
 }
 
 /** Ends a silence now. Accepts a unique id prefix, as people copy the first few characters. */
 export function expireSilence(store: StateStore, idOrPrefix: string, clock: Clock): Silence {
   migrateNotify(store);
-  const rows = store.db
-    .prepare("SELECT * FROM notify_silences WHERE id LIKE ? || '%'")
-    .all(idOrPrefix) as Row[];
-  if (rows.length === 0) throw new LookoutError(`no silence with id ${idOrPrefix}`);
-  if (rows.length > 1)
-    throw new LookoutError(`${rows.length} silences start with ${idOrPrefix}: give more of the id`);
-  const now = clock.now();
-  const row = rows[0]!;
-  const endsAt = Math.min(row.ends_at, now);
-  store.db
-    .prepare('UPDATE notify_silences SET ends_at = ?, starts_at = MIN(starts_at, ?) WHERE id = ?')
-    .run(endsAt, endsAt, row.id);
-  return fromRow({ ...row, ends_at: endsAt, starts_at: Math.min(row.starts_at, endsAt) });
+  const found = silencesByIdPrefix(store, idOrPrefix);
+  if (found.length === 0) throw new LookoutError(`no silence with id ${idOrPrefix}`);
+  if (found.length > 1)
+    throw new LookoutError(`${found.length} silences start with ${idOrPrefix}: give more of the id`);
+  const s = found[0]!;
+  const endsAt = Math.min(s.endsAt, clock.now());
+  endSilence(store, s.id, endsAt);
+  return { ...s, endsAt, startsAt: Math.min(s.startsAt, endsAt) };
 }
 
 /** The silences in force at `now`. */
 export function activeSilences(store: StateStore, now: number): Silence[] {
-  const rows = store.db
-    .prepare('SELECT * FROM notify_silences WHERE starts_at <= ? AND ends_at > ?')
-    .all(now, now) as Row[];
-  return rows.map(fromRow);
+  return silencesInForce(store, now);
 }
 
 export function silencing(silences: Silence[], labels: Record<string, string>): Silence | undefined {
@@ -135,5 +105,5 @@ export function silencing(silences: Silence[], labels: Record<string, string>): 
 
 /** Drops silences that ended more than `keepMs` ago. */
 export function pruneSilences(store: StateStore, now: number, keepMs: number): void {
-  store.db.prepare('DELETE FROM notify_silences WHERE ends_at < ?').run(now - keepMs);
+  deleteSilencesEndedBefore(store, now - keepMs);
 }

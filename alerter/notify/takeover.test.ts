@@ -9,6 +9,9 @@ import { StateStore } from '../../core/store/store';
 import { startWebhookReceiver } from '../../test/support/webhook-receiver';
 import type { Alert } from '../types';
 import { createNotifier, notifyConfigSchema, type Told } from './index';
+import { alertKeys } from './store/alerts';
+import { loadGroups } from './store/groups';
+import { allOutboxRows } from './store/outbox';
 import type { Notification } from './types';
 
 const T0 = 1_700_000_000_000;
@@ -185,12 +188,7 @@ describe('release', () => {
     ]);
     await run(1_000);
     const outbox = () =>
-      (
-        store.db.prepare('SELECT receiver, payload FROM notify_outbox ORDER BY id').all() as Array<{
-          receiver: string;
-          payload: string;
-        }>
-      )
+      allOutboxRows(store)
         .filter((r) => r.receiver === 'one')
         .map((r) => {
           const p = JSON.parse(r.payload) as Notification;
@@ -200,13 +198,10 @@ describe('release', () => {
     expect(outbox()).toEqual(['firing k-api', 'firing k-db', 'firing k-web', 'resolved k-web']);
     await n.release(['k-api', 'k-web']);
     expect(outbox()).toEqual(['firing k-db', 'resolved k-web']);
-    const alerts = store.db.prepare('SELECT key FROM notify_alerts ORDER BY key').all() as Array<{
-      key: string;
-    }>;
-    expect(alerts.map((a) => a.key)).toEqual(['k-db']);
+    expect(alertKeys(store).sort()).toEqual(['k-db']);
     // A fleet replica starting owns nothing yet: it forgets every alert it remembers.
     await n.release('all');
     expect(outbox()).toEqual(['resolved k-web']);
-    expect(store.db.prepare('SELECT COUNT(*) AS n FROM notify_groups').get()).toEqual({ n: 0 });
+    expect(loadGroups(store).size).toBe(0);
   });
 });
