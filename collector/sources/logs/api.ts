@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
-import type { ContainerMeta, LogStream } from '../../../core/events';
+import type { ContainerMeta } from '../../../core/events';
 import type { DockerClient } from '../docker/client';
-import { demux } from '../docker/engine-api';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
 import type { CheckpointStore } from './checkpoints';
@@ -14,20 +12,13 @@ import type { TailBatch, TailedLogEvent } from './tailer';
 import { LABEL_PARSE } from './tailer';
 import { InOrderAcks } from './acks';
 import { Wakeup } from './wakeup';
+import { ApiLineQueue, type ApiLine } from './api-lines';
 
 /** A Docker time with its fraction padded to 9 digits, so times compare as strings. */
 export function nanoKey(time: string): string {
   const m = /^(.{19})(?:\.(\d{1,9}))?(.*)$/.exec(time);
   return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}${m[3]}` : time;
 }
-
-interface ApiLine {
-  stream: LogStream;
-  time: string;
-  message: string;
-}
-
-const MAX_QUEUED = 10_000;
 
 /** The two Engine API reads the fallback makes. */
 export type LogsApi = Pick<DockerClient, 'inspectContainer' | 'containerLogs'>;
@@ -47,6 +38,8 @@ export class ApiTailer {
   private lastKey = '';
   private sameCount = 0;
   private failed = false;
+  /** Removed and its stream read to the end: the checkpoint goes once everything is delivered. */
+  private ended = false;
   private readonly acks = new InOrderAcks<ApiBatch>();
   private readonly log: Logger;
 
@@ -72,57 +65,19 @@ export class ApiTailer {
   async *batches(signal: AbortSignal): AsyncGenerator<ApiBatch> {
     const ck = this.deps.checkpoints.get(this.meta.id);
     const resume = ck?.kind === 'api' ? { key: nanoKey(ck.time), count: ck.sameTimeCount } : undefined;
-    const since = resume
-      ? Math.floor(timeToMs(ck!.kind === 'api' ? ck!.time : '') / 1000)
-      : this.cfg.start_at === 'end'
-        ? Math.floor(this.deps.clock.now() / 1000)
-        : 0;
-    // A TTY container's stream is not multiplexed (no 8-byte frame headers): everything is stdout.
-    const inspected = (await this.docker.inspectContainer(this.meta.id, signal)) as {
-      Config?: { Tty?: boolean };
-    };
-    const tty = Boolean(inspected.Config?.Tty);
-    const raw = await this.docker.containerLogs(this.meta.id, { follow: true, since }, signal);
-    const queue: ApiLine[] = [];
-    let ended = false;
-    // One line assembler per stream: a line may arrive in several frames or chunks, and a
-    // multi-byte character may be cut between them (the decoder keeps the partial bytes).
-    const splitter = (stream: LogStream) => {
-      let rest = '';
-      const decoder = new StringDecoder('utf8');
-      return (chunk: Buffer) => {
-        const parts = (rest + decoder.write(chunk)).split('\n');
-        rest = parts.pop()!;
-        for (const p of parts) {
-          const sp = p.indexOf(' ');
-          const msg = p.slice(sp + 1);
-          queue.push({ stream, time: p.slice(0, sp), message: msg.endsWith('\r') ? msg.slice(0, -1) : msg });
-        }
-        if (queue.length > MAX_QUEUED) raw.pause();
-        this.wake.fire();
-      };
-    };
-    if (tty) raw.on('data', splitter('stdout'));
-    else {
-      const out = splitter('stdout');
-      const err = splitter('stderr');
-      demux(raw, (stream, payload) => (stream === 'stderr' ? err : out)(payload));
-    }
-    raw.on('end', () => {
-      ended = true;
-      this.wake.fire();
-    });
-    raw.on('error', (err: Error) => {
-      this.log.warn({ err: err.message }, 'logs API stream failed');
-      ended = true;
-      this.wake.fire();
-    });
+    const since =
+      ck?.kind === 'api'
+        ? Math.floor(timeToMs(ck.time) / 1000)
+        : this.cfg.start_at === 'end'
+          ? Math.floor(this.deps.clock.now() / 1000)
+          : 0;
+    const { raw, lines } = await this.open(since, signal);
     const onAbort = () => raw.destroy();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       while (!signal.aborted) {
-        if (queue.length === 0) {
-          if (ended || this.removed) {
+        if (lines.size === 0) {
+          if (lines.ended || this.removed) {
             this.ended = this.removed;
             this.dropCheckpointWhenSettled();
             return;
@@ -130,9 +85,7 @@ export class ApiTailer {
           await this.wake.wait(this.cfg.poll_interval, signal);
           continue;
         }
-        const lines = queue.splice(0, this.cfg.batch_max_events);
-        if (queue.length < MAX_QUEUED / 2) raw.resume();
-        const events = this.toEvents(lines, resume);
+        const events = this.toEvents(lines.take(this.cfg.batch_max_events), resume);
         tailMetrics.lines.inc({ source: 'api' }, events.length);
         if (events.length > 0)
           yield {
@@ -147,6 +100,16 @@ export class ApiTailer {
       signal.removeEventListener('abort', onAbort);
       raw.destroy();
     }
+  }
+
+  /** Follows the container's logs from `since` (whole seconds: the API takes no finer). */
+  private async open(since: number, signal: AbortSignal) {
+    const inspected = (await this.docker.inspectContainer(this.meta.id, signal)) as {
+      Config?: { Tty?: boolean };
+    };
+    const raw = await this.docker.containerLogs(this.meta.id, { follow: true, since }, signal);
+    const lines = new ApiLineQueue(raw, Boolean(inspected.Config?.Tty), () => this.wake.fire(), this.log);
+    return { raw, lines };
   }
 
   private toEvents(lines: ApiLine[], resume: { key: string; count: number } | undefined): TailedLogEvent[] {
@@ -190,8 +153,6 @@ export class ApiTailer {
       );
     this.dropCheckpointWhenSettled();
   }
-
-  private ended = false;
 
   /** Removed and everything delivered: drop the checkpoint. */
   private dropCheckpointWhenSettled(): void {

@@ -1,6 +1,4 @@
-/* eslint-disable max-lines -- not split yet (issue 12): reading, joining, batching and acks share one container's state on the hot path; a split is to be measured with bench:tail before and after. */
-import path from 'node:path';
-import fs from 'node:fs';
+/* eslint max-lines: ["error", 400] -- the per-line loop (read, parse, join, emit, batch, ack) is bench:tail's hot path and shares one container's state; what is off that path (missing-file watch, joiners, acks) has its own module. Split further only with bench:tail before and after. */
 import { isUtf8 } from 'node:buffer';
 import type { ContainerMeta, LogEvent, LogStream } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
@@ -13,6 +11,7 @@ import { FileFollower, type StartSpec } from './follower';
 import { newLine, parseJsonFileLine, timeToMs } from './jsonfile';
 import { tailMetrics } from './metrics';
 import { InOrderAcks } from './acks';
+import { MissingFileWatch } from './missing-file';
 import { earliest, type Position } from './position';
 import { RateLimitedWarn } from './ratelimit';
 import { Wakeup } from './wakeup';
@@ -39,11 +38,6 @@ export const LABEL_MULTILINE = 'lookout.multiline.pattern';
 export const LABEL_PARSE = 'lookout.parse';
 /** Longest wait between polls of an idle log file (a poll_interval above it wins). */
 export const IDLE_POLL_CAP_MS = 2000;
-/**
- * How long a running container's log file may be absent before we say so. Docker creates it at
- * start, so a few seconds of absence is a race; ten is a wrong mount or a wrong engine.
- */
-export const MISSING_FILE_WARN_MS = 10_000;
 
 /** Tails one json-file container: lines in, batches of LogEvents out, checkpoints on delivery. */
 export class Tailer {
@@ -63,9 +57,8 @@ export class Tailer {
   private readonly log: Logger;
   /** Current idle wait: poll_interval after data, doubled per empty poll up to IDLE_POLL_CAP_MS. */
   private idleMs: number;
-  /** When the tailer first found no file to read, and whether that was reported (once). */
-  private missingSince: number | undefined;
-  private missingReported = false;
+  /** Says so when a running container's file stays absent (a wrong mount or engine). */
+  private readonly missingFile: MissingFileWatch;
   /** Docker creates the file when the container first starts: a created-only one has none. */
   private running = true;
   /** The container is gone: once everything read is delivered, its checkpoint can go too. */
@@ -97,6 +90,7 @@ export class Tailer {
       stdout: new PartialJoiner(cfg.max_line_bytes),
       stderr: new PartialJoiner(cfg.max_line_bytes),
     };
+    this.missingFile = new MissingFileWatch(logPath, deps.clock, this.log);
     this.corruptWarn = new RateLimitedWarn(this.log, deps.clock, 10_000);
     this.parseJson = false;
     this.idleMs = cfg.poll_interval;
@@ -178,7 +172,7 @@ export class Tailer {
         }
         // Only batches with events: the pipeline skips empty ones without acknowledging them.
         if (this.out.length > 0) yield this.take();
-        this.checkMissingFile();
+        this.missingFile.check(this.follower.position() !== undefined, this.running);
         tailMetrics.lag.set({ container: this.meta.name }, this.lag());
         await this.wake.wait(this.nextWakeMs(), signal);
         // Nothing new: an idle container is polled less and less often (50 idle tailers at 250 ms
@@ -186,32 +180,9 @@ export class Tailer {
         this.idleMs = Math.min(this.idleMs * 2, Math.max(this.cfg.poll_interval, IDLE_POLL_CAP_MS));
       }
     } finally {
-      if (this.missingReported) tailMetrics.missingFiles.dec();
+      this.missingFile.close();
       await this.follower.close();
     }
-  }
-
-  /**
-   * A tailer with no file reads nothing and shows no lag, so without this a wrong mount or a
-   * wrong `docker.socket` looks exactly like a quiet container. Said once per container, with
-   * what is missing: the folder (a mount) or only the file.
-   */
-  private checkMissingFile(): void {
-    if (this.follower.position() !== undefined || !this.running) {
-      if (this.missingReported) {
-        tailMetrics.missingFiles.dec();
-        if (this.running) this.log.info({ path: this.logPath }, 'log file appeared: reading it');
-      }
-      this.missingSince = undefined;
-      this.missingReported = false;
-      return;
-    }
-    const now = this.deps.clock.now();
-    this.missingSince ??= now;
-    if (this.missingReported || now - this.missingSince < MISSING_FILE_WARN_MS) return;
-    this.missingReported = true;
-    tailMetrics.missingFiles.inc();
-    this.log.warn({ path: this.logPath }, missingFileMessage(this.logPath));
   }
 
   /** The container is gone and everything read was delivered: its checkpoint has no use any more. */
@@ -403,21 +374,4 @@ export class Tailer {
     if (!this.failed) this.log.error({ err }, 'log batch not delivered: checkpoint frozen until restart');
     this.failed = true;
   }
-}
-
-/** Why a json-file log cannot be found, and what to do about it. */
-export function missingFileMessage(logPath: string): string {
-  const folder = path.dirname(path.dirname(logPath)); // <root>/containers/<id>/<id>-json.log
-  let folderState: string;
-  try {
-    fs.accessSync(folder, fs.constants.R_OK | fs.constants.X_OK);
-    folderState = 'ok';
-  } catch (err) {
-    folderState = (err as NodeJS.ErrnoException).code ?? 'error';
-  }
-  if (folderState === 'ENOENT')
-    return `log file ${logPath} cannot be read: the folder ${folder} does not exist here. In a container, mount it at the same path (-v ${folder}:${folder}:ro); on a host, check that docker.socket names the engine these containers run on`;
-  if (folderState !== 'ok')
-    return `log file ${logPath} cannot be read: the folder ${folder} is not readable (${folderState}); run lookout as root, or give it read access to that folder`;
-  return `log file ${logPath} does not exist although the container runs: nothing of its output can be shipped until it appears (was it deleted by hand, or is this another engine's folder?)`;
 }
