@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Bus, SubscribeOptions, Subscription } from '../core/bus/bus';
 import type { Clock } from '../core/clock';
-import { formatProblem, type ConfigProblem, ConfigError, LookoutError } from '../core/errors';
-import { TOPICS } from '../core/events';
+import { type ConfigProblem, ConfigError, LookoutError } from '../core/errors';
+import { TOPICS, type LookoutEvent, type Topic } from '../core/events';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import type { AlerterConfig } from './config';
@@ -13,6 +11,13 @@ import type { InventoryRef } from './engine/runtime';
 import { AlertStore } from './engine/persist';
 import { compileRules } from './rules/compile';
 import { loadRules } from './rules/load';
+import { TransitionDelivery } from './runner/delivery';
+import { HandoffBuffer } from './runner/handoff-buffer';
+import { InventorySaver } from './runner/inventory';
+import { RuleReloader } from './runner/reload';
+import { SerialQueue } from './runner/serial';
+import { Ticker } from './runner/ticker';
+import { watchRules } from './runner/watch';
 import type { AlertTransition } from './types';
 
 export { checkRules } from './rules/check';
@@ -83,169 +88,22 @@ export interface Alerter {
  * rather than losing one. Throws a ConfigError when the rules are broken at start.
  */
 export function createAlerter(deps: AlerterDeps): Alerter {
-  const { bus, clock, config } = deps;
+  const { config } = deps;
   const log = deps.logger.child({ component: 'alerter' });
-  const alertStore = new AlertStore(deps.store);
-  const first = loadRules(config.rules);
-  if (first.problems.length > 0) throw new ConfigError(first.problems);
-  const evalDeps = { latenessMs: config.lateness };
-  const handoff = deps.handoff;
-  // In a fleet, states come with the partitions (onAssigned): the local ones may be another replica's now.
-  const restore = handoff ? [] : alertStore.load();
-  const engine = new Engine({
-    clock,
-    latenessMs: config.lateness,
-    restore,
-    inventory: handoff ? {} : alertStore.loadInventory(),
-    trackInventory: !!handoff,
-  });
-  let undelivered: AlertTransition[] = engine.setRules(compileRules(first.rules, evalDeps));
-  m.rules.set(first.rules.length);
-  log.info(
-    { rules: first.rules.length, files: first.files.length, restored: restore.length },
-    'rules loaded',
-  );
-
-  // One thing at a time: events, ticks and reloads all touch the engine and the store.
-  let chain: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T> | T): Promise<T> => {
-    const p = chain.then(fn);
-    chain = p.catch(() => undefined);
-    return p;
-  };
-
-  let lastInventory = '';
-  let inventoryAt = 0;
-  const deliver = async (fresh: AlertTransition[]): Promise<void> => {
-    if (fresh.length > 0) undelivered.push(...fresh);
-    if (undelivered.length === 0) return;
-    const batch = undelivered;
-    try {
-      await deps.onTransitions(batch);
-    } catch (err) {
-      m.deliveryFailures.inc();
-      m.undelivered.set(batch.length);
-      log.error({ err, transitions: batch.length }, 'onTransitions failed; retrying on the next tick');
-      return;
-    }
-    undelivered = [];
-    m.undelivered.set(0);
-    for (const t of batch) m.transitions.inc({ to: t.to });
-    const changed = engine.takeChanged();
-    alertStore.save(changed, batch, clock.now(), config.history_limit);
-    if (handoff) {
-      toHand.changed.push(...changed);
-      toHand.transitions.push(...batch);
-    }
-  };
-
-  // States delivered to the outbox (and absence inventory news) not yet handed off: kept until the hand-off takes them.
-  const nothing = (): HandoffBatch => ({ changed: [], transitions: [], inventory: { add: [], remove: [] } });
-  let toHand = nothing();
-  const handOff = async (): Promise<void> => {
-    if (!handoff) return;
-    const inv = engine.takeInventory();
-    toHand.inventory.add.push(...inv.add);
-    toHand.inventory.remove.push(...inv.remove);
-    const b = toHand;
-    if (b.changed.length + b.transitions.length + b.inventory.add.length + b.inventory.remove.length === 0)
-      return;
-    await handoff.publish(b);
-    toHand = nothing();
-  };
-
-  const saveInventory = (): void => {
-    const now = clock.now();
-    if (now - inventoryAt < 10_000) return;
-    inventoryAt = now;
-    const inv = engine.inventory();
-    const text = JSON.stringify(inv);
-    if (text === lastInventory) return;
-    lastInventory = text;
-    alertStore.saveInventory(inv);
-  };
-
-  const ctl: HandoffControl = { exclusive: (fn) => serial(() => fn(engine)) };
-  const subs: Subscription[] = TOPICS.map((topic, i) =>
-    bus.subscribe(
-      topic,
-      `alerter`,
-      (events) =>
-        serial(async () => {
-          m.events.inc({ topic }, events.length);
-          const late = engine.counters.late;
-          const t = engine.ingest(events);
-          if (engine.counters.late > late) m.late.inc(engine.counters.late - late);
-          await deliver(t);
-          if (!handoff) return;
-          // Rejecting keeps the batch's offsets uncommitted: it is fetched and evaluated again.
-          if (undelivered.length > 0)
-            throw new LookoutError('transitions not in the outbox yet; the batch stays uncommitted', {
-              retriable: true,
-            });
-          await handOff();
-        }),
-      // Partitions are co-assigned across topics: hooks on one subscription cover them all.
-      handoff && i === 0 ? handoff.subscribeOptions(ctl) : undefined,
-    ),
-  );
-
-  /**
-   * A tick in slices of about 50 rules, each its own turn on the serial chain, so event batches
-   * that arrive meanwhile are evaluated between slices instead of after the whole tick.
-   */
-  let ticking: Promise<void> | undefined;
-  const tick = (): Promise<void> => {
-    // A tick slower than eval_interval is not stacked on by the next one.
-    ticking ??= tickOnce().finally(() => (ticking = undefined));
-    return ticking;
-  };
-  const tickOnce = async (): Promise<void> => {
-    const slices = Math.max(1, Math.ceil(engine.rules().length / 50));
-    const end = m.tickSeconds.startTimer();
-    for (let s = 0; s < slices; s++) {
-      await serial(() => deliver(engine.tickSlice(s, slices)));
-      if (s + 1 < slices) await new Promise((r) => setImmediate(r));
-    }
-    end();
-    await serial(async () => {
-      m.groups.set(engine.groupCount());
-      saveInventory();
-      await handOff().catch((err: unknown) =>
-        log.warn({ err }, 'alert states not handed off; retrying with the next batch'),
-      );
-    });
-  };
-
-  const reload = (): Promise<ReloadResult> =>
-    serial(async () => {
-      const r = loadRules(config.rules);
-      if (r.problems.length > 0) {
-        m.reloads.inc({ result: 'rejected' });
-        log.error(
-          { problems: r.problems.map(formatProblem) },
-          'rules not reloaded: keeping the last good rules',
-        );
-        return { ok: false, rules: engine.rules().length, problems: r.problems };
-      }
-      const t = engine.setRules(compileRules(r.rules, evalDeps));
-      m.reloads.inc({ result: 'ok' });
-      m.rules.set(r.rules.length);
-      log.info({ rules: r.rules.length }, 'rules reloaded');
-      await deliver(t);
-      return { ok: true, rules: r.rules.length, problems: [] };
-    });
+  const parts = assemble(deps, log);
+  const { engine, serial, ticker, reloader } = parts;
+  const subs = subscribe(deps, parts);
+  const tick = (): Promise<void> => ticker.tick();
+  const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());
 
   const timer = setInterval(() => {
     tick().catch((err: unknown) => log.error({ err }, 'tick failed'));
   }, config.eval_interval);
   timer.unref();
-
   const onHup = (): void => {
     reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
   };
   if (config.reload_on_sighup) process.on('SIGHUP', onHup);
-
   const unwatch = config.watch
     ? watchRules(config.rules, config.reload_debounce, onHup, log)
     : () => undefined;
@@ -255,51 +113,100 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   return {
     reload,
     tick,
-    idle: () => serial(() => undefined),
+    idle: () => serial.idle(),
     engine,
     async stop() {
       clearInterval(timer);
       unwatch();
       process.off('SIGHUP', onHup);
       await Promise.all(subs.map((s) => s.unsubscribe()));
-      await serial(async () => {
-        inventoryAt = 0;
-        saveInventory();
-        await handOff().catch((err: unknown) => log.warn({ err }, 'alert states not handed off at stop'));
+      await serial.run(async () => {
+        parts.inventory.save(true);
+        await parts.handoff
+          ?.flush()
+          .catch((err: unknown) => log.warn({ err }, 'alert states not handed off at stop'));
       });
     },
   };
 }
 
-/** fs.watch on each rules folder (a file's parent), debounced: editors write in bursts. */
-function watchRules(
-  paths: readonly string[],
-  debounceMs: number,
-  onChange: () => void,
-  log: Logger,
-): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const fire = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(onChange, debounceMs);
-    timer.unref();
-  };
-  const out: fs.FSWatcher[] = [];
-  for (const p of paths) {
-    let dir = p;
-    try {
-      if (!fs.statSync(p).isDirectory()) dir = path.dirname(p);
-      const w = fs.watch(dir, (_event, name) => {
-        if (!name || /\.ya?ml$/.test(name.toString())) fire();
-      });
-      w.on('error', (err) => log.warn({ err, dir }, 'rule folder watch failed'));
-      out.push(w);
-    } catch (err) {
-      log.warn({ err, dir }, 'cannot watch rules; SIGHUP still reloads');
-    }
-  }
-  return () => {
-    clearTimeout(timer);
-    for (const w of out) w.close();
-  };
+interface Parts {
+  engine: Engine;
+  serial: SerialQueue;
+  delivery: TransitionDelivery;
+  inventory: InventorySaver;
+  handoff?: HandoffBuffer;
+  ticker: Ticker;
+  reloader: RuleReloader;
+}
+
+/** Loads the rules and builds the engine around the states the store (or the fleet) kept. */
+function assemble(deps: AlerterDeps, log: Logger): Parts {
+  const { clock, config } = deps;
+  const alertStore = new AlertStore(deps.store);
+  const first = loadRules(config.rules);
+  if (first.problems.length > 0) throw new ConfigError(first.problems);
+  const evalDeps = { latenessMs: config.lateness };
+  // In a fleet, states come with the partitions (onAssigned): the local ones may be another replica's now.
+  const restore = deps.handoff ? [] : alertStore.load();
+  const engine = new Engine({
+    clock,
+    latenessMs: config.lateness,
+    restore,
+    inventory: deps.handoff ? {} : alertStore.loadInventory(),
+    trackInventory: !!deps.handoff,
+  });
+  const initial = engine.setRules(compileRules(first.rules, evalDeps));
+  m.rules.set(first.rules.length);
+  log.info(
+    { rules: first.rules.length, files: first.files.length, restored: restore.length },
+    'rules loaded',
+  );
+  const serial = new SerialQueue();
+  const handoff = deps.handoff && new HandoffBuffer(deps.handoff, engine);
+  const delivery = new TransitionDelivery(
+    {
+      engine,
+      alertStore,
+      clock,
+      log,
+      historyLimit: config.history_limit,
+      onTransitions: (t) => deps.onTransitions(t),
+      handoff,
+    },
+    initial,
+  );
+  const inventory = new InventorySaver(engine, alertStore, clock);
+  const ticker = new Ticker({ engine, serial, delivery, inventory, handoff, log });
+  const reloader = new RuleReloader(config.rules, evalDeps, engine, delivery, log);
+  return { engine, serial, delivery, inventory, handoff, ticker, reloader };
+}
+
+function subscribe(deps: AlerterDeps, parts: Parts): Subscription[] {
+  const ctl: HandoffControl = { exclusive: (fn) => parts.serial.run(() => fn(parts.engine)) };
+  return TOPICS.map((topic, i) =>
+    deps.bus.subscribe(
+      topic,
+      `alerter`,
+      (events) => parts.serial.run(() => ingest(parts, topic, events)),
+      // Partitions are co-assigned across topics: hooks on one subscription cover them all.
+      deps.handoff && i === 0 ? deps.handoff.subscribeOptions(ctl) : undefined,
+    ),
+  );
+}
+
+async function ingest(parts: Parts, topic: Topic, events: readonly LookoutEvent[]): Promise<void> {
+  const { engine, delivery, handoff } = parts;
+  m.events.inc({ topic }, events.length);
+  const late = engine.counters.late;
+  const t = engine.ingest(events);
+  if (engine.counters.late > late) m.late.inc(engine.counters.late - late);
+  await delivery.deliver(t);
+  if (!handoff) return;
+  // Rejecting keeps the batch's offsets uncommitted: it is fetched and evaluated again.
+  if (delivery.pending > 0)
+    throw new LookoutError('transitions not in the outbox yet; the batch stays uncommitted', {
+      retriable: true,
+    });
+  await handoff.flush();
 }

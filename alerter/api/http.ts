@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import type { Secret } from '../../core/config/types';
+import { LookoutError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY = 64 * 1024;
+
+export async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, 'body too large');
+    chunks.push(c as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+    return v as Record<string, unknown>;
+  } catch {
+    throw new HttpError(400, 'body must be a JSON object');
+  }
+}
+
+/** Constant-time compare: the token is the only thing between a caller and every silence. */
+export function authorised(req: http.IncomingMessage, token: Secret | undefined): void {
+  if (!token) throw new HttpError(403, 'writes are disabled: no api.token is configured');
+  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  const given = Buffer.from(m?.[1] ?? '');
+  const want = Buffer.from(token.reveal());
+  if (given.length !== want.length || !crypto.timingSafeEqual(given, want))
+    throw new HttpError(401, 'missing or wrong bearer token');
+}
+
+export type Handler = (req: http.IncomingMessage, params: string[], url: URL) => unknown;
+
+export interface Route {
+  method: string;
+  path: RegExp;
+  /** Needs the bearer token. */
+  write: boolean;
+  handle: Handler;
+}
+
+/** Routes a request to the first route whose path and method match; errors become JSON answers. */
+export function routeRequest(
+  routes: readonly Route[],
+  token: Secret | undefined,
+  log: Logger,
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const found = routes.map((r) => ({ r, m: r.path.exec(url.pathname) })).filter((x) => x.m);
+    const route = found.find((x) => x.r.method === req.method);
+    if (!route)
+      return send(found.length ? 405 : 404, { error: found.length ? 'method not allowed' : 'not found' });
+    void (async () => {
+      try {
+        if (route.r.write) authorised(req, token);
+        send(200, await route.r.handle(req, route.m!.slice(1).map(decodeURIComponent), url));
+      } catch (err) {
+        const status = err instanceof HttpError ? err.status : err instanceof LookoutError ? 400 : 500;
+        if (status === 500) log.error({ err }, 'API request failed');
+        send(status, { error: (err as Error).message });
+      }
+    })();
+  };
+}

@@ -1,0 +1,85 @@
+import type { Logger } from '../../core/logger';
+import type { HandoffControl } from '../alerter';
+import type { AlertLedger } from './ledger';
+import { handoffMetrics as m } from './metrics';
+import { readLoaded, TOLD_PREFIX } from './records';
+import type { KafkaHandoffOptions } from './types';
+
+/** Routing keys are few and hashing one per group per revocation adds up. */
+const PARTITION_CACHE_MAX = 100_000;
+
+/**
+ * The partition hooks: on assignment the states of those partitions are read and taken over
+ * before any of their events are evaluated; on revocation their groups are forgotten. Neither
+ * makes a transition: a firing alert is not paged again, and the new owner resolves it.
+ * Accepted on purpose: windows do not travel (an adopted group is held for its rule's warm-up
+ * while fresh events refill it); a resolve decided but not delivered when the owner dies is
+ * not re-sent (only firing alerts go to notify's takeOver); a quiet host seeded at the
+ * hand-off is missed `after` from the hand-off, not from its last heartbeat. A replica
+ * starting forgets every alert its notify remembers (cli/alerter.ts) for the same reason
+ * onReleased exists: the new owner sends those pages.
+ */
+export class Rebalance {
+  private readonly partitionCache = new Map<string, number>();
+
+  constructor(
+    private readonly opts: KafkaHandoffOptions,
+    private readonly ledger: AlertLedger,
+    private readonly log: Logger,
+  ) {}
+
+  partitionOf(routingKey: string): number {
+    let p = this.partitionCache.get(routingKey);
+    if (p === undefined) {
+      p = this.opts.stateTopic.partitionOf(routingKey);
+      if (this.partitionCache.size > PARTITION_CACHE_MAX) this.partitionCache.clear();
+      this.partitionCache.set(routingKey, p);
+    }
+    return p;
+  }
+
+  async assigned(ctl: HandoffControl, partitions: number[]): Promise<void> {
+    const { stateTopic, clock } = this.opts;
+    const { states, stale, inventory, records } = readLoaded(
+      await stateTopic.loadAll(partitions),
+      clock.now(),
+    );
+    this.ledger.adopt(states, records);
+    // What is left are records of alerts whose state is gone (deleted just above, or before).
+    for (const [k, r] of records) stale.push({ key: TOLD_PREFIX + k, value: null, routingKey: r.routingKey });
+    const { firing } = await ctl.exclusive((engine) => {
+      engine.adoptInventory(inventory);
+      return engine.adopt(states);
+    });
+    if (firing.length > 0) await this.opts.onAdopted?.(firing.map((a) => this.ledger.adopted(a)));
+    // Compaction keeps a key until it is deleted: resolved states past their use are deleted here.
+    await stateTopic
+      .putMany(stale)
+      .catch((err: unknown) => this.log.warn({ err }, 'stale alert states not deleted'));
+    m.adopted.inc(states.length);
+    this.log.info(
+      {
+        partitions,
+        states: states.length,
+        inventory: inventory.length,
+        firing: states.filter((s) => s.state === 'firing').length,
+      },
+      'partitions assigned: alert states adopted',
+    );
+    this.opts.onAssignment?.({ kind: 'assigned', partitions, states: states.length });
+  }
+
+  async revoked(ctl: HandoffControl, partitions: number[]): Promise<void> {
+    const set = new Set(partitions);
+    const gone = (routingKey: string): boolean => set.has(this.partitionOf(routingKey));
+    const n = await ctl.exclusive((engine) => engine.release(gone));
+    const moved = this.ledger.release(gone);
+    if (moved.length > 0)
+      await Promise.resolve(this.opts.onReleased?.(moved)).catch((err: unknown) =>
+        this.log.warn({ err, alerts: moved.length }, 'notify did not release the moved alerts'),
+      );
+    m.released.inc(n);
+    this.log.info({ partitions, groups: n }, 'partitions revoked: their groups are forgotten here');
+    this.opts.onAssignment?.({ kind: 'revoked', partitions, states: n });
+  }
+}

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryBus } from '../../core/bus/memory';
+import { ManualClock } from '../../core/clock';
+import { silentLogger } from '../../core/logger';
+import { StateStore } from '../../core/store/store';
+import { alerterConfigSchema, createAlerter, type Alerter, type AlerterHandoff } from '../alerter';
+import { createKafkaHandoff, type AdoptedAlert } from '../kafka/handoff';
+import type { AlertTransition } from '../types';
+import { heartbeat, metric, T0 } from './fixtures';
+import { FakeStateTopic } from './state-topic';
+
+export const HANDOFF_RULES = `rules:
+  - name: hot
+    kind: threshold
+    metric: cpu.percent
+    reduce: max
+    window: 10s
+    op: '>'
+    threshold: 80
+    for: 20s
+    group_by: [service]
+    severity: warning
+    summary: '{{ service }} hot'
+  - name: silent
+    kind: absence
+    of: heartbeat
+    after: 30s
+    group_by: [host]
+    severity: critical
+    summary: '{{ host }} silent'
+`;
+
+interface Hooks {
+  onAssigned(ps: number[]): Promise<void>;
+  onRevoked(ps: number[]): Promise<void>;
+}
+
+/** The hand-off as the alerter sees it, with the partition hooks it gave the bus in reach. */
+function exposeHooks(inner: AlerterHandoff): { handoff: AlerterHandoff; hooks: () => Hooks } {
+  let hooks: Hooks | undefined;
+  const handoff: AlerterHandoff = {
+    publish: (b) => inner.publish(b),
+    subscribeOptions: (ctl) => {
+      const o = inner.subscribeOptions(ctl);
+      hooks = o as unknown as Hooks;
+      return o;
+    },
+  };
+  return { handoff, hooks: () => hooks! };
+}
+
+/**
+ * Alerter replicas on the in-process bus sharing one in-memory state topic; the partition
+ * hooks are called by hand, as the Kafka bus would. test/kafka does the same through Kafka.
+ */
+export class HandoffRig {
+  readonly topic = new FakeStateTopic();
+  private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-'));
+  private readonly open: Array<{ alerter: Alerter; bus: MemoryBus; store: StateStore }> = [];
+
+  constructor() {
+    fs.writeFileSync(path.join(this.dir, 'hot.yaml'), HANDOFF_RULES);
+  }
+
+  async close(): Promise<void> {
+    for (const o of this.open.splice(0)) {
+      await o.alerter.stop();
+      await o.bus.close();
+      o.store.close();
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  replica(opts: { onTransitions?: (t: AlertTransition[]) => Promise<void> } = {}) {
+    const clock = new ManualClock(T0);
+    const bus = new MemoryBus();
+    const store = StateStore.open(':memory:');
+    const got: AlertTransition[] = [];
+    const adopted: AdoptedAlert[] = [];
+    const released: string[] = [];
+    const inner = createKafkaHandoff({
+      stateTopic: this.topic,
+      logger: silentLogger(),
+      clock,
+      onAdopted: (a) => void adopted.push(...a),
+      onReleased: (keys) => void released.push(...keys),
+    });
+    const { handoff, hooks } = exposeHooks(inner);
+    const alerter = createAlerter({
+      bus,
+      store,
+      clock,
+      logger: silentLogger(),
+      config: alerterConfigSchema.parse({
+        rules: [this.dir],
+        eval_interval: '1h',
+        watch: false,
+        reload_on_sighup: false,
+      }),
+      onTransitions: opts.onTransitions ?? ((t) => Promise.resolve(void got.push(...t))),
+      handoff,
+    });
+    this.open.push({ alerter, bus, store });
+    const at = (ms: number): void => clock.set(T0 + ms);
+    return {
+      alerter,
+      clock,
+      got,
+      adopted,
+      released,
+      handoff: inner,
+      hooks,
+      send: async (ms: number, service: string, value = 95) => {
+        at(ms);
+        await (
+          await bus.publish('metric', [metric(ms, 'cpu.percent', value, service)])
+        ).done;
+      },
+      tick: async (ms: number) => {
+        at(ms);
+        await alerter.tick();
+      },
+      beat: async (ms: number, host: string) => {
+        at(ms);
+        await (
+          await bus.publish('heartbeat', [heartbeat(ms, host)])
+        ).done;
+      },
+    };
+  }
+}
