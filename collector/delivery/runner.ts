@@ -1,14 +1,15 @@
-/* eslint-disable max-lines -- not split yet (issue 12): retry, spool and drain share one sink's queue; a split is to be checked with the test/shipping outage suites before and after. */
 import type { Clock } from '../../core/clock';
 import { sleep } from '../../core/clock';
-import { isRetriable, TransientDeliveryError } from '../../core/errors';
+import { TransientDeliveryError } from '../../core/errors';
 import type { LookoutEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { backoffDelay, type RetryPolicy } from '../../core/retry';
-import { PartialWriteError, type DeadLetter, type Sink } from '../sinks/sink';
-import { approxBytes, chunk, settle, takeBatch, type Entry, type Part } from './batch';
+import type { DeadLetter, Sink } from '../sinks/sink';
+import { approxBytes, chunk, settle } from './batch';
+import { MemoryQueue } from './memory-queue';
 import type { DeliveryConfig } from './config';
 import * as m from './metrics';
+import { WriteOutcome } from './outcome';
 import { Spool, type SpoolRow } from './spool';
 import { deadline } from '../../core/deadline';
 
@@ -35,9 +36,7 @@ export interface SinkState {
  * (except a failed in-flight batch landing after queued ones that spilled meanwhile).
  */
 export class SinkRunner {
-  private readonly queue: Entry[] = [];
-  private queuedEvents = 0;
-  private queuedBytes = 0;
+  private readonly queue = new MemoryQueue();
   private writing = false;
   private stopping = false;
   private attempt = 0;
@@ -49,6 +48,7 @@ export class SinkRunner {
   private readonly spool: Spool;
   private readonly labels: { sink: string };
   private readonly policy: RetryPolicy;
+  private readonly outcome: WriteOutcome;
 
   constructor(
     readonly sink: Sink,
@@ -62,6 +62,7 @@ export class SinkRunner {
   ) {
     this.spool = deps.spool;
     this.labels = { sink: sink.name };
+    this.outcome = new WriteOutcome(sink.name, deps);
     const r = deps.config.retry;
     this.policy = {
       initialMs: r.initial,
@@ -85,14 +86,8 @@ export class SinkRunner {
       await this.spoolIntake(events);
       if (this.spool.rows > 0 || this.stopping) return;
     }
-    const sizes = events.map(approxBytes);
-    const bytes = sizes.reduce((a, b) => a + b, 0);
-    const done = new Promise<void>((resolve) =>
-      this.queue.push({ events, sizes, taken: 0, settled: 0, resolve }),
-    );
-    this.queuedEvents += events.length;
-    this.queuedBytes += bytes;
-    if (this.queuedBytes > c.memory_max_bytes) this.spillQueue('memory ceiling reached');
+    const done = this.queue.push(events);
+    if (this.queue.bytes > c.memory_max_bytes) this.spillQueue('memory ceiling reached');
     else if (this.writing && !this.spillTimer) {
       this.spillTimer = setTimeout(() => {
         this.spillTimer = undefined;
@@ -133,27 +128,13 @@ export class SinkRunner {
   private spillQueue(why: string): void {
     if (this.queue.length === 0) return;
     const c = this.deps.config;
-    const moved: LookoutEvent[] = [];
-    const parts: Part[] = [];
-    for (const e of this.queue) {
-      const rest = e.events.slice(e.taken);
-      moved.push(...rest);
-      parts.push({ entry: e, count: rest.length });
-      e.taken = e.events.length;
-    }
-    this.queue.length = 0;
+    const { events: moved, parts } = this.queue.takeAll();
     this.spool.append(chunk(moved, c.batch_max_events, c.batch_max_bytes));
     this.deps.logger.info({ events: moved.length, why }, 'spilling to the spool');
-    this.forget(moved.length, moved);
+    this.queue.forget(moved);
     settle(parts);
     this.report();
     this.wakeLoop?.();
-  }
-
-  private forget(n: number, events: LookoutEvent[]): void {
-    this.queuedEvents -= n;
-    for (const e of events) this.queuedBytes -= approxBytes(e);
-    if (this.queuedEvents === 0) this.queuedBytes = 0;
   }
 
   private async loop(): Promise<void> {
@@ -170,7 +151,7 @@ export class SinkRunner {
           if (
             this.deps.config.linger > 0 &&
             !this.stopping &&
-            this.queuedEvents < this.deps.config.batch_max_events
+            this.queue.events < this.deps.config.batch_max_events
           )
             await this.idle(this.deps.config.linger);
           await this.sendQueued();
@@ -215,7 +196,7 @@ export class SinkRunner {
 
   private async sendQueued(): Promise<void> {
     const c = this.deps.config;
-    const { events, parts } = takeBatch(this.queue, c.batch_max_events, c.batch_max_bytes);
+    const { events, parts } = this.queue.take(c.batch_max_events, c.batch_max_bytes);
     this.writing = true;
     try {
       await this.write(events);
@@ -230,7 +211,7 @@ export class SinkRunner {
       this.writing = false;
       if (this.spillTimer) clearTimeout(this.spillTimer);
       this.spillTimer = undefined;
-      this.forget(events.length, events);
+      this.queue.forget(events);
       settle(parts);
       this.report();
     }
@@ -265,58 +246,22 @@ export class SinkRunner {
 
   private succeeded(events: LookoutEvent[]): void {
     this.attempt = 0;
-    m.delivered.inc(this.labels, events.length);
-    countByKind(this.labels.sink, events);
-    m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
-    m.up.set(this.labels, 1);
+    this.outcome.succeeded(events);
   }
 
-  /**
-   * A write failed. Retriable: what is left goes (back) to the spool. Not retriable (the backend
-   * will never take these): dead-letter them, never retry forever.
-   */
   private failed(
     err: unknown,
     events: LookoutEvent[],
     keep: (rest: LookoutEvent[]) => void,
     drop?: () => void,
   ): void {
-    m.failures.inc(this.labels);
-    m.up.set(this.labels, 0);
-    const aborted = this.abort.signal.aborted;
-    if (isRetriable(err) || aborted) {
-      const rest = err instanceof PartialWriteError ? err.remaining : events;
-      m.delivered.inc(this.labels, Math.max(0, events.length - rest.length));
-      if (rest.length < events.length) {
-        const left = new Set(rest);
-        countByKind(
-          this.labels.sink,
-          events.filter((e) => !left.has(e)),
-        );
-      }
-      if (rest.length < events.length) m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
-      if (this.attempt === 0 || this.attempt % 10 === 0)
-        this.deps.logger.warn(
-          { err: (err as Error).message, events: rest.length },
-          'write failed; spooled for retry',
-        );
-      keep(rest);
-      return;
-    }
-    this.deps.logger.error(
-      { err: (err as Error).message, events: events.length },
-      'backend refused the batch for good; dead-lettered',
-    );
-    this.deps.deadLetter.write(
-      this.sink.name,
-      events.map((event) => ({ event, reason: (err as Error).message })),
-    );
-    drop?.();
+    const at = { aborted: this.abort.signal.aborted, attempt: this.attempt };
+    this.outcome.failed(err, events, at, keep, drop);
   }
 
   private report(): void {
-    m.queueEvents.set(this.labels, this.queuedEvents);
-    m.queueBytes.set(this.labels, this.queuedBytes);
+    m.queueEvents.set(this.labels, this.queue.events);
+    m.queueBytes.set(this.labels, this.queue.bytes);
     m.spoolBytes.set(this.labels, this.spool.bytes);
     m.spoolEvents.set(this.labels, this.spool.events);
   }
@@ -324,8 +269,8 @@ export class SinkRunner {
   state(): SinkState {
     return {
       sink: this.sink.name,
-      queuedEvents: this.queuedEvents,
-      queuedBytes: this.queuedBytes,
+      queuedEvents: this.queue.events,
+      queuedBytes: this.queue.bytes,
       spooledEvents: this.spool.events,
       spooledBytes: this.spool.bytes,
       blocked: this.roomWaiters.length > 0,
@@ -350,11 +295,4 @@ export class SinkRunner {
     this.report();
     await this.sink.close();
   }
-}
-
-/** Delivered events per sink and kind (logs, metrics, lifecycle, heartbeats): the "out" side of /metrics. */
-function countByKind(sink: string, events: readonly LookoutEvent[]): void {
-  const n: Partial<Record<LookoutEvent['kind'], number>> = {};
-  for (const e of events) n[e.kind] = (n[e.kind] ?? 0) + 1;
-  for (const [kind, count] of Object.entries(n)) m.deliveredByKind.inc({ sink, kind }, count);
 }
