@@ -21,7 +21,7 @@ import { watchRules } from './runner/watch';
 import type { AlertTransition } from './types';
 
 export { checkRules } from './rules/check';
-export { testRules, formatTestReport, type TestReport } from './rules/testing';
+export { testRules, formatTestReport, type TestReport } from './rules/rule-tests-run';
 export { explain, type ExplainOptions } from './rules/explain';
 export { ruleJsonSchema } from './rules/write-schema';
 export { alerterConfigSchema, type AlerterConfig } from './config';

@@ -1,5 +1,5 @@
 import { checkRules, explain, testRules } from '../alerter/alerter';
-import { formatTestReport } from '../alerter/rules/testing';
+import { formatTestReport } from '../alerter/rules/rule-tests-run';
 import { explain as notifyDecisions, formatDecisions } from '../alerter/notify';
 import { ConfigError, formatProblem, type ConfigProblem } from '../core/errors';
 import { StateStore } from '../core/store/store';

@@ -80,6 +80,23 @@ test('cross-field checks', () => {
   );
 });
 
+test('graphite-events is added from the deploys section, never listed: its type is refused, its name taken', () => {
+  const listed = notifyConfigSchema.safeParse({
+    receivers: [{ name: 'marks', type: 'graphite-events', url: 'http://gw.example' }],
+  });
+  expect(listed.success).toBe(false);
+  const hook = { name: 'graphite-events', type: 'webhook', url: 'http://127.0.0.1:1/' };
+  const links = { graphite_url: 'http://gw.example' };
+  const taken = notifyConfigSchema.safeParse({ receivers: [hook], links });
+  expect(taken.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+    expect.stringMatching(/^receivers\.0\.name: the name "graphite-events" is taken by the deploy markers/),
+  ]);
+  // Without the markers (no graphite-web URL, or deploys off) the name is free.
+  expect(notifyConfigSchema.safeParse({ receivers: [hook] }).success).toBe(true);
+  const off = { receivers: [hook], links, deploys: { enabled: false } };
+  expect(notifyConfigSchema.safeParse(off).success).toBe(true);
+});
+
 test('a JSON Schema can be made for editors', () => {
   expect(() => z.toJSONSchema(notifyConfigSchema, { io: 'input', unrepresentable: 'any' })).not.toThrow();
 });

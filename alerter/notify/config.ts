@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { duration, hostPort, secret } from '../../core/config/types';
 import { linksConfigSchema } from '../links/config';
+import { GRAPHITE_EVENTS_RECEIVER } from './deploys/graphite-events';
 import { receiverSchemas } from './registry';
 
 const labelMap = z.record(z.string(), z.string());
@@ -189,6 +190,16 @@ export const notifyConfigSchema = z
         });
       names.add(r.name);
     });
+    // The deploy markers are added under this name (receivers.ts): a listed receiver of that
+    // name would be replaced by them without a word.
+    const markers = cfg.deploys.enabled && (cfg.deploys.graphite_url ?? cfg.links.graphite_url);
+    const taken = cfg.receivers.findIndex((r) => r.name === GRAPHITE_EVENTS_RECEIVER);
+    if (markers && taken >= 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receivers', taken, 'name'],
+        message: `the name "${GRAPHITE_EVENTS_RECEIVER}" is taken by the deploy markers sent to graphite-web; rename this receiver`,
+      });
     const walk = (r: RouteConfig | undefined, path: (string | number)[]) => {
       if (!r) return;
       if (

@@ -5,11 +5,12 @@
  */
 import type { StateStore } from '../../core/store/store';
 import type { LinksConfig } from '../links';
-import type { CompiledAggregate } from './aggregate';
+import { compileAggregateRules, type CompiledAggregate } from './aggregate';
 import { bucketAlerts, type Bucket } from './bucket';
 import { recordDecision } from './decisions';
-import type { compileInhibitRules } from './inhibit';
-import type { Route } from './route';
+import type { NotifyConfig } from './config';
+import { compileInhibitRules } from './inhibit';
+import { compileRoutes, type Route } from './route';
 import { speak } from './speak';
 import {
   ackedKeys,
@@ -34,6 +35,19 @@ export interface DispatchContext {
   aggregate: CompiledAggregate[];
   links: LinksConfig;
   flappingWindow: number;
+}
+
+/** The config compiled once for every pass: routes, inhibit and aggregate rules. */
+export function dispatchContext(store: StateStore, config: NotifyConfig): DispatchContext {
+  return {
+    store,
+    root: compileRoutes(config),
+    inhibit: compileInhibitRules(config.inhibit_rules),
+    inhibitNames: config.inhibit_rules.map((r, i) => r.name ?? `inhibit rule ${i}`),
+    aggregate: compileAggregateRules(config.aggregate),
+    links: config.links,
+    flappingWindow: config.flapping.window,
+  };
 }
 
 /** A flapping alert is held firing until it has been quiet for the window. */

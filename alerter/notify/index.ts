@@ -7,27 +7,20 @@
  *   lifecycle   ─► deploys ───────────────────────────────┘   (mute, route, group)
  */
 import type { Clock } from '../../core/clock';
-import { sleep } from '../../core/clock';
 import type { LifecycleEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { StateStore } from '../../core/store/store';
 import type { AlertTransition } from '../types';
 import { startAlerterApi, type AlerterApi } from '../api/server';
 import type { NotifyConfig } from './config';
-import { pruneDecisions } from './decisions';
-import { detectDeploys, type DeployState } from './deploys/detect';
-import { GRAPHITE_EVENTS_RECEIVER, graphiteEventsNotifier } from './deploys/graphite-events';
-import { dispatch, type DispatchContext } from './dispatch';
-import { compileAggregateRules } from './aggregate';
-import { compileInhibitRules } from './inhibit';
+import { queueDeploys, type DeployEventsOptions } from './deploys/events';
+import { dispatchContext, type DispatchContext } from './dispatch';
 import { ingest } from './ingest';
-import { deploysSeen } from './metrics';
-import { deliverDue, enqueue, type Receiver } from './outbox';
-import { NOTIFIER_KINDS } from './registry';
-import { compileRoutes } from './route';
-import { pruneSilences } from './silence';
-import { migrateNotify } from './tables';
+import { NotifyLoop } from './loop';
+import type { Receiver } from './outbox';
+import { buildReceivers, changeReceivers } from './receivers';
 import { releaseAlerts } from './release';
+import { migrateNotify } from './store/tables';
 import { takeOver } from './takeover';
 import type { DeliveryNote, TakenOverAlert } from './types';
 import { runWatchdog } from './watchdog';
@@ -75,154 +68,94 @@ export interface NotifierDeps {
   onDelivered?: (note: DeliveryNote) => void;
 }
 
-const DEPLOY_NS = 'notify.deploys';
-const DECISION_MAX_AGE = 7 * 86_400_000;
-
-function buildReceivers(config: NotifyConfig, deps: { logger: Logger; clock: Clock }): Map<string, Receiver> {
-  const receivers = new Map<string, Receiver>();
-  const list =
-    config.receivers.length > 0
-      ? config.receivers
-      : [{ name: 'console', type: 'console' as const, format: 'summary' as const }];
-  for (const rc of list) {
-    const kind = NOTIFIER_KINDS.get(rc.type)!;
-    receivers.set(rc.name, { notifier: kind.create(rc, deps), retry: kind.retry });
-  }
-  const graphite = config.deploys.graphite_url ?? config.links.graphite_url;
-  if (config.deploys.enabled && graphite)
-    receivers.set(GRAPHITE_EVENTS_RECEIVER, {
-      notifier: graphiteEventsNotifier(graphite, 10_000),
-      retry: { initialMs: 1000, maxMs: 60_000, factor: 2, maxAttempts: 50, jitter: 0.3 },
-    });
-  return receivers;
+/**
+ * Wires the parts: input (handle, takeOver, release, handleLifecycle) is committed to the store
+ * and wakes the loop (loop.ts), which dispatches and delivers to the receivers (receivers.ts).
+ */
+export function createNotifier(deps: NotifierDeps): NotifierService {
+  const logger = deps.logger.child({ component: 'notify' });
+  migrateNotify(deps.store);
+  const receivers = buildReceivers(deps.config, { logger, clock: deps.clock });
+  const ctx = dispatchContext(deps.store, deps.config);
+  const loop = new NotifyLoop({
+    store: deps.store,
+    ctx,
+    receivers,
+    clock: deps.clock,
+    logger,
+    tick: deps.config.tick,
+    onDelivered: deps.onDelivered,
+  });
+  return new Notify({ ...deps, logger }, ctx, receivers, loop);
 }
 
-export function createNotifier(deps: NotifierDeps): NotifierService {
-  const { store, clock, config } = deps;
-  const logger = deps.logger.child({ component: 'notify' });
-  migrateNotify(store);
-  const receivers = buildReceivers(config, { logger, clock });
-  const ctx: DispatchContext = {
-    store,
-    root: compileRoutes(config),
-    inhibit: compileInhibitRules(config.inhibit_rules),
-    inhibitNames: config.inhibit_rules.map((r, i) => r.name ?? `inhibit rule ${i}`),
-    aggregate: compileAggregateRules(config.aggregate),
-    links: config.links,
-    flappingWindow: config.flapping.window,
-  };
-  const changeReceivers = [...receivers.entries()]
-    .filter(
-      ([name, r]) =>
-        r.notifier.sendChange &&
-        (name === GRAPHITE_EVENTS_RECEIVER ||
-          !config.deploys.receivers ||
-          config.deploys.receivers.includes(name)),
-    )
-    .map(([name]) => name);
-  const inner = new AbortController();
-  let api: AlerterApi | undefined;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let lastPass = 0;
-  let passes = 0;
+class Notify implements NotifierService {
+  private api: AlerterApi | undefined;
+  private readonly deploys: DeployEventsOptions;
 
-  const tick = async () => {
-    const now = clock.now();
-    const queued = dispatch(ctx, now);
-    if (queued > 0) logger.debug({ queued }, 'notifications queued');
-    await deliverDue({
-      store,
-      receivers,
-      clock,
-      logger,
-      signal: inner.signal,
-      onDelivered: deps.onDelivered,
-    });
-    if (++passes % 600 === 0) {
-      pruneDecisions(store, now, DECISION_MAX_AGE);
-      pruneSilences(store, now, DECISION_MAX_AGE);
+  constructor(
+    private readonly deps: NotifierDeps,
+    private readonly ctx: DispatchContext,
+    private readonly receivers: Map<string, Receiver>,
+    private readonly loop: NotifyLoop,
+  ) {
+    this.deploys = {
+      windowMs: deps.config.deploys.window,
+      receivers: changeReceivers(deps.config, receivers),
+    };
+  }
+
+  handle(transitions: AlertTransition[]): Promise<void> {
+    if (transitions.length > 0) {
+      ingest(this.deps.store, transitions, this.deps.clock.now(), this.deps.config.flapping);
+      this.loop.wake();
     }
-    lastPass = Date.now();
-  };
+    return Promise.resolve();
+  }
 
-  const run = async () => {
-    while (!inner.signal.aborted) {
-      try {
-        await tick();
-      } catch (err) {
-        logger.error({ err }, 'notify pass failed; trying again');
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        sleep(config.tick, inner.signal).then(resolve, resolve);
-      });
-      wake = undefined;
+  takeOver(alerts: TakenOverAlert[]): Promise<void> {
+    if (alerts.length > 0) {
+      const opts = { root: this.ctx.root, flapping: this.deps.config.flapping };
+      takeOver(this.deps.store, opts, alerts, this.deps.clock.now());
+      this.loop.wake();
     }
-  };
+    return Promise.resolve();
+  }
 
-  return {
-    handle(transitions) {
-      if (transitions.length > 0) {
-        ingest(store, transitions, clock.now(), config.flapping);
-        wake?.();
-      }
-      return Promise.resolve();
-    },
-    takeOver(alerts) {
-      if (alerts.length > 0) {
-        takeOver(store, { root: ctx.root, flapping: config.flapping }, alerts, clock.now());
-        wake?.();
-      }
-      return Promise.resolve();
-    },
-    release(keys) {
-      const n = releaseAlerts(store, keys, clock.now());
-      if (n > 0) logger.info({ alerts: n }, 'alerts released: another replica owns them now');
-      return Promise.resolve();
-    },
-    handleLifecycle(events) {
-      if (!config.deploys.enabled || events.length === 0) return Promise.resolve();
-      store.tx(() => {
-        const state = store.get<DeployState>(DEPLOY_NS, 'state') ?? {};
-        const found = detectDeploys(state, events, config.deploys.window);
-        store.put(DEPLOY_NS, 'state', state);
-        for (const d of found) {
-          deploysSeen.inc();
-          for (const name of changeReceivers)
-            enqueue(
-              store,
-              name,
-              'change',
-              `deploy:${d.host}/${d.service}`,
-              { kind: 'deploy', receiver: name, ...d },
-              clock.now(),
-            );
-        }
-      });
-      wake?.();
-      return Promise.resolve();
-    },
-    async start(signal) {
-      signal?.addEventListener('abort', () => inner.abort(), { once: true });
-      if (config.api.enabled) api = await startAlerterApi({ store, clock, logger, config: config.api });
-      loop = run();
-      if (config.watchdog)
-        void runWatchdog(
-          config.watchdog,
-          () => Date.now() - lastPass < Math.max(3 * config.tick, 30_000),
-          logger,
-          inner.signal,
-        );
-    },
-    tick,
-    async stop() {
-      inner.abort();
-      wake?.();
-      await loop;
-      await api?.close();
-      for (const r of receivers.values()) await r.notifier.close?.();
-    },
-    apiAddress: () => api?.address(),
-  };
+  release(keys: string[] | 'all'): Promise<void> {
+    const n = releaseAlerts(this.deps.store, keys, this.deps.clock.now());
+    if (n > 0) this.deps.logger.info({ alerts: n }, 'alerts released: another replica owns them now');
+    return Promise.resolve();
+  }
+
+  handleLifecycle(events: LifecycleEvent[]): Promise<void> {
+    if (!this.deps.config.deploys.enabled || events.length === 0) return Promise.resolve();
+    queueDeploys(this.deps.store, events, this.deploys, this.deps.clock.now());
+    this.loop.wake();
+    return Promise.resolve();
+  }
+
+  async start(signal?: AbortSignal): Promise<void> {
+    const { store, clock, logger, config } = this.deps;
+    this.loop.stopWith(signal);
+    if (config.api.enabled) this.api = await startAlerterApi({ store, clock, logger, config: config.api });
+    this.loop.start();
+    // Healthy while passes keep completing: a wedged loop stops the calls, which raises the alarm.
+    const healthy = () => this.loop.passedWithin(Math.max(3 * config.tick, 30_000));
+    if (config.watchdog) void runWatchdog(config.watchdog, healthy, logger, this.loop.signal);
+  }
+
+  tick(): Promise<void> {
+    return this.loop.pass();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.api?.close();
+    for (const r of this.receivers.values()) await r.notifier.close?.();
+  }
+
+  apiAddress(): { host: string; port: number } | undefined {
+    return this.api?.address();
+  }
 }

@@ -1,5 +1,6 @@
 import { LookoutError } from '../../core/errors';
 import { consoleKind } from './console';
+import { graphiteEventsKind } from './deploys/graphite-events';
 import { emailKind } from './email';
 import { pagerdutyKind } from './pagerduty';
 import type { NotifierKind } from './types';
@@ -14,10 +15,15 @@ export function registerNotifierKind(kind: NotifierKind): void {
   NOTIFIER_KINDS.set(kind.type, kind);
 }
 
-for (const k of [pagerdutyKind, emailKind, webhookKind, consoleKind] as NotifierKind[])
+for (const k of [pagerdutyKind, emailKind, webhookKind, consoleKind, graphiteEventsKind] as NotifierKind[])
   registerNotifierKind(k);
 
-/** The receiver schemas, for the config's discriminated union (kept in step with the map above). */
+/**
+ * The receiver schemas a user may list, for the config's discriminated union (kept in step with
+ * the map above; registry.test.ts checks it). graphite-events is left out on purpose: it takes
+ * deploys only, so as a listed receiver (or the default route's) it would reject every alert;
+ * receivers.ts adds it from the `deploys` section instead.
+ */
 export const receiverSchemas = [
   pagerdutyKind.schema,
   emailKind.schema,

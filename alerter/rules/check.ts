@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../../core/errors';
 import { loadRules } from './load';
-import { readTestFile, testFiles } from './testing';
+import { readTestFile, testFiles } from './rule-tests-run';
 
 /**
  * `lookout check [rules/]`: every problem in every rule file (and test file) at once, each as

@@ -3,7 +3,7 @@ import type { StateStore } from '../../core/store/store';
 import { AlertStore } from '../engine/persist';
 import { compileRule } from './compile';
 import { loadRules, type LoadedRule } from './load';
-import { readTestFile, replay, rulesFor } from './testing';
+import { readTestFile, replay, rulesFor } from './rule-tests-run';
 
 export interface ExplainOptions {
   /** Rule files or folders. */

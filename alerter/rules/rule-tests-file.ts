@@ -165,87 +165,110 @@ function meta(r: Ref): ContainerMeta {
   };
 }
 
+type EventInput = TestCase['events'][number];
+
+/** One input event of a test file at one time. */
+function eventOf(e: EventInput, ts: number, n: number): LookoutEvent | undefined {
+  if (e.lifecycle) {
+    const l = e.lifecycle;
+    return {
+      kind: 'lifecycle',
+      host: l.host ?? DEFAULT_HOST,
+      ts,
+      action: l.action,
+      container: meta(l),
+      exitCode: l.exit_code,
+      health: l.health,
+      oomKilled: l.oom_killed,
+      intent: l.intent,
+      signal: l.signal,
+    };
+  }
+  if (e.log) {
+    const l = e.log;
+    return {
+      kind: 'log',
+      host: l.host ?? DEFAULT_HOST,
+      ts,
+      container: meta(l),
+      stream: l.stream,
+      message: l.message,
+      time: new Date(ts).toISOString(),
+      id: `${l.container ?? 'app'}:${ts}:${n}`,
+      level: l.level,
+      fields: l.fields,
+    };
+  }
+  if (e.heartbeat) {
+    const h = e.heartbeat;
+    const containers = h.containers.map((c) =>
+      typeof c === 'string' ? meta({ container: c }) : meta({ container: c.name, service: c.service }),
+    );
+    return {
+      kind: 'heartbeat',
+      host: h.host ?? DEFAULT_HOST,
+      ts,
+      source: 'collector',
+      containers,
+      version: 'test',
+    };
+  }
+  if (e.metric) {
+    const mm = e.metric;
+    return {
+      kind: 'metric',
+      host: mm.host ?? DEFAULT_HOST,
+      ts,
+      name: mm.metric,
+      value: mm.value,
+      type: 'gauge',
+      container: mm.container ? meta(mm) : undefined,
+      labels: mm.labels,
+    };
+  }
+  return undefined;
+}
+
+/** A `series:` entry as metric samples, one per value; a gap (NaN) is no sample. */
+function seriesEvents(
+  s: TestCase['series'][number],
+  start: number,
+  interval: number,
+): LookoutEvent[] | string {
+  const values = expandValues(s.values);
+  if (typeof values === 'string') return values;
+  const every = s.every ?? interval;
+  const out: LookoutEvent[] = [];
+  values.forEach((value, i) => {
+    if (Number.isNaN(value)) return;
+    out.push({
+      kind: 'metric',
+      host: s.host ?? DEFAULT_HOST,
+      ts: start + s.from + i * every,
+      name: s.metric,
+      value,
+      type: 'gauge',
+      container: s.container ? meta(s) : undefined,
+      labels: s.labels,
+    });
+  });
+  return out;
+}
+
 /** One test's inputs as events in time order (stable for equal times). */
 export function testEvents(tc: TestCase, start: number, interval: number): LookoutEvent[] | string {
   const out: LookoutEvent[] = [];
   for (const e of tc.events) {
     const end = e.every ? (e.until ?? e.at) : e.at;
     for (let at = e.at; at <= end; at += e.every ?? Infinity) {
-      const ts = start + at;
-      if (e.lifecycle) {
-        const l = e.lifecycle;
-        out.push({
-          kind: 'lifecycle',
-          host: l.host ?? DEFAULT_HOST,
-          ts,
-          action: l.action,
-          container: meta(l),
-          exitCode: l.exit_code,
-          health: l.health,
-          oomKilled: l.oom_killed,
-          intent: l.intent,
-          signal: l.signal,
-        });
-      } else if (e.log) {
-        const l = e.log;
-        out.push({
-          kind: 'log',
-          host: l.host ?? DEFAULT_HOST,
-          ts,
-          container: meta(l),
-          stream: l.stream,
-          message: l.message,
-          time: new Date(ts).toISOString(),
-          id: `${l.container ?? 'app'}:${ts}:${out.length}`,
-          level: l.level,
-          fields: l.fields,
-        });
-      } else if (e.heartbeat) {
-        const h = e.heartbeat;
-        const containers = h.containers.map((c) =>
-          typeof c === 'string' ? meta({ container: c }) : meta({ container: c.name, service: c.service }),
-        );
-        out.push({
-          kind: 'heartbeat',
-          host: h.host ?? DEFAULT_HOST,
-          ts,
-          source: 'collector',
-          containers,
-          version: 'test',
-        });
-      } else if (e.metric) {
-        const mm = e.metric;
-        out.push({
-          kind: 'metric',
-          host: mm.host ?? DEFAULT_HOST,
-          ts,
-          name: mm.metric,
-          value: mm.value,
-          type: 'gauge',
-          container: mm.container ? meta(mm) : undefined,
-          labels: mm.labels,
-        });
-      }
+      const ev = eventOf(e, start + at, out.length);
+      if (ev) out.push(ev);
     }
   }
   for (const s of tc.series) {
-    const values = expandValues(s.values);
-    if (typeof values === 'string') return values;
-    const every = s.every ?? interval;
-    values.forEach((value, i) => {
-      if (Number.isNaN(value)) return;
-      const ts = start + s.from + i * every;
-      out.push({
-        kind: 'metric',
-        host: s.host ?? DEFAULT_HOST,
-        ts,
-        name: s.metric,
-        value,
-        type: 'gauge',
-        container: s.container ? meta(s) : undefined,
-        labels: s.labels,
-      });
-    });
+    const evs = seriesEvents(s, start, interval);
+    if (typeof evs === 'string') return evs;
+    out.push(...evs);
   }
   return out
     .map((ev, i) => ({ ev, i }))

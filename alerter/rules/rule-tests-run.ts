@@ -8,7 +8,7 @@ import { Engine } from '../engine/engine';
 import type { AlertState, AlertTransition } from '../types';
 import { compileRules } from './compile';
 import { loadRules } from './load';
-import { testEvents, testFileSchema, type TestCase, type TestFile } from './testfile';
+import { testEvents, testFileSchema, type TestCase, type TestFile } from './rule-tests-file';
 
 export interface TestFailure {
   file: string;
@@ -107,43 +107,50 @@ export function replay(
     }
     clock.set(tf.start + t);
     transitions.push(...engine.tick());
-    if (trace) {
-      for (const rule of engine.rules()) {
-        const rt = engine.runtime(rule.name)!;
-        for (const g of rt.groups.values())
-          trace(t, rule.name, g.labels, g.alert.state, rt.explainGroup(g, tf.start + t));
-      }
-    }
+    if (trace) traceGroups(engine, t, tf.start + t, trace);
     for (const ex of expects.filter((e) => e.at === t)) {
-      const rt = engine.runtime(ex.rule);
-      if (!rt) {
-        failures.push(`at ${formatDuration(t)}: no rule "${ex.rule}" in ${rulesPaths.join(', ')}`);
-        continue;
-      }
-      const inState = (s: AlertState) =>
-        [...rt.groups.values()]
-          .filter((g) => g.alert.state === s)
-          .map((g) => ({ ...g.labels, ...rt.rule.spec.labels }));
-      const lines: string[] = [];
-      if (ex.firing) lines.push(...diff('firing', ex.firing, inState('firing')));
-      if (ex.pending) lines.push(...diff('pending', ex.pending, inState('pending')));
-      if (ex.resolved) lines.push(...diff('resolved', ex.resolved, inState('resolved')));
-      if (lines.length > 0) {
-        const values = [...rt.groups.values()].map(
-          (g) => `    ${fmtLabels(g.labels)} ${g.alert.state}: ${rt.explainGroup(g, tf.start + t)}`,
-        );
-        failures.push(
-          [
-            `at ${formatDuration(t)} rule ${ex.rule}:`,
-            ...lines,
-            '  groups at that time:',
-            ...(values.length ? values : ['    (none)']),
-          ].join('\n'),
-        );
-      }
+      const f = checkExpect(engine, ex, t, tf.start + t, rulesPaths);
+      if (f) failures.push(f);
     }
   }
   return { failures, transitions };
+}
+
+function traceGroups(engine: Engine, t: number, now: number, trace: TraceFn): void {
+  for (const rule of engine.rules()) {
+    const rt = engine.runtime(rule.name)!;
+    for (const g of rt.groups.values()) trace(t, rule.name, g.labels, g.alert.state, rt.explainGroup(g, now));
+  }
+}
+
+/** One expectation against the engine at test time `t`: the difference in words, or nothing. */
+function checkExpect(
+  engine: Engine,
+  ex: TestCase['expect'][number],
+  t: number,
+  now: number,
+  rulesPaths: readonly string[],
+): string | undefined {
+  const rt = engine.runtime(ex.rule);
+  if (!rt) return `at ${formatDuration(t)}: no rule "${ex.rule}" in ${rulesPaths.join(', ')}`;
+  const inState = (s: AlertState) =>
+    [...rt.groups.values()]
+      .filter((g) => g.alert.state === s)
+      .map((g) => ({ ...g.labels, ...rt.rule.spec.labels }));
+  const lines: string[] = [];
+  if (ex.firing) lines.push(...diff('firing', ex.firing, inState('firing')));
+  if (ex.pending) lines.push(...diff('pending', ex.pending, inState('pending')));
+  if (ex.resolved) lines.push(...diff('resolved', ex.resolved, inState('resolved')));
+  if (lines.length === 0) return undefined;
+  const values = [...rt.groups.values()].map(
+    (g) => `    ${fmtLabels(g.labels)} ${g.alert.state}: ${rt.explainGroup(g, now)}`,
+  );
+  return [
+    `at ${formatDuration(t)} rule ${ex.rule}:`,
+    ...lines,
+    '  groups at that time:',
+    ...(values.length ? values : ['    (none)']),
+  ].join('\n');
 }
 
 export function readTestFile(file: string): {

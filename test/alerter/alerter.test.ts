@@ -6,7 +6,7 @@ import { ManualClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { alerterConfigSchema, createAlerter, explain, testRules, type Alerter } from '../../alerter/alerter';
-import { formatTestReport } from '../../alerter/rules/testing';
+import { formatTestReport } from '../../alerter/rules/rule-tests-run';
 import type { AlertTransition } from '../../alerter/types';
 import { waitFor } from '../support/docker';
 import { heartbeat, life, metric, T0 } from './helpers';
