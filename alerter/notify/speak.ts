@@ -84,6 +84,20 @@ export function speak(ctx: SpeakContext, pass: GroupPass): number {
   return flush(ctx, pass, state, d, firing, flashed);
 }
 
+/**
+ * The group's incident key, kept once set; else the key of its earliest-fired alert. An
+ * aggregate's key is its group id: stable across restarts and replicas, and never the key of
+ * one member, which has (or may get) a page of its own.
+ */
+function incidentKeyOf(state: GroupState, id: string, told: AlertRow[]): string {
+  if (state.incidentKey !== undefined) return state.incidentKey;
+  if (state.aggregate) return id;
+  const lead = [...told].sort(
+    (x, y) => (x.alert.firedAt ?? 0) - (y.alert.firedAt ?? 0) || x.key.localeCompare(y.key),
+  )[0];
+  return lead?.key ?? state.members[0] ?? id;
+}
+
 function flush(
   ctx: SpeakContext,
   pass: GroupPass,
@@ -94,12 +108,7 @@ function flush(
 ): number {
   const { id, byKey, now } = pass;
   const flashRows = flashed.map((k) => byKey.get(k)!);
-  const lead = [...firing, ...flashRows].sort(
-    (x, y) => (x.alert.firedAt ?? 0) - (y.alert.firedAt ?? 0) || x.key.localeCompare(y.key),
-  )[0];
-  // An aggregate's key is its group id: stable across restarts and replicas, and never the
-  // key of one member, which has (or may get) a page of its own.
-  const incidentKey = state.incidentKey ?? (state.aggregate ? id : (lead?.key ?? state.members[0] ?? id));
+  const incidentKey = incidentKeyOf(state, id, [...firing, ...flashRows]);
   const notified = (r: AlertRow, asFiring = false): NotifiedAlert => ({
     ...r.alert,
     ...(asFiring ? { state: 'firing' as const } : {}),

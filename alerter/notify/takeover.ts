@@ -15,11 +15,12 @@
  * state) is the point: the engine cannot know whether a page left the old owner's outbox.
  */
 import type { StateStore } from '../../core/store/store';
+import type { Alert } from '../types';
 import { recordDecision } from './decisions';
 import { groupId } from './bucket';
 import { loadGroups, saveGroup } from './store/groups';
 import { getAlert, upsertAlert } from './store/alerts';
-import { fingerprint } from './group';
+import { fingerprint, type GroupState } from './group';
 import type { FlappingConfig } from './ingest';
 import { groupLabels, routeAlert, type Route } from './route';
 import type { TakenOverAlert } from './types';
@@ -27,6 +28,48 @@ import type { TakenOverAlert } from './types';
 export interface TakeOverContext {
   root: Route;
   flapping: FlappingConfig;
+}
+
+/**
+ * For each receiver the old owner told of this firing, sets its group up as if this notify had
+ * sent the page; returns those receivers' names.
+ */
+function adoptGroups(
+  store: StateStore,
+  root: Route,
+  groups: Map<string, GroupState>,
+  taken: { alert: Alert; told: TakenOverAlert['told']; flapping: boolean },
+): string[] {
+  const { alert, told, flapping } = taken;
+  const key = alert.key;
+  const known: string[] = [];
+  for (const route of routeAlert(root, alert)) {
+    const t = told[route.receiver];
+    if (t?.status !== 'firing' || t.firedAt !== alert.firedAt) continue;
+    const labels = groupLabels(route, alert);
+    const id = groupId(route, labels);
+    const g = groups.get(id);
+    // A group still in group_wait here speaks soon anyway; its first page names this alert too.
+    if (g && g.lastFlushAt === undefined) continue;
+    const member = flapping ? `${key}~` : key;
+    const firing = (g?.fingerprint ?? '').split(',').filter((k) => k && k !== key && k !== `${key}~`);
+    const next = {
+      id,
+      route: route.id,
+      receiver: route.receiver,
+      labels,
+      incidentKey: g?.incidentKey ?? t.incidentKey,
+      firstAt: g?.firstAt ?? t.at,
+      lastFlushAt: g?.lastFlushAt ?? t.at,
+      fingerprint: fingerprint([...firing, member]),
+      members: [...new Set([...(g?.members ?? []), key])],
+      seen: (g?.seen ?? []).filter((k) => k !== key),
+    };
+    saveGroup(store, next);
+    groups.set(id, next);
+    known.push(route.receiver);
+  }
+  return known;
 }
 
 export function takeOver(
@@ -57,33 +100,7 @@ export function takeOver(
         flapping,
         unseen: false,
       });
-      const known: string[] = [];
-      for (const route of routeAlert(ctx.root, alert)) {
-        const t = told[route.receiver];
-        if (t?.status !== 'firing' || t.firedAt !== alert.firedAt) continue;
-        const labels = groupLabels(route, alert);
-        const id = groupId(route, labels);
-        const g = groups.get(id);
-        // A group still in group_wait here speaks soon anyway; its first page names this alert too.
-        if (g && g.lastFlushAt === undefined) continue;
-        const member = flapping ? `${key}~` : key;
-        const firing = (g?.fingerprint ?? '').split(',').filter((k) => k && k !== key && k !== `${key}~`);
-        const next = {
-          id,
-          route: route.id,
-          receiver: route.receiver,
-          labels,
-          incidentKey: g?.incidentKey ?? t.incidentKey,
-          firstAt: g?.firstAt ?? t.at,
-          lastFlushAt: g?.lastFlushAt ?? t.at,
-          fingerprint: fingerprint([...firing, member]),
-          members: [...new Set([...(g?.members ?? []), key])],
-          seen: (g?.seen ?? []).filter((k) => k !== key),
-        };
-        saveGroup(store, next);
-        groups.set(id, next);
-        known.push(route.receiver);
-      }
+      const known = adoptGroups(store, ctx.root, groups, { alert, told, flapping });
       recordDecision(store, key, now, 'received', {
         rule: alert.rule,
         to: 'firing',

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { duration, secret } from '../../../core/config/types';
 import { checkStatus, cut, networkError } from '../http';
 import { title } from '../render';
-import type { ChangeNotice, Notification, NotifierKind } from '../types';
+import type { ChangeNotice, Notification, NotifiedAlert, NotifierKind } from '../types';
 import { deadline } from '../../../core/deadline';
 
 export const pagerdutySchema = z
@@ -83,13 +83,8 @@ const MAX_LISTED = 100;
 
 const severityMap = { critical: 'critical', error: 'error', warning: 'warning', info: 'info' } as const;
 
-export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloadV2 {
-  if (n.status === 'resolved')
-    return { routing_key: routingKey, event_action: 'resolve', dedup_key: n.incidentKey } as EventPayloadV2;
-  const lead = n.firing[0]!;
-  const worst = n.firing.reduce((w, a) => (rank[a.severity] < rank[w] ? a.severity : w), lead.severity);
-  const host = n.groupLabels.host ?? lead.labels.host ?? 'unknown';
-  const component = lead.labels.container ?? lead.labels.service;
+/** What the incident shows under "custom details": the lead alert, then the group's others. */
+function customDetails(n: Notification, lead: NotifiedAlert): Record<string, unknown> {
   const details: Record<string, unknown> = {
     labels: lead.labels,
     value: lead.value,
@@ -119,6 +114,17 @@ export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloa
       muted_because: r.reason,
     }));
   if (n.explainUrl) details.decision_log = n.explainUrl;
+  return details;
+}
+
+export function pagerdutyEvent(n: Notification, routingKey: string): EventPayloadV2 {
+  if (n.status === 'resolved')
+    return { routing_key: routingKey, event_action: 'resolve', dedup_key: n.incidentKey } as EventPayloadV2;
+  const lead = n.firing[0]!;
+  const worst = n.firing.reduce((w, a) => (rank[a.severity] < rank[w] ? a.severity : w), lead.severity);
+  const host = n.groupLabels.host ?? lead.labels.host ?? 'unknown';
+  const component = lead.labels.container ?? lead.labels.service;
+  const details = customDetails(n, lead);
   const links = [
     ['dashboard', 'Dashboard'],
     ['logs', 'Logs'],
