@@ -7,7 +7,7 @@ import type { StateStore } from '../core/store/store';
 import type { AlerterConfig } from './config';
 import { Engine, type PersistedAlert } from './engine/engine';
 import { alerterMetrics as m } from './engine/metrics';
-import type { InventoryRef } from './engine/runtime';
+import type { InventoryRef } from './engine/model';
 import { AlertStore } from './engine/persist';
 import { compileRules } from './rules/compile';
 import { loadRules } from './rules/load';

@@ -5,17 +5,10 @@ import type { Alert, AlertState, AlertTransition } from '../types';
 import type { Observation } from './evaluator';
 import { KeyCache, labelOf, type LabelGetter } from './labels';
 import { Router } from './router';
-import { labelRoute, RuleRuntime, type Group, type InventoryRef } from './runtime';
-import type { InstanceState } from './state';
+import type { Group, InventoryRef, PersistedAlert } from './model';
+import { labelRoute, RuleRuntime } from './runtime';
 
-/** What the state store keeps of one alert instance (see persist.ts). */
-export interface PersistedAlert extends InstanceState {
-  key: string;
-  rule: string;
-  groupLabels: Record<string, string>;
-  /** The bus partition key of the group's events (service, else host), for a fleet's hand-off. */
-  routingKey?: string;
-}
+export type { PersistedAlert } from './model';
 
 export interface EngineOptions {
   clock: Clock;

@@ -2,30 +2,12 @@ import type { LookoutEvent } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
 import { renderTemplate } from '../rules/template';
 import type { Alert, AlertState } from '../types';
-import type { GroupRef, GroupTable, Observation } from './evaluator';
+import type { GroupTable, Observation } from './evaluator';
 import { groupLabels, KEY_SEP, type KeyCache, type LabelGetter } from './labels';
-import type { PersistedAlert } from './engine';
-import { dedupKey, step, type InstanceState } from './state';
+import type { Group, InventoryRef, PersistedAlert } from './model';
+import { dedupKey, step } from './state';
 
-export interface Group extends GroupRef<unknown> {
-  alert: InstanceState;
-  dedup: string;
-  /** Restored after a restart: the condition cannot clear before the windows have refilled. */
-  holdUntil?: number;
-  /**
-   * The bus partition key of the events that drive this group (their service, else host): a
-   * fleet's alerter files the group's state under the partition those events arrive on.
-   */
-  route?: string;
-}
-
-/** An absence rule's inventory entry (a group it expects to hear from), as a fleet hands it off. */
-export interface InventoryRef {
-  key: string;
-  rule: string;
-  groupLabels: Record<string, string>;
-  routingKey: string;
-}
+export type { Group, InventoryRef } from './model';
 
 /** The partition key of an event, as core/bus/kafka's eventKey (kept here: the engine loads no Kafka client). */
 export function eventRoute(ev: LookoutEvent): string {

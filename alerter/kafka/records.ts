@@ -1,7 +1,7 @@
 /** The state topic's record format: what one replica writes and the next owner reads back. */
 import type { StateEntry } from '../../core/bus/kafka/state-topic';
 import type { PersistedAlert } from '../engine/engine';
-import type { InventoryRef } from '../engine/runtime';
+import type { InventoryRef } from '../engine/model';
 import type { Told } from '../notify/types';
 
 /** One alert state in the topic: the engine's persisted state and its recent firing/resolved times. */
