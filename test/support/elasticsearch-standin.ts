@@ -14,10 +14,11 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { DynamicMapping } from './elasticsearch-standin-mapping';
+import { matches, matchQuery } from './elasticsearch-standin-query';
 
 type Json = Record<string, any>;
 type Doc = Record<string, unknown>;
-type FieldType = 'object' | 'number' | 'string' | 'boolean';
 
 export interface StandinStats {
   bulkRequests: number;
@@ -47,7 +48,7 @@ export class ElasticsearchStandin {
   forbidTemplates = false;
   /** Keep each document's source (false: ids only, for tests that index hundreds of thousands). */
   keepSource = true;
-  private readonly fieldTypes = new Map<string, FieldType>();
+  private readonly mapping = new DynamicMapping();
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   port = 0;
@@ -223,46 +224,15 @@ export class ElasticsearchStandin {
         },
       };
     }
-    const clash = this.typeClash(index, doc, '');
+    const clash = this.mapping.clash(index, doc);
     if (clash) {
       this.stats.rejected400++;
       return { ...base, status: 400, error: { type: 'document_parsing_exception', reason: clash } };
     }
-    this.learnTypes(index, doc, '');
+    this.mapping.learn(index, doc);
     docs.set(id, this.keepSource ? doc : {});
     this.stats.created++;
     return { ...base, _version: 1, result: 'created', status: 201, _seq_no: docs.size - 1, _primary_term: 1 };
-  }
-
-  /** What a dynamic mapping would refuse: object vs value, or a non-numeric string in a number field. */
-  private typeClash(index: string, value: unknown, path: string): string | undefined {
-    if (path !== '') {
-      const known = this.fieldTypes.get(`${index}\0${path}`);
-      const t = typeOf(value);
-      if (known && t && known !== t) {
-        if (known === 'object' || t === 'object')
-          return `[1:1] object mapping for [${path}] tried to parse field [${path}] as ${known === 'object' ? 'object, but found a concrete value' : `${known}, but found an object`}`;
-        if (known === 'number' && !(t === 'string' && !Number.isNaN(Number(value))))
-          return `[1:1] failed to parse field [${path}] of type [long]: For input string: "${String(value)}"`;
-        if (known === 'boolean' && !(t === 'string' && (value === 'true' || value === 'false')))
-          return `[1:1] failed to parse field [${path}] of type [boolean]`;
-      }
-    }
-    if (typeOf(value) === 'object') {
-      for (const [k, v] of Object.entries(value as Doc)) {
-        const c = this.typeClash(index, v, path ? `${path}.${k}` : k);
-        if (c) return c;
-      }
-    }
-    return undefined;
-  }
-
-  private learnTypes(index: string, value: unknown, path: string): void {
-    const t = typeOf(value);
-    if (path !== '' && t && !this.fieldTypes.has(`${index}\0${path}`))
-      this.fieldTypes.set(`${index}\0${path}`, t);
-    if (t === 'object')
-      for (const [k, v] of Object.entries(value as Doc)) this.learnTypes(index, v, path ? `${path}.${k}` : k);
   }
 
   private query(indexExpr: string, q: Json | undefined): Array<{ index: string; id: string; doc: Doc }> {
@@ -273,39 +243,6 @@ export class ElasticsearchStandin {
     }
     return out;
   }
-}
-
-function typeOf(v: unknown): FieldType | undefined {
-  if (Array.isArray(v)) return v.length > 0 ? typeOf(v[0]) : undefined;
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'object') return 'object';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'boolean';
-  return 'string';
-}
-
-function matches(expr: string, index: string): boolean {
-  if (expr === '_all' || expr === '*') return true;
-  if (expr.endsWith('*')) return index.startsWith(expr.slice(0, -1));
-  return expr === index;
-}
-
-function getPath(doc: Doc, path: string): unknown {
-  if (path in doc) return doc[path];
-  let cur: unknown = doc;
-  for (const p of path.split('.')) cur = (cur as Doc | undefined)?.[p];
-  return cur;
-}
-
-function matchQuery(q: Json | undefined, id: string, doc: Doc): boolean {
-  if (!q || q.match_all) return true;
-  if (q.ids) return (q.ids.values as string[]).includes(id);
-  if (q.term) {
-    const [field, cond] = Object.entries(q.term as Record<string, unknown>)[0]!;
-    const want = typeof cond === 'object' && cond !== null ? (cond as { value: unknown }).value : cond;
-    return field === '_id' ? id === want : getPath(doc, field) === want;
-  }
-  throw new Error(`the stand-in does not implement the query ${JSON.stringify(q)}`);
 }
 
 function info(): unknown {

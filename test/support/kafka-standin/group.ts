@@ -6,60 +6,16 @@
  * members rejoin, and session expiry so that a member killed with -9 is evicted.
  */
 import { randomUUID } from 'node:crypto';
+import { Group, type JoinRequest, type JoinResult, type Member } from './group-model';
 import { ERR } from './log';
-
-type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable';
-
-export interface JoinResult {
-  error: number;
-  generation: number;
-  protocol: string;
-  leader: string;
-  memberId: string;
-  members: Array<{ id: string; metadata: Buffer }>;
-}
-
-interface Member {
-  id: string;
-  clientId: string;
-  clientHost: string;
-  sessionTimeout: number;
-  rebalanceTimeout: number;
-  protocols: Array<{ name: string; metadata: Buffer }>;
-  assignment: Buffer;
-  lastSeen: number;
-  joinWaiter?: (r: JoinResult) => void;
-  syncWaiter?: (r: { error: number; assignment: Buffer }) => void;
-}
-
-class Group {
-  state: GroupState = 'Empty';
-  generation = 0;
-  protocolType = '';
-  protocol = '';
-  leader = '';
-  readonly members = new Map<string, Member>();
-  rebalanceTimer?: NodeJS.Timeout;
-  constructor(readonly id: string) {}
-}
-
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  clientId: string;
-  clientHost: string;
-  sessionTimeout: number;
-  rebalanceTimeout: number;
-  protocolType: string;
-  protocols: Array<{ name: string; metadata: Buffer }>;
-}
+import { CommittedOffsets } from './offsets';
 
 const EMPTY = Buffer.alloc(0);
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
-  /** group -> "topic/partition" -> committed offset. Kept across stand-in restarts, as Kafka keeps __consumer_offsets. */
-  readonly offsets = new Map<string, Map<string, { offset: number; metadata: string | null }>>();
+  /** Kept across stand-in restarts, as Kafka keeps __consumer_offsets. */
+  readonly offsets = new CommittedOffsets();
   private ticker?: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -184,26 +140,6 @@ export class GroupCoordinator {
     if (g.state === 'CompletingRebalance') return ERR.REBALANCE_IN_PROGRESS;
     if (generation !== g.generation) return ERR.ILLEGAL_GENERATION;
     return ERR.NONE;
-  }
-
-  storeOffset(
-    groupId: string,
-    topic: string,
-    partition: number,
-    offset: number,
-    metadata: string | null,
-  ): void {
-    let o = this.offsets.get(groupId);
-    if (!o) this.offsets.set(groupId, (o = new Map<string, { offset: number; metadata: string | null }>()));
-    o.set(`${topic}/${partition}`, { offset, metadata });
-  }
-
-  fetchOffset(
-    groupId: string,
-    topic: string,
-    partition: number,
-  ): { offset: number; metadata: string | null } {
-    return this.offsets.get(groupId)?.get(`${topic}/${partition}`) ?? { offset: -1, metadata: '' };
   }
 
   describe(groupId: string) {

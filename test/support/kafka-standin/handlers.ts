@@ -7,26 +7,20 @@
  * The layouts follow node_modules/kafkajs/src/protocol/requests/<api>/v<N>/{request,response}.js.
  */
 import { Reader, Writer } from './codec';
-import type { GroupCoordinator } from './group';
-import { ERR, type TopicStore } from './log';
+import type { BrokerContext, Handler } from './context';
+import {
+  describeGroups,
+  findCoordinator,
+  heartbeat,
+  joinGroup,
+  leaveGroup,
+  offsetCommit,
+  offsetFetch,
+  syncGroup,
+} from './group-handlers';
+import { ERR } from './log';
 
-export interface BrokerContext {
-  store: TopicStore;
-  groups: GroupCoordinator;
-  nodeId: number;
-  host: string;
-  port: number;
-  defaultPartitions: number;
-  allowCreateTopics: boolean;
-  autoCreateTopics: boolean;
-  clientId: string;
-  clientHost: string;
-  /** Aborted when the connection closes or the broker stops: ends a long-polling Fetch. */
-  signal: AbortSignal;
-  nextProducerId(): bigint;
-}
-
-type Handler = (r: Reader, ctx: BrokerContext, version: number) => Promise<Writer | null> | Writer | null;
+export type { BrokerContext } from './context';
 
 export const API = {
   Produce: 0,
@@ -158,80 +152,6 @@ function metadata(r: Reader, ctx: BrokerContext): Writer {
     });
 }
 
-function offsetCommit(r: Reader, ctx: BrokerContext): Writer {
-  const groupId = r.string();
-  const generation = r.int32();
-  const memberId = r.string();
-  r.int64(); // retention
-  const topics = r.array((t) => ({
-    topic: t.string(),
-    partitions: t.array((p) => ({ partition: p.int32(), offset: p.int64n(), metadata: p.nullableString() })),
-  }));
-  const error = ctx.groups.commit(groupId, generation, memberId);
-  return new Writer().array(topics, (w, t) =>
-    w.string(t.topic).array(t.partitions, (w2, p) => {
-      if (error === ERR.NONE) ctx.groups.storeOffset(groupId, t.topic, p.partition, p.offset, p.metadata);
-      w2.int32(p.partition).int16(error);
-    }),
-  );
-}
-
-function offsetFetch(r: Reader, ctx: BrokerContext): Writer {
-  const groupId = r.string();
-  const topics = r.array((t) => ({ topic: t.string(), partitions: t.array((p) => p.int32()) }));
-  return new Writer().array(topics, (w, t) =>
-    w.string(t.topic).array(t.partitions, (w2, p) => {
-      const o = ctx.groups.fetchOffset(groupId, t.topic, p);
-      w2.int32(p).int64(o.offset).string(o.metadata).int16(ERR.NONE);
-    }),
-  );
-}
-
-function findCoordinator(r: Reader, ctx: BrokerContext): Writer {
-  r.string();
-  return new Writer().int16(ERR.NONE).int32(ctx.nodeId).string(ctx.host).int32(ctx.port);
-}
-
-async function joinGroup(r: Reader, ctx: BrokerContext): Promise<Writer> {
-  const res = await ctx.groups.join({
-    groupId: r.string(),
-    sessionTimeout: r.int32(),
-    rebalanceTimeout: r.int32(),
-    memberId: r.string(),
-    protocolType: r.string(),
-    protocols: r.array((p) => ({ name: p.string(), metadata: p.bytes() ?? Buffer.alloc(0) })),
-    clientId: ctx.clientId,
-    clientHost: ctx.clientHost,
-  });
-  return new Writer()
-    .int16(res.error)
-    .int32(res.generation)
-    .string(res.protocol)
-    .string(res.leader)
-    .string(res.memberId)
-    .array(res.members, (w, m) => w.string(m.id).bytes(m.metadata));
-}
-
-async function syncGroup(r: Reader, ctx: BrokerContext): Promise<Writer> {
-  const groupId = r.string();
-  const generation = r.int32();
-  const memberId = r.string();
-  const assignments = r.array((a) => ({ id: a.string(), assignment: a.bytes() ?? Buffer.alloc(0) }));
-  const res = await ctx.groups.sync(groupId, generation, memberId, assignments);
-  return new Writer().int16(res.error).bytes(res.assignment);
-}
-
-function describeGroups(r: Reader, ctx: BrokerContext): Writer {
-  const ids = r.array((x) => x.string());
-  return new Writer().array(ids, (w, id) => {
-    const d = ctx.groups.describe(id);
-    w.int16(ERR.NONE).string(id).string(d.state).string(d.protocolType).string(d.protocol);
-    w.array(d.members, (w2, m) =>
-      w2.string(m.id).string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment),
-    );
-  });
-}
-
 /** Answers any version up to 2 (kafkajs asks for 2 first); the body only grows a throttle time. */
 export const SUPPORTED: ReadonlyArray<[key: number, min: number, max: number]> = [
   [API.Produce, 3, 3],
@@ -292,8 +212,8 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [API.OffsetFetch, offsetFetch],
   [API.FindCoordinator, findCoordinator],
   [API.JoinGroup, joinGroup],
-  [API.Heartbeat, (r, ctx) => new Writer().int16(ctx.groups.heartbeat(r.string(), r.int32(), r.string()))],
-  [API.LeaveGroup, (r, ctx) => new Writer().int16(ctx.groups.leave(r.string(), r.string()))],
+  [API.Heartbeat, heartbeat],
+  [API.LeaveGroup, leaveGroup],
   [API.SyncGroup, syncGroup],
   [API.DescribeGroups, describeGroups],
   [API.ApiVersions, apiVersions],
