@@ -1,8 +1,25 @@
 import { formatDuration } from '../../../core/duration';
 import type { Heartbeat, LifecycleEvent } from '../../../core/events';
-import type { RuleOf } from '../../rules/schema';
+import { z } from 'zod';
+import { duration } from '../../../core/config/types';
+import { common, metricName } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator, GroupRef, Observation } from '../evaluator';
 import { compileWhere, containerLabel, groupLabels } from '../labels';
+
+export const absenceRule = z
+  .object({
+    kind: z.literal('absence'),
+    ...common,
+    /** heartbeat: a host's collector; metric/log: a series seen before; service: fewer than min_running containers. */
+    of: z.enum(['heartbeat', 'metric', 'log', 'service']),
+    metric: metricName.optional(),
+    after: duration(),
+    min_running: z.number().int().positive().optional(),
+    /** Forget a series (host, container) silent this long: it was removed, not broken. */
+    forget_after: duration().optional(),
+  })
+  .strict();
+type Spec = z.output<typeof absenceRule>;
 
 interface State {
   /** Event time of the last sign of life (absence of heartbeat/metric/log). */
@@ -24,7 +41,7 @@ const DEFAULT_FORGET: Record<string, number> = {
  * heartbeats, series that arrived, services in the heartbeats' container lists; so each alert
  * keeps its host/container labels. A container removed on purpose leaves the inventory.
  */
-export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<State> {
+export function absence(spec: Spec, deps: EvalDeps): Evaluator<State> {
   const forget = spec.forget_after ?? DEFAULT_FORGET[spec.of]!;
   const grace = spec.after + deps.latenessMs;
   const minRunning = spec.min_running ?? 1;
@@ -38,38 +55,6 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
         : ([spec.of, 'lifecycle'] as const);
   const fresh = (): State => ({ lastSeen: -Infinity, running: 0, userStopped: false });
 
-  const serviceInventory = (
-    hb: Heartbeat,
-    groups: Parameters<Evaluator<State>['ingest']>[2],
-    now: number,
-  ): GroupRef<State>[] => {
-    const counts = new Map<string, { labels: Record<string, string>; n: number }>();
-    for (const c of hb.containers) {
-      const get = (n: string): string => (n === 'host' ? hb.host : (containerLabel(c, n) ?? ''));
-      if (where && !where(get)) continue;
-      const { key, labels } = groupLabels(groupBy, get);
-      const e = counts.get(key) ?? { labels, n: 0 };
-      e.n++;
-      counts.set(key, e);
-    }
-    const touched: GroupRef<State>[] = [];
-    for (const { labels, n } of counts.values()) {
-      const g = groups.byLabels(labels);
-      g.s.running = n;
-      g.s.lastSeen = now;
-      if (n > 0) g.s.userStopped = false;
-      touched.push(g);
-    }
-    // Services of this host missing from its inventory have none running now.
-    for (const g of groups.all()) {
-      if (g.labels.host === hb.host && !touched.includes(g)) {
-        g.s.running = 0;
-        touched.push(g);
-      }
-    }
-    return touched;
-  };
-
   return {
     topics,
     metric: spec.of === 'metric' ? spec.metric : undefined,
@@ -77,16 +62,8 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
     newState: fresh,
     ingest(ev, get, groups, now) {
       if (spec.of === 'service') {
-        if (ev.kind === 'heartbeat') return serviceInventory(ev, groups, now);
-        const lc = ev as LifecycleEvent;
-        const gone = lc.intent === 'user' || lc.action === 'stop' || lc.action === 'destroy';
-        if (!gone) return undefined;
-        const lget = (n: string): string =>
-          n === 'host' ? lc.host : (containerLabel(lc.container, n) ?? '');
-        if (where && !where(lget)) return undefined;
-        const g = groups.byLabels(groupLabels(groupBy, lget).labels);
-        g.s.userStopped = true;
-        return g;
+        if (ev.kind === 'heartbeat') return serviceInventory(ev, groups, now, groupBy, where);
+        return userStopped(ev as LifecycleEvent, groups, groupBy, where);
       }
       if (ev.kind === 'lifecycle' && spec.of !== 'heartbeat') {
         // A container stopped or removed on purpose is not "silent": forget it.
@@ -101,17 +78,7 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
       return g;
     },
     evaluate(s, now, _firing, d = false): Observation {
-      if (spec.of === 'service') {
-        const active = s.running < minRunning && !(s.running === 0 && s.userStopped);
-        return {
-          value: s.running,
-          active,
-          threshold: minRunning,
-          detail:
-            d &&
-            `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}`,
-        };
-      }
+      if (spec.of === 'service') return serviceObservation(s, minRunning, d);
       const silent = now - s.lastSeen;
       return {
         value: Math.round(silent / 1000),
@@ -131,5 +98,71 @@ export function absence(spec: RuleOf<'absence'>, deps: EvalDeps): Evaluator<Stat
       spec.of === 'service'
         ? `fewer than ${minRunning} running containers per ${groupBy.join(', ')}`
         : `no ${spec.of === 'metric' ? spec.metric : spec.of} for ${formatDuration(spec.after)}`,
+  };
+}
+
+type Groups = Parameters<Evaluator<State>['ingest']>[2];
+type Where = ReturnType<typeof compileWhere>;
+
+/** A heartbeat's container list, counted per group: how many of each service run on that host. */
+function serviceInventory(
+  hb: Heartbeat,
+  groups: Groups,
+  now: number,
+  groupBy: readonly string[],
+  where: Where,
+): GroupRef<State>[] {
+  const counts = new Map<string, { labels: Record<string, string>; n: number }>();
+  for (const c of hb.containers) {
+    const get = (n: string): string => (n === 'host' ? hb.host : (containerLabel(c, n) ?? ''));
+    if (where && !where(get)) continue;
+    const { key, labels } = groupLabels(groupBy, get);
+    const e = counts.get(key) ?? { labels, n: 0 };
+    e.n++;
+    counts.set(key, e);
+  }
+  const touched: GroupRef<State>[] = [];
+  for (const { labels, n } of counts.values()) {
+    const g = groups.byLabels(labels);
+    g.s.running = n;
+    g.s.lastSeen = now;
+    if (n > 0) g.s.userStopped = false;
+    touched.push(g);
+  }
+  // Services of this host missing from its inventory have none running now.
+  for (const g of groups.all()) {
+    if (g.labels.host === hb.host && !touched.includes(g)) {
+      g.s.running = 0;
+      touched.push(g);
+    }
+  }
+  return touched;
+}
+
+/** A container stopped or removed on purpose: its service may run none, and that is not a page. */
+function userStopped(
+  lc: LifecycleEvent,
+  groups: Groups,
+  groupBy: readonly string[],
+  where: Where,
+): GroupRef<State> | undefined {
+  const gone = lc.intent === 'user' || lc.action === 'stop' || lc.action === 'destroy';
+  if (!gone) return undefined;
+  const lget = (n: string): string => (n === 'host' ? lc.host : (containerLabel(lc.container, n) ?? ''));
+  if (where && !where(lget)) return undefined;
+  const g = groups.byLabels(groupLabels(groupBy, lget).labels);
+  g.s.userStopped = true;
+  return g;
+}
+
+function serviceObservation(s: State, minRunning: number, d: boolean): Observation {
+  const active = s.running < minRunning && !(s.running === 0 && s.userStopped);
+  return {
+    value: s.running,
+    active,
+    threshold: minRunning,
+    detail:
+      d &&
+      `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}`,
   };
 }

@@ -1,5 +1,6 @@
 import type { LookoutEvent } from '../../../core/events';
-import { engineFor, heartbeat, life, log, meta, metric, run } from '../../../test/alerter/helpers';
+import { engineFor, heartbeat, life, log, meta, metric, run } from '../../testing/fixtures';
+import { RULE_KIND_REGISTRY } from '.';
 
 const rule = (body: string): string => `rules:\n  - name: r\n    summary: s\n${body.replace(/^/gm, '    ')}`;
 const s = (n: number): number => n * 1000;
@@ -188,10 +189,22 @@ const cases: Case[] = [
   ],
 ];
 
-describe('rule kinds (table)', () => {
-  it.each(cases)('%s', (_name, body, events, until, want) => {
+const kindOf = (body: string): string | undefined => /^kind: (\w+)/m.exec(body)?.[1];
+
+// Driven by the registry, not by the cases: a kind registered without a case fails here.
+describe.each(Object.keys(RULE_KIND_REGISTRY))('rule kind %s (table)', (kind) => {
+  const mine = cases.filter(([, body]) => kindOf(body) === kind);
+  it('has cases', () => expect(mine.length).toBeGreaterThan(0));
+  it.each(mine)('%s', (_name, body, events, until, want) => {
     const { engine, clock } = engineFor(rule(body));
     expect(run(engine, clock, events, until)).toEqual(want);
+  });
+});
+
+describe('rule kinds', () => {
+  it('every case is of a registered kind', () => {
+    const unknown = cases.filter(([, body]) => !((kindOf(body) ?? '') in RULE_KIND_REGISTRY));
+    expect(unknown.map(([name]) => name)).toEqual([]);
   });
 
   it('group_by splits alert instances, each with its own labels and key', () => {

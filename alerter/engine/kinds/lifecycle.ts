@@ -1,8 +1,23 @@
 import { formatDuration } from '../../../core/duration';
 import type { LifecycleEvent } from '../../../core/events';
-import type { RuleOf } from '../../rules/schema';
+import { z } from 'zod';
+import { duration } from '../../../core/config/types';
+import { common } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator, Observation } from '../evaluator';
 import { Ring, windowShape } from '../window';
+
+export const lifecycleRule = z
+  .object({
+    kind: z.literal('lifecycle'),
+    ...common,
+    condition: z.enum(['crash_loop', 'oom_killed', 'unhealthy', 'exited']),
+    /** crash_loop: this many deaths within `window`. */
+    count: z.number().int().positive().optional(),
+    window: duration().optional(),
+    ignore_exit_codes: z.array(z.number().int()).optional(),
+  })
+  .strict();
+type Spec = z.output<typeof lifecycleRule>;
 
 interface State {
   ring: Ring;
@@ -21,7 +36,7 @@ const OOM_PAIR_MS = 5_000;
  * non-zero exits. A death the collector marked `intent: 'user'` (docker stop/rm, a deploy
  * replacing the container) never counts, and a user stop or removal clears the condition.
  */
-export function lifecycle(spec: RuleOf<'lifecycle'>, deps: EvalDeps): Evaluator<State> {
+export function lifecycle(spec: Spec, deps: EvalDeps): Evaluator<State> {
   const windowMs = spec.window ?? DEFAULT_WINDOW;
   const shape = windowShape(windowMs, deps.latenessMs);
   const need = spec.condition === 'crash_loop' ? (spec.count ?? 3) : 1;
@@ -54,14 +69,7 @@ export function lifecycle(spec: RuleOf<'lifecycle'>, deps: EvalDeps): Evaluator<
     }
   };
 
-  const what =
-    spec.condition === 'crash_loop'
-      ? `deaths (not by a user) in ${formatDuration(windowMs)}, fires at ${need}`
-      : spec.condition === 'oom_killed'
-        ? `OOM kills in ${formatDuration(windowMs)}`
-        : spec.condition === 'unhealthy'
-          ? 'health check failing (unhealthy until healthy, restarted or stopped)'
-          : 'exited non-zero and not started again';
+  const what = conditionText(spec.condition, windowMs, need);
 
   return {
     topics: ['lifecycle'],
@@ -86,4 +94,14 @@ export function lifecycle(spec: RuleOf<'lifecycle'>, deps: EvalDeps): Evaluator<
     idle: (s, now) => !s.on && s.ring.newest() < now - windowMs - deps.latenessMs,
     describe: () => `${spec.condition}: ${what}`,
   };
+}
+
+function conditionText(condition: Spec['condition'], windowMs: number, need: number): string {
+  return condition === 'crash_loop'
+    ? `deaths (not by a user) in ${formatDuration(windowMs)}, fires at ${need}`
+    : condition === 'oom_killed'
+      ? `OOM kills in ${formatDuration(windowMs)}`
+      : condition === 'unhealthy'
+        ? 'health check failing (unhealthy until healthy, restarted or stopped)'
+        : 'exited non-zero and not started again';
 }

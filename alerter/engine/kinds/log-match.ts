@@ -1,9 +1,22 @@
 import { formatDuration } from '../../../core/duration';
 import type { LogEvent } from '../../../core/events';
-import type { RuleOf } from '../../rules/schema';
+import { z } from 'zod';
+import { duration } from '../../../core/config/types';
+import { common, lineMatchSchema } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator } from '../evaluator';
 import { compileLineMatch, pushLine } from '../linematch';
 import { Ring, windowShape } from '../window';
+
+export const logMatchRule = z
+  .object({
+    kind: z.literal('log_match'),
+    ...common,
+    match: lineMatchSchema,
+    window: duration(),
+    min_count: z.number().int().positive().default(1),
+  })
+  .strict();
+type Spec = z.output<typeof logMatchRule>;
 
 interface State {
   ring: Ring;
@@ -11,7 +24,7 @@ interface State {
 }
 
 /** Log lines that match, at least `min_count` of them within the window. */
-export function logMatch(spec: RuleOf<'log_match'>, deps: EvalDeps): Evaluator<State> {
+export function logMatch(spec: Spec, deps: EvalDeps): Evaluator<State> {
   const shape = windowShape(spec.window, deps.latenessMs);
   const matches = compileLineMatch(spec.match);
   const what = `matching lines in ${formatDuration(spec.window)}`;

@@ -1,9 +1,23 @@
 import { formatDuration } from '../../../core/duration';
 import type { LogEvent } from '../../../core/events';
-import type { RuleOf } from '../../rules/schema';
+import { z } from 'zod';
+import { duration } from '../../../core/config/types';
+import { common, compare, lineMatchSchema } from '../../rules/schema-parts';
 import { holds, type EvalDeps, type Evaluator } from '../evaluator';
 import { compileLineMatch, pushLine } from '../linematch';
 import { Ring, windowShape } from '../window';
+
+export const ratioRule = z
+  .object({
+    kind: z.literal('ratio'),
+    ...common,
+    match: lineMatchSchema,
+    window: duration(),
+    min_total: z.number().int().nonnegative().default(10),
+    ...compare,
+  })
+  .strict();
+type Spec = z.output<typeof ratioRule>;
 
 interface State {
   ring: Ring;
@@ -11,7 +25,7 @@ interface State {
 }
 
 /** Matching lines over all lines (that pass `where`) in the window: an error rate, with a minimum volume. */
-export function ratio(spec: RuleOf<'ratio'>, deps: EvalDeps): Evaluator<State> {
+export function ratio(spec: Spec, deps: EvalDeps): Evaluator<State> {
   const shape = windowShape(spec.window, deps.latenessMs);
   const matches = compileLineMatch(spec.match);
   const what = `matching/all lines over ${formatDuration(spec.window)}`;

@@ -1,12 +1,30 @@
 import { formatDuration } from '../../../core/duration';
 import type { LogEvent } from '../../../core/events';
-import type { RuleOf } from '../../rules/schema';
+import { z } from 'zod';
+import { duration } from '../../../core/config/types';
+import { common, lineMatchSchema, metricName } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator } from '../evaluator';
 import { compileLineMatch } from '../linematch';
 import { Ring, windowShape } from '../window';
 
+export const spikeRule = z
+  .object({
+    kind: z.literal('spike'),
+    ...common,
+    metric: metricName.optional(),
+    match: lineMatchSchema.optional(),
+    reduce: z.enum(['sum', 'count', 'avg']).default('sum'),
+    window: duration(),
+    factor: z.number().gt(1),
+    direction: z.enum(['up', 'down', 'both']).default('up'),
+    min_current: z.number().nonnegative().default(0),
+    min_previous: z.number().nonnegative().default(1),
+  })
+  .strict();
+type Spec = z.output<typeof spikeRule>;
+
 /** The current window against the one before it, up or down by `factor`, with minimum volumes (as ElastAlert's spike). */
-export function spike(spec: RuleOf<'spike'>, deps: EvalDeps): Evaluator<Ring> {
+export function spike(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
   const shape = windowShape(spec.window, deps.latenessMs, 2);
   const matches = spec.match ? compileLineMatch(spec.match) : undefined;
   const reduce = (r: { count: number; sum: number }): number =>
