@@ -1,5 +1,5 @@
 /** Engine.adopt / Engine.release: the engine's half of a fleet's rebalance (alerter/kafka). */
-import { engineFor, metric, T0 } from '../../test/alerter/helpers';
+import { engineFor, metric, T0 } from '../testing/fixtures';
 import type { AlertTransition } from '../types';
 import type { Engine } from './engine';
 

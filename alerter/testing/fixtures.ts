@@ -100,3 +100,12 @@ export function run(engine: Engine, clock: ManualClock, events: LookoutEvent[], 
       `t=${(x.at - T0) / 1000} ${x.from}->${x.to}${x.alert.value !== undefined ? ` ${Math.round(x.alert.value * 100) / 100}` : ''}`,
   );
 }
+
+/** Polls `cond` until it holds: for what the alerter does on its own (a folder watch, a signal). */
+export async function eventually(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

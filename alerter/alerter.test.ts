@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryBus } from '../../core/bus/memory';
-import { ManualClock } from '../../core/clock';
-import { silentLogger } from '../../core/logger';
-import { StateStore } from '../../core/store/store';
-import { alerterConfigSchema, createAlerter, explain, testRules, type Alerter } from '../../alerter/alerter';
-import { formatTestReport } from '../../alerter/rules/rule-tests-run';
-import type { AlertTransition } from '../../alerter/types';
-import { waitFor } from '../support/docker';
-import { heartbeat, life, metric, T0 } from './helpers';
+import { MemoryBus } from '../core/bus/memory';
+import { ManualClock } from '../core/clock';
+import { silentLogger } from '../core/logger';
+import { StateStore } from '../core/store/store';
+import { alerterConfigSchema, createAlerter, explain, type Alerter } from './alerter';
+import { eventually, heartbeat, life, metric, T0 } from './testing/fixtures';
+import type { AlertTransition } from './types';
 
 const RULES = `rules:
   - name: crash
@@ -154,7 +152,7 @@ describe('alerter', () => {
       'rules:\n  - {name: sick, kind: lifecycle, condition: unhealthy, summary: s}\n',
     );
     fs.writeFileSync(path.join(dir, 'main.yaml'), RULES);
-    await waitFor('the watch reload', () => a.engine.rules().some((x) => x.name === 'sick'), 60_000);
+    await eventually('the watch reload', () => a.engine.rules().some((x) => x.name === 'sick'), 60_000);
     // The unchanged rule kept its state: no second page.
     expect(got.map((t) => t.to)).toEqual(['firing']);
     expect([...a.engine.runtime('crash')!.groups.values()][0]!.alert.state).toBe('firing');
@@ -214,7 +212,7 @@ describe('alerter', () => {
     );
     // process.emit runs the listeners without sending a real signal to the test worker.
     process.emit('SIGHUP', 'SIGHUP');
-    await waitFor('the SIGHUP reload', () => a.engine.rules().some((x) => x.name === 'sick'), 60_000);
+    await eventually('the SIGHUP reload', () => a.engine.rules().some((x) => x.name === 'sick'), 60_000);
   });
 
   it('explain shows the condition and the recorded transitions with their values', async () => {
@@ -227,32 +225,5 @@ describe('alerter', () => {
     expect(text).toContain('rule crash (lifecycle, warning)');
     expect(text).toContain('condition: crash_loop: deaths (not by a user) in 5m, fires at 3');
     expect(text).toMatch(/inactive -> firing: 3 deaths/);
-  });
-});
-
-describe('lookout test over rules/', () => {
-  it('the default rule set passes its tests', async () => {
-    const r = await testRules(['rules']);
-    expect(formatTestReport(r)).toMatch(/ 0 failed, 0 problems/);
-    expect(r.passed).toBeGreaterThanOrEqual(15);
-  });
-
-  it('a failing expectation prints the difference and the values', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruletest-'));
-    fs.writeFileSync(path.join(dir, 'a.yaml'), RULES);
-    fs.writeFileSync(
-      path.join(dir, 'a.test.yaml'),
-      'tests:\n  - name: wrong\n    series: [{container: web, metric: cpu.percent, values: "10x30"}]\n    expect: [{at: 20s, rule: hot, firing: [{container: web}]}]\n',
-    );
-    const r = await testRules([dir]);
-    expect(r.failed).toBe(1);
-    expect(r.failures[0]!.message).toContain(
-      'at 20s rule hot:\n  - firing {container="web"}  (expected, not firing)',
-    );
-    expect(r.failures[0]!.message).toContain('avg(cpu.percent) over 10s = 10 from 10 samples; fires > 80');
-    const replayed = await explain({ rules: [dir], target: 'hot', testFile: path.join(dir, 'a.test.yaml') });
-    expect(replayed).toContain(
-      't=0s {"host":"test-host","container":"web","service":"web"} inactive: avg(cpu.percent) over 10s = 10 from 1 samples',
-    );
   });
 });

@@ -1,0 +1,52 @@
+import { ManualClock } from '../../core/clock';
+import { compileRules } from '../rules/compile';
+import { loadRuleText } from '../rules/load';
+import { engineFor, metric, T0 } from '../testing/fixtures';
+import { Engine } from './engine';
+
+const HOT = `rules:
+  - {name: hot, kind: threshold, metric: cpu.percent, reduce: last, window: 10s, threshold: 80, summary: s}
+`;
+const compiled = (yaml: string) => compileRules(loadRuleText('r.yaml', yaml).rules, { latenessMs: 0 });
+
+describe('Engine', () => {
+  it('an unchanged rule keeps its alerts across setRules; a removed rule resolves its firing ones', () => {
+    const { engine, clock } = engineFor(HOT);
+    expect(engine.ingest([metric(0, 'cpu.percent', 95)]).map((t) => t.to)).toEqual(['firing']);
+    clock.advance(1_000);
+    expect(engine.setRules(compiled(HOT))).toEqual([]);
+    expect(engine.groupCount()).toBe(1);
+    const gone = engine.setRules([]);
+    expect(gone.map((t) => `${t.alert.rule} ${t.from}->${t.to}`)).toEqual(['hot firing->resolved']);
+  });
+
+  it('hands over changed states once, for the store', () => {
+    const { engine } = engineFor(HOT);
+    engine.ingest([metric(0, 'cpu.percent', 95)]);
+    expect(engine.takeChanged().map((p) => [p.rule, p.state, p.routingKey])).toEqual([
+      ['hot', 'firing', 'web'],
+    ]);
+    expect(engine.takeChanged()).toEqual([]);
+  });
+
+  it('restores states from the store without a transition and holds them while the window refills', () => {
+    const { engine: first } = engineFor(HOT);
+    first.ingest([metric(0, 'cpu.percent', 95)]);
+    const kept = first.takeChanged();
+    const clock = new ManualClock(T0);
+    const restored = new Engine({ clock, latenessMs: 0, restore: kept });
+    expect(restored.setRules(compiled(HOT))).toEqual([]);
+    clock.set(T0 + 5_000);
+    expect(restored.tick()).toEqual([]);
+    expect(restored.runtime('hot')!.groups.size).toBe(1);
+  });
+
+  it('a tick in slices covers every rule once', () => {
+    const two = `${HOT.replace('summary: s}', 'on_no_data: resolve, summary: s}')}  - {name: hot2, on_no_data: resolve, kind: threshold, metric: cpu.percent, reduce: last, window: 10s, threshold: 80, summary: s}\n`;
+    const { engine, clock } = engineFor(two);
+    engine.ingest([metric(0, 'cpu.percent', 95)]);
+    clock.advance(20_000);
+    const out = [...engine.tickSlice(0, 2), ...engine.tickSlice(1, 2)];
+    expect(out.map((t) => `${t.alert.rule} ${t.to}`).sort()).toEqual(['hot resolved', 'hot2 resolved']);
+  });
+});
