@@ -23,6 +23,7 @@ import {
 } from '../support/docker';
 import { segment } from '../../collector/sinks/names';
 import { composeRunArgs } from './compose-run';
+import { writeSidecarConfig } from './sidecar-config';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -54,45 +55,7 @@ async function sidecarLogs(name = sidecar): Promise<string> {
 
 function writeConfig(): void {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-sidecar-'));
-  fs.mkdirSync(path.join(dir, 'rules'));
-  // The sidecar runs as uid 1000: the mounted config and rules must be readable by it.
-  fs.chmodSync(dir, 0o755);
-  fs.chmodSync(path.join(dir, 'rules'), 0o755);
-  fs.writeFileSync(
-    path.join(dir, 'lookout.yaml'),
-    [
-      `host: ${host}`,
-      'sinks:',
-      `  - type: elasticsearch`,
-      `    url: ${es.url}`,
-      `  - type: graphite`,
-      `    address: ${CARBON}`,
-      `    prefix: ${prefix}`,
-      'collector:',
-      '  stats: {interval: 2s}',
-      'alerter:',
-      '  rules: [/etc/lookout/rules]',
-      'notify:',
-      '  receivers: [{name: console, type: console}]',
-      '  group: {wait: 1s}',
-      '',
-    ].join('\n'),
-    { mode: 0o644 },
-  );
-  fs.writeFileSync(
-    path.join(dir, 'rules', 'sidecar.yaml'),
-    [
-      'rules:',
-      `  - name: sidecar_workload_exited`,
-      `    kind: lifecycle`,
-      `    condition: exited`,
-      `    where: {service: crash${runId}}`,
-      `    severity: critical`,
-      `    summary: "workload crash${runId} exited non-zero"`,
-      '',
-    ].join('\n'),
-    { mode: 0o644 },
-  );
+  writeSidecarConfig(dir, { host, esUrl: es.url, carbon: CARBON, prefix, runId });
 }
 
 /**
