@@ -206,7 +206,9 @@ test('every notifier kind in the registry has a harness in this table', () => {
 
 describe.each([...NOTIFIER_KINDS.keys()])('notifier %s', (type) => {
   const spec = harnesses[type];
-  const can = (f: Failure) => (spec?.fails.includes(f) ? test : test.skip);
+  // A kind that cannot fail some way (the console) has no such case: not a skipped one.
+  const can = (f: Failure) =>
+    spec?.fails.includes(f) ? test : (_name: string, _fn: () => Promise<void>) => undefined;
   let h: Harness;
   const signal = new AbortController().signal;
   const send = (n: Notification) => (h.deliver ? h.deliver(n, signal) : h.notifier.send(n, signal));
