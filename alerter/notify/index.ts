@@ -115,7 +115,11 @@ class Notify implements NotifierService {
 
   takeOver(alerts: TakenOverAlert[]): Promise<void> {
     if (alerts.length > 0) {
-      const opts = { root: this.ctx.root, flapping: this.deps.config.flapping };
+      const opts = {
+        root: this.ctx.root,
+        aggregate: this.ctx.aggregate,
+        flapping: this.deps.config.flapping,
+      };
       takeOver(this.deps.store, opts, alerts, this.deps.clock.now());
       this.loop.wake();
     }

@@ -158,6 +158,29 @@ describe('takeOver', () => {
   });
 });
 
+test('an alert the old owner told inside an aggregate is taken into the aggregate, not a page of its own', async () => {
+  const store = StateStore.open(':memory:');
+  const n = createNotifier({
+    store,
+    clock: new ManualClock(T0),
+    logger: silentLogger(),
+    config: notifyConfigSchema.parse({
+      receivers: [{ name: 'one', type: 'webhook', url: hooks.one.url }],
+      route: { receiver: 'one', group_by: ['...'] },
+    }),
+  });
+  const member = alert({ labels: { host: 'h', container: 'c1' } });
+  await n.takeOver([
+    { alert: member, changes: [FIRED], told: { one: { ...told('firing', FIRED), incidentKey: 'agg' } } },
+  ]);
+  const groups = [...loadGroups(store).values()];
+  expect(groups).toEqual([
+    expect.objectContaining({ aggregate: true, incidentKey: 'agg', members: ['k-api'] }),
+  ]);
+  expect(groups[0]!.labels).toEqual({ rule: 'hot', host: 'h' });
+  store.close();
+});
+
 describe('release', () => {
   test("a moved alert is forgotten here: no repeat from this replica, and its resolve is the new owner's", async () => {
     const { n, run } = notifier();

@@ -22,12 +22,26 @@ import { loadGroups, saveGroup } from './store/groups';
 import { getAlert, upsertAlert } from './store/alerts';
 import { fingerprint, type GroupState } from './group';
 import type { FlappingConfig } from './ingest';
-import { groupLabels, routeAlert, type Route } from './route';
+import { aggregateOf, type CompiledAggregate } from './aggregate';
+import { groupLabels, perAlert, routeAlert, type Route } from './route';
 import type { TakenOverAlert } from './types';
 
 export interface TakeOverContext {
   root: Route;
+  aggregate: CompiledAggregate[];
   flapping: FlappingConfig;
+}
+
+/**
+ * The group the old owner told this alert in: its own, or, on a per-alert route where the page
+ * carried another key, the aggregate of its rule (so its resolve never closes the aggregate's
+ * page while other members still fire).
+ */
+function toldIn(route: Route, aggregate: CompiledAggregate[], alert: Alert, incidentKey: string) {
+  const agg = perAlert(route) && incidentKey !== alert.key ? aggregateOf(aggregate, alert) : undefined;
+  if (agg) return { labels: agg.labels, id: groupId(route, agg.labels, true), aggregate: true };
+  const labels = groupLabels(route, alert);
+  return { labels, id: groupId(route, labels), aggregate: false };
 }
 
 /**
@@ -36,18 +50,17 @@ export interface TakeOverContext {
  */
 function adoptGroups(
   store: StateStore,
-  root: Route,
+  ctx: TakeOverContext,
   groups: Map<string, GroupState>,
   taken: { alert: Alert; told: TakenOverAlert['told']; flapping: boolean },
 ): string[] {
   const { alert, told, flapping } = taken;
   const key = alert.key;
   const known: string[] = [];
-  for (const route of routeAlert(root, alert)) {
+  for (const route of routeAlert(ctx.root, alert)) {
     const t = told[route.receiver];
     if (t?.status !== 'firing' || t.firedAt !== alert.firedAt) continue;
-    const labels = groupLabels(route, alert);
-    const id = groupId(route, labels);
+    const { labels, id, aggregate } = toldIn(route, ctx.aggregate, alert, t.incidentKey);
     const g = groups.get(id);
     // A group still in group_wait here speaks soon anyway; its first page names this alert too.
     if (g && g.lastFlushAt === undefined) continue;
@@ -64,6 +77,7 @@ function adoptGroups(
       fingerprint: fingerprint([...firing, member]),
       members: [...new Set([...(g?.members ?? []), key])],
       seen: (g?.seen ?? []).filter((k) => k !== key),
+      ...(aggregate ? { aggregate: true } : {}),
     };
     saveGroup(store, next);
     groups.set(id, next);
@@ -100,7 +114,7 @@ export function takeOver(
         flapping,
         unseen: false,
       });
-      const known = adoptGroups(store, ctx.root, groups, { alert, told, flapping });
+      const known = adoptGroups(store, ctx, groups, { alert, told, flapping });
       recordDecision(store, key, now, 'received', {
         rule: alert.rule,
         to: 'firing',
