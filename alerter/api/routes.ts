@@ -2,9 +2,10 @@ import type { Clock } from '../../core/clock';
 import type { StateStore } from '../../core/store/store';
 import { explain, recordDecision } from '../notify/decisions';
 import { addSilence, expireSilence, listSilences } from '../notify/silence';
+import { ackAlert, listAlertsForApi } from '../notify/store/alerts';
 import { HttpError, readJson, type Route } from './http';
 
-/** The API's endpoints (listed in server.ts's header); the SQL on notify's tables moves to notify's store later. */
+/** The API's endpoints (listed in server.ts's header); notify's tables are read through its store. */
 export function apiRoutes(store: StateStore, clock: Clock): Route[] {
   return [
     { method: 'GET', path: /^\/healthz$/, write: false, handle: () => ({ status: 'ok' }) },
@@ -43,24 +44,14 @@ export function apiRoutes(store: StateStore, clock: Clock): Route[] {
 }
 
 function listAlerts(store: StateStore): unknown[] {
-  return (
-    store.db
-      .prepare('SELECT key, status, alert, muted, flapping FROM notify_alerts ORDER BY key')
-      .all() as Array<Record<string, unknown>>
-  ).map((r) => ({
-    ...r,
-    alert: JSON.parse(r.alert as string) as unknown,
-    flapping: r.flapping === 1,
-  }));
+  return listAlertsForApi(store);
 }
 
 function ack(store: StateStore, clock: Clock, key: string, body: Record<string, unknown>): { acked: string } {
   const by = typeof body.by === 'string' ? body.by : 'api';
   const comment = typeof body.comment === 'string' ? body.comment : '';
   store.tx(() => {
-    store.db
-      .prepare('INSERT OR REPLACE INTO notify_acks (alert_key, by, at, comment) VALUES (?, ?, ?, ?)')
-      .run(key, by, clock.now(), comment);
+    ackAlert(store, key, by, clock.now(), comment);
     recordDecision(store, key, clock.now(), 'acked', { by, comment });
   });
   return { acked: key };

@@ -1,3 +1,4 @@
+/* eslint max-lines: ["error", 480] -- three scenarios over the same two-process rig (kill -9, real notify, graceful move); split per scenario, each file would start its own broker and replicas on a 2-core machine. */
 /**
  * Two alerter replicas (child processes running createAlerter with the Kafka bus and the state
  * hand-off) share the partitions; one is killed with SIGKILL and its partitions move to the

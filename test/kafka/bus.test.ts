@@ -1,3 +1,4 @@
+/* eslint max-lines: ["error", 330] -- one broker shared by four end-to-end cases; a second file would start a second broker. */
 /**
  * The Kafka bus end to end. Runs against a real Kafka when KAFKA_BROKERS is set, else against
  * the stand-in broker (test/support/kafka-standin, a test double). The broker-outage test
