@@ -158,8 +158,6 @@ test('each fault notifies once, promptly, under its own key; quiet cases page no
         Date.now() - ((await logTime(n('hog'), 'hog stopped')) ?? Infinity) > 90_000),
     360_000,
   );
-  cpu.stop();
-  const hogReal = cpu.breached(80, 30_000, 30_000);
 
   // Recoveries, from the containers' own log timestamps.
   await wait('hog stopped', async () => (await logTime(n('hog'), 'hog stopped')) !== undefined, 180_000);
@@ -193,6 +191,8 @@ test('each fault notifies once, promptly, under its own key; quiet cases page no
   // Long enough dead between restarts that container_down (for: 30s) fired behind the crash loop.
   await wait('crash looper down for 45 s', () => downFor(n('crash'), 45_000), 300_000);
 
+  cpu.stop();
+  const hogReal = cpu.breached(80, 30_000, 30_000);
   // What the engine says happened: the faults are real, the quiet cases were quiet.
   const facts = {
     crashDeaths: engineOf(rig, n('crash'), 'die').length,
