@@ -254,7 +254,7 @@ test('each fault notifies once, promptly, under its own key; quiet cases page no
           const fired = e.firedAt === undefined ? '' : ` fired +${((e.firedAt - t0) / 1000).toFixed(1)}`;
           return `  +${((e.at - t0) / 1000).toFixed(1)} ${e.action === 'resolve' ? 'resolve' : t?.notified ? 'N' : 'u'} ${e.key.slice(0, 8)} ${e.rule ?? ''} ${e.component ?? ''}${fired}`;
         }),
-      `hog stopped +${((hogStopped - t0) / 1000).toFixed(1)}, real 30 s avg below 70 % at ${hogStarved === undefined ? '-' : `+${((hogStarved - t0) / 1000).toFixed(1)}`}`,
+      `hog stopped +${((hogStopped - t0) / 1000).toFixed(1)}; starved below 70 % (real 30 s avg) before its stop: ${hogStarved === undefined || hogStarved >= hogStopped ? 'no' : `yes, at +${((hogStarved - t0) / 1000).toFixed(1)}`}`,
       `waits that timed out: ${timeouts.join(', ') || 'none'}`,
       `crash loop page related: ${JSON.stringify(crashPage?.related ?? [])}`,
       `stand-in: ${rig.pdEvents().length} events, ${triggersOf(rig.pdEvents()).filter((t) => t.notified).length} notifications`,
