@@ -1,0 +1,36 @@
+import { CommanderError, type Command } from 'commander';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { allCommands } from './examples';
+import { nearest } from './suggest';
+
+/**
+ * `run` is the default command, so commander hands it any first word it does not know and
+ * answers "too many arguments for 'run'". A word in the command's place that names no command
+ * is a slip: say so, and name the nearest command.
+ */
+export function unknownCommand(root: Command, args: readonly string[]): string | undefined {
+  const first = args[0];
+  if (first === undefined || first.startsWith('-')) return undefined;
+  const known = root.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (known.includes(first) || first === 'help') return undefined;
+  const near = nearest(first, known);
+  return (
+    `lookout: unknown command "${first}"` +
+    (near ? `: did you mean "${near}"?` : '') +
+    `\n(lookout --help lists the commands)\n`
+  );
+}
+
+/**
+ * Commander exits 1 on a usage error; ours is 2, so that 1 keeps meaning "findings". With this,
+ * commander throws instead of exiting, and exitCodeOf() maps what it threw.
+ */
+export function throwOnUsageErrors(root: Command): void {
+  for (const cmd of [root, ...allCommands(root)]) cmd.exitOverride();
+}
+
+export function exitCodeOf(err: CommanderError): number {
+  return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+export { CommanderError };
