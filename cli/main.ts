@@ -9,6 +9,7 @@ import { CommanderError, exitCodeOf, throwOnUsageErrors, unknownCommand } from '
 import { EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_USAGE } from './usage/exit-codes';
 import { addExamples } from './usage/examples';
 import { registerAlerts } from './alerts/command';
+import { registerStatus } from './status/command';
 
 /** Exit codes (documented in cli/usage/exit-codes.ts): 1 failure while running, 2 bad usage, config or environment. */
 export const EXIT_FAILURE = EXIT_FINDINGS;
@@ -117,6 +118,7 @@ silence
 
 // Commands that ask a running lookout, one module each.
 registerAlerts(program);
+registerStatus(program);
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {

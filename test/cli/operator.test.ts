@@ -18,6 +18,7 @@ let lookout: LookoutProcess | undefined;
 let hook: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
 let carbon: PrivateCarbon | undefined;
 let apiUrl = '';
+let metricsUrl = '';
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -51,6 +52,8 @@ notify:
   });
   const api = await lookout.waitForLog('the alerter API', (l) => l.msg === 'alerter API listening', 90_000);
   apiUrl = `http://127.0.0.1:${api.port as number}`;
+  const health = await lookout.waitForLog('/metrics', (l) => String(l.msg).startsWith('health endpoints'));
+  metricsUrl = health.url as string;
   await lookout.waitForLog('docker discovery', (l) => l.msg === 'docker discovery running', 90_000);
   await runContainer({
     runId,
@@ -113,4 +116,62 @@ test('lookout alerts with a bad matcher is a usage error (2); with no lookout to
   const gone = await cli(['alerts', '--api', 'http://127.0.0.1:9', '--timeout', '2s']);
   expect(gone.code).toBe(3);
   expect(gone.stderr).toContain('http://127.0.0.1:9 did not answer');
+});
+
+const check = (...flags: string[]) =>
+  cli([
+    'status',
+    '--check',
+    '--metrics',
+    metricsUrl,
+    '--api',
+    apiUrl,
+    '--sink-down-critical',
+    '5s',
+    ...flags,
+  ]);
+
+test('lookout status shows the running lookout; --check is OK (0) while healthy', async () => {
+  const ok = await waitFor(
+    'an OK check (Docker connected, the sink delivering)',
+    async () => {
+      const r = await check();
+      return r.code === 0 && r;
+    },
+    120_000,
+    1000,
+  );
+  expect(ok.stdout).toMatch(
+    /^LOOKOUT OK - \d+ containers watched, 1 sink\(s\) delivering, \d+ rules \| containers=\d+ /,
+  );
+
+  const screen = await cli(['status', '--metrics', metricsUrl, '--api', apiUrl]);
+  expect(screen.code).toBe(0);
+  expect(screen.stdout).toMatch(/docker engine +connected, \d+ containers watched/);
+  expect(screen.stdout).toMatch(/graphite +delivering, last write \S+ ago, spool empty/);
+  expect(screen.stdout).toMatch(/rules +\d+ loaded; reloads: /);
+  expect(screen.stdout).toMatch(/alerts firing +[1-9]\d* \(/);
+}, 180_000);
+
+test("--check is CRITICAL (2) once the sink's backend has been down past the threshold", async () => {
+  await carbon!.stop();
+  const crit = await waitFor(
+    'a CRITICAL check',
+    async () => {
+      const r = await check();
+      return r.code === 2 && r;
+    },
+    120_000,
+    1000,
+  );
+  expect(crit.stdout).toMatch(/^LOOKOUT CRITICAL - sink graphite retrying, last delivered \S+ ago/);
+  const screen = await cli(['status', '--metrics', metricsUrl, '--api', apiUrl]);
+  expect(screen.stdout).toMatch(/graphite +RETRYING, last write \S+ ago/);
+}, 180_000);
+
+test('--check is UNKNOWN (3) when lookout is not running', async () => {
+  await lookout!.stop();
+  const r = await check();
+  expect(r.code).toBe(3);
+  expect(r.stdout).toMatch(/^LOOKOUT UNKNOWN - http:\/\/127\.0\.0\.1:\d+ did not answer/);
 });
