@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { ManualClock } from '../../core/clock';
 import { StateStore } from '../../core/store/store';
+import { AlertStore } from '../engine/persist';
 import { migrateNotify } from '../notify/tables';
 import { apiRoutes } from './routes';
 
@@ -38,6 +39,33 @@ describe('apiRoutes', () => {
     });
     expect(JSON.stringify(await call('GET', '/api/v1/alerts/k1/decisions'))).toContain('acked');
     expect(await call('GET', '/api/v1/alerts')).toEqual([]);
+  });
+
+  it("lists the engine's pending alerts, which notify never holds", async () => {
+    const engine = new AlertStore(store);
+    const base = {
+      rule: 'container_high_cpu',
+      groupLabels: { host: 'vm', container: 'web' },
+      activeAt: 1000,
+    };
+    engine.save(
+      [
+        { ...base, key: 'p1', state: 'pending', value: 93 },
+        { ...base, key: 'f1', state: 'firing', firedAt: 2000 },
+      ],
+      [],
+      clock.now(),
+      100,
+    );
+    expect(await call('GET', '/api/v1/alerts/pending')).toEqual([
+      {
+        key: 'p1',
+        rule: 'container_high_cpu',
+        labels: { host: 'vm', container: 'web' },
+        activeAt: 1000,
+        value: 93,
+      },
+    ]);
   });
 
   it('adds, lists and expires a silence; a silence without matchers is refused', async () => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock';
 import type { StateStore } from '../../core/store/store';
+import { AlertStore } from '../engine/persist';
 import { explain, recordDecision } from '../notify/decisions';
 import { addSilence, expireSilence, listSilences } from '../notify/silence';
 import { ackAlert, listAlertsForApi } from '../notify/store/alerts';
@@ -10,6 +11,12 @@ export function apiRoutes(store: StateStore, clock: Clock): Route[] {
   return [
     { method: 'GET', path: /^\/healthz$/, write: false, handle: () => ({ status: 'ok' }) },
     { method: 'GET', path: /^\/api\/v1\/alerts$/, write: false, handle: () => listAlerts(store) },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/alerts\/pending$/,
+      write: false,
+      handle: () => new AlertStore(store).pending(),
+    },
     {
       method: 'GET',
       path: /^\/api\/v1\/alerts\/([^/]+)\/decisions$/,

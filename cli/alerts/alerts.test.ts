@@ -32,23 +32,38 @@ const rows: ApiAlert[] = [
   row('cache', { status: 'resolved', alert: { state: 'resolved', resolvedAt: NOW - 30 * MIN } }),
   row('old', { status: 'resolved', alert: { state: 'resolved', resolvedAt: NOW - 3 * 60 * MIN } }),
   row('disk', { alert: { rule: 'host_disk_full', severity: 'warning', firedAt: NOW - 60 * MIN } }),
+  row('hot', {
+    status: 'pending',
+    alert: {
+      rule: 'container_high_cpu',
+      severity: '-' as Alert['severity'],
+      state: 'pending',
+      firedAt: undefined,
+      activeAt: NOW - 2 * MIN,
+      value: 93.5,
+    },
+  }),
 ];
 
 const keys = (sel: Selection) => selectAlerts(rows, sel, NOW).map((r) => r.key);
 const none: Selection = { matchers: [], silenced: false, inhibited: false };
 
 test.each([
-  ['firing and unmuted, worst first', none, ['web', 'disk']],
-  ['with --silenced', { ...none, silenced: true }, ['api', 'web', 'disk']],
-  ['with --inhibited', { ...none, inhibited: true }, ['db', 'web', 'disk']],
-  ['with --resolved 1h', { ...none, resolvedWithinMs: 60 * MIN }, ['cache', 'web', 'disk']],
+  ['firing or pending and unmuted, worst first', none, ['web', 'disk', 'hot']],
+  ['with --silenced', { ...none, silenced: true }, ['api', 'web', 'disk', 'hot']],
+  ['with --inhibited', { ...none, inhibited: true }, ['db', 'web', 'disk', 'hot']],
+  ['with --resolved 1h', { ...none, resolvedWithinMs: 60 * MIN }, ['cache', 'web', 'disk', 'hot']],
   ['a label matcher', { ...none, matchers: [parseMatcher('container=~w.*')] }, ['web']],
   [
     'a rule matcher, as routes see it',
     { ...none, matchers: [parseMatcher('alertname=host_disk_full')] },
     ['disk'],
   ],
-  ['a severity matcher', { ...none, matchers: [parseMatcher('severity!=critical')] }, ['disk']],
+  [
+    'a severity matcher (a pending alert has none yet)',
+    { ...none, matchers: [parseMatcher('severity!=critical')] },
+    ['disk', 'hot'],
+  ],
 ] as Array<[string, Selection, string[]]>)('%s', (_what, sel, want) => {
   expect(keys(sel)).toEqual(want);
 });
@@ -63,6 +78,7 @@ test('the table has one line per alert: state, severity, rule, labels, value, si
   expect(lines[0]).toMatch(/^STATE +SEVERITY +RULE +LABELS +VALUE +SINCE +SILENCED-BY$/);
   expect(lines[1]).toMatch(/^silenced +critical +container_crash_loop +host=vm,container=api +3 +5m +3f2a$/);
   expect(lines[3]).toMatch(/^firing +warning +host_disk_full +host=vm,container=disk +3 +1h +-$/);
+  expect(lines[4]).toMatch(/^pending +- +container_high_cpu +host=vm,container=hot +93\.50 +2m +-$/);
   expect(text).not.toContain('\x1b[');
 });
 

@@ -6,6 +6,7 @@ import { getJson } from '../client/http';
 import { printAnswer } from '../client/print';
 import { example } from '../usage/examples';
 import { formatAlerts, type OutputFormat } from './format';
+import { pendingAlerts } from './pending';
 import { selectAlerts, type ApiAlert } from './select';
 
 interface AlertsOptions extends ApiOptions {
@@ -21,7 +22,11 @@ export async function alerts(matcherTexts: string[], opts: AlertsOptions): Promi
   const resolvedWithinMs =
     opts.resolved === undefined ? undefined : durationFlag('--resolved', opts.resolved);
   const ep = apiEndpoint(opts);
-  const rows = await getJson<ApiAlert[]>(ep, 'api/v1/alerts');
+  const [notified, pending] = await Promise.all([
+    getJson<ApiAlert[]>(ep, 'api/v1/alerts'),
+    pendingAlerts(ep),
+  ]);
+  const rows = [...notified, ...pending];
   const now = Date.now();
   const shown = selectAlerts(
     rows,
@@ -34,7 +39,9 @@ export async function alerts(matcherTexts: string[], opts: AlertsOptions): Promi
 export function registerAlerts(program: Command): void {
   const cmd = program
     .command('alerts')
-    .description('alerts firing now (muted ones and recent resolves on request), from the alerter API')
+    .description(
+      'alerts firing and pending now (muted ones and recent resolves on request), from the alerter API',
+    )
     .argument(
       '[matchers...]',
       'label matchers as in routes and silences: name=value, name!=value, name=~re, name!~re',

@@ -38,14 +38,14 @@ function mutedBy(a: ApiAlert): string {
 }
 
 function state(a: ApiAlert): string {
-  if (a.status === 'resolved') return 'resolved';
+  if (a.status === 'resolved' || a.status === 'pending') return a.status;
   if (a.muted) return a.muted.startsWith('silence:') ? 'silenced' : 'inhibited';
   return a.flapping ? 'firing (flapping)' : 'firing';
 }
 
 function paint(text: string, a: ApiAlert, color: boolean): string {
   if (!color) return text;
-  const c = a.status === 'resolved' ? GREEN : a.muted ? YELLOW : RED;
+  const c = a.status === 'resolved' ? GREEN : a.muted || a.status === 'pending' ? YELLOW : RED;
   return `${c}${text}${RESET}`;
 }
 

@@ -4,7 +4,8 @@ import { allHold, matchLabels, type Matcher } from '../../alerter/notify/matcher
 /** One row of the alerter API's GET /api/v1/alerts. */
 export interface ApiAlert {
   key: string;
-  status: 'firing' | 'resolved';
+  /** `pending` rows come from GET /api/v1/alerts/pending (see pending.ts). */
+  status: 'firing' | 'resolved' | 'pending';
   alert: Alert;
   /** `silence:<id>` or `inhibit:<rule>:<by key>`, or null. */
   muted: string | null;
@@ -20,7 +21,7 @@ export interface Selection {
 }
 
 /**
- * What `lookout alerts` shows, as amtool does (matchers see what routes and silences see): what is firing and not muted; muted ones and
+ * What `lookout alerts` shows, as amtool does: what is firing or pending and not muted (matchers see what routes and silences see); muted ones and
  * recent resolves only when asked. Worst first, then oldest first.
  */
 export function selectAlerts(rows: ApiAlert[], sel: Selection, now: number): ApiAlert[] {

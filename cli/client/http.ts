@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import { LookoutError } from '../../core/errors';
 
 /** lookout (its API or /metrics) did not answer, or answered with an error: exit code 3. */
-export class UnreachableError extends LookoutError {}
+export class UnreachableError extends LookoutError {
+  /** The HTTP status when lookout answered with an error; undefined when it did not answer. */
+  status?: number;
+}
 
 export interface Endpoint {
   /** Base URL, e.g. http://127.0.0.1:9465 */
@@ -41,7 +44,11 @@ export async function getText(ep: Endpoint, path: string): Promise<string> {
     throw new UnreachableError(`${url.origin} did not answer (${cause})`, { cause: err });
   }
   const body = await res.text();
-  if (!res.ok) throw new UnreachableError(`${url.href} answered ${res.status}: ${body.slice(0, 200)}`);
+  if (!res.ok) {
+    const err = new UnreachableError(`${url.href} answered ${res.status}: ${body.slice(0, 200)}`);
+    err.status = res.status;
+    throw err;
+  }
   return body;
 }
 

@@ -81,8 +81,10 @@ test('lookout alerts shows the crash loop firing with its labels; --output json 
     1000,
   );
   expect(table.code).toBe(0);
-  const [head, line] = table.stdout.trim().split('\n');
+  // The crasher may also show as pending for container_down (it is down between restarts).
+  const [head, ...lines] = table.stdout.trim().split('\n');
   expect(head).toMatch(/^STATE +SEVERITY +RULE +LABELS +VALUE +SINCE +SILENCED-BY$/);
+  const line = lines.find((l) => l.includes('container_crash_loop'));
   expect(line).toMatch(
     new RegExp(`^firing +critical +container_crash_loop +\\S*container=${crasher}\\S* +\\S+ +\\S+ +-$`),
   );
@@ -93,7 +95,7 @@ test('lookout alerts shows the crash loop firing with its labels; --output json 
     status: string;
     alert: { rule: string; labels: Record<string, string> };
   }>;
-  expect(rows).toEqual([
+  expect(rows.filter((r) => r.alert.rule === 'container_crash_loop')).toEqual([
     expect.objectContaining({
       status: 'firing',
       alert: expect.objectContaining({
