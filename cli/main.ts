@@ -5,7 +5,13 @@ import { check, explainTarget, test, type Outcome } from './authoring';
 import { silenceAdd, silenceExpire, silenceList } from './silence';
 import { VERSION } from './version';
 import { buildCommit } from './commit';
-import { CommanderError, exitCodeOf, throwOnUsageErrors, unknownCommand } from './usage/behave';
+import {
+  CommanderError,
+  exitCodeOf,
+  quietOnClosedPipe,
+  throwOnUsageErrors,
+  unknownCommand,
+} from './usage/behave';
 import { EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_USAGE } from './usage/exit-codes';
 import { addExamples } from './usage/examples';
 import { registerAlerts } from './alerts/command';
@@ -138,6 +144,7 @@ function fail(err: unknown): never {
 export async function main(argv = process.argv): Promise<void> {
   addExamples(program);
   throwOnUsageErrors(program);
+  quietOnClosedPipe();
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`lookout ${VERSION} (commit ${buildCommit()})\n`);

@@ -34,3 +34,16 @@ export function exitCodeOf(err: CommanderError): number {
 }
 
 export { CommanderError };
+
+/**
+ * `lookout alerts | head -1` closes the pipe early; the rest of the output has nowhere to go and
+ * that is not an error (as with `ls | head`): exit quietly instead of dumping an EPIPE stack.
+ */
+export function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+}

@@ -63,3 +63,17 @@ test('lookout --version names the commit of the checkout it runs from', async ()
     new RegExp(`^lookout ${version.replace(/\./g, '\\.')} \\(commit [0-9a-f]{12}(-dirty)?\\)\\n$`),
   );
 });
+
+test('a pipe closed early (lookout --help | true) ends quietly, exit code 0, no EPIPE stack', async () => {
+  const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    execFile(
+      'bash',
+      ['-c', 'set -o pipefail; "$0" bin/lookout --help | true', process.execPath],
+      { cwd: ROOT, timeout: 60_000 },
+      (err, _stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+    );
+  });
+  expect(r.stderr).not.toContain('EPIPE');
+  expect(r.code).toBe(0);
+});
