@@ -4,6 +4,7 @@ import { ManualClock } from '../../core/clock';
 import { StateStore } from '../../core/store/store';
 import { AlertStore } from '../engine/persist';
 import { migrateNotify } from '../notify/tables';
+import { recordDecision } from '../notify/decisions';
 import { apiRoutes } from './routes';
 
 const clock = new ManualClock(Date.UTC(2026, 10, 25, 12));
@@ -65,6 +66,18 @@ describe('apiRoutes', () => {
         activeAt: 1000,
         value: 93,
       },
+    ]);
+  });
+
+  it("lists each receiver's last delivery and last failed attempt, from the decision log", async () => {
+    recordDecision(store, 'a1', 1000, 'delivered', { receiver: 'pd', outbox: 1 });
+    recordDecision(store, 'a1', 2000, 'retrying', { receiver: 'pd', outbox: 2, error: 'HTTP 503' });
+    recordDecision(store, 'a2', 3000, 'delivered', { receiver: 'pd', outbox: 2 });
+    recordDecision(store, 'a2', 4000, 'rejected', { receiver: 'mail', outbox: 3, error: '550 no such user' });
+    recordDecision(store, 'a2', 5000, 'routed', { receiver: 'hook' });
+    expect(await call('GET', '/api/v1/receivers')).toEqual([
+      { receiver: 'mail', lastSuccess: null, lastError: { at: 4000, error: '550 no such user' } },
+      { receiver: 'pd', lastSuccess: 3000, lastError: { at: 2000, error: 'HTTP 503' } },
     ]);
   });
 

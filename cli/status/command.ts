@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { LookoutError } from '../../core/errors';
 import { addApiOptions, apiEndpoint, durationFlag, type ApiOptions } from '../client/options';
-import { getJson, getText } from '../client/http';
+import { getText } from '../client/http';
 import { printAnswer } from '../client/print';
 import { example } from '../usage/examples';
+import { apiFacts } from './api-facts';
 import { checkLine, judge, NAGIOS, type Thresholds } from './check';
 import { parseMetrics } from './metrics-text';
 import { renderStatus } from './render';
@@ -41,20 +42,6 @@ function thresholds(o: StatusOptions): Thresholds {
   };
 }
 
-/** How many alerts fire, from the API; the screen says so when the API does not answer. */
-async function firingText(opts: StatusOptions): Promise<string> {
-  try {
-    const rows = await getJson<Array<{ status: string; muted: string | null }>>(
-      apiEndpoint(opts),
-      'api/v1/alerts',
-    );
-    const firing = rows.filter((r) => r.status === 'firing');
-    return `${firing.length} (${firing.filter((r) => r.muted).length} muted; lookout alerts lists them)`;
-  } catch (err) {
-    return `unknown: ${(err as Error).message}`;
-  }
-}
-
 /** `lookout status [--check]`; with --check, the Nagios state is the exit code. */
 export async function status(opts: StatusOptions): Promise<string> {
   let limits: Thresholds;
@@ -76,7 +63,12 @@ export async function status(opts: StatusOptions): Promise<string> {
     process.exitCode = NAGIOS[verdict.level];
     return line;
   }
-  return renderStatus(snap, { metricsUrl: opts.metrics, firing: await firingText(opts), now, verdict: line });
+  return renderStatus(snap, {
+    metricsUrl: opts.metrics,
+    api: await apiFacts(apiEndpoint(opts)),
+    now,
+    verdict: line,
+  });
 }
 
 export function registerStatus(program: Command): void {

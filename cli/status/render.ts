@@ -1,4 +1,5 @@
 import { formatDuration } from '../../core/duration';
+import type { ApiFacts } from './api-facts';
 import type { Snapshot } from './snapshot';
 
 const ago = (ms: number | undefined, now: number) =>
@@ -39,7 +40,21 @@ function collectorLines(s: Snapshot, now: number): string[] {
   return out;
 }
 
-function alerterLines(s: Snapshot, firing: string): string[] {
+/** Counters from /metrics; last delivery and last error (with its message) from the API. */
+function receiverLines(s: Snapshot, api: ApiFacts, now: number): string[] {
+  const names = [...new Set([...s.receivers.map((r) => r.receiver), ...api.receivers.keys()])].sort();
+  if (names.length === 0) return [row('  (none yet)', '')];
+  return names.map((name) => {
+    const c = s.receivers.find((r) => r.receiver === name) ?? { ok: 0, retry: 0, rejected: 0 };
+    const o = api.receivers.get(name);
+    let text = `${c.ok} delivered, ${c.retry} retried, ${c.rejected} rejected`;
+    if (o) text += `; last ok ${ago(o.lastSuccess ?? undefined, now)}`;
+    if (o?.lastError) text += `; last error ${ago(o.lastError.at, now)}: ${o.lastError.error}`;
+    return row(`  ${name}`, text);
+  });
+}
+
+function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   if (s.rules === undefined) return [row('alerter', 'not running here')];
   const out = [
     row('rules', `${s.rules} loaded; reloads: ${s.reloads.ok} ok, ${s.reloads.rejected} rejected`),
@@ -53,22 +68,20 @@ function alerterLines(s: Snapshot, firing: string): string[] {
     ),
     '  receivers',
   ];
-  for (const r of s.receivers)
-    out.push(row(`  ${r.receiver}`, `${r.ok} delivered, ${r.retry} retried, ${r.rejected} rejected`));
-  if (s.receivers.length === 0) out.push(row('  (none yet)', ''));
-  out.push(row('alerts firing', firing));
+  out.push(...receiverLines(s, api, now));
+  out.push(row('alerts firing', api.firing));
   return out;
 }
 
 /** The one screen `lookout status` prints. */
 export function renderStatus(
   s: Snapshot,
-  opts: { metricsUrl: string; firing: string; now: number; verdict: string },
+  opts: { metricsUrl: string; api: ApiFacts; now: number; verdict: string },
 ): string {
   return [
     `lookout at ${opts.metricsUrl}`,
     ...collectorLines(s, opts.now),
-    ...alerterLines(s, opts.firing),
+    ...alerterLines(s, opts.api, opts.now),
     '',
     opts.verdict,
   ].join('\n');

@@ -93,7 +93,19 @@ test('the screen names each part', () => {
   const s = snapshotOf(parseMetrics(metrics({ graphiteUp: 0, lastGraphite: NOW - 360_000, spool: 20 })));
   const text = renderStatus(s, {
     metricsUrl: 'http://127.0.0.1:9464',
-    firing: '2 (0 muted)',
+    api: {
+      firing: '2 (0 muted)',
+      receivers: new Map([
+        [
+          'pagerduty',
+          {
+            receiver: 'pagerduty',
+            lastSuccess: NOW - 60_000,
+            lastError: { at: NOW - 5000, error: 'HTTP 503' },
+          },
+        ],
+      ]),
+    },
     now: NOW,
     verdict: 'LOOKOUT CRITICAL - x',
   });
@@ -101,6 +113,8 @@ test('the screen names each part', () => {
   expect(text).toContain('logs not shipped   db "main" 2.0 KiB, web-1 300 B');
   expect(text).toMatch(/graphite +RETRYING, last write 6m ago, spool 20 events \(2\.0 KiB\)/);
   expect(text).toContain('rules              12 loaded; reloads: 2 ok, 1 rejected');
-  expect(text).toMatch(/pagerduty +4 delivered, 1 retried, 0 rejected/);
+  expect(text).toMatch(
+    /pagerduty +4 delivered, 1 retried, 0 rejected; last ok 1m ago; last error 5s ago: HTTP 503/,
+  );
   expect(text).toContain('alerts firing      2 (0 muted)');
 });

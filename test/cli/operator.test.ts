@@ -153,6 +153,16 @@ test('lookout status shows the running lookout; --check is OK (0) while healthy'
   expect(screen.stdout).toMatch(/graphite +delivering, last write \S+ ago, spool empty/);
   expect(screen.stdout).toMatch(/rules +\d+ loaded; reloads: /);
   expect(screen.stdout).toMatch(/alerts firing +[1-9]\d* \(/);
+  // The crash loop's notification reaches the webhook receiver: its last delivery shows.
+  await waitFor(
+    "the receiver's last delivery on the screen",
+    async () =>
+      /hook +[1-9]\d* delivered, \d+ retried, \d+ rejected; last ok \S+ ago/.test(
+        (await cli(['status', '--metrics', metricsUrl, '--api', apiUrl])).stdout,
+      ),
+    120_000,
+    1000,
+  );
 }, 180_000);
 
 test("--check is CRITICAL (2) once the sink's backend has been down past the threshold", async () => {
