@@ -33,7 +33,7 @@ RUN nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"; \
     && node -e "new (require('better-sqlite3'))(':memory:').close()"
 COPY . .
 # The image has no .git: `lookout --version` reads the commit from dist/COMMIT
-# (deploy/build-image.sh passes it: --build-arg LOOKOUT_COMMIT=$(git rev-parse --short=12 HEAD)).
+# (deploy/build-image.sh passes it as --build-arg LOOKOUT_COMMIT=<the checkout's commit>).
 ARG LOOKOUT_COMMIT=
 RUN npm run build \
     && if [ -n "$LOOKOUT_COMMIT" ]; then echo "$LOOKOUT_COMMIT" >dist/COMMIT; fi \

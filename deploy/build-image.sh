@@ -64,7 +64,7 @@ case "$mode" in
     mkdir -p "$src"
     (cd "$repo" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$src/dist") \
       || [ "$allow_type_errors" = 1 ] || { echo "build-image: the TypeScript build failed" >&2; exit 1; }
-    [ -z "$commit" ] || echo "$commit" >"$src/dist/COMMIT"
+    [ -z "$commit" ] || [ ! -d "$src/dist" ] || echo "$commit" >"$src/dist/COMMIT"
     cp -R "$repo/bin" "$repo/deploy" "$repo/package.json" "$repo/package-lock.json" "$src/"
     for d in rules dashboards; do [ -d "$repo/$d" ] && cp -R "$repo/$d" "$src/"; done
     # The host's dependencies were installed (and better-sqlite3 compiled) for this same node and
