@@ -56,6 +56,11 @@ export function judge(s: Snapshot, t: Thresholds, now: number): Verdict {
   const findings: Verdict['findings'] = [];
   if (s.dockerConnected === false) findings.push({ level: 'CRITICAL', text: 'Docker engine not reachable' });
   findings.push(...sinkFindings(s, t, now));
+  if (s.lastReload && !s.lastReload.ok)
+    findings.push({
+      level: 'WARNING',
+      text: 'last rule reload rejected (the last good rules run; lookout check says why)',
+    });
   const worstLag = s.lag[0];
   if (worstLag) {
     const level = grade(worstLag.bytes, t.lagWarnBytes, t.lagCritBytes);

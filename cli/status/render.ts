@@ -40,6 +40,11 @@ function collectorLines(s: Snapshot, now: number): string[] {
   return out;
 }
 
+function lastReload(s: Snapshot, now: number): string {
+  if (!s.lastReload) return '';
+  return `last reload ${s.lastReload.ok ? 'accepted' : 'REJECTED'} ${ago(s.lastReload.at, now)}; `;
+}
+
 /** Counters from /metrics; last delivery and last error (with its message) from the API. */
 function receiverLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   const names = [...new Set([...s.receivers.map((r) => r.receiver), ...api.receivers.keys()])].sort();
@@ -57,7 +62,10 @@ function receiverLines(s: Snapshot, api: ApiFacts, now: number): string[] {
 function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   if (s.rules === undefined) return [row('alerter', 'not running here')];
   const out = [
-    row('rules', `${s.rules} loaded; reloads: ${s.reloads.ok} ok, ${s.reloads.rejected} rejected`),
+    row(
+      'rules',
+      `${s.rules} loaded; ${lastReload(s, now)}reloads: ${s.reloads.ok} ok, ${s.reloads.rejected} rejected`,
+    ),
     row(
       'evaluation',
       s.evalSeconds === undefined ? 'no pass yet' : `${(s.evalSeconds * 1000).toFixed(1)} ms per pass`,

@@ -18,6 +18,8 @@ export interface Snapshot {
   sinks: SinkState[];
   rules?: number;
   reloads: { ok: number; rejected: number };
+  /** The last reload's outcome and time (ms epoch); undefined before the first reload. */
+  lastReload?: { ok: boolean; at: number };
   /** Mean time one evaluation pass takes, seconds. */
   evalSeconds?: number;
   outbox: { depth?: number; oldestSeconds?: number };
@@ -50,6 +52,13 @@ function receivers(samples: Sample[]): Snapshot['receivers'] {
   return [...by.values()].sort((a, b) => a.receiver.localeCompare(b.receiver));
 }
 
+function lastReload(samples: Sample[]): Snapshot['lastReload'] {
+  const ok = total(samples, 'lookout_alerter_last_reload_ok');
+  const at = total(samples, 'lookout_alerter_last_reload_timestamp_seconds');
+  // prom-client shows an unset gauge as 0: no reload yet, not a rejected one at the epoch.
+  return ok === undefined || !at ? undefined : { ok: ok === 1, at: at * 1000 };
+}
+
 export function snapshotOf(samples: Sample[]): Snapshot {
   const connected = total(samples, 'lookout_docker_connected');
   const reloads = byLabel(samples, 'lookout_alerter_reloads_total', 'result');
@@ -65,6 +74,7 @@ export function snapshotOf(samples: Sample[]): Snapshot {
     sinks: sinks(samples),
     rules: total(samples, 'lookout_alerter_rules'),
     reloads: { ok: reloads.get('ok') ?? 0, rejected: reloads.get('rejected') ?? 0 },
+    lastReload: lastReload(samples),
     evalSeconds: tickSum !== undefined && tickCount ? tickSum / tickCount : undefined,
     outbox: {
       depth: total(samples, 'lookout_notify_outbox_depth'),

@@ -14,6 +14,7 @@ function metrics(
     spool?: number;
     lag?: number;
     docker?: number;
+    reloadOk?: number;
     outboxAge?: number;
   } = {},
 ): string {
@@ -33,6 +34,8 @@ lookout_spool_bytes{sink="graphite"} ${(over.spool ?? 0) * 100}
 lookout_alerter_rules 12
 lookout_alerter_reloads_total{result="ok"} 2
 lookout_alerter_reloads_total{result="rejected"} 1
+lookout_alerter_last_reload_ok ${over.reloadOk ?? 1}
+lookout_alerter_last_reload_timestamp_seconds ${sec(NOW - 600_000)}
 lookout_alerter_tick_seconds_sum 0.5
 lookout_alerter_tick_seconds_count 100
 lookout_notify_outbox_depth 1
@@ -80,6 +83,7 @@ test.each([
   ['logs lagging 20 MB', 'CRITICAL', { lag: 20_000_000 }],
   ['the outbox stuck 3 min', 'WARNING', { outboxAge: 180 }],
   ['Docker gone', 'CRITICAL', { docker: 0 }],
+  ['the last rule reload rejected', 'WARNING', { reloadOk: 0 }],
 ] as const)('%s is %s', (_what, want, over) => {
   const s = snapshotOf(parseMetrics(metrics(over)));
   const v = judge(s, limits, NOW);
@@ -112,7 +116,9 @@ test('the screen names each part', () => {
   expect(text).toContain('docker engine      connected, 5 containers watched');
   expect(text).toContain('logs not shipped   db "main" 2.0 KiB, web-1 300 B');
   expect(text).toMatch(/graphite +RETRYING, last write 6m ago, spool 20 events \(2\.0 KiB\)/);
-  expect(text).toContain('rules              12 loaded; reloads: 2 ok, 1 rejected');
+  expect(text).toContain(
+    'rules              12 loaded; last reload accepted 10m ago; reloads: 2 ok, 1 rejected',
+  );
   expect(text).toMatch(
     /pagerduty +4 delivered, 1 retried, 0 rejected; last ok 1m ago; last error 5s ago: HTTP 503/,
   );
