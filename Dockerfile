@@ -32,7 +32,11 @@ RUN nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"; \
     npm_config_build_from_source=true npm ci --no-audit --no-fund \
     && node -e "new (require('better-sqlite3'))(':memory:').close()"
 COPY . .
+# The image has no .git: `lookout --version` reads the commit from dist/COMMIT
+# (deploy/build-image.sh passes it as --build-arg LOOKOUT_COMMIT=<the checkout's commit>).
+ARG LOOKOUT_COMMIT=
 RUN npm run build \
+    && if [ -n "$LOOKOUT_COMMIT" ]; then echo "$LOOKOUT_COMMIT" >dist/COMMIT; fi \
     && npm prune --omit=dev --no-audit --no-fund \
     && sh deploy/assemble-app.sh /src /out
 

@@ -4,16 +4,29 @@ import { runCommand } from './run';
 import { check, explainTarget, test, type Outcome } from './authoring';
 import { silenceAdd, silenceExpire, silenceList } from './silence';
 import { VERSION } from './version';
+import { buildCommit } from './commit';
+import {
+  CommanderError,
+  exitCodeOf,
+  quietOnClosedPipe,
+  throwOnUsageErrors,
+  unknownCommand,
+} from './usage/behave';
+import { EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_USAGE } from './usage/exit-codes';
+import { addExamples } from './usage/examples';
+import { registerAlerts } from './alerts/command';
+import { registerStatus } from './status/command';
 
-/** Exit codes: 1 failure while running, 2 bad usage, config or environment (fix and retry). */
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+/** Exit codes (documented in cli/usage/exit-codes.ts): 1 failure while running, 2 bad usage, config or environment. */
+export const EXIT_FAILURE = EXIT_FINDINGS;
+export { EXIT_USAGE };
 
 const program = new Command('lookout')
   .description(
     'Monitoring and alerting for Docker hosts: collect logs, stats and events; ship them; evaluate rules; page.',
   )
   .version(VERSION)
+  .addHelpText('after', EXIT_CODES_HELP)
   .showHelpAfterError();
 
 const configOption = () =>
@@ -109,6 +122,10 @@ silence
   .addOption(configOption())
   .action((id: string, opts: { config?: string }) => report(silenceExpire({ id, config: opts.config })));
 
+// Commands that ask a running lookout, one module each.
+registerAlerts(program);
+registerStatus(program);
+
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {
     process.stderr.write(`lookout: invalid configuration:\n${err.message}\n`);
@@ -125,9 +142,29 @@ function fail(err: unknown): never {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  addExamples(program);
+  throwOnUsageErrors(program);
+  quietOnClosedPipe();
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`lookout ${VERSION} (commit ${buildCommit()})\n`);
+    return;
+  }
+  const unknown = unknownCommand(program, args);
+  if (unknown) {
+    process.stderr.write(unknown);
+    process.exit(EXIT_USAGE);
+  }
   try {
     await program.parseAsync(argv);
   } catch (err) {
+    if (err instanceof CommanderError) process.exit(exitCodeOf(err));
     fail(err);
   }
+}
+
+/** The command tree, for the test that every command has its own help and an example. */
+export function commandTree(): Command {
+  addExamples(program);
+  return program;
 }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { useColor } from './color';
 
 export type { Logger };
 
@@ -46,6 +47,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       pinoPretty({
         destination: dest as NodeJS.WritableStream & { fd?: number },
         sync: true,
+        // pino-pretty's own guess looks at stdout; logs go to `dest`, and NO_COLOR wins.
+        colorize: useColor(dest as { isTTY?: boolean }),
         ignore: 'pid,hostname',
       }) as unknown as pino.DestinationStream,
     );

@@ -25,7 +25,12 @@ const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const exitWhenDone = args.includes('--exit-when-done');
 const timeoutSec = Number(args[args.indexOf('--timeout') + 1] ?? 0) || (exitWhenDone ? 300 : 0);
-const outDir = path.join(ROOT, 'docs', 'demo');
+// Artefacts (pages, the first mail, the graph) go to a temporary folder the demo prints, so a
+// run leaves the checkout clean; `npm run demo -- --record` refreshes the README's copies.
+const record = args.includes('--record');
+const outDir = record
+  ? path.join(ROOT, 'docs', 'demo')
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-demo-artefacts-'));
 const hogSeconds = 100;
 
 const status = new StatusLine();
@@ -123,6 +128,7 @@ async function main(): Promise<void> {
       }
     },
   ]);
+  say(`== artefacts (pages, mail, graph) go to ${outDir}${record ? ' (--record)' : ''}`);
   say('== lookout demo: starting the real services (only those not already answering)');
   const env = await servicesUp(startedList);
   const graphiteUrl = env.GRAPHITE_URL!;
@@ -300,7 +306,7 @@ async function main(): Promise<void> {
       fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(path.join(outDir, 'cpu-hog.png'), Buffer.from(await png.arrayBuffer()));
       say(
-        `== the story is complete: crash loop paged, CPU hog paged and resolved, mails sent. Graph saved to docs/demo/cpu-hog.png`,
+        `== the story is complete: crash loop paged, CPU hog paged and resolved, mails sent. Graph saved to ${path.join(outDir, 'cpu-hog.png')}`,
       );
       say('DEMO-OK');
       if (exitWhenDone) return cleanup(0);

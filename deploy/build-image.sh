@@ -43,15 +43,18 @@ runtime_dockerfile() {
   ' "$repo/Dockerfile"
 }
 
+# The commit `lookout --version` names inside the image (which has no .git).
+commit=$(git -C "$repo" describe --always --dirty --abbrev=12 --exclude='*' 2>/dev/null || true)
+
 case "$mode" in
   registry)
-    docker build -t "$tag" "$repo"
+    docker build --build-arg LOOKOUT_COMMIT="$commit" -t "$tag" "$repo"
     ;;
   local)
     "$here/make-base-image.sh" --build
     docker build --network host \
       --build-arg BASE_IMAGE=local/node20-base --build-arg BUILD_IMAGE=local/node20-build \
-      -t "$tag" "$repo"
+      --build-arg LOOKOUT_COMMIT="$commit" -t "$tag" "$repo"
     ;;
   prebuilt)
     "$here/make-base-image.sh"
@@ -61,6 +64,7 @@ case "$mode" in
     mkdir -p "$src"
     (cd "$repo" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$src/dist") \
       || [ "$allow_type_errors" = 1 ] || { echo "build-image: the TypeScript build failed" >&2; exit 1; }
+    [ -z "$commit" ] || [ ! -d "$src/dist" ] || echo "$commit" >"$src/dist/COMMIT"
     cp -R "$repo/bin" "$repo/deploy" "$repo/package.json" "$repo/package-lock.json" "$src/"
     for d in rules dashboards; do [ -d "$repo/$d" ] && cp -R "$repo/$d" "$src/"; done
     # The host's dependencies were installed (and better-sqlite3 compiled) for this same node and

@@ -2,7 +2,9 @@ import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { ManualClock } from '../../core/clock';
 import { StateStore } from '../../core/store/store';
+import { AlertStore } from '../engine/persist';
 import { migrateNotify } from '../notify/tables';
+import { recordDecision } from '../notify/decisions';
 import { apiRoutes } from './routes';
 
 const clock = new ManualClock(Date.UTC(2026, 10, 25, 12));
@@ -38,6 +40,45 @@ describe('apiRoutes', () => {
     });
     expect(JSON.stringify(await call('GET', '/api/v1/alerts/k1/decisions'))).toContain('acked');
     expect(await call('GET', '/api/v1/alerts')).toEqual([]);
+  });
+
+  it("lists the engine's pending alerts, which notify never holds", async () => {
+    const engine = new AlertStore(store);
+    const base = {
+      rule: 'container_high_cpu',
+      groupLabels: { host: 'vm', container: 'web' },
+      activeAt: 1000,
+    };
+    engine.save(
+      [
+        { ...base, key: 'p1', state: 'pending', value: 93 },
+        { ...base, key: 'f1', state: 'firing', firedAt: 2000 },
+      ],
+      [],
+      clock.now(),
+      100,
+    );
+    expect(await call('GET', '/api/v1/alerts/pending')).toEqual([
+      {
+        key: 'p1',
+        rule: 'container_high_cpu',
+        labels: { host: 'vm', container: 'web' },
+        activeAt: 1000,
+        value: 93,
+      },
+    ]);
+  });
+
+  it("lists each receiver's last delivery and last failed attempt, from the decision log", async () => {
+    recordDecision(store, 'a1', 1000, 'delivered', { receiver: 'pd', outbox: 1 });
+    recordDecision(store, 'a1', 2000, 'retrying', { receiver: 'pd', outbox: 2, error: 'HTTP 503' });
+    recordDecision(store, 'a2', 3000, 'delivered', { receiver: 'pd', outbox: 2 });
+    recordDecision(store, 'a2', 4000, 'rejected', { receiver: 'mail', outbox: 3, error: '550 no such user' });
+    recordDecision(store, 'a2', 5000, 'routed', { receiver: 'hook' });
+    expect(await call('GET', '/api/v1/receivers')).toEqual([
+      { receiver: 'mail', lastSuccess: null, lastError: { at: 4000, error: '550 no such user' } },
+      { receiver: 'pd', lastSuccess: 3000, lastError: { at: 2000, error: 'HTTP 503' } },
+    ]);
   });
 
   it('adds, lists and expires a silence; a silence without matchers is refused', async () => {

@@ -1,8 +1,10 @@
 import type { Clock } from '../../core/clock';
 import type { StateStore } from '../../core/store/store';
+import { AlertStore } from '../engine/persist';
 import { explain, recordDecision } from '../notify/decisions';
 import { addSilence, expireSilence, listSilences } from '../notify/silence';
 import { ackAlert, listAlertsForApi } from '../notify/store/alerts';
+import { receiverOutcomes } from '../notify/store/decisions';
 import { HttpError, readJson, type Route } from './http';
 
 /** The API's endpoints (listed in server.ts's header); notify's tables are read through its store. */
@@ -10,6 +12,18 @@ export function apiRoutes(store: StateStore, clock: Clock): Route[] {
   return [
     { method: 'GET', path: /^\/healthz$/, write: false, handle: () => ({ status: 'ok' }) },
     { method: 'GET', path: /^\/api\/v1\/alerts$/, write: false, handle: () => listAlerts(store) },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/alerts\/pending$/,
+      write: false,
+      handle: () => new AlertStore(store).pending(),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/receivers$/,
+      write: false,
+      handle: () => receiverOutcomes(store),
+    },
     {
       method: 'GET',
       path: /^\/api\/v1\/alerts\/([^/]+)\/decisions$/,

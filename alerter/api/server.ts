@@ -5,6 +5,8 @@
  *
  *   GET    /healthz
  *   GET    /api/v1/alerts                      GET /api/v1/alerts/:key/decisions
+ *   GET    /api/v1/alerts/pending              (the engine's pending alerts: notify only sees firing ones)
+ *   GET    /api/v1/receivers                   (each receiver's last delivery and last failed attempt)
  *   POST   /api/v1/alerts/:key/ack             {by?, comment?}
  *   GET    /api/v1/silences[?all=1]            POST /api/v1/silences {matchers, for|ends_at, comment, created_by?}
  *   DELETE /api/v1/silences/:id

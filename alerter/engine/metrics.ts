@@ -23,6 +23,15 @@ export const alerterMetrics = {
     help: 'rule reloads',
     labelNames: ['result'] as const,
   }),
+  // The last reload's outcome, for `lookout status`: the counter above cannot say which came last.
+  lastReloadOk: new Gauge({
+    name: 'lookout_alerter_last_reload_ok',
+    help: '1 if the last rule reload was accepted, 0 if it was rejected (the last good rules keep running)',
+  }),
+  lastReloadAt: new Gauge({
+    name: 'lookout_alerter_last_reload_timestamp_seconds',
+    help: 'when the rules were last reloaded (accepted or rejected)',
+  }),
   deliveryFailures: new Counter({
     name: 'lookout_alerter_delivery_failures_total',
     help: 'onTransitions calls that failed (retried on the next tick)',

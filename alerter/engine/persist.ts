@@ -62,6 +62,26 @@ export class AlertStore {
     }));
   }
 
+  /** Alerts whose condition holds but not yet for the rule's `for`: notify never sees these. */
+  pending(): Array<{
+    key: string;
+    rule: string;
+    labels: Record<string, string>;
+    activeAt?: number;
+    value?: number;
+  }> {
+    const rows = this.store.db
+      .prepare("SELECT * FROM alerter_alerts WHERE state = 'pending' ORDER BY rule, key")
+      .all() as AlertRow[];
+    return rows.map((r) => ({
+      key: r.key,
+      rule: r.rule,
+      labels: JSON.parse(r.group_labels) as Record<string, string>,
+      activeAt: u(r.active_at),
+      value: u(r.value),
+    }));
+  }
+
   all(): AlertRow[] {
     return this.store.db.prepare('SELECT * FROM alerter_alerts ORDER BY rule, key').all() as AlertRow[];
   }

@@ -5,6 +5,7 @@ import { ManualClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { AlertStore } from '../engine/persist';
+import { alerterMetrics } from '../engine/metrics';
 import { engineFor, heartbeat } from '../testing/fixtures';
 import type { AlertTransition } from '../types';
 import { TransitionDelivery } from './delivery';
@@ -35,8 +36,10 @@ describe('RuleReloader', () => {
     expect(bad).toMatchObject({ ok: false, rules: 1 });
     expect(bad.problems.length).toBeGreaterThan(0);
     expect(engine.rules().map((x) => x.name)).toEqual(['a']);
+    expect((await alerterMetrics.lastReloadOk.get()).values[0]?.value).toBe(0);
     fs.writeFileSync(file, rule('b'));
     expect(await r.reload()).toEqual({ ok: true, rules: 1, problems: [] });
+    expect((await alerterMetrics.lastReloadOk.get()).values[0]?.value).toBe(1);
     expect(engine.rules().map((x) => x.name)).toEqual(['b']);
     store.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,8 @@ export class RuleReloader {
 
   async reload(): Promise<ReloadResult> {
     const r = loadRules(this.paths);
+    m.lastReloadAt.setToCurrentTime();
+    m.lastReloadOk.set(r.problems.length > 0 ? 0 : 1);
     if (r.problems.length > 0) {
       m.reloads.inc({ result: 'rejected' });
       this.log.error(

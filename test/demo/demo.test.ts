@@ -2,7 +2,8 @@
  * The README's main command, run as a newcomer would, with a time bound: the crash loop and
  * the CPU hog are paged, the hog's alert resolves, and nothing the demo started is left behind.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { docker } from '../support/docker';
@@ -26,7 +27,10 @@ const alive = (pid: number) => {
   }
 };
 
+const gitStatus = () => execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' });
+
 test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and cleans up', async () => {
+  const checkoutBefore = gitStatus();
   const out: string[] = [];
   const child = spawn(
     process.execPath,
@@ -47,6 +51,20 @@ test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and c
   expect(text).toMatch(/PAGE \(trigger, warning\): .*container_high_cpu.*demo-cpu-hog-/);
   expect(text).toMatch(/RESOLVED: .*demo-cpu-hog-/);
   expect(text).toMatch(/MAIL to oncall@demo\.invalid: /);
+
+  // The artefacts went to the folder it printed, and the checkout is as it was.
+  const artefacts = /== artefacts \(pages, mail, graph\) go to (\S+)/.exec(text)?.[1];
+  expect(artefacts).toBeDefined();
+  expect(fs.readdirSync(artefacts!)).toEqual(
+    expect.arrayContaining([
+      'cpu-hog.png',
+      'mail.eml',
+      'page-container_crash_loop.json',
+      'page-container_high_cpu.json',
+    ]),
+  );
+  fs.rmSync(artefacts!, { recursive: true, force: true });
+  expect(gitStatus()).toBe(checkoutBefore);
 
   // Nothing it started is left: containers, the lookout process, the stand-in's port.
   const runId = /label lookout\.demo=(\S+)\)/.exec(text)?.[1];

@@ -1,0 +1,96 @@
+import { formatDuration } from '../../core/duration';
+import type { ApiFacts } from './api-facts';
+import type { Snapshot } from './snapshot';
+
+const ago = (ms: number | undefined, now: number) =>
+  ms === undefined ? 'never' : `${formatDuration(Math.max(0, Math.round((now - ms) / 1000)) * 1000)} ago`;
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = n / 1024;
+  let i = 0;
+  for (; v >= 1024 && i < units.length - 1; i++) v /= 1024;
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+const row = (label: string, text: string) => `  ${label.padEnd(18)} ${text}`;
+
+function collectorLines(s: Snapshot, now: number): string[] {
+  const out: string[] = [];
+  const docker =
+    s.dockerConnected === undefined
+      ? 'not watched (no collector here)'
+      : s.dockerConnected
+        ? 'connected'
+        : 'NOT REACHABLE';
+  out.push(row('docker engine', `${docker}, ${s.containers ?? 0} containers watched`));
+  const lag = s.lag.slice(0, 5).map((l) => `${l.container} ${bytes(l.bytes)}`);
+  out.push(
+    row('logs not shipped', lag.length > 0 ? lag.join(', ') + (s.lag.length > 5 ? ', ...' : '') : 'none'),
+  );
+  out.push('  sinks');
+  for (const k of s.sinks) {
+    const state = k.up ? 'delivering' : 'RETRYING';
+    const spool =
+      k.spoolEvents > 0 ? `spool ${k.spoolEvents} events (${bytes(k.spoolBytes)})` : 'spool empty';
+    out.push(row(`  ${k.sink}`, `${state}, last write ${ago(k.lastSuccess, now)}, ${spool}`));
+  }
+  if (s.sinks.length === 0) out.push(row('  (none)', ''));
+  return out;
+}
+
+function lastReload(s: Snapshot, now: number): string {
+  if (!s.lastReload) return '';
+  return `last reload ${s.lastReload.ok ? 'accepted' : 'REJECTED'} ${ago(s.lastReload.at, now)}; `;
+}
+
+/** Counters from /metrics; last delivery and last error (with its message) from the API. */
+function receiverLines(s: Snapshot, api: ApiFacts, now: number): string[] {
+  const names = [...new Set([...s.receivers.map((r) => r.receiver), ...api.receivers.keys()])].sort();
+  if (names.length === 0) return [row('  (none yet)', '')];
+  return names.map((name) => {
+    const c = s.receivers.find((r) => r.receiver === name) ?? { ok: 0, retry: 0, rejected: 0 };
+    const o = api.receivers.get(name);
+    let text = `${c.ok} delivered, ${c.retry} retried, ${c.rejected} rejected`;
+    if (o) text += `; last ok ${ago(o.lastSuccess ?? undefined, now)}`;
+    if (o?.lastError) text += `; last error ${ago(o.lastError.at, now)}: ${o.lastError.error}`;
+    return row(`  ${name}`, text);
+  });
+}
+
+function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
+  if (s.rules === undefined) return [row('alerter', 'not running here')];
+  const out = [
+    row(
+      'rules',
+      `${s.rules} loaded; ${lastReload(s, now)}reloads: ${s.reloads.ok} ok, ${s.reloads.rejected} rejected`,
+    ),
+    row(
+      'evaluation',
+      s.evalSeconds === undefined ? 'no pass yet' : `${(s.evalSeconds * 1000).toFixed(1)} ms per pass`,
+    ),
+    row(
+      'outbox',
+      `${s.outbox.depth ?? 0} waiting, oldest ${formatDuration(Math.round(s.outbox.oldestSeconds ?? 0) * 1000)}`,
+    ),
+    '  receivers',
+  ];
+  out.push(...receiverLines(s, api, now));
+  out.push(row('alerts firing', api.firing));
+  return out;
+}
+
+/** The one screen `lookout status` prints. */
+export function renderStatus(
+  s: Snapshot,
+  opts: { metricsUrl: string; api: ApiFacts; now: number; verdict: string },
+): string {
+  return [
+    `lookout at ${opts.metricsUrl}`,
+    ...collectorLines(s, opts.now),
+    ...alerterLines(s, opts.api, opts.now),
+    '',
+    opts.verdict,
+  ].join('\n');
+}
