@@ -123,6 +123,9 @@ export function defaultGroupBy(spec: RuleSpec): string[] {
       return spec.metric.startsWith('probe.') ? ['target'] : perContainer;
     case 'spike':
       return spec.metric?.startsWith('probe.') ? ['target'] : perContainer;
+    case 'graphite':
+      // One alert instance per returned series, carrying the labels its name (or tags) gives.
+      return ['series', ...Object.keys(spec.series_labels ?? {})];
     default:
       return perContainer;
   }
