@@ -51,7 +51,9 @@ export async function backtest(opts: BacktestOptions): Promise<RuleBacktest[]> {
     const series = await renderJson(opts.graphiteUrl, src.target, opts.from - src.leadMs, opts.until, signal);
     const stepMs = stepOf(series.flatMap((s) => s.datapoints.map((d) => d[1])));
     const compiled = compileRule(r, { latenessMs: 0 });
-    const result = replay(compiled, src.toSamples(series), { from: opts.from, until: opts.until, stepMs });
+    // Ticks on Graphite's own instants, as the points are: no sub-step offsets in the intervals.
+    const from = Math.floor(opts.from / stepMs) * stepMs;
+    const result = replay(compiled, src.toSamples(series), { from, until: opts.until, stepMs });
     const threshold = 'threshold' in spec ? spec.threshold : undefined;
     out.push({ rule: spec.name, target: src.target, threshold, result });
   }

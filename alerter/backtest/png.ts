@@ -2,8 +2,8 @@ import type { RuleBacktest } from './backtest';
 
 /**
  * A PNG of the backtested rules from graphite-web's render API: each rule's series, its
- * threshold as a line, and its firing intervals shaded (a `sinFunction`-free trick: one
- * `drawAsInfinite` series per interval, built with graphite's `timeSlice` of a constant line).
+ * threshold as a line, and its firing intervals shaded: the rule's own series flattened to 1,
+ * cut to the interval (`timeSlice`) and drawn as vertical lines (`drawAsInfinite`), one per point.
  */
 export async function renderPng(
   graphiteUrl: string,
@@ -27,7 +27,8 @@ export async function renderPng(
     for (const x of r.result?.intervals ?? []) {
       if (x.state !== 'firing') continue;
       const end = Math.floor((x.end ?? until) / 1000);
-      const slice = `timeSlice(constantLine(1),"${Math.floor(x.start / 1000)}","${end}")`;
+      const flat = `offset(scale(sumSeries(${r.target}),0),1)`;
+      const slice = `timeSlice(${flat},"${Math.floor(x.start / 1000)}","${end}")`;
       q.append('target', `alias(drawAsInfinite(${slice}),"${r.rule} firing")`);
     }
   }
