@@ -252,6 +252,15 @@ describe('rule kinds', () => {
     ]);
   });
 
+  it('a rule without a summary gets one generated from its name, subject and threshold', () => {
+    const { engine, clock } = engineFor(
+      'rules:\n  - name: hot\n    kind: threshold\n    metric: cpu.percent\n    window: 5s\n    threshold: 1',
+    );
+    clock.set(1_700_000_000_000);
+    const t = engine.ingest([metric(0, 'cpu.percent', 12.345)]);
+    expect(t[0]!.alert.summary).toBe('hot on web: 12.35 > 1');
+  });
+
   it('renders summary templates and extra labels', () => {
     const { engine, clock } = engineFor(
       'rules:\n  - name: r\n    kind: threshold\n    metric: cpu.percent\n    window: 5s\n    threshold: 1\n    labels: {team: core}\n    summary: "{{ container }} at {{ value }}% (> {{ threshold }}) for {{ team }}"',
