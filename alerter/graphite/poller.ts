@@ -61,12 +61,9 @@ export class GraphitePoller {
     this.retire(new Set(rules.map((r) => r.name)), now);
     if (rules.length === 0) return;
     const url = this.deps.config.url;
-    if (!url) {
-      if (!this.warnedNoUrl)
-        this.deps.log.error('Graphite rules are loaded but alerter.graphite.url is not set');
-      this.warnedNoUrl = true;
-      return;
-    }
+    if (!url && !this.warnedNoUrl)
+      this.deps.log.error('Graphite rules are loaded but alerter.graphite.url is not set');
+    this.warnedNoUrl = !url;
     for (const r of rules) {
       if (this.inFlight >= this.deps.config.max_concurrent) return;
       const slot = this.slotOf(r, now);
@@ -74,7 +71,8 @@ export class GraphitePoller {
       slot.busy = true;
       slot.nextAt = now + (r.spec as GraphiteSpec).interval;
       this.inFlight++;
-      const p = this.query(url, r, slot, now).finally(() => {
+      // Without a URL every interval counts as failed, so the meta-alert says so too.
+      const p = this.query(url ?? '', r, slot, now).finally(() => {
         slot.busy = false;
         this.inFlight--;
         this.running.delete(p);
@@ -122,6 +120,7 @@ export class GraphitePoller {
     const signal = AbortSignal.any([AbortSignal.timeout(deadline), this.stopping.signal]);
     let samples: MetricSample[];
     try {
+      if (!url) throw new Error('alerter.graphite.url is not set');
       const series = await renderJson(url, spec.target, now - spec.window - spec.interval, now, signal);
       samples = seriesSamples(spec.target, series, slot.fed);
     } catch (err) {
