@@ -3,7 +3,7 @@ import { formatTestReport } from '../alerter/rules/rule-tests-run';
 import { explain as notifyDecisions, formatDecisions } from '../alerter/notify';
 import { ConfigError, formatProblem, type ConfigProblem } from '../core/errors';
 import { StateStore } from '../core/store/store';
-import { configPass } from './check-pass';
+import { configPass, graphiteRulesWithoutUrl } from './check-pass';
 import { configSchema, readConfig } from './config';
 import { resolveRulePaths } from './alerter';
 
@@ -23,6 +23,7 @@ export async function check(paths: string[], configFile?: string): Promise<Outco
   try {
     const cfg = readConfig(configFile);
     if (rulePaths.length === 0) rulePaths = resolveRulePaths(cfg.alerter.rules);
+    if (!cfg.alerter.graphite.url) problems.push(...graphiteRulesWithoutUrl(rulePaths));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // Every layer in one pass (issue 14): references and rules too, not only what zod reached.

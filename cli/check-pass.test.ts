@@ -85,3 +85,22 @@ test('a receiver reference is reported once when the rest of the config is valid
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a graphite rule without alerter.graphite.url is reported at the rule', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-pass-'));
+  fs.mkdirSync(path.join(dir, 'rules'));
+  const rules = path.join(dir, 'rules', 'g.yaml');
+  fs.writeFileSync(rules, "rules:\n  - {name: g, kind: graphite, target: 'a.*', window: 1m, threshold: 1}\n");
+  const config = path.join(dir, 'lookout.yaml');
+  fs.writeFileSync(config, 'alerter: {}\n');
+  try {
+    expect((await check([path.join(dir, 'rules')], config)).out.split('\n')).toEqual([
+      `${rules}:2:5: rule "g": a graphite rule needs alerter.graphite.url (graphite-web) in the config`,
+      '1 problem(s)',
+    ]);
+    fs.writeFileSync(config, 'alerter: {graphite: {url: "http://127.0.0.1:8080"}}\n');
+    expect((await check([path.join(dir, 'rules')], config)).code).toBe(0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { closest } from '../alerter/rules/hint';
+import { loadRules } from '../alerter/rules/load';
 import type { ConfigProblem } from '../core/errors';
 import { parseYamlFile, positionOf, type PathKey } from '../core/config/located';
 
@@ -120,4 +121,17 @@ export function configPass(
     (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col,
   );
   return { problems: all, rulePaths: rawRulePaths(text) };
+}
+
+/** Graphite-target rules with no graphite-web to ask: they would never evaluate. */
+export function graphiteRulesWithoutUrl(rulePaths: readonly string[]): ConfigProblem[] {
+  return loadRules(rulePaths)
+    .rules.filter((r) => r.spec.kind === 'graphite')
+    .map((r) => ({
+      file: r.file,
+      line: r.line,
+      col: r.col,
+      key: `rule "${r.spec.name}"`,
+      message: 'a graphite rule needs alerter.graphite.url (graphite-web) in the config',
+    }));
 }
