@@ -12,6 +12,7 @@ import { AlertStore } from './engine/persist';
 import { compileRules } from './rules/compile';
 import { loadRules } from './rules/load';
 import { TransitionDelivery } from './runner/delivery';
+import { startGraphitePoller } from './runner/graphite';
 import { HandoffBuffer } from './runner/handoff-buffer';
 import { InventorySaver } from './runner/inventory';
 import { RuleReloader } from './runner/reload';
@@ -93,6 +94,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const parts = assemble(deps, log);
   const { engine, serial, ticker, reloader } = parts;
   const subs = subscribe(deps, parts);
+  const graphite = startGraphitePoller({ ...parts, config: config.graphite, clock: deps.clock, log });
   const tick = (): Promise<void> => ticker.tick();
   const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());
 
@@ -119,6 +121,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       clearInterval(timer);
       unwatch();
       process.off('SIGHUP', onHup);
+      await graphite.stop();
       await Promise.all(subs.map((s) => s.unsubscribe()));
       await serial.run(async () => {
         parts.inventory.save(true);

@@ -16,6 +16,15 @@ export const alerterConfigSchema = z
     reload_debounce: duration().prefault('500ms'),
     /** Transitions kept in the store for `lookout explain`. */
     history_limit: z.number().int().positive().default(10_000),
+    /** graphite-web for Graphite-target rules (kind: graphite): render API, concurrency, meta-alert. */
+    graphite: z
+      .object({
+        url: z.url({ protocol: /^https?$/, error: 'graphite url must be http(s)://host[:port]' }).optional(),
+        max_concurrent: z.number().int().positive().default(8),
+        blind_after: z.number().int().positive().default(3),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .prefault({});

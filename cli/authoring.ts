@@ -3,7 +3,8 @@ import { formatTestReport } from '../alerter/rules/rule-tests-run';
 import { explain as notifyDecisions, formatDecisions } from '../alerter/notify';
 import { ConfigError, formatProblem, type ConfigProblem } from '../core/errors';
 import { StateStore } from '../core/store/store';
-import { readConfig } from './config';
+import { configPass, graphiteRulesWithoutUrl } from './check-pass';
+import { configSchema, readConfig } from './config';
 import { resolveRulePaths } from './alerter';
 
 /** What an authoring command prints and how it exits (0 ok, 1 failed tests, 2 invalid input). */
@@ -22,10 +23,13 @@ export async function check(paths: string[], configFile?: string): Promise<Outco
   try {
     const cfg = readConfig(configFile);
     if (rulePaths.length === 0) rulePaths = resolveRulePaths(cfg.alerter.rules);
+    if (!cfg.alerter.graphite.url) problems.push(...graphiteRulesWithoutUrl(rulePaths));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    problems.push(...err.problems);
-    if (rulePaths.length === 0) rulePaths = resolveRulePaths(['rules']);
+    // Every layer in one pass (issue 14): references and rules too, not only what zod reached.
+    const pass = configPass(err.problems, configFile ?? process.env.LOOKOUT_CONFIG, configSchema);
+    problems.push(...pass.problems);
+    if (rulePaths.length === 0) rulePaths = resolveRulePaths(pass.rulePaths ?? ['rules']);
   }
   problems.push(...(await checkRules(rulePaths)));
   if (problems.length === 0) return { out: `ok: config and rules in ${rulePaths.join(', ')}`, code: 0 };

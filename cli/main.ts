@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, DockerUnavailableError, LookoutError } from '../core/errors';
 import { runCommand } from './run';
 import { check, explainTarget, test, type Outcome } from './authoring';
+import { backtestAction, type BacktestCliOptions } from './backtest';
 import { silenceAdd, silenceExpire, silenceList } from './silence';
 import { VERSION } from './version';
 import { buildCommit } from './commit';
@@ -74,6 +75,20 @@ program
   .argument('[paths...]', 'rule files or folders (default: alerter.rules from the config)')
   .addOption(configOption())
   .action((paths: string[], opts: { config?: string }) => report(check(paths, opts.config)));
+
+program
+  .command('backtest')
+  .description('replay metric rules over Graphite history: pending and firing intervals, pages, time firing')
+  .argument('[paths...]', 'rule files or folders (default: alerter.rules from the config)')
+  .option('--rule <name>', 'only this rule')
+  .option('--from <time>', 'start: -7d, -90m, an ISO date or unix seconds', '-7d')
+  .option('--until <time>', 'end', 'now')
+  .option('--graphite <url>', 'graphite-web (default: alerter.graphite.url)')
+  .option('--prefix <prefix>', "the carbon sink's prefix, where collector metrics are", 'lookout')
+  .option('--png <file>', 'also write the series, thresholds and firing intervals as a PNG')
+  .option('--max-pages <n>', 'exit 1 when a rule would have paged more than n times')
+  .addOption(configOption())
+  .action((paths: string[], opts: BacktestCliOptions) => report(backtestAction(paths, opts)));
 
 program
   .command('test')

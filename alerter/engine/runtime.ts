@@ -1,5 +1,6 @@
 import type { LookoutEvent } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
+import { defaultSummary } from '../rules/default-summary';
 import { renderTemplate } from '../rules/template';
 import type { Alert, AlertState } from '../types';
 import type { GroupTable, Observation } from './evaluator';
@@ -274,7 +275,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       kind: spec.kind,
       severity: spec.severity,
       labels,
-      summary: renderTemplate(spec.summary, vars),
+      summary: renderTemplate(spec.summary ?? defaultSummary(spec, this.rule.groupBy), vars),
       description: spec.description ? renderTemplate(spec.description, vars) : undefined,
       runbook: spec.runbook,
       dashboard: spec.dashboard,

@@ -34,12 +34,19 @@ describe('rule file problems', () => {
     expect(fmt('r.yaml', text)).toEqual([
       'r.yaml:3:11: rule "high_cpu": unknown kind "treshold"; did you mean "threshold"?',
       'r.yaml:5:5: rule "slow": threshold: required key missing (a number)',
-      'r.yaml:7:13: rule "slow": metric: metric "cpu.percnt" is not emitted by any collector (see core/metrics-catalog.ts); did you mean "cpu.percent"?',
+      'r.yaml:7:13: rule "slow": metric: metric "cpu.percnt" is not emitted by any collector (the list: docs/metrics.md; your own Graphite series: kind graphite); did you mean "cpu.percent"?',
       'r.yaml:8:13: rule "slow": window: "30x" is not a duration (use e.g. 500ms, 10s, 5m, 1h)',
       'r.yaml:9:5: rule "slow": unknown key "treshold" for kind threshold; did you mean "threshold"?',
-      'r.yaml:11:5: rule "errs": summary: required key missing (a string)',
       'r.yaml:13:20: rule "errs": match.regex: regex does not compile: Invalid regular expression: /a(b/: Unterminated group',
       'r.yaml:19:14: rule "errs2": template uses {{ contaner }}, which is not a group label of this rule; did you mean {{ container }}?',
+    ]);
+  });
+
+  it('names the value refused from a list, with the nearest one (an abbreviation too)', () => {
+    const text =
+      'rules:\n  - {name: a, kind: threshold, metric: cpu.percent, reduce: average, window: 1m, threshold: 1}\n';
+    expect(fmt('e.yaml', text)).toEqual([
+      'e.yaml:2:61: rule "a": reduce: "average" is not one of avg, min, max, sum, count, rate, last, p50, p90, p95, p99; did you mean "avg"?',
     ]);
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../../core/errors';
 import { parseYamlFile, positionOf, zodProblems, type PathKey } from '../../core/config/located';
-import { closest } from './hint';
+import { closest, enumHints } from './hint';
 import { RULE_KINDS, RULE_SCHEMAS, ruleFileSchema, type RuleSpec } from './schema';
 import { templateNames } from './template';
 
@@ -123,6 +123,9 @@ export function defaultGroupBy(spec: RuleSpec): string[] {
       return spec.metric.startsWith('probe.') ? ['target'] : perContainer;
     case 'spike':
       return spec.metric?.startsWith('probe.') ? ['target'] : perContainer;
+    case 'graphite':
+      // One alert instance per returned series, carrying the labels its name (or tags) gives.
+      return ['series', ...Object.keys(spec.series_labels ?? {})];
     default:
       return perContainer;
   }
@@ -134,13 +137,18 @@ function withHints(
   kind: string,
   label: string,
   issues: z.core.$ZodIssue[],
+  item: unknown,
+  at: (path: PropertyKey[]) => { line: number; col: number },
 ): ConfigProblem[] {
   const allowed = Object.keys((RULE_SCHEMAS as Record<string, z.ZodObject>)[kind]?.shape ?? {});
   const unknown = new Set(issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])));
+  const badValues = enumHints(item, issues, at);
   return problems.map((p) => {
     const sub = p.key.replace(/^rules\[\d+\]\.?/, '');
     const missing = /^Invalid input: expected (\w+), received undefined$/.exec(p.message);
     let message = `${sub ? `${sub}: ` : ''}${missing ? `required key missing (a ${missing[1]})` : p.message}`;
+    const bad = badValues.get(`${p.line}:${p.col}`);
+    if (bad) message = `${sub}: ${bad}`;
     const m = /^unknown key "(.*)"$/.exec(p.message);
     if (m && unknown.has(m[1]!)) {
       const near = closest(m[1]!, allowed);
@@ -178,7 +186,13 @@ export function loadRuleText(file: string, text: string): { rules: LoadedRule[];
     const parsed = schema.safeParse(item);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((iss) => ({ ...iss, path: ['rules', i, ...iss.path] }));
-      out.push(...withHints(zodProblems(file, doc, lines, issues), kind, label, issues));
+      const at = (path: PropertyKey[]) =>
+        positionOf(
+          doc,
+          lines,
+          path.filter((k) => typeof k !== 'symbol'),
+        );
+      out.push(...withHints(zodProblems(file, doc, lines, issues), kind, label, issues, item, at));
       return;
     }
     const spec = parsed.data as RuleSpec;

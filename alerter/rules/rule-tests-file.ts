@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../../core/config/types';
 import type { ContainerMeta, LookoutEvent } from '../../core/events';
+import { graphiteMetricName } from '../graphite/series';
 
 /**
  * The `*.test.yaml` format: events and series at times, and the alerts expected at times, in
@@ -87,14 +88,21 @@ const eventItem = z
 const seriesItem = z
   .object({
     ...containerRef,
-    metric: z.string(),
+    /** A collector metric, or (with `series`) the `target` of a Graphite rule. */
+    metric: z.string().optional(),
+    target: z.string().optional(),
+    /** The Graphite series name the target returns; its tags go in `labels`. */
+    series: z.string().optional(),
     labels: z.record(z.string(), z.string()).optional(),
     from: duration().prefault('0s'),
     every: duration().optional(),
     /** promtool notation: `1 2 3`, `90x10` (11 times), `0+10x5` (0 10 .. 50), `_` for a gap. */
     values: z.string(),
   })
-  .strict();
+  .strict()
+  .refine((s) => (s.metric === undefined) !== (s.target === undefined || s.series === undefined), {
+    message: 'a series has either `metric`, or `target` and `series` (a Graphite rule)',
+  });
 
 const expectItem = z
   .object({
@@ -245,11 +253,11 @@ function seriesEvents(
       kind: 'metric',
       host: s.host ?? DEFAULT_HOST,
       ts: start + s.from + i * every,
-      name: s.metric,
+      name: s.metric ?? graphiteMetricName(s.target!),
       value,
       type: 'gauge',
       container: s.container ? meta(s) : undefined,
-      labels: s.labels,
+      labels: s.series === undefined ? s.labels : { ...s.labels, series: s.series },
     });
   });
   return out;

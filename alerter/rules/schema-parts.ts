@@ -18,7 +18,7 @@ export const metricName = z.string().superRefine((s, ctx) => {
   const near = closest(s, [...METRIC_NAMES]);
   ctx.addIssue({
     code: 'custom',
-    message: `metric "${s}" is not emitted by any collector (see core/metrics-catalog.ts)${near ? `; did you mean "${near}"?` : ''}`,
+    message: `metric "${s}" is not emitted by any collector (the list: docs/metrics.md; your own Graphite series: kind graphite)${near ? `; did you mean "${near}"?` : ''}`,
   });
 });
 
@@ -78,7 +78,8 @@ export const common = {
   for: duration().optional(),
   keep_firing_for: duration().optional(),
   severity: z.enum(SEVERITIES).default('warning'),
-  summary: z.string().min(1),
+  /** Optional: without one, alerts get a generated line (alerter/rules/default-summary.ts). */
+  summary: z.string().min(1).optional(),
   description: z.string().optional(),
   runbook: z.string().optional(),
   dashboard: z.string().optional(),

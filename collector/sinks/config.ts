@@ -15,12 +15,22 @@ const base = {
 
 export const stdoutSinkSchema = z.object({ type: z.literal('stdout'), ...base }).strict();
 
+/**
+ * `es.internal:9200` parses as a URL of scheme `es.internal:` and used to fail only when the sink
+ * first wrote (issue 14): a node URL must say http:// or https://.
+ */
+const nodeUrl = z.url({
+  protocol: /^https?$/,
+  error: (iss) =>
+    `an Elasticsearch url starts with http:// or https:// (got ${JSON.stringify(iss.input)}; did you mean "http://${String(iss.input)}"?)`,
+});
+
 export const elasticsearchSinkSchema = z
   .object({
     type: z.literal('elasticsearch'),
     ...base,
     /** One or more node URLs of the cluster. */
-    url: z.union([z.string().url(), z.array(z.string().url()).min(1)]).default('http://127.0.0.1:9200'),
+    url: z.union([nodeUrl, z.array(nodeUrl).min(1)]).default('http://127.0.0.1:9200'),
     username: z.string().optional(),
     password: secret().optional(),
     api_key: secret().optional(),

@@ -1,6 +1,7 @@
 import type { RuleKind, RuleOf } from '../../rules/schema';
 import type { EvalDeps, Evaluator } from '../evaluator';
 import { absence, absenceRule } from './absence';
+import { graphite, graphiteRule } from './graphite';
 import { lifecycle, lifecycleRule } from './lifecycle';
 import { logMatch, logMatchRule } from './log-match';
 import { ratio, ratioRule } from './ratio';
@@ -18,6 +19,7 @@ export const RULE_KIND_REGISTRY = {
   ratio: { schema: ratioRule, evaluator: ratio },
   lifecycle: { schema: lifecycleRule, evaluator: lifecycle },
   spike: { schema: spikeRule, evaluator: spike },
+  graphite: { schema: graphiteRule, evaluator: graphite },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own state type; the engine treats it as opaque

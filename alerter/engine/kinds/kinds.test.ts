@@ -187,6 +187,23 @@ const cases: Case[] = [
     s(3),
     ['t=2 inactive->firing 1'],
   ],
+  // graphite: samples as the poller feeds them (named after the target, labelled with the series)
+  [
+    'graphite target: one instance per series, hysteresis as threshold',
+    "kind: graphite\ntarget: 'sumSeries(stats.timers.shop.*.checkout.upper_90)'\nseries_labels: {service: 2}\nreduce: last\nwindow: 10s\nthreshold: 500\nclear: 300\ninterval: 10s",
+    [
+      [0, 600, 'stats.timers.shop.checkout'],
+      [0, 100, 'stats.timers.cart.checkout'],
+      [s(10), 400, 'stats.timers.shop.checkout'],
+      [s(20), 200, 'stats.timers.shop.checkout'],
+    ].map(([at, v, series]) =>
+      metric(at as number, 'graphite:sumSeries(stats.timers.shop.*.checkout.upper_90)', v as number, 'web', {
+        series: series as string,
+      }),
+    ),
+    s(20),
+    ['t=0 inactive->firing 600', 't=20 firing->resolved 200'],
+  ],
 ];
 
 const kindOf = (body: string): string | undefined => /^kind: (\w+)/m.exec(body)?.[1];
@@ -215,6 +232,33 @@ describe('rule kinds', () => {
     const groups = [...engine.runtime('r')!.groups.values()];
     expect(groups.map((g) => g.labels)).toEqual([{ container: 'a' }, { container: 'b' }]);
     expect(new Set(groups.map((g) => g.dedup)).size).toBe(2);
+  });
+
+  it('a graphite rule labels each instance from its series name and tags', () => {
+    const { engine, clock } = engineFor(
+      rule(
+        'kind: graphite\ntarget: \'seriesByTag("name=lat")\'\nseries_labels: {service: 1, host: -1, dc: dc}\nwindow: 5s\nthreshold: 1',
+      ),
+    );
+    run(
+      engine,
+      clock,
+      [metric(0, 'graphite:seriesByTag("name=lat")', 5, 'web', { series: 'app.shop.h7', dc: 'eu' })],
+      0,
+    );
+    const groups = [...engine.runtime('r')!.groups.values()];
+    expect(groups.map((g) => g.labels)).toEqual([
+      { series: 'app.shop.h7', service: 'shop', host: 'h7', dc: 'eu' },
+    ]);
+  });
+
+  it('a rule without a summary gets one generated from its name, subject and threshold', () => {
+    const { engine, clock } = engineFor(
+      'rules:\n  - name: hot\n    kind: threshold\n    metric: cpu.percent\n    window: 5s\n    threshold: 1',
+    );
+    clock.set(1_700_000_000_000);
+    const t = engine.ingest([metric(0, 'cpu.percent', 12.345)]);
+    expect(t[0]!.alert.summary).toBe('hot on web: 12.35 > 1');
   });
 
   it('renders summary templates and extra labels', () => {

@@ -1,0 +1,45 @@
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import type { Engine } from '../engine/engine';
+import { GraphitePoller, type GraphitePollerConfig } from '../graphite/poller';
+import type { TransitionDelivery } from './delivery';
+import type { SerialQueue } from './serial';
+
+/** How often the poller looks for rules that are due (each rule has its own `interval`). */
+const POLL_EVERY_MS = 1000;
+
+/**
+ * Runs the Graphite poller beside the bus subscriptions: its samples and meta-alerts go through
+ * the same serial queue as events, so the engine is never touched from two places at once.
+ */
+export function startGraphitePoller(deps: {
+  config: GraphitePollerConfig;
+  clock: Clock;
+  log: Logger;
+  engine: Engine;
+  serial: SerialQueue;
+  delivery: TransitionDelivery;
+}): { poller: GraphitePoller; stop(): Promise<void> } {
+  const { engine, serial, delivery } = deps;
+  const poller = new GraphitePoller({
+    config: deps.config,
+    clock: deps.clock,
+    log: deps.log.child({ part: 'graphite' }),
+    rules: () => engine.rules(),
+    feed: (samples, meta) =>
+      serial.run(async () => {
+        const t = samples.length > 0 ? engine.ingest(samples) : [];
+        await delivery.deliver([...t, ...meta]);
+      }),
+  });
+  poller.poll();
+  const timer = setInterval(() => poller.poll(), POLL_EVERY_MS);
+  timer.unref();
+  return {
+    poller,
+    async stop() {
+      clearInterval(timer);
+      await poller.stop();
+    },
+  };
+}

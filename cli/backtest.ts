@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { backtest } from '../alerter/backtest/backtest';
+import { renderPng } from '../alerter/backtest/png';
+import { formatBacktest, overPageBudget } from '../alerter/backtest/report';
+import { parseDuration } from '../core/duration';
+import { LookoutError } from '../core/errors';
+import type { Outcome } from './authoring';
+import { resolveRulePaths } from './alerter';
+import { readConfig } from './config';
+
+export interface BacktestCliOptions {
+  rule?: string;
+  from: string;
+  until: string;
+  graphite?: string;
+  prefix: string;
+  png?: string;
+  maxPages?: string;
+  config?: string;
+}
+
+/** `now`, `-7d` (ago), an ISO date, or unix seconds, as ms since the epoch. */
+export function parseInstant(text: string, now: number): number {
+  if (text === 'now') return now;
+  if (text.startsWith('-')) {
+    const ms = parseDuration(text.slice(1));
+    if (ms !== undefined) return now - ms;
+  }
+  if (/^\d{9,11}$/.test(text)) return Number(text) * 1000;
+  const t = Date.parse(text);
+  if (!Number.isNaN(t)) return t;
+  throw new LookoutError(`"${text}" is not a time: use now, -7d, -90m, an ISO date or unix seconds`);
+}
+
+/**
+ * `lookout backtest RULE_FILE`: how often the rules would have fired over Graphite history.
+ * Exit 0 always, except 1 with `--max-pages N` when a rule would have paged more than N times.
+ */
+export async function backtestAction(paths: string[], o: BacktestCliOptions): Promise<Outcome> {
+  const now = Date.now();
+  const cfg = o.graphite ? undefined : readConfig(o.config);
+  const graphiteUrl = o.graphite ?? cfg?.alerter.graphite.url;
+  if (!graphiteUrl) throw new LookoutError('no Graphite: pass --graphite URL or set alerter.graphite.url');
+  const maxPages = o.maxPages === undefined ? undefined : Number(o.maxPages);
+  if (maxPages !== undefined && !(Number.isInteger(maxPages) && maxPages >= 0))
+    throw new LookoutError(`--max-pages takes a whole number, not "${o.maxPages}"`);
+  const rules = paths.length > 0 ? paths : resolveRulePaths(cfg?.alerter.rules ?? ['rules']);
+  const from = parseInstant(o.from, now);
+  const until = parseInstant(o.until, now);
+  const results = await backtest({ rules, rule: o.rule, from, until, graphiteUrl, prefix: o.prefix });
+  let out = formatBacktest(results, maxPages);
+  if (o.png) {
+    fs.writeFileSync(o.png, await renderPng(graphiteUrl, results, from, until));
+    out += `\nwrote ${o.png}`;
+  }
+  return { out, code: overPageBudget(results, maxPages) ? 1 : 0 };
+}
