@@ -15,6 +15,7 @@ import type { Clock } from '../../core/clock';
 import type { Secret } from '../../core/config/types';
 import type { Logger } from '../../core/logger';
 import type { StateStore } from '../../core/store/store';
+import type { FleetWrites } from '../notify/fleet';
 import { migrateNotify } from '../notify/tables';
 import { routeRequest } from './http';
 import { apiRoutes } from './routes';
@@ -34,11 +35,13 @@ export async function startAlerterApi(deps: {
   clock: Clock;
   logger: Logger;
   config: ApiConfig;
+  /** A fleet's replica shares each silence and ack written here with the others. */
+  fleet?: FleetWrites;
 }): Promise<AlerterApi> {
   const { store, clock, config } = deps;
   const log = deps.logger.child({ component: 'alerter-api' });
   migrateNotify(store);
-  const server = http.createServer(routeRequest(apiRoutes(store, clock), config.token, log));
+  const server = http.createServer(routeRequest(apiRoutes(store, clock, deps.fleet), config.token, log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());

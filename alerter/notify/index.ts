@@ -15,6 +15,7 @@ import { startAlerterApi, type AlerterApi } from '../api/server';
 import type { NotifyConfig } from './config';
 import { queueDeploys, type DeployEventsOptions } from './deploys/events';
 import { dispatchContext, type DispatchContext } from './dispatch';
+import type { FleetWrites } from './fleet';
 import { ingest } from './ingest';
 import { NotifyLoop } from './loop';
 import type { Receiver } from './outbox';
@@ -66,6 +67,8 @@ export interface NotifierDeps {
    * takeOver on the next owner). Called after the outbox row is gone; must not throw.
    */
   onDelivered?: (note: DeliveryNote) => void;
+  /** A fleet's replica: the API tells every replica of the silences and acks written through it. */
+  fleet?: FleetWrites;
 }
 
 /**
@@ -142,7 +145,8 @@ class Notify implements NotifierService {
   async start(signal?: AbortSignal): Promise<void> {
     const { store, clock, logger, config } = this.deps;
     this.loop.stopWith(signal);
-    if (config.api.enabled) this.api = await startAlerterApi({ store, clock, logger, config: config.api });
+    if (config.api.enabled)
+      this.api = await startAlerterApi({ store, clock, logger, config: config.api, fleet: this.deps.fleet });
     this.loop.start();
     // Healthy while passes keep completing: a wedged loop stops the calls, which raises the alarm.
     const healthy = () => this.loop.passedWithin(Math.max(3 * config.tick, 30_000));
