@@ -13,7 +13,7 @@ import { HttpError, readJson, type Route } from './http';
 export function apiRoutes(store: StateStore, clock: Clock, fleet?: FleetWrites): Route[] {
   const share = shareWith(fleet);
   return [
-    { method: 'GET', path: /^\/healthz$/, write: false, handle: () => ({ status: 'ok' }) },
+    { method: 'GET', path: /^\/healthz$/, write: false, public: true, handle: () => ({ status: 'ok' }) },
     { method: 'GET', path: /^\/api\/v1\/alerts$/, write: false, handle: () => listAlerts(store) },
     {
       method: 'GET',
