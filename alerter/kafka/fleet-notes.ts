@@ -30,6 +30,12 @@ export interface NotesTopicLike {
   follow(onNote: (note: Note) => void): Promise<void>;
 }
 
+/** The note keys: one per silence (its versions replace each other), one per acked alert. */
+export const noteKey = {
+  silence: (id: string): string => `silence:${id}`,
+  ack: (alertKey: string): string => `ack:${alertKey}`,
+};
+
 export interface FleetNotes {
   /** Applies every note the topic holds, then keeps following it; resolves once caught up. */
   start(): Promise<void>;
@@ -74,8 +80,8 @@ export function createFleetNotes(deps: {
         }
       }),
     writes: {
-      silenced: (s) => topic.put(`silence:${s.id}`, s),
-      acked: (key, ack) => topic.put(`ack:${key}`, ack),
+      silenced: (s) => topic.put(noteKey.silence(s.id), s),
+      acked: (key, ack) => topic.put(noteKey.ack(key), ack),
     },
     reapplyAcks(keys) {
       for (const k of keys) {

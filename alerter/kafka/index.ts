@@ -7,4 +7,4 @@ export {
   type HandedTold,
   type StateStoreTopic,
 } from './handoff';
-export { createFleetNotes, type FleetNotes, type NotesTopicLike } from './fleet-notes';
+export { createFleetNotes, noteKey, type FleetNotes, type NotesTopicLike } from './fleet-notes';

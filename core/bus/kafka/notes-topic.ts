@@ -71,6 +71,8 @@ export class NotesTopic {
   /** Writes one note; resolves once every in-sync replica of the broker has it (acks=-1). */
   async put(key: string, value: unknown): Promise<void> {
     if (!this.producer) {
+      // The first writer may come before any replica followed (`lookout silence add` on a new fleet).
+      await this.ensure();
       const p = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
