@@ -90,6 +90,6 @@ export async function startAlerter(
     await deploys.unsubscribe();
     await alerter.stop();
   });
-  deps.health.addCheck('alerter', () => ({ ok: true }));
+  deps.health.addCheck('alerter', () => notifier.health());
   return { alerter, notifier };
 }
