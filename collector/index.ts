@@ -11,6 +11,7 @@ import { createSinks, type AnySinkConfig } from './sinks';
 import { createSources } from './sources';
 import { createDockerClient, Discovery } from './sources/docker';
 import { excludingContainers } from './sources/docker/exclude';
+import { sinksHealth } from './delivery/health';
 
 export { collectorSectionSchema, type CollectorConfig, type CollectorSection } from './config';
 
@@ -99,11 +100,6 @@ function startDelivery(config: CollectorConfig, deps: CollectorDeps): Delivery {
   const sinks = createSinks(configs, { logger, clock, deadLetter, bus: deps.forward });
   const delivery = createDelivery({ sinks, bus, store, logger, clock, config: config.delivery, deadLetter });
   deps.lifetime.add('delivery', () => delivery.close());
-  deps.health.addCheck('sinks', () => {
-    const stuck = delivery.state().filter((s) => (s as { blocked?: boolean }).blocked);
-    return stuck.length === 0
-      ? { ok: true }
-      : { ok: false, detail: `spool full for ${stuck.map((s) => (s as { sink?: string }).sink).join(', ')}` };
-  });
+  deps.health.addCheck('sinks', () => sinksHealth(delivery.state(), clock.now()));
   return delivery;
 }
