@@ -54,7 +54,8 @@ function listAlerts(store: StateStore): unknown[] {
 
 /**
  * Tells the fleet, once the write is in this replica's store. When the fleet cannot be told the
- * caller learns it (503): the write holds here only, and repeating the request shares it.
+ * caller learns it (503): the write holds here only. Repeating an ack or an expiry shares it;
+ * repeating an add makes a second silence (this replica then holds two, the fleet one).
  */
 function shareWith(fleet: FleetWrites | undefined) {
   const told = async <T>(what: T, tell: () => Promise<void>): Promise<T> => {
