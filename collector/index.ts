@@ -12,6 +12,7 @@ import { createSources } from './sources';
 import { createDockerClient, Discovery } from './sources/docker';
 import { excludingContainers } from './sources/docker/exclude';
 import { sinksHealth } from './delivery/health';
+import { dockerEngineCheck } from './sources/docker/health';
 
 export { collectorSectionSchema, type CollectorConfig, type CollectorSection } from './config';
 
@@ -71,10 +72,13 @@ export async function createCollector(config: CollectorConfig, deps: CollectorDe
 
   await discovery.start(lifetime.signal);
   logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
-  deps.health.addCheck('docker', () =>
-    discovery.connected()
-      ? { ok: true }
-      : { ok: false, detail: `events stream to ${client.endpoint} is down; reconnecting` },
+  deps.health.addCheck(
+    'docker',
+    dockerEngineCheck(
+      () => discovery.connected(),
+      () => deps.clock.now(),
+      client.endpoint,
+    ),
   );
   const sources = createSources(c, {
     logger,
