@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import { createAlerter, type Alerter } from '../alerter/alerter';
 import { createNotifier, type NotifierService } from '../alerter/notify';
-import { createKafkaHandoff, type KafkaHandoff } from '../alerter/kafka';
+import { createFleetNotes, createKafkaHandoff, type KafkaHandoff } from '../alerter/kafka';
 import type { KafkaBus } from '../core/bus/kafka';
 import type { LookoutConfig } from './config';
 import type { Resources } from './lifecycle';
@@ -47,25 +47,32 @@ export async function startAlerter(
   // Assigned once, after the notifier whose callback refers to it.
   // eslint-disable-next-line prefer-const
   let handoff: KafkaHandoff | undefined;
+  // Silences and acks are the fleet's, whichever replica's API took them (fleet-notes.ts).
+  const fleet = isKafkaBus(bus) ? createFleetNotes({ topic: bus.notesTopic(), store, logger }) : undefined;
   const notifier = createNotifier({
     store,
     logger,
     clock,
     config: cfg.notify,
     onDelivered: (note) => void handoff?.noteDelivered(note),
+    fleet: fleet?.writes,
   });
   handoff = isKafkaBus(bus)
     ? createKafkaHandoff({
         stateTopic: bus.stateTopic(),
         logger,
         clock,
-        onAdopted: (adopted) => notifier.takeOver(adopted),
+        onAdopted: async (adopted) => {
+          await notifier.takeOver(adopted);
+          fleet?.reapplyAcks(adopted.map((a) => a.alert.key));
+        },
         onReleased: (keys) => notifier.release(keys),
       })
     : undefined;
   // What this replica's notify remembers of alerts is from before it was assigned anything: the
   // state topic (alert states, what receivers were told) is the truth, learnt again on assignment.
   if (handoff) await notifier.release('all');
+  await fleet?.start();
   const alerter = createAlerter({
     handoff,
     bus,
@@ -83,6 +90,6 @@ export async function startAlerter(
     await deploys.unsubscribe();
     await alerter.stop();
   });
-  deps.health.addCheck('alerter', () => ({ ok: true }));
+  deps.health.addCheck('alerter', () => notifier.health());
   return { alerter, notifier };
 }

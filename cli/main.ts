@@ -62,7 +62,7 @@ program
   );
 
 /** Prints an authoring command's outcome and sets the exit code. */
-async function report(run: Promise<Outcome> | Outcome | string): Promise<void> {
+async function report(run: Promise<Outcome | string> | Outcome | string): Promise<void> {
   const r = await run;
   const { out, code } = typeof r === 'string' ? { out: r, code: 0 } : r;
   (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);

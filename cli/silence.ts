@@ -1,20 +1,39 @@
+import { noteKey } from '../alerter/kafka';
 import { addSilence, expireSilence, listSilences, type Silence } from '../alerter/notify';
 import { systemClock } from '../core/clock';
+import { createLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
-import { readConfig } from './config';
+import { readConfig, type LookoutConfig } from './config';
 
 /**
  * `lookout silence add|list|expire`, working on the state store of the alerter on this host
- * (the HTTP API does the same for remote callers, behind its bearer token).
+ * (the HTTP API does the same for remote callers, behind its bearer token). With `bus.type:
+ * kafka` in the config (a fleet's replica), an added or expired silence is also put on the
+ * fleet's notes topic, so every replica applies it (alerter/kafka/fleet-notes.ts, issue 17).
  */
-function withStore<T>(configFile: string | undefined, fn: (store: StateStore) => T): T {
+function withStore<T>(configFile: string | undefined, fn: (store: StateStore, cfg: LookoutConfig) => T): T {
   const cfg = readConfig(configFile);
   const store = StateStore.open(cfg.state.path);
   try {
-    return fn(store);
+    return fn(store, cfg);
   } finally {
     store.close();
   }
+}
+
+/** Tells the fleet of a silence written here; says so in the command's answer. */
+async function share(cfg: LookoutConfig, s: Silence): Promise<string> {
+  if (cfg.bus.type !== 'kafka') return line(s);
+  // Loaded only here: a command that does not use Kafka does not load kafkajs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KafkaBus } = require('../core/bus/kafka') as typeof import('../core/bus/kafka');
+  const bus = new KafkaBus(cfg.bus.kafka, { logger: createLogger({ level: 'error' }) });
+  try {
+    await bus.notesTopic().put(noteKey.silence(s.id), s);
+  } finally {
+    await bus.close();
+  }
+  return `${line(s)}  (shared with the fleet)`;
 }
 
 const line = (s: Silence) =>
@@ -26,9 +45,10 @@ export function silenceAdd(opts: {
   for: string;
   comment: string;
   by?: string;
-}): string {
-  return withStore(opts.config, (store) =>
-    line(
+}): Promise<string> {
+  return withStore(opts.config, (store, cfg) =>
+    share(
+      cfg,
       addSilence(
         store,
         {
@@ -51,6 +71,7 @@ export function silenceList(opts: { config?: string; all?: boolean }): string {
   );
 }
 
-export function silenceExpire(opts: { config?: string; id: string }): string {
-  return withStore(opts.config, (store) => `expired ${line(expireSilence(store, opts.id, systemClock))}`);
+export async function silenceExpire(opts: { config?: string; id: string }): Promise<string> {
+  const told = withStore(opts.config, (store, cfg) => share(cfg, expireSilence(store, opts.id, systemClock)));
+  return `expired ${await told}`;
 }

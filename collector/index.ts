@@ -11,6 +11,8 @@ import { createSinks, type AnySinkConfig } from './sinks';
 import { createSources } from './sources';
 import { createDockerClient, Discovery } from './sources/docker';
 import { excludingContainers } from './sources/docker/exclude';
+import { sinksHealth } from './delivery/health';
+import { dockerEngineCheck } from './sources/docker/health';
 
 export { collectorSectionSchema, type CollectorConfig, type CollectorSection } from './config';
 
@@ -70,10 +72,13 @@ export async function createCollector(config: CollectorConfig, deps: CollectorDe
 
   await discovery.start(lifetime.signal);
   logger.info({ containers: discovery.list().length, endpoint: client.endpoint }, 'docker discovery running');
-  deps.health.addCheck('docker', () =>
-    discovery.connected()
-      ? { ok: true }
-      : { ok: false, detail: `events stream to ${client.endpoint} is down; reconnecting` },
+  deps.health.addCheck(
+    'docker',
+    dockerEngineCheck(
+      () => discovery.connected(),
+      () => deps.clock.now(),
+      client.endpoint,
+    ),
   );
   const sources = createSources(c, {
     logger,
@@ -99,11 +104,6 @@ function startDelivery(config: CollectorConfig, deps: CollectorDeps): Delivery {
   const sinks = createSinks(configs, { logger, clock, deadLetter, bus: deps.forward });
   const delivery = createDelivery({ sinks, bus, store, logger, clock, config: config.delivery, deadLetter });
   deps.lifetime.add('delivery', () => delivery.close());
-  deps.health.addCheck('sinks', () => {
-    const stuck = delivery.state().filter((s) => (s as { blocked?: boolean }).blocked);
-    return stuck.length === 0
-      ? { ok: true }
-      : { ok: false, detail: `spool full for ${stuck.map((s) => (s as { sink?: string }).sink).join(', ')}` };
-  });
+  deps.health.addCheck('sinks', () => sinksHealth(delivery.state(), clock.now()));
   return delivery;
 }

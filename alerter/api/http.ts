@@ -36,6 +36,10 @@ export async function readJson(req: http.IncomingMessage): Promise<Record<string
 /** Constant-time compare: the token is the only thing between a caller and every silence. */
 export function authorised(req: http.IncomingMessage, token: Secret | undefined): void {
   if (!token) throw new HttpError(403, 'writes are disabled: no api.token is configured');
+  presented(req, token);
+}
+
+function presented(req: http.IncomingMessage, token: Secret): void {
   const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
   const given = Buffer.from(m?.[1] ?? '');
   const want = Buffer.from(token.reveal());
@@ -50,6 +54,8 @@ export interface Route {
   path: RegExp;
   /** Needs the bearer token. */
   write: boolean;
+  /** Open to anyone even when reads need the token (/healthz, for Docker and load balancers). */
+  public?: boolean;
   handle: Handler;
 }
 
@@ -58,6 +64,8 @@ export function routeRequest(
   routes: readonly Route[],
   token: Secret | undefined,
   log: Logger,
+  /** Reads need the token too (api/access.ts): a listener other hosts can reach. */
+  readsNeedToken = false,
 ): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -72,6 +80,7 @@ export function routeRequest(
     void (async () => {
       try {
         if (route.r.write) authorised(req, token);
+        else if (readsNeedToken && !route.r.public && token) presented(req, token);
         send(200, await route.r.handle(req, route.m!.slice(1).map(decodeURIComponent), url));
       } catch (err) {
         const status = err instanceof HttpError ? err.status : err instanceof LookoutError ? 400 : 500;

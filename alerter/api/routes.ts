@@ -2,15 +2,20 @@ import type { Clock } from '../../core/clock';
 import type { StateStore } from '../../core/store/store';
 import { AlertStore } from '../engine/persist';
 import { explain, recordDecision } from '../notify/decisions';
-import { addSilence, expireSilence, listSilences } from '../notify/silence';
+import type { Ack, FleetWrites } from '../notify/fleet';
+import { addSilence, expireSilence, listSilences, type Silence } from '../notify/silence';
 import { ackAlert, listAlertsForApi } from '../notify/store/alerts';
 import { receiverOutcomes } from '../notify/store/decisions';
 import { HttpError, readJson, type Route } from './http';
 
-/** The API's endpoints (listed in server.ts's header); notify's tables are read through its store. */
-export function apiRoutes(store: StateStore, clock: Clock): Route[] {
+/**
+ * The API's endpoints (listed in server.ts's header); notify's tables are read through its store.
+ * In a fleet, `fleet` tells every replica of each silence and ack written here.
+ */
+export function apiRoutes(store: StateStore, clock: Clock, fleet?: FleetWrites): Route[] {
+  const share = shareWith(fleet);
   return [
-    { method: 'GET', path: /^\/healthz$/, write: false, handle: () => ({ status: 'ok' }) },
+    { method: 'GET', path: /^\/healthz$/, write: false, public: true, handle: () => ({ status: 'ok' }) },
     { method: 'GET', path: /^\/api\/v1\/alerts$/, write: false, handle: () => listAlerts(store) },
     {
       method: 'GET',
@@ -34,7 +39,7 @@ export function apiRoutes(store: StateStore, clock: Clock): Route[] {
       method: 'POST',
       path: /^\/api\/v1\/alerts\/([^/]+)\/ack$/,
       write: true,
-      handle: async (req, [key]) => ack(store, clock, key!, await readJson(req)),
+      handle: async (req, [key]) => share.ack(ack(store, clock, key!, await readJson(req))),
     },
     {
       method: 'GET',
@@ -46,13 +51,13 @@ export function apiRoutes(store: StateStore, clock: Clock): Route[] {
       method: 'POST',
       path: /^\/api\/v1\/silences$/,
       write: true,
-      handle: async (req) => silence(store, clock, await readJson(req)),
+      handle: async (req) => share.silence(silence(store, clock, await readJson(req))),
     },
     {
       method: 'DELETE',
       path: /^\/api\/v1\/silences\/([^/]+)$/,
       write: true,
-      handle: (_r, [id]) => expireSilence(store, id!, clock),
+      handle: (_r, [id]) => share.silence(expireSilence(store, id!, clock)),
     },
   ];
 }
@@ -61,17 +66,47 @@ function listAlerts(store: StateStore): unknown[] {
   return listAlertsForApi(store);
 }
 
-function ack(store: StateStore, clock: Clock, key: string, body: Record<string, unknown>): { acked: string } {
-  const by = typeof body.by === 'string' ? body.by : 'api';
-  const comment = typeof body.comment === 'string' ? body.comment : '';
-  store.tx(() => {
-    ackAlert(store, key, by, clock.now(), comment);
-    recordDecision(store, key, clock.now(), 'acked', { by, comment });
-  });
-  return { acked: key };
+/**
+ * Tells the fleet, once the write is in this replica's store. When the fleet cannot be told the
+ * caller learns it (503): the write holds here only. Repeating an ack or an expiry shares it;
+ * repeating an add makes a second silence (this replica then holds two, the fleet one).
+ */
+function shareWith(fleet: FleetWrites | undefined) {
+  const told = async <T>(what: T, tell: () => Promise<void>): Promise<T> => {
+    try {
+      await tell();
+      return what;
+    } catch (err) {
+      throw new HttpError(
+        503,
+        `saved on this replica only, the fleet was not told: ${(err as Error).message}`,
+      );
+    }
+  };
+  return {
+    silence: (s: Silence) => (fleet ? told(s, () => fleet.silenced(s)) : s),
+    ack: (a: { key: string; ack: Ack }) =>
+      fleet ? told({ acked: a.key }, () => fleet.acked(a.key, a.ack)) : { acked: a.key },
+  };
 }
 
-function silence(store: StateStore, clock: Clock, b: Record<string, unknown>): unknown {
+function ack(
+  store: StateStore,
+  clock: Clock,
+  key: string,
+  body: Record<string, unknown>,
+): { key: string; ack: Ack } {
+  const by = typeof body.by === 'string' ? body.by : 'api';
+  const comment = typeof body.comment === 'string' ? body.comment : '';
+  const at = clock.now();
+  store.tx(() => {
+    ackAlert(store, key, by, at, comment);
+    recordDecision(store, key, at, 'acked', { by, comment });
+  });
+  return { key, ack: { by, at, comment } };
+}
+
+function silence(store: StateStore, clock: Clock, b: Record<string, unknown>): Silence {
   if (!Array.isArray(b.matchers)) throw new HttpError(400, 'matchers must be a list such as ["service=web"]');
   return addSilence(
     store,

@@ -1,7 +1,8 @@
 /**
  * The alerter's HTTP API: silences, acknowledgements, the alerts notify holds and their
  * decision logs. Loopback by default; every write needs `Authorization: Bearer <token>` and
- * with no token configured writes are refused outright (reads stay open on the bound address).
+ * with no token configured writes are refused outright. Reads are open on loopback and need the
+ * token on a listener other hosts can reach (access.ts says why; `reads` overrides).
  *
  *   GET    /healthz
  *   GET    /api/v1/alerts                      GET /api/v1/alerts/:key/decisions
@@ -17,13 +18,16 @@ import type { Clock } from '../../core/clock';
 import type { Secret } from '../../core/config/types';
 import type { Logger } from '../../core/logger';
 import type { StateStore } from '../../core/store/store';
+import type { FleetWrites } from '../notify/fleet';
 import { migrateNotify } from '../notify/tables';
+import { readsNeedToken } from './access';
 import { routeRequest } from './http';
 import { apiRoutes } from './routes';
 
 export interface ApiConfig {
   listen: { host: string; port: number };
   token?: Secret;
+  reads?: 'open' | 'token';
 }
 
 export interface AlerterApi {
@@ -36,18 +40,27 @@ export async function startAlerterApi(deps: {
   clock: Clock;
   logger: Logger;
   config: ApiConfig;
+  /** A fleet's replica shares each silence and ack written here with the others. */
+  fleet?: FleetWrites;
 }): Promise<AlerterApi> {
   const { store, clock, config } = deps;
   const log = deps.logger.child({ component: 'alerter-api' });
   migrateNotify(store);
-  const server = http.createServer(routeRequest(apiRoutes(store, clock), config.token, log));
+  const server = http.createServer(
+    routeRequest(apiRoutes(store, clock, deps.fleet), config.token, log, readsNeedToken(config)),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   log.info(
-    { host: addr.address, port: addr.port, writes: config.token ? 'token' : 'disabled' },
+    {
+      host: addr.address,
+      port: addr.port,
+      writes: config.token ? 'token' : 'disabled',
+      reads: readsNeedToken(config) ? 'token' : 'open',
+    },
     'alerter API listening',
   );
   return {

@@ -7,3 +7,4 @@ export {
   type HandedTold,
   type StateStoreTopic,
 } from './handoff';
+export { createFleetNotes, noteKey, type FleetNotes, type NotesTopicLike } from './fleet-notes';

@@ -7,6 +7,7 @@ import { duration, hostPort, secret } from '../../core/config/types';
 import { linksConfigSchema } from '../links/config';
 import { GRAPHITE_EVENTS_RECEIVER } from './deploys/graphite-events';
 import { receiverSchemas } from './registry';
+import { apiAccessProblem, readsSchema } from '../api/access';
 
 const labelMap = z.record(z.string(), z.string());
 
@@ -152,8 +153,14 @@ export const notifyConfigSchema = z
         listen: hostPort(9465).prefault('127.0.0.1:9465'),
         /** Bearer token writes (silences, acks) must carry; without one, writes are refused. */
         token: secret().optional(),
+        /** Whether reads need the token; unset: only when the listener is beyond loopback (api/access.ts). */
+        reads: readsSchema,
       })
       .strict()
+      .superRefine((api, ctx) => {
+        const problem = apiAccessProblem(api);
+        if (problem) ctx.addIssue({ code: 'custom', ...problem });
+      })
       .prefault({}),
     links: linksConfigSchema.prefault({}),
     /** Dead man's switch: while healthy, GET this URL every interval. */

@@ -15,6 +15,8 @@ import { startAlerterApi, type AlerterApi } from '../api/server';
 import type { NotifyConfig } from './config';
 import { queueDeploys, type DeployEventsOptions } from './deploys/events';
 import { dispatchContext, type DispatchContext } from './dispatch';
+import type { FleetWrites } from './fleet';
+import { notifyHealth, stallWindowMs } from './health';
 import { ingest } from './ingest';
 import { NotifyLoop } from './loop';
 import type { Receiver } from './outbox';
@@ -52,6 +54,8 @@ export interface NotifierService {
   /** One dispatch and delivery pass now (tests with a ManualClock drive it by hand). */
   tick(): Promise<void>;
   stop(): Promise<void>;
+  /** For /healthz: unhealthy when the loop stalled or the outbox is not draining (health.ts). */
+  health(): { ok: boolean; detail?: string };
   /** The API's address once started (port 0 in tests picks a free one). */
   apiAddress(): { host: string; port: number } | undefined;
 }
@@ -66,6 +70,8 @@ export interface NotifierDeps {
    * takeOver on the next owner). Called after the outbox row is gone; must not throw.
    */
   onDelivered?: (note: DeliveryNote) => void;
+  /** A fleet's replica: the API tells every replica of the silences and acks written through it. */
+  fleet?: FleetWrites;
 }
 
 /**
@@ -142,15 +148,22 @@ class Notify implements NotifierService {
   async start(signal?: AbortSignal): Promise<void> {
     const { store, clock, logger, config } = this.deps;
     this.loop.stopWith(signal);
-    if (config.api.enabled) this.api = await startAlerterApi({ store, clock, logger, config: config.api });
+    if (config.api.enabled)
+      this.api = await startAlerterApi({ store, clock, logger, config: config.api, fleet: this.deps.fleet });
     this.loop.start();
     // Healthy while passes keep completing: a wedged loop stops the calls, which raises the alarm.
-    const healthy = () => this.loop.passedWithin(Math.max(3 * config.tick, 30_000));
+    const healthy = () => this.loop.passedWithin(stallWindowMs(config.tick));
     if (config.watchdog) void runWatchdog(config.watchdog, healthy, logger, this.loop.signal);
   }
 
   tick(): Promise<void> {
     return this.loop.pass();
+  }
+
+  health(): { ok: boolean; detail?: string } {
+    const stallMs = stallWindowMs(this.deps.config.tick);
+    const loopPassed = this.loop.passedWithin(stallMs);
+    return notifyHealth(this.deps.store, this.deps.clock.now(), { loopPassed, stallMs });
   }
 
   async stop(): Promise<void> {

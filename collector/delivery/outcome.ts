@@ -8,6 +8,8 @@ import * as m from './metrics';
 /** What became of one write: counted on /metrics, and for a failure, where its events go. */
 export class WriteOutcome {
   private readonly labels: { sink: string };
+  /** When the writes started failing, undefined while the last one succeeded (for /healthz). */
+  failingSince: number | undefined;
 
   constructor(
     private readonly sink: string,
@@ -21,6 +23,7 @@ export class WriteOutcome {
     countByKind(this.sink, events);
     m.lastSuccess.set(this.labels, this.deps.clock.now() / 1000);
     m.up.set(this.labels, 1);
+    this.failingSince = undefined;
   }
 
   /**
@@ -37,6 +40,7 @@ export class WriteOutcome {
   ): void {
     m.failures.inc(this.labels);
     m.up.set(this.labels, 0);
+    this.failingSince ??= this.deps.clock.now();
     if (isRetriable(err) || at.aborted) {
       const rest = err instanceof PartialWriteError ? err.remaining : events;
       m.delivered.inc(this.labels, Math.max(0, events.length - rest.length));

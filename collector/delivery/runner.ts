@@ -21,6 +21,7 @@ export interface SinkState {
   spooledBytes: number;
   /** The spool is full and intake waits (policy block): the tailer is held back. */
   blocked: boolean;
+  failingSince?: number; // WriteOutcome.failingSince
 }
 
 /**
@@ -274,6 +275,7 @@ export class SinkRunner {
       spooledEvents: this.spool.events,
       spooledBytes: this.spool.bytes,
       blocked: this.roomWaiters.length > 0,
+      failingSince: this.outcome.failingSince,
     };
   }
 

@@ -11,7 +11,8 @@
  *   N <json>                       a delivery notify made, once the hand-off has recorded it: {receiver, status, services}
  *   READY
  * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file); with HOOK_URL, transitions
- * also go to the real notify (webhook receiver at HOOK_URL), wired as cli/ should wire it.
+ * also go to the real notify (webhook receiver at HOOK_URL), wired as cli/ should wire it, with
+ * the fleet's silences and acks (API_TOKEN opens the API's writes).
  */
 import fs from 'node:fs';
 import { KafkaBus } from '../../core/bus/kafka/bus';
@@ -19,7 +20,7 @@ import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { alerterConfigSchema, createAlerter } from '../../alerter/alerter';
-import { createKafkaHandoff, type KafkaHandoff } from '../../alerter/kafka';
+import { createFleetNotes, createKafkaHandoff, type KafkaHandoff } from '../../alerter/kafka';
 import { createNotifier, notifyConfigSchema } from '../../alerter/notify';
 import { testConfig } from './support';
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   // Assigned once, after the notifier whose callback refers to it.
   // eslint-disable-next-line prefer-const
   let handoff: KafkaHandoff | undefined;
+  const fleet = createFleetNotes({ topic: bus.notesTopic(), store, logger });
   const notifier = hook
     ? createNotifier({
         store,
@@ -57,9 +59,10 @@ async function main(): Promise<void> {
                 say(`N ${JSON.stringify({ receiver: note.receiver, status, services: services(list) })}`);
           });
         },
+        fleet: fleet.writes,
         config: notifyConfigSchema.parse({
           receivers: [{ name: 'hook', type: 'webhook', url: hook }],
-          api: { listen: '127.0.0.1:0' },
+          api: { listen: '127.0.0.1:0', token: process.env.API_TOKEN ? { env: 'API_TOKEN' } : undefined },
           group: { by: ['service'], wait: '1s' },
           // "late*" services wait long enough in group_wait for a test to kill the replica first.
           route: { routes: [{ match_re: { service: 'late.*' }, group_wait: '30s' }] },
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
         );
       }
       await notifier?.takeOver(adopted);
+      fleet.reapplyAcks(adopted.map((a) => a.alert.key));
     },
     onReleased: (keys) => notifier?.release(keys),
     onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
   };
   // As cli/alerter.ts: the state topic, not this store, says what the receivers were told.
   await notifier?.release('all');
+  await fleet.start();
   const alerter = createAlerter({
     bus,
     store,

@@ -98,9 +98,9 @@ async function verify(
   run: string,
   seconds: number,
   t0Sec: number,
+  index: string,
 ): Promise<void> {
   const total = RATE * seconds;
-  const index = `outage-${run}-*`;
   expect(es.count(index)).toBe(CONTAINERS * total);
   const ids = es.ids(index);
   for (let ci = 0; ci < CONTAINERS; ci++) {
@@ -121,7 +121,10 @@ async function verify(
   }
 }
 
-describe('outage', () => {
+// Both index modes (issue 17): data_stream is the default users get, daily what the stand-in knew first.
+describe.each(['daily', 'data_stream'] as const)('outage, index_mode: %s', (mode) => {
+  /** The logs of a run: its daily indices, or its data stream. */
+  const at = (run: string) => (mode === 'daily' ? `outage-${run}-*` : `outage-${run}`);
   let es: ElasticsearchStandin;
   let carbon: PrivateCarbon;
   let dir: string;
@@ -158,6 +161,7 @@ describe('outage', () => {
     ES_URL: es.url,
     CARBON_PORT: String(carbon.port),
     DEAD_LETTER_DIR: path.join(dir, `dl-${run}`),
+    INDEX_MODE: mode,
   });
 
   test('both backends down for 60 s: every line and sample arrives exactly once, RSS bounded', async () => {
@@ -165,7 +169,7 @@ describe('outage', () => {
     const seconds = 75;
     const child = startChild(envFor(run, seconds));
     try {
-      await waitFor('first lines delivered', () => es.count(`outage-${run}-*`) > 5000);
+      await waitFor('first lines delivered', () => es.count(at(run)) > 5000);
       await es.stop();
       await carbon.stop();
       const outageStart = Date.now();
@@ -177,7 +181,7 @@ describe('outage', () => {
       await waitFor('everything acknowledged and the spool empty', () => last(child, 'done'), 240_000);
       expect(await child.exited).toBe(0);
       child.stopRss();
-      await verify(es, carbon, run, seconds, startOf(run));
+      await verify(es, carbon, run, seconds, startOf(run), at(run));
       expect(fs.existsSync(path.join(dir, `dl-${run}`))).toBe(false);
       const heaps = child.messages.filter((m) => m.type === 'progress').map((m) => m.heap as number);
       console.log(
@@ -197,7 +201,7 @@ describe('outage', () => {
     const seconds = 30;
     let child = startChild(envFor(run, seconds));
     try {
-      await waitFor('first lines delivered', () => es.count(`outage-${run}-*`) > 5000);
+      await waitFor('first lines delivered', () => es.count(at(run)) > 5000);
       await es.stop();
       await carbon.stop();
       await waitFor('events spooled during the outage', () => spooled(child) > 20_000, 60_000);
@@ -216,7 +220,7 @@ describe('outage', () => {
       await carbon.start();
       await waitFor('everything acknowledged and the spool empty', () => last(child, 'done'), 240_000);
       expect(await child.exited).toBe(0);
-      await verify(es, carbon, run, seconds, startOf(run));
+      await verify(es, carbon, run, seconds, startOf(run), at(run));
     } finally {
       child.stopRss();
       child.proc.kill('SIGKILL');

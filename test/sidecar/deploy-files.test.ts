@@ -30,6 +30,8 @@ describe('deploy files', () => {
   beforeAll(() => {
     // The examples take the PagerDuty key from the environment, as they should.
     process.env.PAGERDUTY_ROUTING_KEY ??= 'example-routing-key';
+    // The fleet's alerter API listens beyond loopback, so its config needs a token (issue 17).
+    process.env.ALERTER_API_TOKEN ??= 'example-api-token';
   });
 
   const cases: Array<[string, string, string, string[]]> = [

@@ -4,7 +4,8 @@
  * installed on the CI machines (see /work/shared/SERVICES.md). It answers:
  *   GET /                               cluster info, with the `X-Elastic-Product` header the client checks
  *   POST /_bulk, /{index}/_bulk         NDJSON in, per-item results out; `create` dedups by _id (409)
- *   PUT|GET /_index_template/{name}     stored as given
+ *   PUT|GET /_index_template/{name}     stored as given; one with `data_stream` makes writes to a
+ *                                       matching name a data stream (elasticsearch-standin-datastream.ts)
  *   GET|POST /{index}/_search, _count   match_all, ids, term on a field; index may end in `*`
  *   POST /{index}/_refresh              no-op (documents are visible at once)
  * Faults on demand: a whole request answered 429, items answered 429 or 5xx by a predicate,
@@ -14,6 +15,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { DataStreams, filterPath } from './elasticsearch-standin-datastream';
 import { DynamicMapping } from './elasticsearch-standin-mapping';
 import { matches, matchQuery } from './elasticsearch-standin-query';
 
@@ -32,6 +34,8 @@ export interface StandinStats {
 export class ElasticsearchStandin {
   readonly indices = new Map<string, Map<string, Doc>>();
   readonly templates = new Map<string, unknown>();
+  /** Data streams made by writes that a `data_stream` template matches; `rollover(name)` for tests. */
+  readonly dataStreams = new DataStreams(this.templates, (name) => this.indices.has(name));
   readonly stats: StandinStats = {
     bulkRequests: 0,
     itemsReceived: 0,
@@ -85,16 +89,21 @@ export class ElasticsearchStandin {
     await new Promise<void>((r) => s.close(() => r()));
   }
 
+  /** Whether `expr` (a name, a `*` pattern, a data stream) covers the index `name`. */
+  private covers(expr: string, name: string): boolean {
+    return matches(expr, name) || this.dataStreams.expand(expr).includes(name);
+  }
+
   count(index: string): number {
     let n = 0;
-    for (const [name, docs] of this.indices) if (matches(index, name)) n += docs.size;
+    for (const [name, docs] of this.indices) if (this.covers(index, name)) n += docs.size;
     return n;
   }
 
   ids(index: string): Set<string> {
     const out = new Set<string>();
     for (const [name, docs] of this.indices)
-      if (matches(index, name)) for (const id of docs.keys()) out.add(id);
+      if (this.covers(index, name)) for (const id of docs.keys()) out.add(id);
     return out;
   }
 
@@ -116,7 +125,9 @@ export class ElasticsearchStandin {
     try {
       if (parts.length === 0) return send(200, info());
       if (parts.at(-1) === '_bulk' && req.method === 'POST')
-        return this.bulk(body, parts.length > 1 ? parts[0] : undefined, send);
+        return this.bulk(body, parts.length > 1 ? parts[0] : undefined, (status, answer) =>
+          send(status, status === 200 ? filterPath(answer, url.searchParams.get('filter_path')) : answer),
+        );
       if (parts[0] === '_index_template' && parts[1]) {
         if (req.method === 'PUT') {
           if (this.forbidTemplates)
@@ -197,7 +208,9 @@ export class ElasticsearchStandin {
     send(200, { took: 1, errors, items });
   }
 
-  private item(op: string, index: string, id: string, doc: Doc): Record<string, unknown> {
+  private item(op: string, name: string, id: string, doc: Doc): Record<string, unknown> {
+    const routed = this.dataStreams.route(op, name, doc);
+    const index = 'index' in routed ? routed.index : name;
     const base = { _index: index, _id: id };
     const fault = this.itemFault?.(doc, id, index);
     if (fault !== undefined) {
@@ -210,6 +223,10 @@ export class ElasticsearchStandin {
           reason: 'stand-in fault on demand',
         },
       };
+    }
+    if ('error' in routed) {
+      this.stats.rejected400++;
+      return { ...base, status: routed.status, error: routed.error };
     }
     let docs = this.indices.get(index);
     if (!docs) this.indices.set(index, (docs = new Map<string, Doc>()));
@@ -238,7 +255,7 @@ export class ElasticsearchStandin {
   private query(indexExpr: string, q: Json | undefined): Array<{ index: string; id: string; doc: Doc }> {
     const out: Array<{ index: string; id: string; doc: Doc }> = [];
     for (const [index, docs] of this.indices) {
-      if (!indexExpr.split(',').some((e) => matches(e, index))) continue;
+      if (!indexExpr.split(',').some((e) => this.covers(e, index))) continue;
       for (const [id, doc] of docs) if (matchQuery(q, id, doc)) out.push({ index, id, doc });
     }
     return out;

@@ -114,13 +114,26 @@ export function deleteAlert(store: StateStore, key: string): void {
   store.db.prepare('DELETE FROM notify_acks WHERE alert_key = ?').run(key);
 }
 
-/** Firing or resolved alerts with what mutes them, for the API's alert list. */
-export function listAlertsForApi(
-  store: StateStore,
-): Array<{ key: string; status: string; alert: Alert; muted: string | null; flapping: boolean }> {
+/** Firing or resolved alerts with what mutes them and whether someone acked them, for the API's alert list. */
+export function listAlertsForApi(store: StateStore): Array<{
+  key: string;
+  status: string;
+  alert: Alert;
+  muted: string | null;
+  flapping: boolean;
+  acked: boolean;
+}> {
+  const acked = ackedKeys(store);
   return loadAlerts(store)
     .sort((a, b) => a.key.localeCompare(b.key))
-    .map((r) => ({ key: r.key, status: r.status, alert: r.alert, muted: r.muted, flapping: r.flapping }));
+    .map((r) => ({
+      key: r.key,
+      status: r.status,
+      alert: r.alert,
+      muted: r.muted,
+      flapping: r.flapping,
+      acked: acked.has(r.key),
+    }));
 }
 
 export function ackedKeys(store: StateStore): Set<string> {

@@ -77,3 +77,13 @@ export function markFailed(store: StateStore, id: number, attempts: number, erro
     .prepare("UPDATE notify_outbox SET attempts = ?, last_error = ?, state = 'failed' WHERE id = ?")
     .run(attempts, error, id);
 }
+
+/** When the oldest notification still to deliver was queued (undefined: none is waiting). */
+export function oldestPendingAt(store: StateStore): number | undefined {
+  const r = store.db
+    .prepare("SELECT MIN(created_at) AS at FROM notify_outbox WHERE state = 'pending'")
+    .get() as {
+    at: number | null;
+  };
+  return r.at ?? undefined;
+}

@@ -70,3 +70,12 @@ export function silencesInForce(store: StateStore, now: number): Silence[] {
 export function deleteSilencesEndedBefore(store: StateStore, before: number): void {
   store.db.prepare('DELETE FROM notify_silences WHERE ends_at < ?').run(before);
 }
+
+/** Writes a silence another replica of the fleet made or changed (its last version wins). */
+export function upsertSilence(store: StateStore, s: Silence): void {
+  store.db
+    .prepare(
+      'INSERT OR REPLACE INTO notify_silences (id, matchers, starts_at, ends_at, comment, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(s.id, JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.comment, s.createdBy, s.createdAt);
+}

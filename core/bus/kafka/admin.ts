@@ -13,7 +13,7 @@ export class KafkaTopicsError extends LookoutError {
   ) {
     super(
       `Kafka topics missing: ${missing.join(', ')}. ${reason} ` +
-        'Create them (same partition count for all; cleanup.policy=compact for the alert-state topic) or grant CREATE on the cluster.',
+        'Create them (same partition count for all; cleanup.policy=compact for the alert-state topic; the alert-notes topic has one partition, compacted) or grant CREATE on the cluster.',
       { retriable: false, cause },
     );
   }

@@ -8,6 +8,7 @@ import { encodeEvent } from './codec';
 import type { KafkaBusConfig } from './config';
 import { GroupConsumer, type AssignmentHooks, type BatchContext } from './consumer';
 import { BatchingProducer } from './producer';
+import { NotesTopic } from './notes-topic';
 import { StateTopic } from './state-topic';
 import { ensureTopics } from './admin';
 import { eventKey, topicNames, type TopicNames } from './topics';
@@ -41,6 +42,7 @@ export class KafkaBus implements Bus {
   private started?: Promise<void>;
   private partitionCount: number;
   private state?: StateTopic;
+  private notes?: NotesTopic;
   private readonly log: Logger;
 
   constructor(
@@ -140,6 +142,16 @@ export class KafkaBus implements Bus {
     return this.state;
   }
 
+  /** The compacted notes topic every replica follows whole (fleet-wide silences and acks). */
+  notesTopic(): NotesTopic {
+    this.notes ??= new NotesTopic(this.kafka, this.names.notes, this.deps.logger, {
+      admin: () => this.getAdmin(),
+      createTopics: this.config.create_topics,
+      replicationFactor: this.config.replication_factor,
+    });
+    return this.notes;
+  }
+
   /** Events published and not yet acknowledged, for /metrics and shutdown. */
   pending(): number {
     return this.producer?.depth() ?? 0;
@@ -151,6 +163,7 @@ export class KafkaBus implements Bus {
     this.groups.clear();
     await this.producer?.close();
     await this.state?.close();
+    await this.notes?.close();
     const admin = this.admin;
     this.admin = undefined;
     if (admin) await (await admin.catch(() => undefined))?.disconnect();

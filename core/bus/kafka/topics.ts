@@ -9,11 +9,14 @@ const SUFFIX: Record<Topic, string> = {
   heartbeat: 'heartbeats',
 };
 export const STATE_SUFFIX = 'alert-state';
+export const NOTES_SUFFIX = 'alert-notes';
 
 export interface TopicNames {
   events: Record<Topic, string>;
   /** Compacted topic of alert states, keyed by alert key, co-partitioned with the event topics. */
   state: string;
+  /** Compacted one-partition topic of a fleet's silences and acks, read whole by every alerter. */
+  notes: string;
   /** Kafka topic -> bus topic, for the consumer side. */
   byKafka: Map<string, Topic>;
 }
@@ -26,6 +29,7 @@ export function topicNames(prefix: string): TopicNames {
   return {
     events,
     state: `${prefix}${STATE_SUFFIX}`,
+    notes: `${prefix}${NOTES_SUFFIX}`,
     byKafka: new Map(Object.entries(events).map(([t, k]) => [k, t as Topic])),
   };
 }
