@@ -142,7 +142,8 @@ class Notify implements NotifierService {
   async start(signal?: AbortSignal): Promise<void> {
     const { store, clock, logger, config } = this.deps;
     this.loop.stopWith(signal);
-    if (config.api.enabled) this.api = await startAlerterApi({ store, clock, logger, config: config.api });
+    if (config.api.enabled)
+      this.api = await startAlerterApi({ store, clock, logger, config: config.api, links: config.links });
     this.loop.start();
     // Healthy while passes keep completing: a wedged loop stops the calls, which raises the alarm.
     const healthy = () => this.loop.passedWithin(Math.max(3 * config.tick, 30_000));
