@@ -8,6 +8,7 @@ import { AlertStore } from '../../engine/persist';
 import { explain } from '../../notify/decisions';
 import { formatMatcher, matchLabels } from '../../notify/matchers';
 import { activeSilences, silencing, type Silence } from '../../notify/silence';
+import { deathText } from '../../notify/render';
 import { getAlert, type AlertRow } from '../../notify/store/alerts';
 import { graphiteRenderUrl, grafanaUrl, kibanaUrl } from '../../links';
 import type { RawResponse } from '../http';
@@ -67,6 +68,7 @@ function facts(row: AlertRow): string {
   if (a.value !== undefined) rows.push(['value', esc(a.value)]);
   if (a.threshold !== undefined) rows.push(['threshold', esc(a.threshold)]);
   if (a.detail) rows.push(['how', esc(a.detail)]);
+  if (a.death) rows.push(['last death', `<span data-testid="death">${esc(deathText(a.death))}</span>`]);
   if (a.activeAt !== undefined) rows.push(['pending since', time(a.activeAt)]);
   if (a.firedAt !== undefined) rows.push(['firing since', time(a.firedAt)]);
   if (a.resolvedAt !== undefined) rows.push(['resolved', time(a.resolvedAt)]);
