@@ -19,6 +19,8 @@ import { markdownToHtml } from './markdown';
 
 /** The graph shows the hour before the breach as well, so the change stands out. */
 const GRAPH_LEAD_MS = 60 * 60_000;
+/** A lifecycle rule reads no series: its page draws the container's memory, the usual suspect in a death. */
+const LIFECYCLE_METRIC = 'mem.percent';
 
 export function incidentPage(deps: UiDeps, key: string): RawResponse {
   const row = getAlert(deps.store, key);
@@ -97,10 +99,14 @@ function silenceSection(muting: Silence | undefined, labels: Record<string, stri
 function graphSection(deps: UiDeps, row: AlertRow, now: number): string {
   if (!deps.links) return '';
   const cfg = { ...deps.links, before: Math.max(deps.links.before, GRAPH_LEAD_MS) };
-  const src = graphiteRenderUrl(row.alert, cfg, now);
+  const a = row.alert;
+  // Its threshold counts deaths, not percent: not drawn on the memory graph.
+  const alert =
+    !a.metric && a.kind === 'lifecycle' ? { ...a, metric: LIFECYCLE_METRIC, threshold: undefined } : a;
+  const src = graphiteRenderUrl(alert, cfg, now);
   if (!src) return '';
   return `<h2 id="graph">Graph</h2><img class="graph" data-testid="graph" src="${esc(src)}" alt="${esc(
-    `${row.alert.metric ?? 'series'} with its threshold`,
+    `${alert.metric ?? 'series'}${alert.threshold !== undefined ? ' with its threshold' : ''}`,
   )}" width="800" height="300">`;
 }
 
