@@ -23,6 +23,8 @@ const XSS_LABEL = `<img src=x onerror="window.pwned=1"><script>window.pwned=2</s
 const XSS_LINE = '<script>window.pwned=3</script> request from evil';
 const crashA = `crash-a-${runId}`;
 const crashB = `crash-b-${runId}`;
+/** Each test waits on crash loops (three deaths, then a page) on a shared 2-core machine. */
+const TEST_DEADLINE = 300_000;
 
 let dir: string;
 let pd: PagerDutyStandin;
@@ -100,103 +102,123 @@ async function alertOf(container: string): Promise<Record<string, any>> {
 
 function writeScreenshot(page: Page, name: string): Promise<Buffer> | undefined {
   if (process.env.LOOKOUT_WRITE_SCREENSHOTS !== '1') return undefined;
-  return page.screenshot({ path: path.join(__dirname, '../../docs/screenshots', name), fullPage: true });
+  return page.screenshot({
+    path: path.join(__dirname, '../../docs/screenshots', name),
+    fullPage: true,
+    timeout: 60_000,
+  });
 }
 
-test('a crash loop page opens on the incident page: last lines, exit, graph, timeline', async () => {
-  await crashLoop(crashA, [
-    'starting worker 7',
-    'loading /data/orders.db',
-    'fatal: cannot open /data/orders.db: no such file',
-  ]);
-  const page = await waitFor(
-    'the PagerDuty trigger for the crash loop',
-    () => triggers().find((e) => e.rule === 'container_crash_loop' && e.component === crashA),
-    120_000,
-  );
-  // No Grafana, no Kibana: every link lands on the incident page rather than nowhere.
-  const links = Object.fromEntries(page.links.map((l) => [l.text, l.href]));
-  expect(links['Why this page']).toMatch(new RegExp(`^${base}/alerts/[^#]+$`));
-  expect(links.Dashboard).toBe(`${links['Why this page']}#graph`);
-  expect(links.Logs).toBe(`${links['Why this page']}#lines`);
-  // The same last lines, bounded, ride in the page's custom details.
-  const details = pd.accepted.find((e) => e.body.dedup_key === page.key)!.body.payload.custom_details;
-  expect(details.last_lines).toContain('fatal: cannot open /data/orders.db: no such file');
-  expect(details.last_death).toMatchObject({ exitCode: 3 });
+test(
+  'a crash loop page opens on the incident page: last lines, exit, graph, timeline',
+  async () => {
+    await crashLoop(crashA, [
+      'starting worker 7',
+      'loading /data/orders.db',
+      'fatal: cannot open /data/orders.db: no such file',
+    ]);
+    const page = await waitFor(
+      'the PagerDuty trigger for the crash loop',
+      () => triggers().find((e) => e.rule === 'container_crash_loop' && e.component === crashA),
+      180_000,
+    );
+    // No Grafana, no Kibana: every link lands on the incident page rather than nowhere.
+    const links = Object.fromEntries(page.links.map((l) => [l.text, l.href]));
+    expect(links['Why this page']).toMatch(new RegExp(`^${base}/alerts/[^#]+$`));
+    expect(links.Dashboard).toBe(`${links['Why this page']}#graph`);
+    expect(links.Logs).toBe(`${links['Why this page']}#lines`);
+    // The same last lines, bounded, ride in the page's custom details.
+    const details = pd.accepted.find((e) => e.body.dedup_key === page.key)!.body.payload.custom_details;
+    expect(details.last_lines).toContain('fatal: cannot open /data/orders.db: no such file');
+    expect(details.last_death).toMatchObject({ exitCode: 3 });
 
-  const tab = await browser.newPage();
-  const res = await tab.goto(links.Logs!);
-  expect(res?.status()).toBe(200);
-  await expect(tab.locator('h1').innerText()).resolves.toMatch(new RegExp(`${crashA}.*crash looping`));
-  await expect(tab.getByTestId('lines').innerText()).resolves.toContain(
-    'loading /data/orders.db\nfatal: cannot open /data/orders.db: no such file',
-  );
-  await expect(tab.getByTestId('death').innerText()).resolves.toMatch(/^exit 3, \d+ deaths seen$/);
-  await expect(tab.getByTestId('timeline').innerText()).resolves.toMatch(
-    /firing[\s\S]*queued[\s\S]*delivered/,
-  );
-  const graph = tab.getByTestId('graph');
-  expect(await graph.getAttribute('src')).toMatch(new RegExp(`^${GRAPHITE}/render\\?`));
-  // A string: the test compiles without the DOM types, the browser runs it.
-  await tab.waitForFunction(
-    "(() => { const img = document.querySelector('img.graph'); return !!img && img.complete && img.naturalWidth > 0; })()",
-    undefined,
-    { timeout: 60_000 },
-  );
-  await expect(tab.getByTestId('runbook').innerText()).resolves.toContain('First five minutes');
-  await writeScreenshot(tab, 'incident-page.png');
-  await tab.close();
-});
+    const tab = await browser.newPage();
+    const res = await tab.goto(links.Logs!);
+    expect(res?.status()).toBe(200);
+    await expect(tab.locator('h1').innerText()).resolves.toMatch(new RegExp(`${crashA}.*crash looping`));
+    await expect(tab.getByTestId('lines').innerText()).resolves.toContain(
+      'loading /data/orders.db\nfatal: cannot open /data/orders.db: no such file',
+    );
+    await expect(tab.getByTestId('death').innerText()).resolves.toMatch(/^exit 3, \d+ deaths seen$/);
+    await expect(tab.getByTestId('timeline').innerText()).resolves.toMatch(
+      /firing[\s\S]*queued[\s\S]*delivered/,
+    );
+    const graph = tab.getByTestId('graph');
+    expect(await graph.getAttribute('src')).toMatch(new RegExp(`^${GRAPHITE}/render\\?`));
+    // A string: the test compiles without the DOM types, the browser runs it.
+    await tab.waitForFunction(
+      "(() => { const img = document.querySelector('img.graph'); return !!img && img.complete && img.naturalWidth > 0; })()",
+      undefined,
+      { timeout: 60_000 },
+    );
+    await expect(tab.getByTestId('runbook').innerText()).resolves.toContain('First five minutes');
+    await writeScreenshot(tab, 'incident-page.png');
+    await tab.close();
+  },
+  TEST_DEADLINE,
+);
 
-test('writes without the token are refused; a silence made in the UI mutes the next page and shows on it', async () => {
-  const a = await alertOf(crashA);
-  const tab = await browser.newPage();
-  await tab.goto(`${base}/alerts/${encodeURIComponent(a.key as string)}`);
-  // Widen the one-click silence from this alert's labels to every crash loop on the host.
-  const form = tab.getByTestId('silence-form');
-  const prefilled = await form.locator('textarea').inputValue();
-  expect(prefilled.split('\n')).toEqual(
-    expect.arrayContaining([
-      `container=${crashA}`,
-      'rule=container_crash_loop',
-      `host=${a.alert.labels.host}`,
-    ]),
-  );
-  const widened = prefilled
-    .split('\n')
-    .filter((l) => l.startsWith('host=') || l.startsWith('rule='))
-    .join('\n');
-  await form.locator('textarea').fill(widened);
-  await form.locator('input[name=comment]').fill('investigating the crash loops');
+test(
+  'writes without the token are refused; a silence made in the UI mutes the next page and shows on it',
+  async () => {
+    const a = await alertOf(crashA);
+    const tab = await browser.newPage();
+    await tab.goto(`${base}/alerts/${encodeURIComponent(a.key as string)}`);
+    // Widen the one-click silence from this alert's labels to every crash loop on the host.
+    const form = tab.getByTestId('silence-form');
+    const prefilled = await form.locator('textarea').inputValue();
+    expect(prefilled.split('\n')).toEqual(
+      expect.arrayContaining([
+        `container=${crashA}`,
+        'rule=container_crash_loop',
+        `host=${a.alert.labels.host}`,
+      ]),
+    );
+    const widened = prefilled
+      .split('\n')
+      .filter((l) => l.startsWith('host=') || l.startsWith('rule='))
+      .join('\n');
+    await form.locator('textarea').fill(widened);
+    await form.locator('input[name=comment]').fill('investigating the crash loops');
 
-  // Without a token (the prompt dismissed) the write is refused and nothing is stored.
-  tab.on('dialog', (d) => void d.dismiss());
-  await form.locator('button').click();
-  await expect(tab.getByTestId('silence-result').innerText()).resolves.toMatch(/^Refused \(401\)/);
-  expect(await (await fetch(`${base}/api/v1/silences`)).json()).toEqual([]);
-  expect((await fetch(`${base}/api/v1/silences`, { method: 'POST', body: '{}' })).status).toBe(401);
+    // Without a token (the prompt dismissed) the write is refused and nothing is stored.
+    tab.on('dialog', (d) => void d.dismiss());
+    await form.locator('button').click();
+    // The answer is written once the call returns: wait for it, as a person would.
+    await tab
+      .getByTestId('silence-result')
+      .filter({ hasText: /^Refused \(401\)/ })
+      .waitFor();
+    expect(await (await fetch(`${base}/api/v1/silences`)).json()).toEqual([]);
+    expect((await fetch(`${base}/api/v1/silences`, { method: 'POST', body: '{}' })).status).toBe(401);
 
-  tab.removeAllListeners('dialog');
-  tab.on('dialog', (d) => void d.accept(TOKEN));
-  await form.locator('button').click();
-  await expect(tab.getByTestId('silenced').innerText()).resolves.toContain('investigating the crash loops');
+    tab.removeAllListeners('dialog');
+    tab.on('dialog', (d) => void d.accept(TOKEN));
+    await form.locator('button').click();
+    await expect(tab.getByTestId('silenced').innerText()).resolves.toContain('investigating the crash loops');
 
-  // The next crash loop on the host is muted: recorded, shown, never sent.
-  await crashLoop(crashB, ['starting', XSS_LINE, 'fatal: boom'], XSS_LABEL);
-  const b = await waitFor('the second crash loop muted', async () => {
-    const x = await alertOf(crashB);
-    return typeof x.muted === 'string' && x.muted.startsWith('silence:') && x;
-  });
-  const decisions = (await (
-    await fetch(`${base}/api/v1/alerts/${encodeURIComponent(b.key as string)}/decisions`)
-  ).json()) as Array<{ step: string }>;
-  expect(decisions.map((d) => d.step)).toContain('muted');
-  expect(decisions.map((d) => d.step)).not.toContain('queued');
-  expect(triggers().filter((e) => e.component === crashB)).toEqual([]);
-  await tab.goto(`${base}/alerts/${encodeURIComponent(b.key as string)}`);
-  await expect(tab.getByTestId('silenced').innerText()).resolves.toContain('investigating the crash loops');
-  await tab.close();
-});
+    // The next crash loop on the host is muted: recorded, shown, never sent.
+    await crashLoop(crashB, ['starting', XSS_LINE, 'fatal: boom'], XSS_LABEL);
+    const b = await waitFor(
+      'the second crash loop muted',
+      async () => {
+        const x = await alertOf(crashB);
+        return typeof x.muted === 'string' && x.muted.startsWith('silence:') && x;
+      },
+      180_000,
+    );
+    const decisions = (await (
+      await fetch(`${base}/api/v1/alerts/${encodeURIComponent(b.key as string)}/decisions`)
+    ).json()) as Array<{ step: string }>;
+    expect(decisions.map((d) => d.step)).toContain('muted');
+    expect(decisions.map((d) => d.step)).not.toContain('queued');
+    expect(triggers().filter((e) => e.component === crashB)).toEqual([]);
+    await tab.goto(`${base}/alerts/${encodeURIComponent(b.key as string)}`);
+    await expect(tab.getByTestId('silenced').innerText()).resolves.toContain('investigating the crash loops');
+    await tab.close();
+  },
+  TEST_DEADLINE,
+);
 
 test('attacker-controlled text in a label and a log line is shown, never run', async () => {
   const b = await alertOf(crashB);

@@ -33,6 +33,7 @@ table { border-collapse:collapse; width:100%; } td, th { text-align:left; paddin
 pre { background:var(--box); padding:.5rem; overflow-x:auto; font-size:.85rem; white-space:pre-wrap;
   overflow-wrap:anywhere; }
 .sev { font-weight:700; text-transform:uppercase; }
+.sev, .nowrap { white-space:nowrap; overflow-wrap:normal; }
 .critical { color:var(--critical); } .error { color:var(--error); } .warning { color:var(--warning); }
 .info { color:var(--info); } .resolved { color:var(--ok); } .muted { color:var(--muted); }
 .label { display:inline-block; background:var(--box); border:1px solid var(--line); border-radius:4px;

@@ -138,7 +138,7 @@ function timelineSection(ds: Entry[]): string {
   if (ds.length === 0) return '<h2>Timeline</h2><p class="muted">Nothing recorded yet.</p>';
   const rows = ds.map(
     (d) =>
-      `<tr><td>${time(d.at)}</td><td><strong>${esc(d.step)}</strong></td><td>${esc(describe(d.detail))}</td></tr>`,
+      `<tr><td>${time(d.at)}</td><td class="nowrap"><strong>${esc(d.step)}</strong></td><td>${esc(describe(d.detail))}</td></tr>`,
   );
   return `<h2>Timeline</h2><table data-testid="timeline">${rows.join('')}</table>`;
 }

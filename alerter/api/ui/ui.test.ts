@@ -76,7 +76,7 @@ test('the incident page escapes labels, summary and log lines, and forbids inlin
 
 test('the incident page shows timeline, graph with threshold, lines and the runbook', async () => {
   const { text } = await get('/alerts/crash-1');
-  expect(text).toMatch(/<td><strong>firing<\/strong><\/td><td>from: pending/);
+  expect(text).toMatch(/<td class="nowrap"><strong>firing<\/strong><\/td><td>from: pending/);
   expect(text).toMatch(/<strong>delivered<\/strong><\/td><td>receiver: pd, status: 202/);
   expect(text).toContain('id="lines"');
   const src = /<img class="graph" data-testid="graph" src="([^"]+)"/.exec(text)![1]!.replace(/&amp;/g, '&');
