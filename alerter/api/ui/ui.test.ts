@@ -96,6 +96,14 @@ test('a silence in force shows on the incidents it mutes', async () => {
   expect((await get('/silences')).text).toContain('deploying web');
 });
 
+test("a group's key (a digest's or an aggregate's link) shows the group's decisions", async () => {
+  recordDecision(store, db.key, T0 + 2_000, 'aggregated', { group: 'grp-1', firing: 2 }, 'grp-1');
+  const { res, text } = await get('/alerts/grp-1');
+  expect(res.status).toBe(200);
+  expect(text).toContain('Notification group <code>grp-1</code>');
+  expect(text).toMatch(/<strong>aggregated<\/strong><\/td><td>group: grp-1, firing: 2/);
+});
+
 test('an unknown key is a 404 page, not an error', async () => {
   const { res, text } = await get('/alerts/nope');
   expect(res.status).toBe(404);
