@@ -15,6 +15,7 @@ import { TransitionDelivery } from './runner/delivery';
 import { startGraphitePoller } from './runner/graphite';
 import { HandoffBuffer } from './runner/handoff-buffer';
 import { InventorySaver } from './runner/inventory';
+import { LastLines } from './runner/last-lines';
 import { RuleReloader } from './runner/reload';
 import { SerialQueue } from './runner/serial';
 import { Ticker } from './runner/ticker';
@@ -141,6 +142,7 @@ interface Parts {
   handoff?: HandoffBuffer;
   ticker: Ticker;
   reloader: RuleReloader;
+  lastLines: LastLines;
 }
 
 /** Loads the rules and builds the engine around the states the store (or the fleet) kept. */
@@ -167,6 +169,7 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
   );
   const serial = new SerialQueue();
   const handoff = deps.handoff && new HandoffBuffer(deps.handoff, engine);
+  const lastLines = new LastLines();
   const delivery = new TransitionDelivery(
     {
       engine,
@@ -174,7 +177,7 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
       clock,
       log,
       historyLimit: config.history_limit,
-      onTransitions: (t) => deps.onTransitions(t),
+      onTransitions: (t) => deps.onTransitions(lastLines.attach(t)),
       handoff,
     },
     initial,
@@ -182,7 +185,7 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
   const inventory = new InventorySaver(engine, alertStore, clock);
   const ticker = new Ticker({ engine, serial, delivery, inventory, handoff, log });
   const reloader = new RuleReloader(config.rules, evalDeps, engine, delivery, log);
-  return { engine, serial, delivery, inventory, handoff, ticker, reloader };
+  return { engine, serial, delivery, inventory, handoff, ticker, reloader, lastLines };
 }
 
 function subscribe(deps: AlerterDeps, parts: Parts): Subscription[] {
@@ -201,6 +204,7 @@ function subscribe(deps: AlerterDeps, parts: Parts): Subscription[] {
 async function ingest(parts: Parts, topic: Topic, events: readonly LookoutEvent[]): Promise<void> {
   const { engine, delivery, handoff } = parts;
   m.events.inc({ topic }, events.length);
+  parts.lastLines.observe(events);
   const late = engine.counters.late;
   const t = engine.ingest(events);
   if (engine.counters.late > late) m.late.inc(engine.counters.late - late);

@@ -30,8 +30,19 @@ export interface Alert {
   resolvedAt?: number;
   /** A few log lines that matched, for the page's details. */
   lastLines?: string[];
+  /** Lifecycle alerts: the container's last death as the alerter saw it (alerter/runner/last-lines.ts). */
+  death?: AlertDeath;
   /** How the value was computed (reducer, window, samples, threshold), for the page and `lookout explain`. */
   detail?: string;
+}
+
+export interface AlertDeath {
+  exitCode?: number;
+  oomKilled?: boolean;
+  /** Deaths this alerter has seen of the container since it started (Docker's restart count is not on the event). */
+  deaths: number;
+  /** Event time of the last death. */
+  at: number;
 }
 
 export interface AlertTransition {

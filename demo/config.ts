@@ -67,9 +67,8 @@ notify:
     listen: 127.0.0.1:${c.apiPort}
   links:
     graphite_url: ${c.graphiteUrl}
-    grafana_url: http://127.0.0.1:3000
-    kibana_url: http://127.0.0.1:5601
-    # The alert's decision log in the alerter API above, and the runbooks in this checkout.
+    # No Grafana or Kibana here: the pages' Dashboard and Logs links land on the alerter's
+    # incident page (its graph and the container's last lines) instead of nowhere.
     alerter_url: http://127.0.0.1:${c.apiPort}
     runbook_base: file://${c.runbooksDir}
 `;

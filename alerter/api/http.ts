@@ -47,6 +47,15 @@ function presented(req: http.IncomingMessage, token: Secret): void {
     throw new HttpError(401, 'missing or wrong bearer token');
 }
 
+/** A handler's answer that is not JSON (the UI's HTML pages): sent as is. */
+export class RawResponse {
+  constructor(
+    readonly status: number,
+    readonly contentType: string,
+    readonly body: string,
+  ) {}
+}
+
 export type Handler = (req: http.IncomingMessage, params: string[], url: URL) => unknown;
 
 export interface Route {
@@ -58,6 +67,18 @@ export interface Route {
   public?: boolean;
   handle: Handler;
 }
+
+/**
+ * The UI's pages run script only from the API itself (/ui/app.js), never inline: labels and log
+ * lines are attacker-controlled, so escaping is backed by a policy that would refuse an injected
+ * <script>. Images may come from graphite-web, wherever it runs.
+ */
+const UI_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; img-src 'self' http: https: data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 /** Routes a request to the first route whose path and method match; errors become JSON answers. */
 export function routeRequest(
@@ -81,7 +102,10 @@ export function routeRequest(
       try {
         if (route.r.write) authorised(req, token);
         else if (readsNeedToken && !route.r.public && token) presented(req, token);
-        send(200, await route.r.handle(req, route.m!.slice(1).map(decodeURIComponent), url));
+        const out = await route.r.handle(req, route.m!.slice(1).map(decodeURIComponent), url);
+        if (!(out instanceof RawResponse)) return send(200, out);
+        res.writeHead(out.status, { 'content-type': out.contentType, ...UI_HEADERS });
+        res.end(out.body);
       } catch (err) {
         const status = err instanceof HttpError ? err.status : err instanceof LookoutError ? 400 : 500;
         if (status === 500) log.error({ err }, 'API request failed');

@@ -11,6 +11,7 @@
  *   POST   /api/v1/alerts/:key/ack             {by?, comment?}
  *   GET    /api/v1/silences[?all=1]            POST /api/v1/silences {matchers, for|ends_at, comment, created_by?}
  *   DELETE /api/v1/silences/:id
+ *   GET    /alerts, /alerts/:key, /silences   the web UI (ui/routes.ts)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,8 @@ import { migrateNotify } from '../notify/tables';
 import { readsNeedToken } from './access';
 import { routeRequest } from './http';
 import { apiRoutes } from './routes';
+import { uiRoutes } from './ui/routes';
+import type { LinksConfig } from '../links';
 
 export interface ApiConfig {
   listen: { host: string; port: number };
@@ -42,13 +45,14 @@ export async function startAlerterApi(deps: {
   config: ApiConfig;
   /** A fleet's replica shares each silence and ack written here with the others. */
   fleet?: FleetWrites;
+  /** For the incident page's graph and links. */
+  links?: LinksConfig;
 }): Promise<AlerterApi> {
   const { store, clock, config } = deps;
   const log = deps.logger.child({ component: 'alerter-api' });
   migrateNotify(store);
-  const server = http.createServer(
-    routeRequest(apiRoutes(store, clock, deps.fleet), config.token, log, readsNeedToken(config)),
-  );
+  const routes = [...apiRoutes(store, clock, deps.fleet), ...uiRoutes({ store, clock, links: deps.links })];
+  const server = http.createServer(routeRequest(routes, config.token, log, readsNeedToken(config)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());

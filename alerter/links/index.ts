@@ -104,16 +104,19 @@ export function runbookUrl(alert: Alert, cfg: LinksConfig): string | undefined {
   return cfg.runbook_base ? `${cfg.runbook_base}/${alert.runbook.replace(/^\/+/, '')}` : undefined;
 }
 
-export function explainUrl(key: string, cfg: LinksConfig): string | undefined {
+/** The alerter's incident page for an alert (or a group's decision log, given its id). */
+export function explainUrl(key: string, cfg: LinksConfig, section?: string): string | undefined {
   return cfg.alerter_url
-    ? `${cfg.alerter_url}/api/v1/alerts/${encodeURIComponent(key)}/decisions`
+    ? `${cfg.alerter_url}/alerts/${encodeURIComponent(key)}${section ? `#${section}` : ''}`
     : undefined;
 }
 
 export function buildLinks(alert: Alert, cfg: LinksConfig, now: number): AlertLinks {
   const out: AlertLinks = {
-    dashboard: grafanaUrl(alert, cfg, now),
-    logs: kibanaUrl(alert, cfg, now),
+    // Without Grafana or Kibana the links land on the incident page's graph and log lines
+    // rather than nowhere (issue 15): a small team on Graphite alone still gets a working page.
+    dashboard: grafanaUrl(alert, cfg, now) ?? explainUrl(alert.key, cfg, 'graph'),
+    logs: kibanaUrl(alert, cfg, now) ?? explainUrl(alert.key, cfg, 'lines'),
     runbook: runbookUrl(alert, cfg),
     graph: graphiteRenderUrl(alert, cfg, now),
     explain: explainUrl(alert.key, cfg),

@@ -15,6 +15,23 @@ test('no base URL, no link', () => {
 });
 
 test.each([
+  ['neither Grafana nor Kibana', {}, '#graph', '#lines'],
+  ['Grafana only', { grafana_url: 'https://g.example' }, 'https://g.example/d/', '#lines'],
+])('with %s, a Dashboard or Logs link with no tool lands on the incident page', (_n, extra, dash, logs) => {
+  const c = linksConfigSchema.parse({ alerter_url: 'http://127.0.0.1:9465/', ...extra });
+  const l = buildLinks(makeAlert({ key: 'k/1' }), c, T0);
+  const page = 'http://127.0.0.1:9465/alerts/k%2F1';
+  expect(l.explain).toBe(page);
+  for (const [got, want] of [
+    [l.dashboard, dash],
+    [l.logs, logs],
+  ] as const) {
+    if (want.startsWith('#')) expect(got).toBe(`${page}${want}`);
+    else expect(got).toContain(want);
+  }
+});
+
+test.each([
   [
     'a container alert lands on the container overview',
     { host: 'h1', container: 'web-1' },

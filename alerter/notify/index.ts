@@ -149,7 +149,14 @@ class Notify implements NotifierService {
     const { store, clock, logger, config } = this.deps;
     this.loop.stopWith(signal);
     if (config.api.enabled)
-      this.api = await startAlerterApi({ store, clock, logger, config: config.api, fleet: this.deps.fleet });
+      this.api = await startAlerterApi({
+        store,
+        clock,
+        logger,
+        config: config.api,
+        fleet: this.deps.fleet,
+        links: config.links,
+      });
     this.loop.start();
     // Healthy while passes keep completing: a wedged loop stops the calls, which raises the alarm.
     const healthy = () => this.loop.passedWithin(stallWindowMs(config.tick));

@@ -2,6 +2,7 @@
  * The facts of a notification as plain text, shared by the e-mail, console and PagerDuty
  * notifiers so every channel says the same thing.
  */
+import type { AlertDeath } from '../types';
 import type { Notification, NotifiedAlert } from './types';
 
 export function labelText(labels: Record<string, string>): string {
@@ -30,6 +31,12 @@ export function title(n: Notification): string {
   return `${head} ${rules.join(', ')}${where ? ` on ${where}` : ''}: ${first?.summary ?? ''}${more}${flapping}`;
 }
 
+/** `exit 1 (OOM-killed), 4 deaths seen`: a lifecycle alert's last death, for mail and the incident page. */
+export function deathText(d: AlertDeath): string {
+  const code = d.exitCode === undefined ? 'exit code unknown' : `exit ${d.exitCode}`;
+  return `${code}${d.oomKilled ? ' (OOM-killed)' : ''}, ${d.deaths} death${d.deaths === 1 ? '' : 's'} seen`;
+}
+
 export function alertFacts(a: NotifiedAlert): Array<[string, string]> {
   const facts: Array<[string, string]> = [
     ['rule', a.rule],
@@ -38,6 +45,7 @@ export function alertFacts(a: NotifiedAlert): Array<[string, string]> {
     ['labels', labelText(a.labels)],
   ];
   if (a.value !== undefined) facts.push(['value', String(a.value)]);
+  if (a.death) facts.push(['last death', deathText(a.death)]);
   if (a.threshold !== undefined) facts.push(['threshold', String(a.threshold)]);
   if (a.firedAt !== undefined) facts.push(['since', new Date(a.firedAt).toISOString()]);
   if (a.resolvedAt !== undefined) facts.push(['resolved', new Date(a.resolvedAt).toISOString()]);

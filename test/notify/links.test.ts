@@ -116,7 +116,7 @@ test('a page links to a PNG of the breaching series and to the container dashboa
     const logs = decodeURIComponent(links.Logs!.hash);
     expect(logs).toContain(`container.name:"${container}"`);
     expect(logs).toContain(new Date(firedAt - 30 * 60_000).toISOString());
-    expect(links['Why this page']!.pathname).toBe(`/api/v1/alerts/${alert.key}/decisions`);
+    expect(links['Why this page']!.pathname).toBe(`/alerts/${alert.key}`);
 
     if (process.env.LOOKOUT_WRITE_EXAMPLES === '1') {
       const out = path.join(__dirname, '../../docs/examples/page.json');

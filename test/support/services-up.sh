@@ -41,7 +41,7 @@ mkdir -p "$SVC_DIR"/{log,run,node}
 # 1. Debian packages. Installs here do not start daemons (policy-rc.d); we start them ourselves.
 export DEBIAN_FRONTEND=noninteractive
 missing=()
-for pkg in docker.io busybox-static graphite-carbon graphite-web gunicorn openssl curl; do
+for pkg in docker.io busybox-static graphite-carbon graphite-web gunicorn openssl curl chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

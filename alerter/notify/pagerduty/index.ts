@@ -92,6 +92,7 @@ function customDetails(n: Notification, lead: NotifiedAlert): Record<string, unk
     affected: n.affected ?? n.firing.length,
     fired_at: lead.firedAt === undefined ? undefined : new Date(lead.firedAt).toISOString(),
     last_lines: lead.lastLines,
+    last_death: lead.death,
     description: lead.description,
   };
   if (n.aggregate) details.aggregate = n.aggregate;

@@ -1,0 +1,13 @@
+import type { Clock } from '../../../core/clock';
+import type { StateStore } from '../../../core/store/store';
+import type { LinksConfig } from '../../links';
+
+/** What the UI's pages read: notify's store, the clock, and where links and runbooks point. */
+export interface UiDeps {
+  store: StateStore;
+  clock: Clock;
+  /** The links config notify pages with: graphite-web for the graph, Grafana and Kibana links. */
+  links?: LinksConfig;
+  /** Folder of runbook markdown files named by rules' `runbook:`; default: the package's docs/runbooks. */
+  runbookDir?: string;
+}
