@@ -3,6 +3,7 @@ import type { EvalDeps, Evaluator } from '../evaluator';
 import { absence, absenceRule } from './absence';
 import { lifecycle, lifecycleRule } from './lifecycle';
 import { logMatch, logMatchRule } from './log-match';
+import { predict, predictRule } from './predict';
 import { ratio, ratioRule } from './ratio';
 import { spike, spikeRule } from './spike';
 import { threshold, thresholdRule } from './threshold';
@@ -18,6 +19,7 @@ export const RULE_KIND_REGISTRY = {
   ratio: { schema: ratioRule, evaluator: ratio },
   lifecycle: { schema: lifecycleRule, evaluator: lifecycle },
   spike: { schema: spikeRule, evaluator: spike },
+  predict: { schema: predictRule, evaluator: predict },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own state type; the engine treats it as opaque
