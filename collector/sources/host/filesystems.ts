@@ -13,8 +13,17 @@ export interface FsUsage {
   inodesUsedPercent?: number;
 }
 
-/** One statfs(2) of a host path seen through host_root. */
+/**
+ * One statfs(2) of a host path seen through host_root. In a sidecar whose host_root lacks the
+ * host's root file system, `<host_root>/` is a folder of the container's own root: its figures
+ * would look right and be wrong, so that case is refused with the mount to add.
+ */
 export async function statMount(hostRoot: string, mount: string): Promise<FsUsage> {
+  if (path.resolve(hostRoot) !== '/' && mount === '/') {
+    const [inside, own] = await Promise.all([fs.stat(hostRoot), fs.stat('/')]);
+    if (inside.dev === own.dev)
+      throw new Error(`${hostRoot} is not the host's root file system (mount /:${hostRoot}:ro,rslave)`);
+  }
   const s = await fs.statfs(path.join(hostRoot, mount));
   const used = (s.blocks - s.bfree) * s.bsize;
   const avail = s.bavail * s.bsize;

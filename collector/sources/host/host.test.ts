@@ -19,7 +19,7 @@ const clientFor = (socket: string) =>
 
 interface Run {
   rounds: MetricSample[][];
-  lines: Array<{ level: number; msg: string }>;
+  lines: Array<{ level: number; msg: string; err?: string }>;
   stop(): Promise<void>;
 }
 
@@ -129,24 +129,35 @@ describe('host metrics on this machine', () => {
     }
   });
 
-  it('a host_root without /proc and an engine that does not answer are logged; statfs goes on', async () => {
+  it('a host_root without /proc, without the host root and with no engine: each logged once; the rest goes on', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-host-root-'));
-    const run = start({ hostRoot: root, socket: path.join(root, 'no-docker.sock') });
+    const data = fs.mkdtempSync(path.join(root, 'data-'));
+    const run = start({
+      hostRoot: root,
+      socket: path.join(root, 'no-docker.sock'),
+      mounts: [`/${path.basename(data)}`],
+    });
     try {
       await waitFor('two rounds', () => run.rounds.length >= 2, 30_000);
       const r = run.rounds[1]!;
       expect(value(r, 'host.load1')).toBeUndefined();
       expect(value(r, 'engine.up')).toBe(0);
-      expect(value(r, 'host.fs.used_percent', { mount: '/' })).toBeGreaterThan(0);
-      const warnings = run.lines.filter((l) => l.level === 40).map((l) => l.msg);
-      expect(warnings).toEqual(
+      // `<root>/` is a folder of this machine's root, not a host's root: refused, not misreported.
+      expect(value(r, 'host.fs.used_percent', { mount: '/' })).toBeUndefined();
+      expect(value(r, 'host.fs.used_percent', { mount: `/${path.basename(data)}` })).toBeGreaterThan(0);
+      const warnings = run.lines.filter((l) => l.level === 40);
+      expect(warnings.map((l) => l.msg)).toEqual(
         expect.arrayContaining([
           expect.stringMatching(new RegExp(`cannot read proc: host_root ${root} has no readable /proc`)),
           expect.stringMatching(/cannot read engine: the Docker engine at .*no-docker.sock is not answering/),
+          expect.stringMatching(/cannot read mount \/: /),
         ]),
       );
+      expect(warnings.find((l) => l.msg.includes('mount /:'))).toMatchObject({
+        err: `${root} is not the host's root file system (mount /:${root}:ro,rslave)`,
+      });
       // Once each, not once per round.
-      expect(warnings).toHaveLength(2);
+      expect(warnings).toHaveLength(3);
     } finally {
       await run.stop();
       fs.rmSync(root, { recursive: true, force: true });
