@@ -24,9 +24,13 @@ let dir: string;
 let dockerd: ChildProcess | undefined;
 const socket = () => path.join(dir, 'docker.sock');
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-dockerd-'));
   fs.writeFileSync(path.join(dir, 'daemon.json'), '{}');
+});
+
+/** Starts the private engine and resolves once it answers /_ping. */
+async function startDockerd(): Promise<void> {
   // No bridge and no iptables: this engine runs no containers and must not touch the host's network.
   dockerd = spawn(
     'dockerd',
@@ -55,7 +59,7 @@ beforeAll(async () => {
   } finally {
     probe.close();
   }
-}, 90_000);
+}
 
 afterAll(async () => {
   if (dockerd && dockerd.exitCode === null && dockerd.signalCode === null) {
@@ -66,7 +70,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
-test('engine.up drops to 0 when the private dockerd stops, docker_engine_down fires, the source carries on', async () => {
+test('engine.up follows a private dockerd that starts late and stops; docker_engine_down fires; the source carries on', async () => {
   const rulesFile = path.join(__dirname, '../../rules/hosts.yaml');
   const loaded = loadRuleText(rulesFile, fs.readFileSync(rulesFile, 'utf8'));
   const clock = new ManualClock(1_700_000_000_000);
@@ -83,22 +87,29 @@ test('engine.up drops to 0 when the private dockerd stops, docker_engine_down fi
     client,
   });
   const ups: number[] = [];
+  const dataRootSeen: boolean[] = [];
   const fired: Array<{ round: number; rule: string }> = [];
   const ctl = new AbortController();
   let round = 0;
   try {
     for await (const batch of source.run(ctl.signal)) {
+      const events = batch.events as MetricSample[];
+      dataRootSeen.push(events.some((s) => s.labels?.mount === path.join(dir, 'data')));
       // Only the engine's samples: the machine's own disks and load must not decide this test.
-      const mine = (batch.events as MetricSample[]).filter((s) => s.name.startsWith('engine.'));
+      const mine = events.filter((s) => s.name.startsWith('engine.'));
       ups.push(mine.find((s) => s.name === 'engine.up')!.value);
-      for (const t of [...engine.ingest(mine), ...engine.tick()])
-        if (t.to === 'firing') fired.push({ round, rule: t.alert.rule });
-      if (round === 5) {
+      // The rules judge from the engine's start on; before it, the source alone is under test.
+      if (round >= 2)
+        for (const t of [...engine.ingest(mine), ...engine.tick()])
+          if (t.to === 'firing') fired.push({ round, rule: t.alert.rule });
+      // Not there at the collector's start: the data-root is asked for once the engine answers.
+      if (round === 1) await startDockerd();
+      if (round === 7) {
         const exited = once(dockerd!, 'exit');
         dockerd!.kill('SIGTERM');
         await exited;
       }
-      if (round === 12) break;
+      if (round === 14) break;
       clock.advance(10_000);
       round++;
     }
@@ -106,8 +117,10 @@ test('engine.up drops to 0 when the private dockerd stops, docker_engine_down fi
     ctl.abort();
     client.close();
   }
-  expect(ups.slice(0, 6)).toEqual([1, 1, 1, 1, 1, 1]);
-  expect(ups.slice(6)).toEqual([0, 0, 0, 0, 0, 0, 0]);
-  // Down from round 6 (60 s); the 30 s window (50 s, 80 s] holds only zeros at round 8.
-  expect(fired).toEqual([{ round: 8, rule: 'docker_engine_down' }]);
+  expect(ups).toEqual([0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+  // Round 2 answers /_ping; round 3, the engine having answered, asks /info and measures the data-root.
+  expect(dataRootSeen.indexOf(true)).toBe(3);
+  expect(dataRootSeen.slice(3).every(Boolean)).toBe(true);
+  // Down from round 8 (80 s); the 30 s window (70 s, 100 s] holds only zeros at round 10.
+  expect(fired).toEqual([{ round: 10, rule: 'docker_engine_down' }]);
 }, 120_000);

@@ -43,12 +43,15 @@ export function createHostMetricsSource(cfg: HostMetricsConfig, deps: HostMetric
   const now = deps.now ?? (() => process.hrtime.bigint());
   const problems = new ProblemLog(log, hintFor(deps.hostRoot, deps.client));
   let prev: PrevRound | undefined;
-  let mounts: string[] | undefined;
+  let dataRoot: string | undefined;
+  let engineWasUp = true;
 
   async function round(signal: AbortSignal): Promise<MetricSample[]> {
     const ts = deps.clock.now();
     const failed = new Map<string, string>();
-    mounts ??= mountsToWatch(cfg.mounts, await dockerDataRoot(deps.client));
+    // Asked again after an engine that was down at start answers, so its data-root is not lost.
+    if (dataRoot === undefined && engineWasUp) dataRoot = await dockerDataRoot(deps.client);
+    const mounts = mountsToWatch(cfg.mounts, dataRoot);
     const [proc, engine, stats] = await Promise.all([
       readProc(deps.hostRoot),
       checkEngine(deps.client, now, signal),
@@ -61,7 +64,7 @@ export function createHostMetricsSource(cfg: HostMetricsConfig, deps: HostMetric
     const usable: FsUsage[] = [];
     stats.forEach((s, i) => {
       if (s.status === 'fulfilled') usable.push(s.value);
-      else failed.set(`mount ${mounts![i]}`, (s.reason as Error).message);
+      else failed.set(`mount ${mounts[i]}`, (s.reason as Error).message);
     });
     problems.round(failed);
     const out = [
@@ -70,6 +73,7 @@ export function createHostMetricsSource(cfg: HostMetricsConfig, deps: HostMetric
       ...engineSamples(deps.host, ts, engine),
     ];
     prev = { ts, cpu: proc.cpu, vmstat: proc.vmstat };
+    engineWasUp = engine.up;
     return out;
   }
 
