@@ -26,6 +26,58 @@ const c = (
   scope,
 });
 
+const h = (name: string, type: MetricDef['type'], unit: MetricDef['unit'], help: string): MetricDef =>
+  c(name, type, unit, help, 'host');
+
+/**
+ * The Docker host itself (collector/sources/host/, issue 13), read from host_root's /proc and
+ * statfs. File system metrics carry a `mount` label, network ones an `iface` label.
+ */
+const HOST_METRICS: readonly MetricDef[] = [
+  h('host.load1', 'gauge', 'count', 'load average over 1 minute'),
+  h('host.load5', 'gauge', 'count', 'load average over 5 minutes'),
+  h('host.load15', 'gauge', 'count', 'load average over 15 minutes'),
+  h('host.load_per_core', 'gauge', 'count', '1-minute load average divided by the number of cores'),
+  h('host.cpu.busy_percent', 'gauge', 'percent', 'CPU busy (not idle, not iowait), percent of all cores'),
+  h('host.cpu.iowait_percent', 'gauge', 'percent', 'CPU idle waiting for I/O, percent of all cores'),
+  h('host.cpu.steal_percent', 'gauge', 'percent', 'CPU taken by the hypervisor, percent of all cores'),
+  h('host.mem.total_bytes', 'gauge', 'bytes', 'memory of the host (MemTotal)'),
+  h('host.mem.available_bytes', 'gauge', 'bytes', 'memory available without swapping (MemAvailable)'),
+  h('host.mem.available_percent', 'gauge', 'percent', 'MemAvailable, percent of MemTotal'),
+  h('host.swap.used_bytes', 'gauge', 'bytes', 'swap in use (SwapTotal - SwapFree)'),
+  h('host.swap.in_per_s', 'gauge', 'count', 'pages swapped in per second'),
+  h('host.swap.out_per_s', 'gauge', 'count', 'pages swapped out per second'),
+  h('host.psi.cpu.some', 'gauge', 'percent', 'share of time some task waited for CPU (PSI avg10)'),
+  h('host.psi.memory.some', 'gauge', 'percent', 'share of time some task stalled on memory (PSI avg10)'),
+  h('host.psi.memory.full', 'gauge', 'percent', 'share of time every task stalled on memory (PSI avg10)'),
+  h('host.psi.io.some', 'gauge', 'percent', 'share of time some task stalled on I/O (PSI avg10)'),
+  h('host.psi.io.full', 'gauge', 'percent', 'share of time every task stalled on I/O (PSI avg10)'),
+  h('host.fs.size_bytes', 'gauge', 'bytes', 'size of the file system holding the mount'),
+  h('host.fs.used_bytes', 'gauge', 'bytes', 'bytes used on the file system'),
+  h('host.fs.avail_bytes', 'gauge', 'bytes', 'bytes available to unprivileged users'),
+  h('host.fs.used_percent', 'gauge', 'percent', 'used over used + available, as df prints it'),
+  h('host.fs.inodes_used_percent', 'gauge', 'percent', 'inodes used, percent of the inode table'),
+  h('host.net.rx_bytes', 'counter', 'bytes', 'bytes received by a host interface (not lo, not veth)'),
+  h('host.net.tx_bytes', 'counter', 'bytes', 'bytes sent by a host interface'),
+  h('host.net.rx_errors', 'counter', 'count', 'receive errors of a host interface'),
+  h('host.net.tx_errors', 'counter', 'count', 'send errors of a host interface'),
+  h('engine.up', 'gauge', 'bool', '1 when the Docker engine answered /_ping, else 0'),
+  h('engine.ping_ms', 'gauge', 'ms', 'time the Docker engine took to answer /_ping'),
+];
+
+/**
+ * The Graphite subject segment of a host sample that is about one instance (a mount, an
+ * interface): `_fs_var_lib_docker`, `_net_eth0`, so each gets its own path. The sinks and the
+ * alerter's links both call this, so a link always points at the series the sink wrote.
+ */
+export function hostInstanceSubject(
+  labels: Readonly<Record<string, string>> | undefined,
+): string | undefined {
+  if (labels?.mount !== undefined) return `_fs${labels.mount === '/' ? '_' : labels.mount}`;
+  if (labels?.iface !== undefined) return `_net_${labels.iface}`;
+  return undefined;
+}
+
 export const METRICS: readonly MetricDef[] = [
   c(
     'cpu.percent',
@@ -62,6 +114,7 @@ export const METRICS: readonly MetricDef[] = [
   c('probe.status_code', 'gauge', 'code', 'HTTP status code of the last probe', 'probe'),
   c('probe.tls_days_left', 'gauge', 'days', 'days until the endpoint TLS certificate expires', 'probe'),
   c('containers.running', 'gauge', 'count', 'running containers on the host', 'host'),
+  ...HOST_METRICS,
 ];
 
 export const METRIC_NAMES: ReadonlySet<string> = new Set(METRICS.map((m) => m.name));

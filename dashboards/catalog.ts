@@ -81,8 +81,11 @@ export interface PanelDef {
   metric: string;
   /** Grafana unit id. */
   unit: string;
-  /** Which container segment the panel reads: this dashboard's $container, every container, or the host's own. */
-  scope: 'container' | 'all-containers' | 'host';
+  /**
+   * Which container segment the panel reads: this dashboard's $container, every container, the
+   * host's own, or the host's mounts (`_fs*`) or interfaces (`_net_*`, core/metrics-catalog.ts).
+   */
+  scope: 'container' | 'all-containers' | 'host' | 'host-mounts' | 'host-ifaces';
 }
 
 export interface DashboardDef {
@@ -115,6 +118,18 @@ export const DASHBOARDS = {
     vars: ['host'],
     panels: [
       panel('containers.running', 'Running containers', 'host'),
+      panel('host.load_per_core', 'Load per core (1 min)', 'host'),
+      panel('host.cpu.busy_percent', 'Host CPU busy', 'host'),
+      panel('host.cpu.iowait_percent', 'Host CPU iowait', 'host'),
+      panel('host.mem.available_percent', 'Memory available', 'host'),
+      panel('host.psi.memory.full', 'Memory pressure (PSI full)', 'host'),
+      panel('host.swap.in_per_s', 'Swap-in pages per second', 'host'),
+      panel('host.fs.used_percent', 'File systems used', 'host-mounts'),
+      panel('host.fs.inodes_used_percent', 'File systems, inodes used', 'host-mounts'),
+      panel('host.net.rx_bytes', 'Host network in', 'host-ifaces'),
+      panel('host.net.tx_bytes', 'Host network out', 'host-ifaces'),
+      panel('engine.up', 'Docker engine answering', 'host'),
+      panel('engine.ping_ms', 'Docker engine ping', 'host'),
       panel('cpu.percent', 'CPU per container (% of one core)', 'all-containers'),
       panel('mem.usage_bytes', 'Memory per container', 'all-containers'),
       panel('mem.percent', 'Memory, % of limit', 'all-containers'),
@@ -173,6 +188,8 @@ export function panelSegments(
 ): { host: string; container: string } {
   const host = dash.vars.includes('host') ? `$${VARS.host}` : '*';
   if (p.scope === 'host') return { host, container: scheme.hostSegment };
+  if (p.scope === 'host-mounts') return { host, container: '_fs*' };
+  if (p.scope === 'host-ifaces') return { host, container: '_net_*' };
   if (p.scope === 'container') return { host, container: `$${VARS.container}` };
   return { host, container: dash.vars.includes('service') ? `*$${VARS.service}*` : '*' };
 }

@@ -10,6 +10,7 @@ import {
   VARS,
   type GraphiteScheme,
 } from '../../dashboards/catalog';
+import { hostInstanceSubject } from '../../core/metrics-catalog';
 import type { Alert } from '../types';
 import type { LinksConfig } from './config';
 
@@ -82,7 +83,7 @@ export function kibanaUrl(alert: Alert, cfg: LinksConfig, now: number): string |
 export function graphiteRenderUrl(alert: Alert, cfg: LinksConfig, now: number): string | undefined {
   if (!cfg.graphite_url || !alert.metric || !alert.labels.host) return undefined;
   const scheme = schemeOf(cfg);
-  const container = alert.labels.container ?? scheme.hostSegment;
+  const container = alert.labels.container ?? hostInstanceSubject(alert.labels) ?? scheme.hostSegment;
   const path = seriesPath(scheme, alert.labels.host, container, alert.metric);
   const { from, to } = timeWindow(alert, cfg, now);
   const q = new URLSearchParams({

@@ -90,3 +90,10 @@ test('a host metric reads the host segment', () => {
     `alias(lookout.h1._host.containers.running, 'containers.running')`,
   );
 });
+
+test('a host file system alert reads its mount segment, as the sinks write it', () => {
+  const a = makeAlert({ metric: 'host.fs.used_percent', labels: { host: 'h1', mount: '/' } });
+  expect(new URL(graphiteRenderUrl(a, cfg(), T0)!).searchParams.getAll('target')[0]).toBe(
+    `alias(lookout.h1._fs_.host.fs.used_percent, 'host.fs.used_percent')`,
+  );
+});

@@ -79,6 +79,13 @@ export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [
     equal: ['host'],
   },
   {
+    // A stopped or hung dockerd makes every container look down or silent: those are its symptoms.
+    name: 'engine down',
+    source_match: { rule: 'docker_engine_down' },
+    target_match_re: { container: '.+' },
+    equal: ['host'],
+  },
+  {
     name: 'crash loop supersedes down and OOM',
     source_match: { rule: 'container_crash_loop' },
     target_match_re: { rule: 'container_down|container_oom_killed' },

@@ -42,6 +42,20 @@ test.each([
     'lookout.web01_example_com._host.containers.running',
   ],
   [
+    'a host file system: its mount has its own segment',
+    s({ name: 'host.fs.used_percent', labels: { mount: '/var/lib/docker' } }),
+    'lookout',
+    false,
+    'lookout.web01_example_com._fs_var_lib_docker.host.fs.used_percent',
+  ],
+  [
+    'a host interface',
+    s({ name: 'host.net.rx_bytes', labels: { iface: 'eth0' } }),
+    'lookout',
+    false,
+    'lookout.web01_example_com._net_eth0.host.net.rx_bytes',
+  ],
+  [
     'a dotted prefix',
     s({ container: c('db') }),
     'ops.docker',

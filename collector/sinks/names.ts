@@ -1,4 +1,5 @@
 import type { MetricSample } from '../../core/events';
+import { hostInstanceSubject } from '../../core/metrics-catalog';
 
 /**
  * Graphite naming shared by the StatsD and carbon sinks.
@@ -10,7 +11,8 @@ import type { MetricSample } from '../../core/events';
  * `_` (a host `web01.example.com` must not open three levels). The metric keeps its dots: the
  * metrics catalog (core/metrics-catalog.ts) names metrics `cpu.percent`, `mem.usage_bytes`, and
  * the dashboards browse them as a tree; each of its segments is sanitised the same way.
- * A sample without a container (a probe, a host gauge) uses its `target` label, else `_host`.
+ * A sample without a container (a probe, a host gauge) uses its `target` label, else its mount or
+ * interface (`_fs_var_lib_docker`, `_net_eth0`: core/metrics-catalog.ts), else `_host`.
  */
 const UNSAFE = /[^A-Za-z0-9_-]/g;
 
@@ -30,7 +32,7 @@ function tagValue(s: string): string {
 }
 
 export function subjectOf(s: MetricSample): string {
-  return s.container?.name ?? s.labels?.target ?? '_host';
+  return s.container?.name ?? s.labels?.target ?? hostInstanceSubject(s.labels) ?? '_host';
 }
 
 export function graphiteName(s: MetricSample, prefix: string, tags: boolean): string {

@@ -42,6 +42,7 @@ test('an empty config starts every source but the probes, in registry order', ()
   expect(createSources(defaults(), deps).map((s) => s.name)).toEqual([
     'lifecycle',
     'stats',
+    'host_metrics',
     'heartbeat',
     'logs',
   ]);
@@ -51,6 +52,7 @@ test('a kind is left out when its settings say so', () => {
   const settings = defaults();
   settings.logs.enabled = false;
   settings.stats.enabled = false;
+  settings.host_metrics.enabled = false;
   expect(createSources(settings, deps).map((s) => s.name)).toEqual(['lifecycle', 'heartbeat']);
 });
 

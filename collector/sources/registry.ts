@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Source } from '../source';
 import { heartbeatSource } from './heartbeat';
+import { hostMetricsSource } from './host';
 import { type SettingsOf, type SourceKind, type SourceKindDeps } from './kind';
 import { lifecycleSource } from './lifecycle';
 import { logsSource } from './logs';
@@ -15,6 +16,7 @@ import { statsSource } from './stats';
 export const SOURCES = {
   lifecycle: lifecycleSource,
   stats: statsSource,
+  host_metrics: hostMetricsSource,
   heartbeat: heartbeatSource,
   logs: logsSource,
   probes: probesSource,

@@ -43,8 +43,9 @@ function variable(name: (typeof VARS)[keyof typeof VARS], scheme: GraphiteScheme
       .definition(query)
       .refresh(VariableRefresh.OnTimeRangeChanged)
       .sort(VariableSort.AlphabeticalAsc)
-      // Host-scope metrics live under their own segment; it is not a container.
-      .regex(name === VARS.container ? `/^(?!${scheme.hostSegment}$).*/` : '')
+      // Host-scope metrics live under their own segments (the host's, its mounts' and interfaces'):
+      // none is a container (Docker names start with a letter or digit, these with `_`).
+      .regex(name === VARS.container ? `/^(?!${scheme.hostSegment}$|_fs|_net_).*/` : '')
   );
 }
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { carbonLines } from '../../collector/sinks/graphite';
 import { graphiteName } from '../../collector/sinks/names';
 import type { ContainerMeta, MetricSample } from '../../core/events';
-import { METRICS } from '../../core/metrics-catalog';
+import { hostInstanceSubject, METRICS } from '../../core/metrics-catalog';
 import { DASHBOARDS, DEFAULT_SCHEME, seriesPath, type DashboardDef } from '../../dashboards/catalog';
 import { waitFor } from '../support/docker';
 
@@ -39,8 +39,17 @@ function samples(ts: number): MetricSample[] {
     type: m.type,
     value: m.type === 'counter' ? 1000 + ts / 1000 : 42,
     ...(m.scope === 'container' ? { container: meta } : {}),
+    ...(INSTANCE_LABELS[m.name.split('.').slice(0, 2).join('.')]
+      ? { labels: INSTANCE_LABELS[m.name.split('.').slice(0, 2).join('.')] }
+      : {}),
   }));
 }
+
+/** Host metrics about one mount or interface carry it as a label, as collector/sources/host writes them. */
+const INSTANCE_LABELS: Record<string, Record<string, string>> = {
+  'host.fs': { mount: '/var/lib/docker' },
+  'host.net': { iface: 'eth0' },
+};
 
 // prettier (which the build formats with) loads its parsers by dynamic import, which jest's
 // CommonJS sandbox refuses: the check runs in a plain Node process, as `npm run dashboards` would.
@@ -58,7 +67,8 @@ test.each(METRICS.filter((m) => m.scope !== 'probe').map((m) => [m.name, m.scope
   'catalog path of %s (%s) is the path the sinks write',
   (name, scope) => {
     const s = samples(0).find((x) => x.name === name)!;
-    const container = scope === 'container' ? meta.name : DEFAULT_SCHEME.hostSegment;
+    const container =
+      scope === 'container' ? meta.name : (hostInstanceSubject(s.labels) ?? DEFAULT_SCHEME.hostSegment);
     expect(seriesPath(DEFAULT_SCHEME, host, container, name)).toBe(graphiteName(s, 'lookout', false));
     const viaStatsd = seriesPath({ ...DEFAULT_SCHEME, via: 'statsd' }, host, container, name);
     const base = graphiteName(s, 'lookout', false);

@@ -4,6 +4,7 @@ import { absence, absenceRule } from './absence';
 import { graphite, graphiteRule } from './graphite';
 import { lifecycle, lifecycleRule } from './lifecycle';
 import { logMatch, logMatchRule } from './log-match';
+import { predict, predictRule } from './predict';
 import { ratio, ratioRule } from './ratio';
 import { spike, spikeRule } from './spike';
 import { threshold, thresholdRule } from './threshold';
@@ -20,6 +21,7 @@ export const RULE_KIND_REGISTRY = {
   lifecycle: { schema: lifecycleRule, evaluator: lifecycle },
   spike: { schema: spikeRule, evaluator: spike },
   graphite: { schema: graphiteRule, evaluator: graphite },
+  predict: { schema: predictRule, evaluator: predict },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own state type; the engine treats it as opaque

@@ -120,6 +120,28 @@ const cases: Case[] = [
     s(18),
     ['t=12 inactive->firing 4.5'],
   ],
+  // predict
+  [
+    'predict: a disk filling 1 point a second is "full within 60s" from 40s on, not before',
+    'kind: predict\nmetric: host.fs.used_percent\nwindow: 60s\nhorizon: 60s\nop: ">="\nthreshold: 100',
+    series(0, s(50), s(1), (t) => t / 1000, 'web', 'host.fs.used_percent'),
+    s(50),
+    ['t=40 inactive->firing 100'],
+  ],
+  [
+    'predict: a flat disk at 95 % is not predicted full',
+    'kind: predict\nmetric: host.fs.used_percent\nwindow: 60s\nhorizon: 4h\nop: ">="\nthreshold: 100',
+    series(0, s(120), s(5), () => 95, 'web', 'host.fs.used_percent'),
+    s(120),
+    [],
+  ],
+  [
+    'predict: a disk that stops filling resolves once the window forgets the climb',
+    'kind: predict\nmetric: host.fs.used_percent\nwindow: 20s\nhorizon: 20s\nop: ">="\nthreshold: 100',
+    series(0, s(80), s(1), (t) => Math.min(t / 1000 + 60, 85), 'web', 'host.fs.used_percent'),
+    s(80),
+    ['t=20 inactive->firing 100', 't=34 firing->resolved 99'],
+  ],
   // lifecycle
   [
     'crash loop: third death within the window; user stops do not count',
