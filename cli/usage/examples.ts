@@ -37,6 +37,7 @@ const EXAMPLES: Record<string, string> = {
   'silence add': 'lookout silence add --match service=web --match host=db1 --for 2h --comment "disk swap"',
   'silence list': 'lookout silence list --all',
   'silence expire': 'lookout silence expire 3f2a',
+  backtest: 'lookout backtest rules/app.yaml --rule checkout_slow --from -7d --max-pages 3',
 };
 
 export function addExamples(root: Command): void {
