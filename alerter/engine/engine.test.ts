@@ -20,6 +20,18 @@ describe('Engine', () => {
     expect(gone.map((t) => `${t.alert.rule} ${t.from}->${t.to}`)).toEqual(['hot firing->resolved']);
   });
 
+  it("a container alert carries its service without keying on it: the container's name settles it", () => {
+    const { engine } = engineFor(HOT);
+    const t = engine.ingest([metric(0, 'cpu.percent', 95, 'web-1')]);
+    expect(t[0]!.alert.labels).toMatchObject({ host: 'h1', container: 'web-1', service: 'web-1' });
+    expect([...engine.runtime('hot')!.groups.keys()]).toEqual(['h1\u001fweb-1']);
+    // A restored alert (labels with the service) finds the same group.
+    const restored = engine.takeChanged()[0]!;
+    expect(engine.runtime('hot')!.byLabels(restored.groupLabels)).toBe(
+      engine.runtime('hot')!.groups.get('h1\u001fweb-1'),
+    );
+  });
+
   it('hands over changed states once, for the store', () => {
     const { engine } = engineFor(HOT);
     engine.ingest([metric(0, 'cpu.percent', 95)]);

@@ -84,7 +84,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   byEvent(get: LabelGetter): Group {
-    const key = this.keys.key(this.rule.groupById, this.rule.groupBy, get);
+    const key = this.keys.key(this.rule.groupById, this.rule.keyBy, get);
     return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
   }
 
@@ -192,7 +192,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   private keyOf(labels: Record<string, string>): string {
-    return this.rule.groupBy.map((n) => labels[n] ?? '').join(KEY_SEP);
+    return this.rule.keyBy.map((n) => labels[n] ?? '').join(KEY_SEP);
   }
 
   /** The group's condition at `now`, in words (explain, test failures). */

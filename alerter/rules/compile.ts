@@ -20,6 +20,11 @@ export interface CompiledRule {
   /** Plain-equality matchers, which the router indexes on. */
   equals: Array<[string, string]>;
   groupBy: string[];
+  /**
+   * The labels of `groupBy` that tell groups apart (the group's key): those a container's name
+   * already settles are left out, since they would only lengthen the key built for every sample.
+   */
+  keyBy: string[];
   timing: Timing;
   /** After a restart, restored alerts cannot clear before this long: the rule's windows must refill first. */
   warmupMs: number;
@@ -32,6 +37,7 @@ export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
   const factory = EVALUATORS[spec.kind] as (s: RuleOf<typeof spec.kind>, d: EvalDeps) => Evaluator<unknown>;
   const evaluator = factory(spec, deps);
   const groupBy = intern(spec.group_by ?? defaultGroupBy(spec));
+  const keyBy = intern(keyLabels(groupBy));
   return {
     name: spec.name,
     spec,
@@ -41,7 +47,8 @@ export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
     where: evaluator.ownWhere ? undefined : compileWhere(spec.where),
     equals: evaluator.ownWhere ? [] : equalities(spec.where),
     groupBy,
-    groupById: GROUPINGS.get(groupBy.join('\u0000'))!.id,
+    keyBy,
+    groupById: GROUPINGS.get(keyBy.join('\u0000'))!.id,
     whereIndexed:
       !evaluator.ownWhere &&
       !evaluator.topics.includes('heartbeat') &&
@@ -51,6 +58,18 @@ export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
     warmupMs: warmup(spec),
     fingerprint: `${deps.latenessMs}|${JSON.stringify(spec)}`,
   };
+}
+
+/**
+ * Labels read from a container's own labels (compose's service and project, or lookout.service):
+ * one container name carries one value, so beside `container` they add nothing to a group's
+ * identity. Container alerts carry `service` by default (notify aggregates by it), and keying on
+ * it cost bench:rules a quarter of its throughput.
+ */
+const SETTLED_BY_CONTAINER = new Set(['service', 'compose_project']);
+function keyLabels(groupBy: string[]): string[] {
+  if (!groupBy.includes('container')) return groupBy;
+  return groupBy.filter((n) => !SETTLED_BY_CONTAINER.has(n));
 }
 
 /** One array per distinct group_by, so the engine computes each event's key once per distinct grouping. */
