@@ -34,8 +34,20 @@ function docker(...args) {
 
 /** The service's containers this coordinator started, oldest first. */
 async function containersOf(service) {
-  const out = await docker('ps', '-a', '--filter', `label=${OWNER}=${service}`, '--format', '{{.CreatedAt}}\t{{.ID}}');
-  return out ? out.split('\n').sort().map((l) => l.split('\t')[1]) : [];
+  const out = await docker(
+    'ps',
+    '-a',
+    '--filter',
+    `label=${OWNER}=${service}`,
+    '--format',
+    '{{.CreatedAt}}\t{{.ID}}',
+  );
+  return out
+    ? out
+        .split('\n')
+        .sort()
+        .map((l) => l.split('\t')[1])
+    : [];
 }
 
 async function scaleTo(service, size) {
@@ -53,8 +65,11 @@ async function scaleTo(service, size) {
 
 function signed(raw, given) {
   const want = `sha256=${crypto.createHmac('sha256', SECRET).update(raw).digest('hex')}`;
-  return typeof given === 'string' && given.length === want.length &&
-    crypto.timingSafeEqual(Buffer.from(given), Buffer.from(want));
+  return (
+    typeof given === 'string' &&
+    given.length === want.length &&
+    crypto.timingSafeEqual(Buffer.from(given), Buffer.from(want))
+  );
 }
 
 const done = new Map(); // idempotency key -> the answer given, so a retry is not done twice
@@ -68,8 +83,10 @@ async function handle(raw, headers) {
   const size = await scaleTo(req.service, req.suggested_size);
   const answer = { size };
   done.set(req.idempotency_key, answer);
-  console.log(`${new Date().toISOString()} ${req.service} ${req.direction} ${req.current_size}->${size} ` +
-    `(${req.evidence.rule}: ${req.evidence.summary})`);
+  console.log(
+    `${new Date().toISOString()} ${req.service} ${req.direction} ${req.current_size}->${size} ` +
+      `(${req.evidence.rule}: ${req.evidence.summary})`,
+  );
   return [200, answer];
 }
 
@@ -88,5 +105,7 @@ const server = http.createServer((req, res) => {
       });
   });
 });
-server.listen(Number(PORT), HOST, () => console.log(`coordinator listening on ${HOST}:${server.address().port}`));
+server.listen(Number(PORT), HOST, () =>
+  console.log(`coordinator listening on ${HOST}:${server.address().port}`),
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
