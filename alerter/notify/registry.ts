@@ -1,5 +1,6 @@
 import { LookoutError } from '../../core/errors';
 import { consoleKind } from './console';
+import { coordinatorKind } from './coordinator';
 import { graphiteEventsKind } from './deploys/graphite-events';
 import { emailKind } from './email';
 import { pagerdutyKind } from './pagerduty';
@@ -15,7 +16,14 @@ export function registerNotifierKind(kind: NotifierKind): void {
   NOTIFIER_KINDS.set(kind.type, kind);
 }
 
-for (const k of [pagerdutyKind, emailKind, webhookKind, consoleKind, graphiteEventsKind] as NotifierKind[])
+for (const k of [
+  pagerdutyKind,
+  emailKind,
+  webhookKind,
+  consoleKind,
+  graphiteEventsKind,
+  coordinatorKind,
+] as NotifierKind[])
   registerNotifierKind(k);
 
 /**
@@ -29,4 +37,5 @@ export const receiverSchemas = [
   emailKind.schema,
   webhookKind.schema,
   consoleKind.schema,
+  coordinatorKind.schema,
 ] as const;

@@ -160,6 +160,26 @@ const harnesses: Record<string, Spec> = {
       return { secret, notifier, ...hook };
     },
   },
+  // It asks only for firing alerts naming a service, once per cooldown: each send names a new one.
+  coordinator: {
+    fails: ALL,
+    start: async () => {
+      const secret = crypto.randomBytes(16).toString('hex');
+      process.env.T_COORD_SECRET = secret;
+      const co = await httpStandin((req, body) =>
+        req.headers[SIGNATURE_HEADER] === sign(body, secret) ? 200 : 401,
+      );
+      const cfg = { name: 'scaler', type: 'coordinator', url: `${co.url}/scale`, timeout: '1s' };
+      const notifier = receiver({ ...cfg, secret: { env: 'T_COORD_SECRET' } });
+      let calls = 0;
+      const deliver = (n: Notification, signal: AbortSignal) => {
+        const a = [...n.firing, ...n.resolved][0]!;
+        const alert = { ...a, labels: { ...a.labels, service: `svc-${++calls}` } };
+        return notifier.send({ ...n, status: 'firing', firing: [alert], resolved: [] }, signal);
+      };
+      return { secret, notifier, deliver, ...co };
+    },
+  },
   // graphite-web's events API takes no credentials: there is no secret to leak.
   'graphite-events': {
     fails: ALL,
