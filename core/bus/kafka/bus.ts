@@ -4,6 +4,7 @@ import type { EventOf, Topic } from '../../events';
 import type { Logger } from '../../logger';
 import type { BatchHandler, Bus, SubscribeOptions, Subscription } from '../bus';
 import { createKafka } from './client';
+import { explainConnectError } from './connect-error';
 import { encodeEvent } from './codec';
 import type { KafkaBusConfig } from './config';
 import { GroupConsumer, type AssignmentHooks, type BatchContext } from './consumer';
@@ -72,7 +73,9 @@ export class KafkaBus implements Bus {
   private getAdmin(): Promise<Admin> {
     this.admin ??= (async () => {
       const a = this.kafka.admin();
-      await a.connect();
+      await a.connect().catch((err: unknown) => {
+        throw explainConnectError(err, this.config);
+      });
       return a;
     })();
     this.admin.catch(() => (this.admin = undefined));

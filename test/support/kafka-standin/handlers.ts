@@ -35,9 +35,11 @@ export const API = {
   LeaveGroup: 13,
   SyncGroup: 14,
   DescribeGroups: 15,
+  SaslHandshake: 17,
   ApiVersions: 18,
   CreateTopics: 19,
   InitProducerId: 22,
+  SaslAuthenticate: 36,
 } as const;
 
 function produce(r: Reader, ctx: BrokerContext): Writer | null {
@@ -169,6 +171,9 @@ export const SUPPORTED: ReadonlyArray<[key: number, min: number, max: number]> =
   [API.ApiVersions, 0, 2],
   [API.CreateTopics, 0, 0],
   [API.InitProducerId, 0, 0],
+  // Answered by the connection's SaslSession (sasl.ts), not by a handler here.
+  [API.SaslHandshake, 1, 1],
+  [API.SaslAuthenticate, 0, 1],
 ];
 
 function apiVersions(_r: Reader, _ctx: BrokerContext, version: number): Writer {

@@ -9,10 +9,12 @@
  *   one request at a time per connection, in order, as Kafka does
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { Reader, Writer } from './codec';
 import { GroupCoordinator } from './group';
 import { API, HANDLERS, SUPPORTED, type BrokerContext } from './handlers';
 import { ERR, TopicStore } from './log';
+import { SaslConfig, SaslSession, type SaslOptions } from './sasl';
 
 export interface StandinOptions {
   host?: string;
@@ -25,6 +27,10 @@ export interface StandinOptions {
   autoCreateTopics?: boolean;
   /** Topics to have from the start: name -> partitions. */
   topics?: Record<string, number>;
+  /** A TLS listener instead of plain TCP (PEM strings; see test/support/pagerduty-cert.ts). */
+  tls?: { cert: string; key: string };
+  /** Require SASL before any other request (see sasl.ts). */
+  sasl?: SaslOptions;
 }
 
 export class KafkaStandin {
@@ -40,6 +46,8 @@ export class KafkaStandin {
   allowCreateTopics: boolean;
   private readonly autoCreateTopics: boolean;
   private readonly defaultPartitions: number;
+  private readonly tls?: { cert: string; key: string };
+  private readonly sasl?: SaslConfig;
 
   constructor(opts: StandinOptions = {}) {
     this.host = opts.host ?? '127.0.0.1';
@@ -48,6 +56,8 @@ export class KafkaStandin {
     this.allowCreateTopics = opts.allowCreateTopics ?? true;
     this.autoCreateTopics = opts.autoCreateTopics ?? false;
     for (const [name, n] of Object.entries(opts.topics ?? {})) this.store.create(name, n);
+    this.tls = opts.tls;
+    this.sasl = opts.sasl ? new SaslConfig(opts.sasl) : undefined;
   }
 
   /** `host:port`, for kafkajs `brokers`. */
@@ -62,7 +72,9 @@ export class KafkaStandin {
   async start(): Promise<this> {
     if (this.server) return this;
     this.stopCtl = new AbortController();
-    const server = net.createServer((s) => this.accept(s));
+    const server = this.tls
+      ? tls.createServer({ cert: this.tls.cert, key: this.tls.key }, (s) => this.accept(s))
+      : net.createServer((s) => this.accept(s));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, this.host, () => {
@@ -101,6 +113,7 @@ export class KafkaStandin {
     const signal = AbortSignal.any([closed.signal, stopSignal]);
     let pending: Buffer = Buffer.alloc(0);
     let chain: Promise<void> = Promise.resolve();
+    const session = this.sasl ? new SaslSession(this.sasl) : undefined;
     socket.on('data', (chunk: Buffer) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       while (pending.length >= 4) {
@@ -109,7 +122,7 @@ export class KafkaStandin {
         const frame = pending.subarray(4, 4 + size);
         pending = pending.subarray(4 + size);
         chain = chain
-          .then(() => this.handle(frame, socket, signal))
+          .then(() => this.handle(frame, socket, signal, session))
           .catch(() => {
             socket.destroy();
           });
@@ -123,7 +136,12 @@ export class KafkaStandin {
     socket.on('error', gone);
   }
 
-  private async handle(frame: Buffer, socket: net.Socket, signal: AbortSignal): Promise<void> {
+  private async handle(
+    frame: Buffer,
+    socket: net.Socket,
+    signal: AbortSignal,
+    session: SaslSession | undefined,
+  ): Promise<void> {
     const r = new Reader(frame);
     const apiKey = r.int16();
     const version = r.int16();
@@ -132,7 +150,16 @@ export class KafkaStandin {
     const supported = SUPPORTED.find(([k]) => k === apiKey);
     const handler = HANDLERS.get(apiKey);
     let body: Writer | null;
-    if (!supported || !handler || version < supported[1] || version > supported[2]) {
+    const saslStep = apiKey === API.SaslHandshake || apiKey === API.SaslAuthenticate;
+    if (session && !session.authenticated && !saslStep && apiKey !== API.ApiVersions)
+      throw new Error(`stand-in: api ${apiKey} before SASL authentication`); // the broker hangs up
+    if (saslStep && session) {
+      body = apiKey === API.SaslHandshake ? session.handshake(r) : session.authenticate(r, version);
+    } else if (saslStep) {
+      // No SASL on this listener: a handshake hears that no mechanism is enabled.
+      if (apiKey !== API.SaslHandshake) throw new Error('stand-in: SaslAuthenticate without SASL');
+      body = new Writer().int16(33).int32(0);
+    } else if (!supported || !handler || version < supported[1] || version > supported[2]) {
       // Only ApiVersions has a defined answer to an unknown version; anything else is a client bug here.
       if (apiKey !== API.ApiVersions) throw new Error(`stand-in: unsupported api ${apiKey} v${version}`);
       body = new Writer()
@@ -160,6 +187,7 @@ export class KafkaStandin {
     const size = Buffer.allocUnsafe(4);
     size.writeInt32BE(payload.length);
     socket.write(Buffer.concat([size, payload]));
+    if (session?.closeAfterReply) socket.end();
   }
 }
 
