@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger';
 import type { CompiledRule } from '../rules/compile';
 import type { RuleOf } from '../rules/schema';
 import type { AlertTransition } from '../types';
+import { deadline } from '../../core/deadline';
 import { BlindWatch } from './blind';
 import { renderJson } from './render';
 import { seriesSamples } from './render';
@@ -116,16 +117,22 @@ export class GraphitePoller {
   private async query(url: string, r: CompiledRule, slot: RuleSlot, now: number): Promise<void> {
     const spec = r.spec as GraphiteSpec;
     const { log } = this.deps;
-    const deadline = Math.min(spec.timeout, spec.interval);
-    const signal = AbortSignal.any([AbortSignal.timeout(deadline), this.stopping.signal]);
+    const limit = Math.min(spec.timeout, spec.interval);
+    // core/deadline, not AbortSignal.any: under memory pressure the composite's timeout can be
+    // collected before it fires, and a target that never answers would hold its rule forever.
+    const guard = deadline(limit, this.stopping.signal);
     let samples: MetricSample[];
     try {
       if (!url) throw new Error('alerter.graphite.url is not set');
-      const series = await renderJson(url, spec.target, now - spec.window - spec.interval, now, signal);
+      const series = await renderJson(url, spec.target, now - spec.window - spec.interval, now, guard.signal);
       samples = seriesSamples(spec.target, series, slot.fed);
     } catch (err) {
       if (this.stopping.signal.aborted) return;
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = !(err instanceof Error)
+        ? String(err)
+        : err.name === 'TimeoutError'
+          ? `timeout: ${err.message}`
+          : err.message;
       if (!slot.down)
         log.error(
           { rule: r.name, target: spec.target, reason },
@@ -134,6 +141,8 @@ export class GraphitePoller {
       slot.down = true;
       await this.deps.feed([], this.blind.failed(r.name, spec.target, reason, this.deps.clock.now()));
       return;
+    } finally {
+      guard.done();
     }
     if (slot.down)
       log.info(
