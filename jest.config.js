@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
-  testMatch: ['<rootDir>/{core,collector,alerter,cli,dashboards,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{core,collector,alerter,cli,dashboards,bench,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   // Tests talk to real services on a small, noisy machine: generous deadlines, await events.
   testTimeout: 120_000,
