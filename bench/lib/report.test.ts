@@ -25,7 +25,7 @@ describe('bench report', () => {
       while (cpuSecondsOf(child.pid!) < 0.2 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
       expect(cpuSecondsOf(child.pid!)).toBeGreaterThanOrEqual(0.2);
-      expect(peakRssMiB(child.pid!)).toBeGreaterThan(60);
+      expect(peakRssMiB(child.pid)).toBeGreaterThan(60);
       expect(peakRssMiB()).toBeGreaterThan(10);
     } finally {
       child.kill('SIGKILL');
