@@ -38,7 +38,8 @@ export function parseInstant(text: string, now: number): number {
  */
 export async function backtestAction(paths: string[], o: BacktestCliOptions): Promise<Outcome> {
   const now = Date.now();
-  const cfg = o.graphite ? undefined : readConfig(o.config);
+  // The config gives Graphite's URL and the routing the pages are counted with.
+  const cfg = o.graphite && !o.config ? undefined : readConfig(o.config);
   const graphiteUrl = o.graphite ?? cfg?.alerter.graphite.url;
   if (!graphiteUrl) throw new LookoutError('no Graphite: pass --graphite URL or set alerter.graphite.url');
   const maxPages = o.maxPages === undefined ? undefined : Number(o.maxPages);
@@ -47,10 +48,11 @@ export async function backtestAction(paths: string[], o: BacktestCliOptions): Pr
   const rules = paths.length > 0 ? paths : resolveRulePaths(cfg?.alerter.rules ?? ['rules']);
   const from = parseInstant(o.from, now);
   const until = parseInstant(o.until, now);
-  const results = await backtest({ rules, rule: o.rule, from, until, graphiteUrl, prefix: o.prefix });
+  const notify = o.config ? cfg?.notify : undefined;
+  const results = await backtest({ rules, rule: o.rule, from, until, graphiteUrl, prefix: o.prefix, notify });
   let out = formatBacktest(results, maxPages);
   if (o.png) {
-    fs.writeFileSync(o.png, await renderPng(graphiteUrl, results, from, until));
+    fs.writeFileSync(o.png, await renderPng(graphiteUrl, results.rules, from, until));
     out += `\nwrote ${o.png}`;
   }
   return { out, code: overPageBudget(results, maxPages) ? 1 : 0 };

@@ -20,6 +20,8 @@ export interface ReplayResult {
   /** Times an instance went to firing: each is one new problem, one page on a paging route. */
   fired: number;
   firingMs: number;
+  /** Every transition, in order: what the dispatcher is fed to count the pages (pages.ts). */
+  transitions: AlertTransition[];
 }
 
 /**
@@ -39,7 +41,9 @@ export function replay(
   const open = new Map<string, StateInterval>();
   const done: StateInterval[] = [];
   let fired = 0;
+  const transitions: AlertTransition[] = [];
   const apply = (ts: readonly AlertTransition[]): void => {
+    transitions.push(...ts);
     for (const t of ts) {
       const cur = open.get(t.alert.key);
       if (cur && cur.state !== t.to) {
@@ -71,5 +75,5 @@ export function replay(
   const firingMs = intervals
     .filter((x) => x.state === 'firing')
     .reduce((sum, x) => sum + ((x.end ?? range.until) - x.start), 0);
-  return { intervals, fired, firingMs };
+  return { intervals, fired, firingMs, transitions };
 }

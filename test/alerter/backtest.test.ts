@@ -1,8 +1,8 @@
 /**
  * `lookout backtest` on the real carbon + graphite-web (issue 14): a history backfilled with
  * carbon, 3 h in the past (the test Graphite keeps 1 s points for 6 h), with known stretches
- * over the thresholds; the exact intervals, pages and time firing come back, the page budget
- * gates, and graphite-web draws the PNG.
+ * over the thresholds; the exact intervals, pages (through the stock routing or a config's) and
+ * time firing come back, the page budget gates, and graphite-web draws the PNG.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -68,7 +68,9 @@ beforeAll(async () => {
     const slow = (s >= 120 && s < 180) || (s >= 300 && s < 330);
     lines.push(`${p}.lat.web ${slow ? 900 : 100} ${T0 + s}`);
     lines.push(`${p}.lat.api 100 ${T0 + s}`);
-    lines.push(`${p}.h1.web_1.cpu.percent ${s >= 200 && s < 260 ? 95 : 10} ${T0 + s}`);
+    // Three containers of one host hot together: one problem, one aggregate page (stock routing).
+    for (const c of ['web_1', 'web_2', 'web_3'])
+      lines.push(`${p}.h1.${c}.cpu.percent ${s >= 200 && s < 260 ? 95 : 10} ${T0 + s}`);
   }
   await carbon(lines);
   await waitFor(
@@ -79,17 +81,22 @@ beforeAll(async () => {
   );
   await waitFor(
     'the cpu backfill readable',
-    async () => (await rendered(`${p}.*.*.cpu.percent`)) === 600,
+    async () => (await rendered(`${p}.*.*.cpu.percent`)) === 1800,
     60_000,
     500,
   );
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const onCleanup: Array<() => void> = [];
+afterAll(() => {
+  for (const f of onCleanup) f();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 const opts = () => ({ rules: [dir], from: at(60), until: at(400), graphiteUrl: GRAPHITE_URL, prefix: p });
 
 test('replays a Graphite-target rule: exact pending and firing intervals, peaks, pages, time firing', async () => {
-  const [r] = await backtest({ ...opts(), rule: 'checkout_slow' });
+  const { rules, receivers } = await backtest({ ...opts(), rule: 'checkout_slow' });
+  const r = rules[0];
   const web = { series: `${p}.lat.web`, service: 'web' };
   expect(r!.result!.intervals).toEqual([
     { state: 'pending', labels: web, start: at(120), end: at(125), peak: 900 },
@@ -98,24 +105,61 @@ test('replays a Graphite-target rule: exact pending and firing intervals, peaks,
     { state: 'firing', labels: web, start: at(305), end: at(330), peak: 900 },
   ]);
   expect(r!.result!.fired).toBe(2);
+  // No container label: nothing to aggregate; each firing is a new incident on the pager.
+  expect(r!.pages).toBe(2);
   expect(r!.result!.firingMs).toBe(80_000);
+  // Two triggers and two resolves.
+  expect(receivers).toEqual([{ receiver: 'pagerduty', paging: true, notifications: 4, pages: 2 }]);
 });
 
-test('replays a collector-metric rule from what the carbon sink wrote, and says why a log rule cannot be', async () => {
-  const results = await backtest(opts());
-  const cpu = results.find((x) => x.rule === 'cpu_hot')!;
+const hot = (c: string) => ({
+  state: 'firing',
+  labels: { host: 'h1', container: c, service: c },
+  start: at(200),
+  // The last hot point (259 s) leaves the 10 s window (now - 10 s, now] at 269 s.
+  end: at(269),
+  peak: 95,
+});
+
+test('replays a collector-metric rule from what the carbon sink wrote; 3 containers of a host are 1 aggregate page', async () => {
+  const { rules } = await backtest(opts());
+  const cpu = rules.find((x) => x.rule === 'cpu_hot')!;
   expect(cpu.target).toBe(`${p}.*.*.cpu.percent`);
-  expect(cpu.result!.intervals).toEqual([
-    {
-      state: 'firing',
-      labels: { host: 'h1', container: 'web_1', service: 'web_1' },
-      start: at(200),
-      // The last hot point (259 s) leaves the 10 s window (now - 10 s, now] at 269 s.
-      end: at(269),
-      peak: 95,
-    },
-  ]);
-  expect(results.find((x) => x.rule === 'panics')!.skipped).toMatch(/cannot be backtested from Graphite/);
+  expect(cpu.result!.intervals).toEqual([hot('web_1'), hot('web_2'), hot('web_3')]);
+  expect(cpu.result!.fired).toBe(3);
+  expect(cpu.pages).toBe(1);
+  expect(rules.find((x) => x.rule === 'panics')!.skipped).toMatch(/cannot be backtested from Graphite/);
+});
+
+test("--config: the config's routes and aggregation count the pages, per receiver", async () => {
+  // Beside the rules folder, not in it: the rules are every YAML file there.
+  const cfg = path.join(dir, '..', `${path.basename(dir)}.lookout.yaml`);
+  // No aggregation, and the containers' alerts also go to a webhook (a digest by host).
+  fs.writeFileSync(
+    cfg,
+    `alerter:
+  graphite: {url: '${GRAPHITE_URL}'}
+notify:
+  receivers:
+    - {name: oncall, type: pagerduty, routing_key: {env: LKB_PD_KEY}}
+    - {name: ops-hook, type: webhook, url: 'http://127.0.0.1:9/hook'}
+  route:
+    receiver: oncall
+    routes:
+      - {receiver: ops-hook, continue: true, match_re: {container: '.+'}}
+      - {receiver: oncall, match_re: {container: '.+'}}
+  aggregate: []
+`,
+  );
+  process.env.LKB_PD_KEY = 'never-sent';
+  onCleanup.push(() => fs.rmSync(cfg, { force: true }));
+  const base = { from: String(T0 + 60), until: String(T0 + 400), prefix: p, config: cfg };
+  const out = await backtestAction([dir], { ...base, rule: 'cpu_hot', maxPages: '2' });
+  expect(out.out).toContain('cpu_hot: 3 page(s) (more than --max-pages 2), fired 3 time(s)');
+  // One digest for the host's trigger, one for its resolve; three triggers and three resolves.
+  expect(out.out).toContain('  ops-hook: 2 notification(s) (digest: it pages nobody)');
+  expect(out.out).toContain('  oncall: 6 notification(s), 3 page(s)');
+  expect(out.code).toBe(1);
 });
 
 test('--max-pages gates, --png writes a PNG from graphite-web', async () => {
@@ -124,7 +168,7 @@ test('--max-pages gates, --png writes a PNG from graphite-web', async () => {
   const gated = await backtestAction([dir], { ...base, maxPages: '1', png });
   expect(gated.code).toBe(1);
   expect(gated.out).toContain(
-    'checkout_slow: 2 page(s) (more than --max-pages 1), firing 1m20s in 2 interval(s)',
+    'checkout_slow: 2 page(s) (more than --max-pages 1), fired 2 time(s), firing 1m20s in 2 interval(s)',
   );
   expect(gated.out).toContain('panics: not backtested');
   expect(fs.readFileSync(png).subarray(0, 8)).toEqual(
