@@ -1,19 +1,21 @@
 import fs from 'node:fs';
 import { backtest } from '../alerter/backtest/backtest';
+import type { CollectorNaming } from '../alerter/backtest/naming';
 import { renderPng } from '../alerter/backtest/png';
 import { formatBacktest, overPageBudget } from '../alerter/backtest/report';
 import { parseDuration } from '../core/duration';
 import { LookoutError } from '../core/errors';
 import type { Outcome } from './authoring';
 import { resolveRulePaths } from './alerter';
-import { readConfig } from './config';
+import { readConfig, type LookoutConfig } from './config';
 
 export interface BacktestCliOptions {
   rule?: string;
   from: string;
   until: string;
   graphite?: string;
-  prefix: string;
+  prefix?: string;
+  via?: string;
   png?: string;
   maxPages?: string;
   config?: string;
@@ -33,6 +35,17 @@ export function parseInstant(text: string, now: number): number {
 }
 
 /**
+ * Where the collector's metrics are: `--via`/`--prefix`, else what the config's sinks imply
+ * (cli/config.ts derives it for the alerter's links), else carbon under `lookout`.
+ */
+function collectorNaming(o: BacktestCliOptions, cfg: LookoutConfig | undefined): CollectorNaming {
+  const via = o.via ?? cfg?.notify.links.graphite.via ?? 'carbon';
+  if (via !== 'carbon' && via !== 'statsd')
+    throw new LookoutError(`--via takes carbon or statsd, not "${via}"`);
+  return { via, prefix: o.prefix ?? cfg?.notify.links.graphite.prefix ?? 'lookout' };
+}
+
+/**
  * `lookout backtest RULE_FILE`: how often the rules would have fired over Graphite history.
  * Exit 0 always, except 1 with `--max-pages N` when a rule would have paged more than N times.
  */
@@ -49,7 +62,8 @@ export async function backtestAction(paths: string[], o: BacktestCliOptions): Pr
   const from = parseInstant(o.from, now);
   const until = parseInstant(o.until, now);
   const notify = o.config ? cfg?.notify : undefined;
-  const results = await backtest({ rules, rule: o.rule, from, until, graphiteUrl, prefix: o.prefix, notify });
+  const naming = collectorNaming(o, cfg);
+  const results = await backtest({ rules, rule: o.rule, from, until, graphiteUrl, ...naming, notify });
   let out = formatBacktest(results, maxPages);
   if (o.png) {
     fs.writeFileSync(o.png, await renderPng(graphiteUrl, results.rules, from, until));

@@ -3,6 +3,7 @@ import { renderJson } from '../graphite/render';
 import type { NotifyConfig } from '../notify/config';
 import { compileRule } from '../rules/compile';
 import { loadRules, type LoadedRule } from '../rules/load';
+import type { CollectorNaming } from './naming';
 import { countPages, stockNotifyConfig, type ReceiverCount } from './pages';
 import { replay, type ReplayResult } from './replay';
 import { historySource } from './sources';
@@ -14,8 +15,10 @@ export interface BacktestOptions {
   from: number;
   until: number;
   graphiteUrl: string;
-  /** The carbon sink's prefix, where collector metrics are. */
+  /** The carbon or StatsD sink's prefix, where collector metrics are. */
   prefix: string;
+  /** How collector metrics reached Graphite (naming.ts); default carbon. */
+  via?: CollectorNaming['via'];
   /** Deadline of one render request. */
   timeoutMs?: number;
   /** Routes, receivers, inhibition and aggregation to count pages with; default: the stock ones. */
@@ -73,7 +76,7 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
 /** One rule over history through the engine, with Graphite's step; or why it cannot be. */
 async function replayRule(r: LoadedRule, opts: BacktestOptions): Promise<RuleBacktest> {
   const spec = r.spec;
-  const src = historySource(spec, opts.prefix);
+  const src = historySource(spec, { via: opts.via ?? 'carbon', prefix: opts.prefix });
   if (typeof src === 'string') return { rule: spec.name, skipped: src };
   const signal = AbortSignal.timeout(opts.timeoutMs ?? 60_000);
   const series = await renderJson(opts.graphiteUrl, src.target, opts.from - src.leadMs, opts.until, signal);
