@@ -64,6 +64,8 @@ export interface AlerterHandoff {
   subscribeOptions(ctl: HandoffControl): SubscribeOptions;
   /** Resolves once the batch is durable; a rejection is retried (merged) with the next batch. */
   publish(batch: HandoffBatch): Promise<void>;
+  /** Whether this replica owns a routing key's partition now: it polls only its Graphite rules. */
+  owns?(routingKey: string): boolean;
 }
 
 export interface ReloadResult {
@@ -95,7 +97,8 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const parts = assemble(deps, log);
   const { engine, serial, ticker, reloader } = parts;
   const subs = subscribe(deps, parts);
-  const graphite = startGraphitePoller({ ...parts, config: config.graphite, clock: deps.clock, log });
+  const owns = deps.handoff?.owns && ((key: string) => deps.handoff!.owns!(key));
+  const graphite = startGraphitePoller({ ...parts, config: config.graphite, clock: deps.clock, log, owns });
   const tick = (): Promise<void> => ticker.tick();
   const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());
 

@@ -58,6 +58,12 @@ export interface MetricSample extends EventBase {
   type: 'gauge' | 'counter';
   container?: ContainerMeta;
   labels?: Record<string, string>;
+  /**
+   * Where a fleet files the alert states this sample's groups make (the state topic's routing
+   * key), when not its service or host: a Graphite rule's samples carry the rule's own key, so
+   * its states live in the partition whose owner polls it (alerter/graphite/ownership.ts).
+   */
+  route?: string;
 }
 
 export type LifecycleAction =

@@ -13,6 +13,7 @@ export type { Group, InventoryRef } from './model';
 /** The partition key of an event, as core/bus/kafka's eventKey (kept here: the engine loads no Kafka client). */
 export function eventRoute(ev: LookoutEvent): string {
   if (ev.kind === 'heartbeat') return ev.host;
+  if (ev.kind === 'metric' && ev.route) return ev.route;
   return ev.container?.service || ev.host;
 }
 

@@ -6,6 +6,7 @@ import type { RuleOf } from '../rules/schema';
 import type { AlertTransition } from '../types';
 import { deadline } from '../../core/deadline';
 import { BlindWatch } from './blind';
+import { graphiteRuleRoute, ownsAll, type Owns } from './ownership';
 import { renderJson } from './render';
 import { seriesSamples } from './render';
 
@@ -21,6 +22,8 @@ export interface GraphitePollerDeps {
   log: Logger;
   /** The rules loaded now (they change on reload). */
   rules(): readonly CompiledRule[];
+  /** A fleet's replica polls only the rules whose key it owns (ownership.ts); default all. */
+  owns?: Owns;
   /** Samples into the engine and meta-alert transitions to notify, in the alerter's serial queue. */
   feed(samples: MetricSample[], meta: AlertTransition[]): Promise<void>;
 }
@@ -58,7 +61,11 @@ export class GraphitePoller {
   /** Starts what is due now; the alerter calls it every second or so. */
   poll(): void {
     const now = this.deps.clock.now();
-    const rules = this.deps.rules().filter((r) => r.spec.kind === 'graphite');
+    const owns = this.deps.owns ?? ownsAll;
+    const rules = this.deps
+      .rules()
+      .filter((r) => r.spec.kind === 'graphite' && owns(graphiteRuleRoute(r.name)));
+    // A rule gone from the files, or now another replica's, is no longer polled here.
     this.retire(new Set(rules.map((r) => r.name)), now);
     if (rules.length === 0) return;
     const url = this.deps.config.url;
@@ -125,7 +132,9 @@ export class GraphitePoller {
     try {
       if (!url) throw new Error('alerter.graphite.url is not set');
       const series = await renderJson(url, spec.target, now - spec.window - spec.interval, now, guard.signal);
-      samples = seriesSamples(spec.target, series, slot.fed);
+      // Routed by the rule (ownership.ts) in a fleet only: elsewhere the route changes nothing.
+      const route = this.deps.owns ? graphiteRuleRoute(r.name) : undefined;
+      samples = seriesSamples(spec.target, series, slot.fed, route);
     } catch (err) {
       if (this.stopping.signal.aborted) return;
       const reason = !(err instanceof Error)

@@ -44,6 +44,8 @@ export function seriesSamples(
   target: string,
   series: readonly RenderedSeries[],
   after: Map<string, number>,
+  /** The samples' route in a fleet (ownership.ts); unset elsewhere. */
+  route?: string,
 ): MetricSample[] {
   const name = graphiteMetricName(target);
   const out: MetricSample[] = [];
@@ -54,7 +56,9 @@ export function seriesSamples(
     for (const [v, sec] of s.datapoints) {
       const ts = sec * 1000;
       if (v === null || ts <= last) continue;
-      out.push({ kind: 'metric', host: '', ts, name, value: v, type: 'gauge', labels });
+      const sample: MetricSample = { kind: 'metric', host: '', ts, name, value: v, type: 'gauge', labels };
+      if (route !== undefined) sample.route = route;
+      out.push(sample);
       last = ts;
     }
     after.set(s.target, last);

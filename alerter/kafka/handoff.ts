@@ -27,6 +27,7 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
     subscribeOptions: (ctl) => h.subscribeOptions(ctl),
     publish: (batch) => h.publish(batch),
     noteDelivered: (note) => h.noteDelivered(note),
+    owns: (routingKey) => h.owns(routingKey),
   };
 }
 
@@ -67,6 +68,10 @@ class StateHandoff implements KafkaHandoff {
     await this.opts.stateTopic.putMany(entries);
     this.ledger.filed(filed);
     m.published.inc(entries.length);
+  }
+
+  owns(routingKey: string): boolean {
+    return this.rebalance.owns(routingKey);
   }
 
   noteDelivered(note: DeliveryNote): Promise<void> {

@@ -21,6 +21,8 @@ const PARTITION_CACHE_MAX = 100_000;
  */
 export class Rebalance {
   private readonly partitionCache = new Map<string, number>();
+  /** Partitions assigned and adopted, not revoked since: what this replica owns. */
+  private readonly owned = new Set<number>();
 
   constructor(
     private readonly opts: KafkaHandoffOptions,
@@ -36,6 +38,10 @@ export class Rebalance {
       this.partitionCache.set(routingKey, p);
     }
     return p;
+  }
+
+  owns(routingKey: string): boolean {
+    return this.owned.has(this.partitionOf(routingKey));
   }
 
   async assigned(ctl: HandoffControl, partitions: number[]): Promise<void> {
@@ -56,6 +62,8 @@ export class Rebalance {
     await stateTopic
       .putMany(stale)
       .catch((err: unknown) => this.log.warn({ err }, 'stale alert states not deleted'));
+    // Owned once the states are in the engine: a Graphite rule polled from here on finds its states.
+    for (const p of partitions) this.owned.add(p);
     m.adopted.inc(states.length);
     this.log.info(
       {
@@ -71,6 +79,8 @@ export class Rebalance {
 
   async revoked(ctl: HandoffControl, partitions: number[]): Promise<void> {
     const set = new Set(partitions);
+    // No longer owned before the groups are released: a Graphite query still out is dropped.
+    for (const p of partitions) this.owned.delete(p);
     const gone = (routingKey: string): boolean => set.has(this.partitionOf(routingKey));
     const n = await ctl.exclusive((engine) => engine.release(gone));
     const moved = this.ledger.release(gone);

@@ -50,4 +50,6 @@ export interface KafkaHandoff extends AlerterHandoff {
    * (or failed: logged, never thrown).
    */
   noteDelivered(note: DeliveryNote): Promise<void>;
+  /** Whether a routing key's partition is this replica's now (its states adopted, not revoked). */
+  owns(routingKey: string): boolean;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { Engine } from '../engine/engine';
+import type { Owns } from '../graphite/ownership';
 import { GraphitePoller, type GraphitePollerConfig } from '../graphite/poller';
 import type { TransitionDelivery } from './delivery';
 import type { SerialQueue } from './serial';
@@ -19,16 +20,22 @@ export function startGraphitePoller(deps: {
   engine: Engine;
   serial: SerialQueue;
   delivery: TransitionDelivery;
+  /** A fleet's ownership of rules (alerter/graphite/ownership.ts); absent: every rule is ours. */
+  owns?: Owns;
 }): { poller: GraphitePoller; stop(): Promise<void> } {
-  const { engine, serial, delivery } = deps;
+  const { engine, serial, delivery, owns } = deps;
   const poller = new GraphitePoller({
     config: deps.config,
     clock: deps.clock,
     log: deps.log.child({ part: 'graphite' }),
     rules: () => engine.rules(),
+    owns,
     feed: (samples, meta) =>
       serial.run(async () => {
-        const t = samples.length > 0 ? engine.ingest(samples) : [];
+        // Asked again in the queue: a rule whose partition was revoked while its query was out
+        // must not make groups here again after the revocation released them.
+        const mine = owns ? samples.filter((s) => owns(s.route ?? '')) : samples;
+        const t = mine.length > 0 ? engine.ingest(mine) : [];
         await delivery.deliver([...t, ...meta]);
       }),
   });

@@ -12,7 +12,8 @@
  *   READY
  * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file); with HOOK_URL, transitions
  * also go to the real notify (webhook receiver at HOOK_URL), wired as cli/ should wire it, with
- * the fleet's silences and acks (API_TOKEN opens the API's writes).
+ * the fleet's silences and acks (API_TOKEN opens the API's writes); with RULES_GRAPHITE_URL,
+ * Graphite-target rules ask that graphite-web (test/kafka/graphite-fleet.test.ts).
  */
 import fs from 'node:fs';
 import { KafkaBus } from '../../core/bus/kafka/bus';
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
       eval_interval: '500ms',
       watch: false,
       reload_on_sighup: false,
+      graphite: { url: process.env.RULES_GRAPHITE_URL },
     }),
     onTransitions: (ts) => {
       for (const t of ts) {

@@ -1,0 +1,223 @@
+/**
+ * A fleet polls each Graphite rule once (issue 14): two alerter replicas (child processes, the
+ * Kafka bus and the state hand-off) share the partitions, and a Graphite rule is polled only by
+ * the owner of the partition its key maps to. Each replica asks the real graphite-web through
+ * its own counting proxy, so the test sees who asked what. Then the owner is killed with
+ * SIGKILL: the survivor adopts the rule's firing alert (no second page) and polls the rule.
+ * Runs against a real Kafka when KAFKA_BROKERS is set, else the stand-in broker.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { newRunId, waitFor } from '../support/docker';
+import { startTestBroker, uniquePrefix, type TestBroker } from './support';
+
+const GRAPHITE_URL = process.env.GRAPHITE_URL ?? 'http://127.0.0.1:8080';
+const CARBON = {
+  host: process.env.CARBON_HOST ?? '127.0.0.1',
+  port: Number(process.env.CARBON_PORT ?? 2003),
+};
+const PARTITIONS = 6;
+const INTERVAL_MS = 2_000;
+const p = newRunId('lkf');
+const RULE_NAMES = ['fleet_queue_deep', 'fleet_backlog_deep', 'fleet_errors_high'];
+const RULES = `rules:
+${RULE_NAMES.map(
+  (name, i) => `  - name: ${name}
+    kind: graphite
+    target: '${p}.svc${i}.depth'
+    series_labels: {service: 1}
+    interval: 2s
+    timeout: 2s
+    reduce: last
+    window: 10s
+    threshold: 50
+    summary: deep
+`,
+).join('')}`;
+
+interface Replica {
+  name: string;
+  proc: ChildProcess;
+  lines: string[];
+  /** Render requests this replica made: when, and for which target. */
+  asked: Array<{ at: number; target: string }>;
+  proxy: http.Server;
+}
+
+let broker: TestBroker;
+let dir: string;
+let feeding: NodeJS.Timeout | undefined;
+const replicas: Replica[] = [];
+
+const carbon = (lines: string[]): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const s = net.connect(CARBON, () => s.end(lines.join('\n') + '\n'));
+    s.on('close', () => resolve());
+    s.on('error', reject);
+  });
+
+/** Forwards every request to the real graphite-web, noting each render target. */
+async function countingProxy(asked: Replica['asked']): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    for (const t of url.searchParams.getAll('target')) asked.push({ at: Date.now(), target: t });
+    fetch(`${GRAPHITE_URL}${url.pathname}${url.search}`, { signal: AbortSignal.timeout(10_000) })
+      .then(async (r) => {
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await r.arrayBuffer()));
+      })
+      .catch(() => {
+        res.writeHead(502);
+        res.end();
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+async function startReplica(name: string, prefix: string): Promise<Replica> {
+  const asked: Replica['asked'] = [];
+  const proxy = await countingProxy(asked);
+  const { port } = proxy.address() as net.AddressInfo;
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'alerter-replica.ts')], {
+    env: {
+      ...process.env,
+      BROKERS: broker.brokers.join(','),
+      PREFIX: prefix,
+      RULES: path.join(dir, 'rules'),
+      STATE: path.join(dir, `${name}.db`),
+      RULES_GRAPHITE_URL: `http://127.0.0.1:${port}`,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const r: Replica = { name, proc, lines: [], asked, proxy };
+  let rest = '';
+  proc.stdout?.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString()).split('\n');
+    rest = parts.pop()!;
+    r.lines.push(...parts);
+  });
+  replicas.push(r);
+  return r;
+}
+
+/** Partitions a replica holds now, from its A/R lines. */
+function owned(r: Replica): Set<number> {
+  const s = new Set<number>();
+  for (const l of r.lines) {
+    const [tag, ps] = l.split(' ');
+    if (tag !== 'A' && tag !== 'R') continue;
+    for (const n of (ps ?? '').split(',').filter(Boolean).map(Number)) {
+      if (tag === 'A') s.add(n);
+      else s.delete(n);
+    }
+  }
+  return s;
+}
+
+const targetOf = (i: number): string => `${p}.svc${i}.depth`;
+const askedFor = (r: Replica, i: number, since = 0) =>
+  r.asked.filter((x) => x.target === targetOf(i) && x.at >= since);
+
+interface Transition {
+  key: string;
+  service: string;
+  to: string;
+}
+const transitions = (r: Replica): Transition[] =>
+  r.lines.filter((l) => l.startsWith('T ')).map((l) => JSON.parse(l.slice(2)) as Transition);
+const adopted = (r: Replica): Transition[] =>
+  r.lines.filter((l) => l.startsWith('P ')).map((l) => JSON.parse(l.slice(2)) as Transition);
+
+beforeAll(async () => {
+  broker = await startTestBroker();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-graphite-fleet-'));
+  fs.mkdirSync(path.join(dir, 'rules'));
+  fs.writeFileSync(path.join(dir, 'rules', 'graphite.yaml'), RULES);
+  // Deep queues, written now and every second: each rule fires on its first answer.
+  const feed = () => {
+    const now = Math.floor(Date.now() / 1000);
+    void carbon(RULE_NAMES.map((_, i) => `${targetOf(i)} 100 ${now}`)).catch(() => undefined);
+  };
+  feed();
+  feeding = setInterval(feed, 1_000);
+});
+
+afterAll(async () => {
+  clearInterval(feeding);
+  for (const r of replicas) {
+    if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
+    await new Promise<void>((resolve) => r.proxy.close(() => resolve()));
+  }
+  await broker?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('each Graphite rule is polled by one replica only; killed, its rules move with their firing alerts', async () => {
+  const prefix = uniquePrefix('graphite-fleet');
+  const a = await startReplica('a', prefix);
+  const b = await startReplica('b', prefix);
+  await waitFor(
+    'the two replicas to split the partitions',
+    () => {
+      const [oa, ob] = [owned(a), owned(b)];
+      return oa.size > 0 && ob.size > 0 && oa.size + ob.size === PARTITIONS;
+    },
+    90_000,
+  );
+  const settled = Date.now();
+  // Three answers per rule after the split, from whichever replica owns it.
+  await waitFor(
+    'every rule polled three times since the split',
+    () => RULE_NAMES.every((_, i) => askedFor(a, i, settled).length + askedFor(b, i, settled).length >= 3),
+    60_000,
+  );
+  const ownerOf = RULE_NAMES.map((_, i) => {
+    const [na, nb] = [askedFor(a, i, settled).length, askedFor(b, i, settled).length];
+    // One replica asks, the other never does: graphite-web gets one query per interval, not two.
+    expect(Math.min(na, nb)).toBe(0);
+    return na > 0 ? a : b;
+  });
+  for (const [i, owner] of ownerOf.entries()) {
+    const times = askedFor(owner, i, settled).map((x) => x.at);
+    // The poller waits a whole interval between two queries of a rule (load only lengthens it).
+    for (let k = 1; k < times.length; k++)
+      expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual(INTERVAL_MS - 200);
+  }
+  // Each rule's alert fired once, on its owner, and was handed off.
+  await waitFor(
+    'every rule firing, its state in the state topic',
+    () =>
+      RULE_NAMES.every((_, i) =>
+        ownerOf[i]!.lines.some((l) => l.startsWith('S ') && l.includes(`"svc${i}:firing"`)),
+      ),
+    60_000,
+  );
+
+  // Kill the replica that polls the first rule; the other takes its rules and their alerts over.
+  const victim = ownerOf[0]!;
+  const survivor = victim === a ? b : a;
+  const moved = RULE_NAMES.map((_, i) => i).filter((i) => ownerOf[i] === victim);
+  victim.proc.kill('SIGKILL');
+  const killedAt = Date.now();
+  await waitFor(
+    "the survivor to poll the killed replica's rules twice",
+    () => moved.every((i) => askedFor(survivor, i, killedAt).length >= 2),
+    90_000,
+  );
+  expect(owned(survivor).size).toBe(PARTITIONS);
+  for (const i of moved) {
+    expect(adopted(survivor).filter((x) => x.service === `svc${i}`)).toHaveLength(1);
+    // Adopted firing: the survivor makes no transition of its own for it, so nobody is paged again.
+    expect(transitions(survivor).filter((x) => x.service === `svc${i}`)).toEqual([]);
+    expect(
+      transitions(victim)
+        .filter((x) => x.service === `svc${i}`)
+        .map((x) => x.to),
+    ).toEqual(['firing']);
+  }
+});
