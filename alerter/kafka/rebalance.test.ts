@@ -80,4 +80,20 @@ describe('Rebalance', () => {
     expect(events).toEqual([{ kind: 'revoked', partitions: [0], states: 1 }]);
     expect(ledger.release(() => true)).toEqual([]);
   });
+
+  it('owns a routing key from its partition assignment (adopted) until its revocation', async () => {
+    const topic = new FakeStateTopic();
+    const r = new Rebalance(
+      { stateTopic: topic, logger: silentLogger(), clock: new ManualClock(0) },
+      new AlertLedger(),
+      silentLogger(),
+    );
+    const key = 'graphite-rule:queue_deep';
+    const { ctl } = control();
+    expect(r.owns(key)).toBe(false);
+    await r.assigned(ctl, [topic.partitionOf(key)]);
+    expect(r.owns(key)).toBe(true);
+    await r.revoked(ctl, [topic.partitionOf(key)]);
+    expect(r.owns(key)).toBe(false);
+  });
 });
