@@ -1,4 +1,3 @@
-import { ManualClock } from '../../core/clock';
 import { StateStore } from '../../core/store/store';
 import { defaultNotifyConfig, type NotifyConfig, type ReceiverConfig } from '../notify/config';
 import { dispatch, dispatchContext } from '../notify/dispatch';
@@ -32,12 +31,11 @@ export interface PageCount {
 
 /**
  * The backtest's transitions through the live dispatcher (routes, grouping, inhibition,
- * aggregation, group timers) on a store in memory, its clock stepped over the history. A pass
- * runs at each transition and, while any alert or group is live, every `stepMs` (never more often
- * than the config's tick): the group timers are honoured to one step, which moves a notification
- * in time but not its count.
- * Nothing is delivered: each queued notification is counted, then taken off the outbox as if
- * its receiver had accepted it.
+ * aggregation, group timers) on a store in memory, its pass time stepped over the history as
+ * a manual clock. A pass runs at each transition and, while any alert or group is live, every
+ * `stepMs` (never more often than the config's tick): the group timers are honoured to one
+ * step, which moves a notification in time but not its count. Nothing is delivered: each
+ * queued notification is counted, then taken off the outbox as if its receiver accepted it.
  */
 export function countPages(
   transitions: readonly AlertTransition[],
@@ -49,14 +47,12 @@ export function countPages(
     migrateNotify(store);
     const ctx = dispatchContext(store, config);
     const tally = new Tally(config);
-    const clock = new ManualClock(range.from);
     const sorted = [...transitions].sort((a, b) => a.at - b.at);
     const stepMs = Math.max(range.stepMs, config.tick);
     // A problem that starts just before `until` still pages once its group has waited.
     const end = range.until + longestWait(ctx.root);
     let i = 0;
     for (let now = range.from; now <= end;) {
-      clock.set(now);
       const due: AlertTransition[] = [];
       while (i < sorted.length && sorted[i]!.at <= now) due.push(sorted[i++]!);
       if (due.length > 0) ingest(store, due, now, config.flapping);
