@@ -12,6 +12,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { BLIND_RULE } from '../../alerter/graphite/blind';
+import { dedupKey } from '../../alerter/engine/state';
 import { newRunId, waitFor } from '../support/docker';
 import { startTestBroker, uniquePrefix, type TestBroker } from './support';
 
@@ -37,7 +39,17 @@ ${RULE_NAMES.map(
     threshold: 50
     summary: deep
 `,
-).join('')}`;
+).join('')}  - name: fleet_broken
+    kind: graphite
+    target: '${p}.broken.depth'
+    interval: 2s
+    timeout: 2s
+    window: 10s
+    threshold: 50
+    summary: never answered
+`;
+/** The proxies refuse this rule's target: its owner, and only its owner, raises the blind meta-alert. */
+const BLIND_KEY = dedupKey(BLIND_RULE, { rule: 'fleet_broken' });
 
 interface Replica {
   name: string;
@@ -64,7 +76,12 @@ const carbon = (lines: string[]): Promise<void> =>
 async function countingProxy(asked: Replica['asked']): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
-    for (const t of url.searchParams.getAll('target')) asked.push({ at: Date.now(), target: t });
+    const targets = url.searchParams.getAll('target');
+    for (const t of targets) asked.push({ at: Date.now(), target: t });
+    if (targets.some((t) => t.includes('.broken.'))) {
+      res.writeHead(500);
+      return void res.end('refused by the test');
+    }
     fetch(`${GRAPHITE_URL}${url.pathname}${url.search}`, { signal: AbortSignal.timeout(10_000) })
       .then(async (r) => {
         res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
@@ -127,11 +144,16 @@ interface Transition {
   key: string;
   service: string;
   to: string;
+  at: number;
 }
 const transitions = (r: Replica): Transition[] =>
   r.lines.filter((l) => l.startsWith('T ')).map((l) => JSON.parse(l.slice(2)) as Transition);
-const adopted = (r: Replica): Transition[] =>
-  r.lines.filter((l) => l.startsWith('P ')).map((l) => JSON.parse(l.slice(2)) as Transition);
+/** Firing alerts a replica adopted, from its P lines after line `from`. */
+const adopted = (r: Replica, from: number): Array<{ service: string }> =>
+  r.lines
+    .slice(from)
+    .filter((l) => l.startsWith('P '))
+    .map((l) => JSON.parse(l.slice(2)) as { service: string });
 
 beforeAll(async () => {
   broker = await startTestBroker();
@@ -188,12 +210,24 @@ test('each Graphite rule is polled by one replica only; killed, its rules move w
     for (let k = 1; k < times.length; k++)
       expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual(INTERVAL_MS - 200);
   }
-  // Each rule's alert fired once, on its owner, and was handed off.
+  // The refused rule: the replica that polls it goes blind after 3 intervals; the other never asks.
+  await waitFor(
+    'the blind meta-alert of the refused rule',
+    () => [a, b].some((r) => transitions(r).some((x) => x.key === BLIND_KEY && x.to === 'firing')),
+    60_000,
+  );
+  // Since the split: before it, the first replica up may have polled every rule for a while.
+  const blindSince = (r: Replica) => transitions(r).filter((x) => x.key === BLIND_KEY && x.at >= settled);
+  const blindOwner = blindSince(a).length > 0 ? a : b;
+  const other = blindOwner === a ? b : a;
+  expect(blindSince(other)).toEqual([]);
+  expect(other.asked.filter((x) => x.target.includes('.broken.') && x.at >= settled)).toEqual([]);
+  // Each rule's alert fired, its state in the state topic.
   await waitFor(
     'every rule firing, its state in the state topic',
     () =>
       RULE_NAMES.every((_, i) =>
-        ownerOf[i]!.lines.some((l) => l.startsWith('S ') && l.includes(`"svc${i}:firing"`)),
+        [a, b].some((r) => r.lines.some((l) => l.startsWith('S ') && l.includes(`"svc${i}:firing"`))),
       ),
     60_000,
   );
@@ -204,6 +238,7 @@ test('each Graphite rule is polled by one replica only; killed, its rules move w
   const moved = RULE_NAMES.map((_, i) => i).filter((i) => ownerOf[i] === victim);
   victim.proc.kill('SIGKILL');
   const killedAt = Date.now();
+  const survivorLinesAtKill = survivor.lines.length;
   await waitFor(
     "the survivor to poll the killed replica's rules twice",
     () => moved.every((i) => askedFor(survivor, i, killedAt).length >= 2),
@@ -211,13 +246,10 @@ test('each Graphite rule is polled by one replica only; killed, its rules move w
   );
   expect(owned(survivor).size).toBe(PARTITIONS);
   for (const i of moved) {
-    expect(adopted(survivor).filter((x) => x.service === `svc${i}`)).toHaveLength(1);
-    // Adopted firing: the survivor makes no transition of its own for it, so nobody is paged again.
-    expect(transitions(survivor).filter((x) => x.service === `svc${i}`)).toEqual([]);
-    expect(
-      transitions(victim)
-        .filter((x) => x.service === `svc${i}`)
-        .map((x) => x.to),
-    ).toEqual(['firing']);
+    expect(adopted(survivor, survivorLinesAtKill).filter((x) => x.service === `svc${i}`)).toHaveLength(1);
+    // Adopted firing, on the split and on the kill alike: it went firing once in the whole fleet,
+    // so nobody is paged again.
+    const fired = [...transitions(a), ...transitions(b)].filter((x) => x.service === `svc${i}`);
+    expect(fired.map((x) => x.to)).toEqual(['firing']);
   }
 });
