@@ -55,21 +55,25 @@ export function makeEvent(i: number): LogEvent | MetricSample {
   };
 }
 
-/** The events split the way a collector hands them to the bus: per topic, `chunk` source events at a time. */
-export function makeChunks(
-  total: number,
-  chunk: number,
-): Array<{ logs: LogEvent[]; metrics: MetricSample[] }> {
-  const out: Array<{ logs: LogEvent[]; metrics: MetricSample[] }> = [];
-  for (let i = 0; i < total; i += chunk) {
-    const logs: LogEvent[] = [];
-    const metrics: MetricSample[] = [];
-    for (let k = i; k < Math.min(i + chunk, total); k++) {
-      const e = makeEvent(k);
-      if (e.kind === 'log') logs.push(e);
-      else metrics.push(e);
-    }
-    out.push({ logs, metrics });
+export interface Chunk {
+  /** Both topics together, in source order, as the delivery layer hands a batch to the Kafka sink. */
+  all: Array<LogEvent | MetricSample>;
+  logs: LogEvent[];
+  metrics: MetricSample[];
+}
+
+/**
+ * Events in chunks of `size`, at most `distinct` of them built (the rest repeat them), so the
+ * publisher's memory is a collector's, not the whole run's. Repeats do not flatter compression:
+ * a produce request holds at most a few thousand events.
+ */
+export function makeChunks(size: number, distinct: number): Chunk[] {
+  const out: Chunk[] = [];
+  for (let i = 0; i < distinct; i += size) {
+    const all = Array.from({ length: Math.min(size, distinct - i) }, (_, k) => makeEvent(i + k));
+    const logs = all.filter((e): e is LogEvent => e.kind === 'log');
+    const metrics = all.filter((e): e is MetricSample => e.kind === 'metric');
+    out.push({ all, logs, metrics });
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import { kafkaBusSchema, type KafkaBusConfig } from '../../core/bus/kafka/config';
 import { silentLogger } from '../../core/logger';
+import { createBusForwardSink } from '../../collector/sinks/kafka';
 import { ownCpuSeconds, peakRssMiB } from '../lib/report';
 import { makeChunks } from './events';
 
@@ -25,7 +26,8 @@ const { values } = parseArgs({
     broker: { type: 'string' },
     prefix: { type: 'string' },
     events: { type: 'string' },
-    chunk: { type: 'string', default: '500' },
+    chunk: { type: 'string', default: '5000' },
+    via: { type: 'string', default: 'sink' },
     partitions: { type: 'string', default: '6' },
     compression: { type: 'string', default: 'gzip' },
   },
@@ -46,16 +48,26 @@ function busConfig(): KafkaBusConfig {
   });
 }
 
-/** Publishes every event, as fast as the bus takes them, until Kafka acknowledged the last one. */
+/**
+ * Publishes `total` events until Kafka acknowledged the last one. `sink`: as a collector does,
+ * through its Kafka sink with one delivery batch (`--chunk`, 5000 = delivery's batch_max_events,
+ * what it hands over under load) in flight at a time. `bus`: `bus.publish` calls of `--chunk`
+ * events per topic without waiting for their acks, as far as the bus's buffer lets them.
+ */
 async function publishSide(bus: KafkaBus): Promise<SideResult> {
-  const chunks = makeChunks(total, Number(values.chunk)); // built before the window: the source's work, not the bus's
+  const chunk = Number(values.chunk);
+  const chunks = makeChunks(chunk, Math.min(total, 50_000)); // built before the window: the source's work, not the bus's
+  const sink = createBusForwardSink(bus);
+  const signal = new AbortController().signal;
   await bus.start();
   send({ type: 'started' });
   const cpu0 = ownCpuSeconds();
   const t0 = performance.now();
   const dones: Array<Promise<void>> = [];
-  for (const { logs, metrics } of chunks) {
-    dones.push((await bus.publish('log', logs)).done, (await bus.publish('metric', metrics)).done);
+  for (let sent = 0, i = 0; sent < total; sent += chunk, i = (i + 1) % chunks.length) {
+    const c = chunks[i]!;
+    if (values.via === 'sink') await sink.write(c.all.slice(0, total - sent), signal);
+    else dones.push((await bus.publish('log', c.logs)).done, (await bus.publish('metric', c.metrics)).done);
   }
   await Promise.all(dones);
   const seconds = (performance.now() - t0) / 1000;
