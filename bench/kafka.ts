@@ -122,7 +122,8 @@ async function round(): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   const rounds = roundsFromArgs();
-  printHeader(`npm run bench:kafka -- ${process.argv.slice(2).join(' ')}`.trim());
+  const args = process.argv.slice(2).join(' ');
+  printHeader(args ? `npm run bench:kafka -- ${args}` : 'npm run bench:kafka');
   const sample = Array.from({ length: 1000 }, (_, i) => JSON.stringify(makeEvent(i)));
   const raw = sample.reduce((n, s) => n + s.length, 0) / sample.length;
   const gz = gzipSync(sample.join('')).length / sample.length;
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
       ? `the collector's Kafka sink, one delivery batch of ${values.chunk} in flight`
       : `bus.publish, ${values.chunk} events per call and topic, acks not awaited`;
   console.log(
-    `workload: ${total} events (80% logs, 20% metrics, 40 services), ${raw.toFixed(0)} B JSON each ` +
+    `workload: ${total} events (80% logs, 20% metrics, 40 services), ${raw.toFixed(0)} B as one JSON object ` +
       `(${gz.toFixed(0)} B gzipped in a batch of 1000); compression ${values.compression}, ${values.partitions} partitions; ` +
       `1 collector publishing through ${publisher}, then 1 alerter replica consuming`,
   );
