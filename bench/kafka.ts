@@ -1,79 +1,57 @@
 /**
- * Events per second from a collector-side publisher to an alerter-side consumer group through
- * the Kafka bus, with the STAND-IN broker (test/support/kafka-standin, a test double in a
- * child process) on this machine. Figures are of the bus and kafkajs, not of a real Kafka.
+ * The fleet path through the Kafka bus, each side as its own figure: a collector publishing into
+ * the bus (events/s until Kafka acknowledged the last one) and one alerter replica consuming out
+ * of it as a group member (events/s from assignment to the last event handled). Each side runs
+ * in its own process (bench/kafka/side.ts), so lookout's CPU and peak RSS per side are its own;
+ * the broker is the STAND-IN (test/support/kafka-standin, a test double in a child process),
+ * whose CPU over each side's window is reported apart. Figures are of the bus and kafkajs
+ * against the stand-in, not of a real Kafka.
  *
- *   npm run bench:kafka            (= tsx bench/kafka.ts)
- *   npx tsx bench/kafka.ts --events 100000 --compression gzip,none
+ *   npm run bench:kafka
+ *   npm run bench:kafka -- --events 200000 --rounds 5 --compression none --profile /tmp/prof
+ *   npm run bench:kafka -- --via bus --chunk 500     (bus.publish calls, not the sink)
+ *
+ * `--profile DIR` runs every process with `node --cpu-prof` and leaves the profiles in
+ * DIR/{publish,consume,standin}.
  */
-import { spawn } from 'node:child_process';
-import os from 'node:os';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { KafkaBus } from '../core/bus/kafka/bus';
-import { kafkaBusSchema } from '../core/bus/kafka/config';
-import type { LogEvent, MetricSample } from '../core/events';
-import { silentLogger } from '../core/logger';
+import {
+  cpuSecondsOf,
+  peakRssMiB,
+  printHeader,
+  printSummaries,
+  roundsFromArgs,
+  runRounds,
+} from './lib/report';
+import { makeEvent } from './kafka/events';
+import type { SideResult } from './kafka/side';
 
 const { values } = parseArgs({
   options: {
-    events: { type: 'string', default: '100000' },
-    compression: { type: 'string', default: 'gzip,none' },
+    events: { type: 'string', default: '200000' },
+    rounds: { type: 'string' },
+    compression: { type: 'string', default: 'gzip' },
     partitions: { type: 'string', default: '6' },
+    chunk: { type: 'string', default: '5000' },
+    via: { type: 'string', default: 'sink' },
+    profile: { type: 'string' },
   },
 });
 const total = Number(values.events);
 
-/** Deterministic noise so the payloads compress like real log lines, not like a repeated template. */
-function noise(i: number): string {
-  let x = (i + 1) * 2654435761;
-  let out = '';
-  for (let k = 0; k < 4; k++) {
-    x = (x ^ (x >>> 13)) * 1274126177;
-    out += (x >>> 0).toString(16).padStart(8, '0');
-  }
-  return out;
+function nodeArgs(role: string): string[] {
+  const prof = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(values.profile, role)] : [];
+  return ['--import', 'tsx', ...prof];
 }
 
-function makeEvent(i: number): LogEvent | MetricSample {
-  const service = `svc${i % 40}`;
-  const container = {
-    id: `c0ffee${i % 40}`.padEnd(64, '0'),
-    name: `${service}-1`,
-    image: `registry.local/${service}:1.4.2`,
-    labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': service },
-    composeProject: 'shop',
-    composeService: service,
-    service,
-  };
-  if (i % 5 === 4)
-    return {
-      kind: 'metric',
-      host: 'docker-01',
-      ts: 1_700_000_000_000 + i,
-      name: 'cpu.percent',
-      value: (i % 1000) / 10,
-      type: 'gauge',
-      container,
-    };
-  return {
-    kind: 'log',
-    host: 'docker-01',
-    ts: 1_700_000_000_000 + i,
-    container,
-    stream: 'stdout',
-    message: `2024-05-01T10:00:${String(i % 60).padStart(2, '0')}Z INFO request handled path=/api/orders/${i} request_id=${noise(i)} user=${noise(i * 7).slice(0, 10)} status=200 duration_ms=${i % 300}`,
-    time: '2024-05-01T10:00:00.123456789Z',
-    id: `${container.id.slice(0, 12)}:123:${i * 120}`,
-  };
-}
-
-async function startBroker(partitions: number): Promise<{ broker: string; stop: () => void }> {
+async function startStandin(): Promise<{ proc: ChildProcess; broker: string }> {
   const cli = path.join(__dirname, '../test/support/kafka-standin/cli.ts');
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', cli, '--port', '0', '--partitions', String(partitions)],
+    [...nodeArgs('standin'), cli, '--port', '0', '--partitions', values.partitions],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const broker = await new Promise<string>((resolve, reject) => {
@@ -83,99 +61,82 @@ async function startBroker(partitions: number): Promise<{ broker: string; stop: 
     });
     proc.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
   });
-  return { broker, stop: () => void proc.kill('SIGTERM') };
+  return { proc, broker };
 }
 
-async function run(
-  compression: 'gzip' | 'none',
-): Promise<{ publishRate: number; e2eRate: number; seconds: number }> {
-  const partitions = Number(values.partitions);
-  const { broker, stop } = await startBroker(partitions);
-  const config = kafkaBusSchema.parse({
-    brokers: [broker],
-    topic_prefix: `bench-${compression}.`,
-    group_id: 'bench',
-    partitions,
-    compression,
-    linger: '5ms',
+async function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+interface SideFigures extends SideResult {
+  standinCpuSeconds: number;
+}
+
+/** Runs one side in its own process; the stand-in's CPU is read when the side's window opens and closes. */
+async function runSide(
+  side: 'publish' | 'consume',
+  broker: string,
+  standinPid: number,
+): Promise<SideFigures> {
+  const args = ['--side', side, '--broker', broker, '--prefix', 'bench.', '--events', String(total)];
+  args.push('--chunk', values.chunk, '--via', values.via, '--partitions', values.partitions);
+  args.push('--compression', values.compression);
+  const child = fork(path.join(__dirname, 'kafka/side.ts'), args, { execArgv: nodeArgs(side) });
+  let standin0 = 0;
+  const result = await new Promise<SideFigures>((resolve, reject) => {
+    child.on('message', (msg: { type: 'started' } | SideResult) => {
+      if (msg.type === 'started') standin0 = cpuSecondsOf(standinPid);
+      else resolve({ ...msg, standinCpuSeconds: cpuSecondsOf(standinPid) - standin0 });
+    });
+    child.once('exit', (code) => reject(new Error(`the ${side} side exited with ${code} before its result`)));
   });
-  const producer = new KafkaBus(config, { logger: silentLogger() });
-  const consumer = new KafkaBus(config, { logger: silentLogger() });
+  await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+  return result;
+}
+
+async function round(): Promise<Record<string, number>> {
+  const { proc, broker } = await startStandin();
   try {
-    await producer.start();
-    let received = 0;
-    let resolveAll!: () => void;
-    const all = new Promise<void>((r) => (resolveAll = r));
-    let assigned = 0;
-    let ready!: () => void;
-    const joined = new Promise<void>((r) => (ready = r));
-    for (const topic of ['log', 'metric'] as const) {
-      consumer.subscribe(
-        topic,
-        'alerter',
-        async (events: unknown[]) => {
-          received += events.length;
-          if (received >= total) resolveAll();
-          await Promise.resolve();
-        },
-        {
-          fromBeginning: true,
-          onAssigned: (ps) => void ((assigned += ps.length) >= 2 * partitions && ready()),
-        },
-      );
-    }
-    await joined;
-    const t0 = performance.now();
-    const dones: Array<Promise<void>> = [];
-    const chunk = 500; // a tailer hands the bus a few hundred lines at a time
-    for (let i = 0; i < total; i += chunk) {
-      const evs = Array.from({ length: Math.min(chunk, total - i) }, (_, k) => makeEvent(i + k));
-      const logs = evs.filter((e): e is LogEvent => e.kind === 'log');
-      const metrics = evs.filter((e): e is MetricSample => e.kind === 'metric');
-      dones.push(
-        (await producer.publish('log', logs)).done,
-        (await producer.publish('metric', metrics)).done,
-      );
-    }
-    await Promise.all(dones);
-    const tAcked = performance.now();
-    await all;
-    const tEnd = performance.now();
+    const pub = await runSide('publish', broker, proc.pid!);
+    const con = await runSide('consume', broker, proc.pid!);
+    if (con.events < total) throw new Error(`consumed ${con.events} of ${total} events`);
+    const us = (cpu: number) => (cpu * 1e6) / total;
     return {
-      publishRate: total / ((tAcked - t0) / 1000),
-      e2eRate: total / ((tEnd - t0) / 1000),
-      seconds: (tEnd - t0) / 1000,
+      'publish events/s': Math.round(total / pub.seconds),
+      'publish lookout CPU µs/event': us(pub.cpuSeconds),
+      'publish stand-in CPU µs/event': us(pub.standinCpuSeconds),
+      'publish peak RSS MiB': Math.round(pub.peakRssMiB),
+      'consume events/s': Math.round(total / con.seconds),
+      'consume lookout CPU µs/event': us(con.cpuSeconds),
+      'consume stand-in CPU µs/event': us(con.standinCpuSeconds),
+      'consume peak RSS MiB': Math.round(con.peakRssMiB),
+      'stand-in peak RSS MiB': Math.round(peakRssMiB(proc.pid)),
     };
   } finally {
-    await consumer.close();
-    await producer.close();
-    stop();
+    await stopProcess(proc);
   }
 }
 
 async function main(): Promise<void> {
+  const rounds = roundsFromArgs();
+  const args = process.argv.slice(2).join(' ');
+  printHeader(args ? `npm run bench:kafka -- ${args}` : 'npm run bench:kafka');
   const sample = Array.from({ length: 1000 }, (_, i) => JSON.stringify(makeEvent(i)));
   const raw = sample.reduce((n, s) => n + s.length, 0) / sample.length;
   const gz = gzipSync(sample.join('')).length / sample.length;
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`);
-  const objects = Array.from({ length: 1000 }, (_, i) => makeEvent(i));
-  for (const o of objects) JSON.parse(JSON.stringify(o)); // warm up
-  const t = performance.now();
-  for (const o of objects) JSON.parse(JSON.stringify(o)); // what the bus does per event: encode on one side, decode on the other
-  const codecUs = ((performance.now() - t) * 1000) / sample.length;
+  const publisher =
+    values.via === 'sink'
+      ? `the collector's Kafka sink, one delivery batch of ${values.chunk} in flight`
+      : `bus.publish, ${values.chunk} events per call and topic, acks not awaited`;
   console.log(
-    `event size: ${raw.toFixed(0)} B JSON, ${gz.toFixed(0)} B gzipped in a batch of 1000; JSON encode+decode ${codecUs.toFixed(1)} µs/event`,
+    `workload: ${total} events (80% logs, 20% metrics, 40 services), ${raw.toFixed(0)} B as one JSON object ` +
+      `(${gz.toFixed(0)} B gzipped in a batch of 1000); compression ${values.compression}, ${values.partitions} partitions; ` +
+      `1 collector publishing through ${publisher}, then 1 alerter replica consuming`,
   );
-  for (const c of values.compression.split(',') as Array<'gzip' | 'none'>) {
-    const r = await run(c);
-    console.log(
-      `stand-in broker, ${c}: ${total} events (80% logs, 20% metrics), ${values.partitions} partitions, 1 producer -> 1 consumer group member: ` +
-        `publish-to-ack ${Math.round(r.publishRate)} events/s, publish-to-consumed ${Math.round(r.e2eRate)} events/s (${r.seconds.toFixed(1)} s)`,
-    );
-  }
-  console.log(
-    `command: npx tsx bench/kafka.ts --events ${total} --compression ${values.compression} --partitions ${values.partitions}`,
-  );
+  printSummaries(await runRounds(rounds, round));
 }
 
 void main().then(

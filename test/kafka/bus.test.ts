@@ -167,7 +167,9 @@ function handled(lines: string[], replica: number): Handling[] {
     .filter((l) => l.startsWith('H '))
     .flatMap((l) => {
       const [, , p, first, ...ids] = l.split(' ');
-      return ids.map((id, i) => ({ replica, partition: Number(p), offset: Number(first) + i, id }));
+      // Messages pack several events (core/bus/kafka/pack.ts), so an event's own offset is not
+      // known here; the batch's first offset is what a commit after the batch is compared with.
+      return ids.map((id) => ({ replica, partition: Number(p), offset: Number(first), id }));
     });
 }
 

@@ -1,18 +1,18 @@
-import type { Admin, Kafka, Message } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { LookoutError } from '../../errors';
 import type { EventOf, Topic } from '../../events';
 import type { Logger } from '../../logger';
 import type { BatchHandler, Bus, SubscribeOptions, Subscription } from '../bus';
 import { createKafka } from './client';
 import { explainConnectError } from './connect-error';
-import { encodeEvent } from './codec';
 import type { KafkaBusConfig } from './config';
 import { GroupConsumer, type AssignmentHooks, type BatchContext } from './consumer';
 import { BatchingProducer } from './producer';
+import { packEvents } from './pack';
 import { NotesTopic } from './notes-topic';
 import { StateTopic } from './state-topic';
 import { ensureTopics } from './admin';
-import { eventKey, topicNames, type TopicNames } from './topics';
+import { topicNames, type TopicNames } from './topics';
 
 export interface KafkaBusDeps {
   logger: Logger;
@@ -85,12 +85,7 @@ export class KafkaBus implements Bus {
   async publish<K extends Topic>(topic: K, events: EventOf<K>[]): Promise<{ done: Promise<void> }> {
     if (events.length === 0) return { done: Promise.resolve() };
     this.producer ??= new BatchingProducer(this.kafka, this.config, this.deps.logger);
-    const messages: Message[] = events.map((e) => ({
-      key: eventKey(e),
-      value: encodeEvent(e),
-      timestamp: String(e.ts),
-    }));
-    return this.producer.publish(this.names.events[topic], messages);
+    return this.producer.publish(this.names.events[topic], packEvents(events), events.length);
   }
 
   subscribe<K extends Topic>(

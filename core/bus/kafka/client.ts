@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from '../../logger';
 import type { KafkaBusConfig } from './config';
+import { installGzipCodec } from './gzip';
 
 /** kafkajs logs through our pino logger. Its ERRORs are mostly retried failures we handle, so they land as warnings. */
 function logCreator(logger: Logger) {
@@ -23,6 +24,7 @@ function sasl(c: KafkaBusConfig): SASLOptions | undefined {
 
 /** One kafkajs client from the config; producers, consumers and the admin are made from it. */
 export function createKafka(c: KafkaBusConfig, logger: Logger): Kafka {
+  installGzipCodec();
   const ssl: KafkaConfig['ssl'] =
     typeof c.ssl === 'boolean'
       ? c.ssl

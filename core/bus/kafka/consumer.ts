@@ -1,10 +1,11 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { sleep } from '../../clock';
 import type { Sub } from './consumer-types';
+import type { LookoutEvent } from '../../events';
 import type { Logger } from '../../logger';
 import { backoffDelay } from '../../retry';
 import { coPartitionAssigner } from './assigner';
-import { decodeEvent } from './codec';
+import { decodeEventsInto } from './codec';
 import type { KafkaBusConfig } from './config';
 import { kafkaMetrics as m } from './metrics';
 import type { TopicNames } from './topics';
@@ -228,12 +229,10 @@ export class GroupConsumer {
     );
     try {
       await this.gates.get(batch.partition);
-      const events: unknown[] = [];
-      for (const msg of batch.messages) {
-        const e = decodeEvent(sub.topic, msg.value);
-        if (e) events.push(e);
-        else m.undecodable.inc({ topic: sub.topic });
-      }
+      const events: LookoutEvent[] = [];
+      let undecodable = 0;
+      for (const msg of batch.messages) undecodable += decodeEventsInto(sub.topic, msg.value, events);
+      if (undecodable > 0) m.undecodable.inc({ topic: sub.topic }, undecodable);
       if (events.length > 0) {
         sub.inFlight += events.length;
         try {

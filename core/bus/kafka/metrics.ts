@@ -32,7 +32,7 @@ export const kafkaMetrics = {
   }),
   undecodable: new Counter({
     name: 'lookout_kafka_undecodable_messages_total',
-    help: 'Messages skipped because they are not events of the topic',
+    help: 'Messages, or events within a message, skipped because they are not events of the topic',
     labelNames: ['topic'],
   }),
   handlerErrors: new Counter({

@@ -16,6 +16,8 @@ import { kafkaMetrics as m } from './metrics';
 interface Item {
   topic: string;
   messages: Message[];
+  /** Events in `messages` (a message packs several, see pack.ts): what the buffer and batch limits count. */
+  events: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -68,24 +70,20 @@ export class BatchingProducer {
     return this.buffered;
   }
 
-  /** Queues messages for one Kafka topic; waits while the buffer is full. `done` settles when Kafka acknowledged them. */
-  async publish(topic: string, messages: Message[]): Promise<{ done: Promise<void> }> {
+  /** Queues messages holding `events` events for one Kafka topic; waits while the buffer is full. `done` settles when Kafka acknowledged them. */
+  async publish(topic: string, messages: Message[], events: number): Promise<{ done: Promise<void> }> {
     if (this.closed) throw new LookoutError('the Kafka bus is closed');
-    while (
-      !this.closed &&
-      this.buffered > 0 &&
-      this.buffered + messages.length > this.config.max_buffered_events
-    ) {
+    while (!this.closed && this.buffered > 0 && this.buffered + events > this.config.max_buffered_events) {
       await new Promise<void>((r) => this.roomWaiters.push(r));
     }
     if (this.closed) throw new LookoutError('the Kafka bus is closed');
     const done = new Promise<void>((resolve, reject) =>
-      this.queue.push({ topic, messages, resolve, reject }),
+      this.queue.push({ topic, messages, events, resolve, reject }),
     );
     done.catch(() => undefined); // a publisher that ignores `done` (metrics) must not crash the process
-    this.buffered += messages.length;
+    this.buffered += events;
     m.buffered.set(this.buffered);
-    m.published.inc({ topic }, messages.length);
+    m.published.inc({ topic }, events);
     this.schedule();
     return { done };
   }
@@ -115,28 +113,28 @@ export class BatchingProducer {
       let count = 0;
       while (
         this.queue.length > 0 &&
-        (items.length === 0 || count + this.queue[0]!.messages.length <= this.config.batch_max_events)
+        (items.length === 0 || count + this.queue[0]!.events <= this.config.batch_max_events)
       ) {
         const it = this.queue.shift()!;
         items.push(it);
-        count += it.messages.length;
+        count += it.events;
       }
       try {
         await this.send(items);
         for (const it of items) {
           it.resolve();
-          m.acked.inc({ topic: it.topic }, it.messages.length);
+          m.acked.inc({ topic: it.topic }, it.events);
         }
       } catch (err) {
         // Fail what follows too: it would otherwise overtake these events when the caller re-sends them.
         const failed = [...items, ...this.queue.splice(0)];
         this.log.error(
-          { err, events: failed.reduce((n, it) => n + it.messages.length, 0) },
+          { err, events: failed.reduce((n, it) => n + it.events, 0) },
           'Kafka did not take the events; their done() rejects',
         );
         for (const it of failed) {
           it.reject(err);
-          m.failed.inc({ topic: it.topic }, it.messages.length);
+          m.failed.inc({ topic: it.topic }, it.events);
         }
         this.release(failed);
         return;
@@ -146,7 +144,7 @@ export class BatchingProducer {
   }
 
   private release(items: Item[]): void {
-    this.buffered -= items.reduce((n, it) => n + it.messages.length, 0);
+    this.buffered -= items.reduce((n, it) => n + it.events, 0);
     m.buffered.set(this.buffered);
     const w = this.roomWaiters;
     this.roomWaiters = [];

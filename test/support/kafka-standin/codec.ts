@@ -136,18 +136,36 @@ export class Writer {
 }
 
 // CRC-32C (Castagnoli), the checksum of record batch v2. Node 20 has no built-in for it.
-const CRC32C_TABLE = (() => {
-  const t = new Uint32Array(256);
+// Slicing-by-8: eight tables, eight bytes per step. The byte-at-a-time loop cost the stand-in
+// 2-3 µs of CPU per uncompressed event in bench:kafka, as much as a third of lookout's own.
+const T = (() => {
+  const t = new Uint32Array(8 * 256); // table k at k * 256
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
     t[n] = c >>> 0;
   }
+  for (let k = 1; k < 8; k++)
+    for (let n = 0; n < 256; n++)
+      t[k * 256 + n] = (t[(k - 1) * 256 + n]! >>> 8) ^ t[t[(k - 1) * 256 + n]! & 0xff]!;
   return t;
 })();
 
 export function crc32c(buf: Buffer): number {
   let crc = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) crc = CRC32C_TABLE[(crc ^ buf[i]!) & 0xff]! ^ (crc >>> 8);
+  let i = 0;
+  for (const end = buf.length - 8; i <= end; i += 8) {
+    const lo = crc ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24));
+    crc =
+      T[0x700 + (lo & 0xff)]! ^
+      T[0x600 + ((lo >>> 8) & 0xff)]! ^
+      T[0x500 + ((lo >>> 16) & 0xff)]! ^
+      T[0x400 + (lo >>> 24)]! ^
+      T[0x300 + buf[i + 4]!]! ^
+      T[0x200 + buf[i + 5]!]! ^
+      T[0x100 + buf[i + 6]!]! ^
+      T[buf[i + 7]!]!;
+  }
+  for (; i < buf.length; i++) crc = T[(crc ^ buf[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

@@ -111,11 +111,17 @@ export class KafkaStandin {
     const closed = new AbortController();
     const stopSignal = this.stopCtl.signal;
     const signal = AbortSignal.any([closed.signal, stopSignal]);
-    let pending: Buffer = Buffer.alloc(0);
+    let parts: Buffer[] = [];
+    let have = 0;
+    let want = 4; // bytes to have before parsing is worth it: a size, or the whole frame it announced
     let chain: Promise<void> = Promise.resolve();
     const session = this.sasl ? new SaslSession(this.sasl) : undefined;
     socket.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      parts.push(chunk);
+      have += chunk.length;
+      // A produce request of a few MB arrives in many chunks: join them once, not once per chunk.
+      if (have < want) return;
+      let pending = parts.length === 1 ? parts[0]! : Buffer.concat(parts, have);
       while (pending.length >= 4) {
         const size = pending.readInt32BE(0);
         if (pending.length < 4 + size) break;
@@ -127,6 +133,9 @@ export class KafkaStandin {
             socket.destroy();
           });
       }
+      parts = pending.length > 0 ? [pending] : [];
+      have = pending.length;
+      want = pending.length >= 4 ? 4 + pending.readInt32BE(0) : 4;
     });
     const gone = () => {
       closed.abort();
@@ -183,10 +192,14 @@ export class KafkaStandin {
       body = await handler(r, ctx, version);
     }
     if (body === null || signal.aborted) return;
-    const payload = new Writer().int32(correlationId).raw(body.toBuffer()).toBuffer();
-    const size = Buffer.allocUnsafe(4);
-    size.writeInt32BE(payload.length);
-    socket.write(Buffer.concat([size, payload]));
+    const payload = body.toBuffer();
+    const head = Buffer.allocUnsafe(8); // size, then the correlation id; the body follows uncopied
+    head.writeInt32BE(4 + payload.length, 0);
+    head.writeInt32BE(correlationId, 4);
+    socket.cork();
+    socket.write(head);
+    socket.write(payload);
+    socket.uncork();
     if (session?.closeAfterReply) socket.end();
   }
 }
