@@ -39,12 +39,12 @@ test('a firing lifecycle alert carries the last 50 lines (cut long) and the exit
   const ll = new LastLines();
   const many = Array.from({ length: LINES + 10 }, (_, i) => line('web', `line ${i}`));
   ll.observe([...many, line('other', 'not mine'), line('web', 'x'.repeat(MAX_LINE_CHARS + 50))]);
-  ll.observe([die('web', 3), die('web', 2, { oomKilled: true })]);
+  ll.observe([die('web', 3), die('web', 2, { oomKilled: true, restartCount: 5 })]);
   const [t] = ll.attach([firing(crash)]);
   expect(t!.alert.lastLines).toHaveLength(LINES);
   expect(t!.alert.lastLines![0]).toBe('line 11');
   expect(t!.alert.lastLines!.at(-1)).toBe(`${'x'.repeat(MAX_LINE_CHARS)}…`);
-  expect(t!.alert.death).toEqual({ exitCode: 2, oomKilled: true, deaths: 2, at: T0 });
+  expect(t!.alert.death).toEqual({ exitCode: 2, oomKilled: true, deaths: 2, restartCount: 5, at: T0 });
 });
 
 test('lines are frozen at the firing: the resolve shows them, not what came after', () => {

@@ -75,8 +75,10 @@ export class LastLines {
       exitCode: ev.action === 'die' ? ev.exitCode : before?.exitCode,
       oomKilled: ev.oomKilled === true || ev.action === 'oom' || undefined,
       deaths: (before?.deaths ?? 0) + (ev.action === 'die' ? 1 : 0),
+      restartCount: ev.action === 'die' ? ev.restartCount : before?.restartCount,
       at: ev.ts,
     };
+    if (t.death.restartCount === undefined) delete t.death.restartCount;
   }
 }
 

@@ -1,6 +1,13 @@
 import type { LifecycleEvent } from '../../../core/events';
 import { silentLogger } from '../../../core/logger';
-import { docker, newRunId, removeTestContainers, runContainer, waitFor } from '../../../test/support/docker';
+import {
+  docker,
+  inspect,
+  newRunId,
+  removeTestContainers,
+  runContainer,
+  waitFor,
+} from '../../../test/support/docker';
 import { createDockerClient } from '../docker/client';
 import { dockerConfigSchema } from '../docker/config';
 import { Discovery } from '../docker/discovery';
@@ -45,6 +52,25 @@ describe('lifecycle events from the real engine', () => {
     expect(die.intent).toBeUndefined();
     expect(die.container).toMatchObject({ id, service: 'batch', image: 'local/busybox:full' });
     expect(actions(id).slice(0, 3)).toEqual(['create', 'start', 'die']);
+  });
+
+  it("a container under a restart policy carries Docker's restart count on each die", async () => {
+    const id = await runContainer({
+      runId,
+      args: ['--restart', 'on-failure:2'],
+      cmd: ['sh', '-c', 'exit 1'],
+    });
+    // Two restarts, then the policy gives up: three deaths, the last one with RestartCount 2.
+    const dies = await waitFor('three deaths', () => {
+      const d = of(id).filter((e) => e.action === 'die');
+      return d.length >= 3 && d;
+    });
+    const counts = dies.map((d) => d.restartCount);
+    // Inspect follows the die, so a quick restart can already show in it: counts only grow.
+    expect(counts).toEqual([...counts].sort());
+    expect(counts[0]).toBeGreaterThanOrEqual(1);
+    expect(counts.at(-1)).toBe(2);
+    expect((await inspect(id)).RestartCount).toBe(2);
   });
 
   it('an allocation past --memory yields oom, then die with oomKilled and 137', async () => {
