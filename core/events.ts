@@ -105,6 +105,8 @@ export interface LifecycleEvent extends EventBase {
 
 /** How many lines a `die` carries: the issue's 50, enough to see a stack trace. */
 export const LAST_LINES_MAX = 50;
+/** Each line is cut at this many characters: 50 of them fit a PagerDuty event with room to spare. */
+export const LAST_LINE_MAX_CHARS = 400;
 /** Their total size in UTF-8, so a PagerDuty event and a Kafka message stay small. */
 export const LAST_LINES_MAX_BYTES = 16 * 1024;
 

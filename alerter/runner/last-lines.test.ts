@@ -70,3 +70,25 @@ test.each([
   ll.observe([line('web', 'mine')]);
   expect(ll.attach([firing(alert)])[0]!.alert.lastLines).toEqual(want);
 });
+
+test('lines carried by the die win over a ring the log stream has not filled; late copies are dropped', () => {
+  const ll = new LastLines();
+  ll.observe([line('web', 'older run')]);
+  ll.observe([die('web', 1, { ts: T0 + 1_000, lastLines: ['older run', 'boot', 'fatal: once'] })]);
+  // The same lines reach the alerter after the die, through the log stream.
+  ll.observe([
+    { ...line('web', 'boot'), ts: T0 + 900 },
+    { ...line('web', 'fatal: once'), ts: T0 + 999 },
+  ]);
+  const [t] = ll.attach([firing(crash)]);
+  expect(t!.alert.lastLines).toEqual(['older run', 'boot', 'fatal: once']);
+  // A line the restarted container prints later is newer than the die: kept for the next time.
+  ll.observe([{ ...line('web', 'restarted'), ts: T0 + 2_000 }]);
+  ll.attach([resolved(crash, T0 + 60_000)]);
+  expect(ll.attach([firing(crash)])[0]!.alert.lastLines).toEqual([
+    'older run',
+    'boot',
+    'fatal: once',
+    'restarted',
+  ]);
+});

@@ -19,7 +19,11 @@ const client = createDockerClient(
   { logger: silentLogger() },
 );
 const discovery = new Discovery(client, { logger: silentLogger() });
-const source = createLifecycleSource(discovery, { logger: silentLogger(), host: 'test-host' });
+const source = createLifecycleSource(discovery, {
+  logger: silentLogger(),
+  host: 'test-host',
+  docker: client,
+});
 const ctl = new AbortController();
 const seen: LifecycleEvent[] = [];
 let running: Promise<void>;
@@ -73,6 +77,18 @@ describe('lifecycle events from the real engine', () => {
     expect((await inspect(id)).RestartCount).toBe(2);
   });
 
+  it('a container that exits once carries its last lines on the die, read from the engine', async () => {
+    const id = await runContainer({
+      runId,
+      cmd: ['sh', '-c', 'for i in $(seq 1 60); do echo "step $i"; done; echo "fatal: no config"; exit 1'],
+    });
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die.exitCode).toBe(1);
+    expect(die.lastLines).toHaveLength(50);
+    expect(die.lastLines![0]).toBe('step 12');
+    expect(die.lastLines!.at(-1)).toBe('fatal: no config');
+  });
+
   it('an allocation past --memory yields oom, then die with oomKilled and 137', async () => {
     const id = await runContainer({
       runId,
@@ -110,12 +126,13 @@ describe('lifecycle events from the real engine', () => {
   });
 
   it('docker stop yields kill, die with intent user, and stop; rm yields destroy', async () => {
-    const id = await runContainer({ runId, cmd: ['sleep', '300'] });
+    const id = await runContainer({ runId, cmd: ['sh', '-c', 'echo up; exec sleep 300'] });
     await waitFor('start', () => actions(id).includes('start'));
     await docker('stop', '-t', '1', id);
     const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
     expect(die.intent).toBe('user');
     expect(die.exitCode).toBe(137); // sleep ignores SIGTERM as pid 1, so the SIGKILL ends it
+    expect(die.lastLines).toBeUndefined(); // a stop never pages: no read from the engine for it
     await waitFor('stop', () => actions(id).includes('stop'));
     expect(of(id).find((e) => e.action === 'kill')?.signal).toBe('15');
     await docker('rm', id);
