@@ -87,7 +87,9 @@ const UI_HEADERS = {
   'content-security-policy':
     "default-src 'none'; img-src 'self' http: https: data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: with it a browser sends `Origin: null` on the pages' own POSTs, and the
+  // session cookie's write check (session.ts) needs their origin. Other sites still get none.
+  'referrer-policy': 'same-origin',
 };
 
 /** Routes a request to the first route whose path and method match; errors become JSON answers. */

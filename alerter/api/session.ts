@@ -67,12 +67,16 @@ export function overTls(req: http.IncomingMessage): boolean {
   );
 }
 
-/** The browser says the request comes from a page of this listener (Origin = scheme://Host). */
+/**
+ * The browser says the request comes from a page of this listener: Origin = scheme://Host, or,
+ * where a referrer policy made it `null`, `Sec-Fetch-Site: same-origin` (page script cannot set
+ * either header).
+ */
 export function sameOrigin(req: http.IncomingMessage): boolean {
   const origin = req.headers.origin;
   const host = req.headers.host;
-  if (!origin || !host) return false;
-  return origin === `${overTls(req) ? 'https' : 'http'}://${host}`;
+  if (origin && origin !== 'null') return !!host && origin === `${overTls(req) ? 'https' : 'http'}://${host}`;
+  return req.headers['sec-fetch-site'] === 'same-origin';
 }
 
 /** May this request read, when reads need the token? */

@@ -109,7 +109,9 @@ test('a write on the cookie must come from this listener (Origin); the bearer to
     });
   expect((await post({ cookie })).status).toBe(403);
   expect((await post({ cookie, origin: 'http://evil.example' })).status).toBe(403);
+  expect((await post({ cookie, origin: 'null', 'sec-fetch-site': 'same-site' })).status).toBe(403);
   expect((await post({ cookie, origin: base })).status).toBe(200);
+  expect((await post({ cookie, origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   expect((await post({ authorization: `Bearer ${TOKEN}` })).status).toBe(200);
   expect((await post({ origin: base })).status).toBe(401);
 });
