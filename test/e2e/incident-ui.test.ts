@@ -12,7 +12,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { newRunId, runContainer, waitFor } from '../support/docker';
-import { GRAPHITE, startUiRig, type UiRig } from './support/ui-rig';
+import { GRAPHITE, RIG_DEADLINE, startUiRig, type UiRig } from './support/ui-rig';
 
 const runId = newRunId('ui');
 const TOKEN = `ui-token-${runId}`;
@@ -30,8 +30,8 @@ let base: string;
 beforeAll(async () => {
   rig = await startUiRig({ runId, token: TOKEN });
   base = rig.base;
-});
-afterAll(() => rig?.close());
+}, RIG_DEADLINE);
+afterAll(() => rig?.close(), RIG_DEADLINE);
 afterEach(() => {
   const open = rig?.steps.pending() ?? [];
   if (open.length > 0) process.stderr.write(`[step] the test ended while waiting on: ${open.join('; ')}\n`);
@@ -197,38 +197,48 @@ test(
   TEST_DEADLINE,
 );
 
-test('attacker-controlled text in a label and a log line is shown, never run', async () => {
-  const b = await alertOf(crashB);
-  const tab = await rig.newTab();
-  for (const url of [
-    `${base}/alerts/${encodeURIComponent(b.key as string)}`,
-    `${base}/alerts?group=service`,
-    `${base}/silences`,
-  ]) {
-    await tab.goto(url);
-    expect(await tab.evaluate('window.pwned')).toBeUndefined();
-  }
-  await tab.goto(`${base}/alerts/${encodeURIComponent(b.key as string)}`);
-  await expect(tab.getByTestId('labels').innerText()).resolves.toContain(`service=${XSS_LABEL}`);
-  await expect(tab.getByTestId('lines').innerText()).resolves.toContain(XSS_LINE);
-  await tab.close();
-});
+test(
+  'attacker-controlled text in a label and a log line is shown, never run',
+  async () => {
+    const b = await alertOf(crashB);
+    const tab = await rig.newTab();
+    for (const url of [
+      `${base}/alerts/${encodeURIComponent(b.key as string)}`,
+      `${base}/alerts?group=service`,
+      `${base}/silences`,
+    ]) {
+      await tab.goto(url);
+      expect(await tab.evaluate('window.pwned')).toBeUndefined();
+    }
+    await tab.goto(`${base}/alerts/${encodeURIComponent(b.key as string)}`);
+    await expect(tab.getByTestId('labels').innerText()).resolves.toContain(`service=${XSS_LABEL}`);
+    await expect(tab.getByTestId('lines').innerText()).resolves.toContain(XSS_LINE);
+    await tab.close();
+  },
+  TEST_DEADLINE,
+);
 
-test('the alerts list shows both crash loops, grouped by service, and filters by matchers', async () => {
-  const tab = await rig.newTab();
-  await tab.goto(`${base}/alerts?group=service`);
-  const rows = tab.getByTestId('alert-row');
-  const text = (await rows.allInnerTexts()).join('\n');
-  expect(text).toContain(crashA);
-  expect(text).toContain(crashB);
-  await expect(tab.locator('h2', { hasText: `service: ${crashA}` }).count()).resolves.toBe(1);
-  await tab.locator('input[name=match]').fill(`container=${crashA}`);
-  await tab.locator('form[action="/alerts"] button').click();
-  await tab.waitForURL(/match=/);
-  const filtered = (await tab.getByTestId('alert-row').allInnerTexts()).join('\n');
-  expect(filtered).toContain(crashA);
-  expect(filtered).not.toContain(crashB);
-  await tab.goto(`${base}/alerts?match=${encodeURIComponent(`rule=container_crash_loop,service=${crashA}`)}`);
-  await writeScreenshot(tab, 'alerts-list.png');
-  await tab.close();
-});
+test(
+  'the alerts list shows both crash loops, grouped by service, and filters by matchers',
+  async () => {
+    const tab = await rig.newTab();
+    await tab.goto(`${base}/alerts?group=service`);
+    const rows = tab.getByTestId('alert-row');
+    const text = (await rows.allInnerTexts()).join('\n');
+    expect(text).toContain(crashA);
+    expect(text).toContain(crashB);
+    await expect(tab.locator('h2', { hasText: `service: ${crashA}` }).count()).resolves.toBe(1);
+    await tab.locator('input[name=match]').fill(`container=${crashA}`);
+    await tab.locator('form[action="/alerts"] button').click();
+    await tab.waitForURL(/match=/);
+    const filtered = (await tab.getByTestId('alert-row').allInnerTexts()).join('\n');
+    expect(filtered).toContain(crashA);
+    expect(filtered).not.toContain(crashB);
+    await tab.goto(
+      `${base}/alerts?match=${encodeURIComponent(`rule=container_crash_loop,service=${crashA}`)}`,
+    );
+    await writeScreenshot(tab, 'alerts-list.png');
+    await tab.close();
+  },
+  TEST_DEADLINE,
+);

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newRunId, runContainer } from '../support/docker';
-import { startUiRig, type UiRig } from './support/ui-rig';
+import { RIG_DEADLINE, startUiRig, type UiRig } from './support/ui-rig';
 
 const runId = newRunId('uil');
 const TOKEN = `ui-login-token-${runId}`;
@@ -20,8 +20,8 @@ let rig: UiRig;
 
 beforeAll(async () => {
   rig = await startUiRig({ runId, token: TOKEN, reads: 'token' });
-});
-afterAll(() => rig?.close());
+}, RIG_DEADLINE);
+afterAll(() => rig?.close(), RIG_DEADLINE);
 afterEach(() => {
   const open = rig?.steps.pending() ?? [];
   if (open.length > 0) process.stderr.write(`[step] the test ended while waiting on: ${open.join('; ')}\n`);
@@ -112,30 +112,34 @@ async function siblingSite(): Promise<{ url: string; close(): Promise<void> }> {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-test('a page of another service on the same host cannot write on the session cookie', async () => {
-  const sibling = await siblingSite();
-  const tab = await rig.newTab();
-  try {
-    await step('log in', async () => {
-      await tab.goto(`${rig.base}/login`);
-      await tab.locator('input[name=token]').fill(TOKEN);
-      await Promise.all([tab.waitForURL(/\/alerts$/), tab.locator('form[action="/login"] button').click()]);
-    });
-    // SameSite lets the browser send the cookie from there (same site): the Origin check refuses.
-    await step('open the sibling page', () => tab.goto(sibling.url));
-    const sent = await tab.evaluate(
-      `fetch(${JSON.stringify(`${rig.base}/api/v1/silences`)}, { method: 'POST', credentials: 'include',
+test(
+  'a page of another service on the same host cannot write on the session cookie',
+  async () => {
+    const sibling = await siblingSite();
+    const tab = await rig.newTab();
+    try {
+      await step('log in', async () => {
+        await tab.goto(`${rig.base}/login`);
+        await tab.locator('input[name=token]').fill(TOKEN);
+        await Promise.all([tab.waitForURL(/\/alerts$/), tab.locator('form[action="/login"] button').click()]);
+      });
+      // SameSite lets the browser send the cookie from there (same site): the Origin check refuses.
+      await step('open the sibling page', () => tab.goto(sibling.url));
+      const sent = await tab.evaluate(
+        `fetch(${JSON.stringify(`${rig.base}/api/v1/silences`)}, { method: 'POST', credentials: 'include',
          mode: 'no-cors', headers: { 'content-type': 'text/plain' },
          body: JSON.stringify({ matchers: ['rule=x'], for: '1h', comment: 'forged' }) })
          .then(() => 'sent', (e) => String(e))`,
-    );
-    expect(sent).toBe('sent');
-    const silences = (await (await rig.call('/api/v1/silences', {}, true)).json()) as Array<{
-      comment: string;
-    }>;
-    expect(silences.map((x) => x.comment)).not.toContain('forged');
-  } finally {
-    await tab.close();
-    await sibling.close();
-  }
-});
+      );
+      expect(sent).toBe('sent');
+      const silences = (await (await rig.call('/api/v1/silences', {}, true)).json()) as Array<{
+        comment: string;
+      }>;
+      expect(silences.map((x) => x.comment)).not.toContain('forged');
+    } finally {
+      await tab.close();
+      await sibling.close();
+    }
+  },
+  TEST_DEADLINE,
+);

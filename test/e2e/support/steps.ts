@@ -13,7 +13,8 @@ export class StepLog {
 
   constructor(
     private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-    private readonly nagMs = 20_000,
+    // Above the longest wait a green run has (container_down fires 30 s after the exit).
+    private readonly nagMs = 45_000,
     private readonly verbose = process.env.LOOKOUT_STEP_LOG === '1',
   ) {}
 

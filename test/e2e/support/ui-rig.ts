@@ -21,6 +21,12 @@ export const GRAPHITE = process.env.GRAPHITE_URL ?? 'http://127.0.0.1:8080';
 const CALL_DEADLINE = 20_000;
 /** The browser's own waits (goto, innerText...), so a stuck one fails naming itself. */
 const BROWSER_DEADLINE = 60_000;
+/**
+ * For the hooks that start and stop the rig: above the sum of their own waits (lookout 90 s,
+ * chromium 120 s). Jest's default (120 s, jest.config.js) cut them short before their own
+ * deadlines could name what was slow: the likely "stall of 120 s" of issue 15.
+ */
+export const RIG_DEADLINE = 300_000;
 
 export interface UiRig {
   base: string;
