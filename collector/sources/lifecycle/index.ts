@@ -2,6 +2,7 @@ import type { LifecycleEvent } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Source, SourceBatch } from '../../source';
 import type { Discovery } from '../docker/discovery';
+import { ENABLE_LABEL } from '../docker/exclude';
 import { BatchQueue } from '../docker/queue';
 import { LifecycleMapper, type MapperOptions } from './map';
 import { lifecycleMetrics } from './metrics';
@@ -34,7 +35,7 @@ export function createLifecycleSource(
       const off = discovery.onContainerEvent(async (ev, info) => {
         const out = mapper.map(ev, info);
         if (!out) return;
-        if (out.action === 'die' && out.intent !== 'user' && deps.docker)
+        if (deps.docker && wantsLastLines(out))
           await attachLastLines(out, deps.docker, info?.tty === true, log, signal);
         lifecycleMetrics.events.inc({ action: out.action });
         await queue.push(out);
@@ -50,8 +51,16 @@ export function createLifecycleSource(
 }
 
 /**
+ * A death that may page, of a container whose logs lookout may read: a stop by a user never
+ * pages, and `lookout.enable=false` opts a container out of log collection, these lines too.
+ */
+function wantsLastLines(ev: LifecycleEvent): boolean {
+  return ev.action === 'die' && ev.intent !== 'user' && ev.container.labels[ENABLE_LABEL] !== 'false';
+}
+
+/**
  * The lines a container printed before it died, read now: the log stream can reach the alerter
- * after the `die`. Not for a stop by a user, which never pages. A failed read (log driver
+ * after the `die`. A failed read (log driver
  * `none`, container already removed by `--rm`, deadline) leaves the event without lines.
  */
 async function attachLastLines(

@@ -89,6 +89,17 @@ describe('lifecycle events from the real engine', () => {
     expect(die.lastLines!.at(-1)).toBe('fatal: no config');
   });
 
+  it('a container opted out of log collection (lookout.enable=false) dies without its lines', async () => {
+    const id = await runContainer({
+      runId,
+      args: ['--label', 'lookout.enable=false'],
+      cmd: ['sh', '-c', 'echo "secret: hunter2"; exit 1'],
+    });
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die.exitCode).toBe(1);
+    expect(die.lastLines).toBeUndefined();
+  });
+
   it('an allocation past --memory yields oom, then die with oomKilled and 137', async () => {
     const id = await runContainer({
       runId,
