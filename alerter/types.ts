@@ -39,8 +39,10 @@ export interface Alert {
 export interface AlertDeath {
   exitCode?: number;
   oomKilled?: boolean;
-  /** Deaths this alerter has seen of the container since it started (Docker's restart count is not on the event). */
+  /** Deaths this alerter has seen of the container since it started (it may have started after some). */
   deaths: number;
+  /** Docker's RestartCount at the last death, when the collector could inspect the container. */
+  restartCount?: number;
   /** Event time of the last death. */
   at: number;
 }

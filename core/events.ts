@@ -92,11 +92,29 @@ export interface LifecycleEvent extends EventBase {
   /** For `die`: the container was OOM-killed (from inspect, or an `oom` just before). */
   oomKilled?: boolean;
   /**
+   * For `die`: Docker's RestartCount from inspect after the event (the engine counts the restart
+   * its policy is about to make before it sends `die`). Absent when the container is gone.
+   */
+  restartCount?: number;
+  /**
+   * For `die`: the last lines the container printed, oldest first, read from the engine at the
+   * `die` (they can reach the alerter after it). Bounded by LAST_LINES_MAX and
+   * LAST_LINES_MAX_BYTES, control characters replaced and invalid UTF-8 as U+FFFD.
+   */
+  lastLines?: string[];
+  /**
    * Why the container went away, when the collector can tell: `user` for `docker stop`/`rm`/`kill`
    * by a person or a deploy, which must not page; undefined when it died on its own.
    */
   intent?: 'user';
 }
+
+/** How many lines a `die` carries: the issue's 50, enough to see a stack trace. */
+export const LAST_LINES_MAX = 50;
+/** Each line is cut at this many characters: 50 of them fit a PagerDuty event with room to spare. */
+export const LAST_LINE_MAX_CHARS = 400;
+/** Their total size in UTF-8, so a PagerDuty event and a Kafka message stay small. */
+export const LAST_LINES_MAX_BYTES = 16 * 1024;
 
 export interface Heartbeat extends EventBase {
   kind: 'heartbeat';

@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { Secret } from '../../core/config/types';
 import { LookoutError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
+import { readVerdict, writeVerdict } from './session';
 
 export class HttpError extends Error {
   constructor(
@@ -33,17 +33,23 @@ export async function readJson(req: http.IncomingMessage): Promise<Record<string
   }
 }
 
-/** Constant-time compare: the token is the only thing between a caller and every silence. */
-export function authorised(req: http.IncomingMessage, token: Secret | undefined): void {
-  if (!token) throw new HttpError(403, 'writes are disabled: no api.token is configured');
-  presented(req, token);
-}
-
-function presented(req: http.IncomingMessage, token: Secret): void {
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-  const given = Buffer.from(m?.[1] ?? '');
-  const want = Buffer.from(token.reveal());
-  if (given.length !== want.length || !crypto.timingSafeEqual(given, want))
+/**
+ * The token (bearer, or the UI's session cookie: session.ts, constant-time compares) is the only
+ * thing between a caller and every silence.
+ */
+function checkAccess(
+  req: http.IncomingMessage,
+  route: Route,
+  token: Secret | undefined,
+  reads: boolean,
+): void {
+  if (route.write) {
+    const v = writeVerdict(req, token);
+    if (v === 'no token') throw new HttpError(403, 'writes are disabled: no api.token is configured');
+    if (v === 'cross origin')
+      throw new HttpError(403, "a write on the session cookie must come from this listener's own pages");
+    if (v !== 'ok') throw new HttpError(401, 'missing or wrong bearer token');
+  } else if (reads && !route.public && token && readVerdict(req, token) !== 'ok')
     throw new HttpError(401, 'missing or wrong bearer token');
 }
 
@@ -53,6 +59,8 @@ export class RawResponse {
     readonly status: number,
     readonly contentType: string,
     readonly body: string,
+    /** Set-Cookie, Location...: the UI's login answers. */
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 
@@ -65,6 +73,8 @@ export interface Route {
   write: boolean;
   /** Open to anyone even when reads need the token (/healthz, for Docker and load balancers). */
   public?: boolean;
+  /** A UI page: a browser without access is sent to the login form, not given JSON. */
+  page?: boolean;
   handle: Handler;
 }
 
@@ -77,7 +87,9 @@ const UI_HEADERS = {
   'content-security-policy':
     "default-src 'none'; img-src 'self' http: https: data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: with it a browser sends `Origin: null` on the pages' own POSTs, and the
+  // session cookie's write check (session.ts) needs their origin. Other sites still get none.
+  'referrer-policy': 'same-origin',
 };
 
 /** Routes a request to the first route whose path and method match; errors become JSON answers. */
@@ -100,14 +112,17 @@ export function routeRequest(
       return send(found.length ? 405 : 404, { error: found.length ? 'method not allowed' : 'not found' });
     void (async () => {
       try {
-        if (route.r.write) authorised(req, token);
-        else if (readsNeedToken && !route.r.public && token) presented(req, token);
+        checkAccess(req, route.r, token, readsNeedToken);
         const out = await route.r.handle(req, route.m!.slice(1).map(decodeURIComponent), url);
         if (!(out instanceof RawResponse)) return send(200, out);
-        res.writeHead(out.status, { 'content-type': out.contentType, ...UI_HEADERS });
+        res.writeHead(out.status, { 'content-type': out.contentType, ...UI_HEADERS, ...out.headers });
         res.end(out.body);
       } catch (err) {
         const status = err instanceof HttpError ? err.status : err instanceof LookoutError ? 400 : 500;
+        if (status === 401 && route.r.page) {
+          res.writeHead(303, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` });
+          return void res.end();
+        }
         if (status === 500) log.error({ err }, 'API request failed');
         send(status, { error: (err as Error).message });
       }

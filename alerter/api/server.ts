@@ -51,7 +51,10 @@ export async function startAlerterApi(deps: {
   const { store, clock, config } = deps;
   const log = deps.logger.child({ component: 'alerter-api' });
   migrateNotify(store);
-  const routes = [...apiRoutes(store, clock, deps.fleet), ...uiRoutes({ store, clock, links: deps.links })];
+  const routes = [
+    ...apiRoutes(store, clock, deps.fleet),
+    ...uiRoutes({ store, clock, links: deps.links, token: config.token }),
+  ];
   const server = http.createServer(routeRequest(routes, config.token, log, readsNeedToken(config)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,6 +13,7 @@ test.each([
   [{ exitCode: 3, deaths: 1, at: 0 }, 'exit 3, 1 death seen'],
   [{ exitCode: 137, oomKilled: true, deaths: 4, at: 0 }, 'exit 137 (OOM-killed), 4 deaths seen'],
   [{ deaths: 0, at: 0 }, 'exit code unknown, 0 deaths seen'],
+  [{ exitCode: 1, restartCount: 6, deaths: 2, at: 0 }, 'exit 1, restart count 6, 2 deaths seen'],
 ])('%j reads "%s"', (death, text) => {
   expect(deathText(death)).toBe(text);
 });

@@ -31,10 +31,14 @@ export function title(n: Notification): string {
   return `${head} ${rules.join(', ')}${where ? ` on ${where}` : ''}: ${first?.summary ?? ''}${more}${flapping}`;
 }
 
-/** `exit 1 (OOM-killed), 4 deaths seen`: a lifecycle alert's last death, for mail and the incident page. */
+/**
+ * `exit 1 (OOM-killed), restart count 6, 4 deaths seen`: a lifecycle alert's last death, for mail
+ * and the incident page. Docker's restart count first: the alerter may have started mid-loop.
+ */
 export function deathText(d: AlertDeath): string {
   const code = d.exitCode === undefined ? 'exit code unknown' : `exit ${d.exitCode}`;
-  return `${code}${d.oomKilled ? ' (OOM-killed)' : ''}, ${d.deaths} death${d.deaths === 1 ? '' : 's'} seen`;
+  const restarts = d.restartCount === undefined ? '' : `, restart count ${d.restartCount}`;
+  return `${code}${d.oomKilled ? ' (OOM-killed)' : ''}${restarts}, ${d.deaths} death${d.deaths === 1 ? '' : 's'} seen`;
 }
 
 export function alertFacts(a: NotifiedAlert): Array<[string, string]> {

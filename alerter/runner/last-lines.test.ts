@@ -39,12 +39,12 @@ test('a firing lifecycle alert carries the last 50 lines (cut long) and the exit
   const ll = new LastLines();
   const many = Array.from({ length: LINES + 10 }, (_, i) => line('web', `line ${i}`));
   ll.observe([...many, line('other', 'not mine'), line('web', 'x'.repeat(MAX_LINE_CHARS + 50))]);
-  ll.observe([die('web', 3), die('web', 2, { oomKilled: true })]);
+  ll.observe([die('web', 3), die('web', 2, { oomKilled: true, restartCount: 5 })]);
   const [t] = ll.attach([firing(crash)]);
   expect(t!.alert.lastLines).toHaveLength(LINES);
   expect(t!.alert.lastLines![0]).toBe('line 11');
   expect(t!.alert.lastLines!.at(-1)).toBe(`${'x'.repeat(MAX_LINE_CHARS)}…`);
-  expect(t!.alert.death).toEqual({ exitCode: 2, oomKilled: true, deaths: 2, at: T0 });
+  expect(t!.alert.death).toEqual({ exitCode: 2, oomKilled: true, deaths: 2, restartCount: 5, at: T0 });
 });
 
 test('lines are frozen at the firing: the resolve shows them, not what came after', () => {
@@ -69,4 +69,26 @@ test.each([
   const ll = new LastLines();
   ll.observe([line('web', 'mine')]);
   expect(ll.attach([firing(alert)])[0]!.alert.lastLines).toEqual(want);
+});
+
+test('lines carried by the die win over a ring the log stream has not filled; late copies are dropped', () => {
+  const ll = new LastLines();
+  ll.observe([line('web', 'older run')]);
+  ll.observe([die('web', 1, { ts: T0 + 1_000, lastLines: ['older run', 'boot', 'fatal: once'] })]);
+  // The same lines reach the alerter after the die, through the log stream.
+  ll.observe([
+    { ...line('web', 'boot'), ts: T0 + 900 },
+    { ...line('web', 'fatal: once'), ts: T0 + 999 },
+  ]);
+  const [t] = ll.attach([firing(crash)]);
+  expect(t!.alert.lastLines).toEqual(['older run', 'boot', 'fatal: once']);
+  // A line the restarted container prints later is newer than the die: kept for the next time.
+  ll.observe([{ ...line('web', 'restarted'), ts: T0 + 2_000 }]);
+  ll.attach([resolved(crash, T0 + 60_000)]);
+  expect(ll.attach([firing(crash)])[0]!.alert.lastLines).toEqual([
+    'older run',
+    'boot',
+    'fatal: once',
+    'restarted',
+  ]);
 });

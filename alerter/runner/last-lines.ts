@@ -1,23 +1,32 @@
 /**
  * What a container printed before it died. The alerter sees every log line on the bus, so it
  * keeps the last LINES lines of each container (bounded: line length, container count) and the
- * exit of its last death, and hands them to a lifecycle alert (crash loop, OOM, exit) when it
+ * exit of its last death; a `die` that carries the lines the collector read from the engine
+ * (collector/sources/lifecycle/log-tail.ts) replaces them, since the stream may lag behind it, and hands them to a lifecycle alert (crash loop, OOM, exit) when it
  * fires. Lines and exit are frozen at the firing, so the resolve, the incident page and any
  * repeat show what led up to the page, not what the restarted container printed since.
  */
-import type { LifecycleEvent, LogEvent, LookoutEvent } from '../../core/events';
+import {
+  LAST_LINE_MAX_CHARS,
+  LAST_LINES_MAX,
+  type LifecycleEvent,
+  type LogEvent,
+  type LookoutEvent,
+} from '../../core/events';
 import type { AlertDeath, AlertTransition } from '../types';
 
 /** The issue's figure: enough to see a stack trace, small enough for a PagerDuty event and a mail. */
-export const LINES = 50;
+export const LINES = LAST_LINES_MAX;
 /** Longer lines are cut: 50 of them stay under 20 KB in PagerDuty's custom_details. */
-export const MAX_LINE_CHARS = 400;
+export const MAX_LINE_CHARS = LAST_LINE_MAX_CHARS;
 /** Containers remembered; the least recently heard from is forgotten first. */
 const MAX_CONTAINERS = 2_000;
 
 interface Tail {
   lines: string[];
   death?: AlertDeath;
+  /** Event time of a `die` that brought its own lines: older lines arriving late are in them already. */
+  coveredUntil?: number;
 }
 
 export class LastLines {
@@ -62,8 +71,8 @@ export class LastLines {
 
   private line(ev: LogEvent): void {
     const t = this.tail(ev.host, ev.container.name);
-    const text = ev.message.length > MAX_LINE_CHARS ? `${ev.message.slice(0, MAX_LINE_CHARS)}…` : ev.message;
-    t.lines.push(text);
+    if (t.coveredUntil !== undefined && ev.ts <= t.coveredUntil) return;
+    t.lines.push(cut(ev.message));
     if (t.lines.length > LINES) t.lines.splice(0, t.lines.length - LINES);
   }
 
@@ -75,9 +84,21 @@ export class LastLines {
       exitCode: ev.action === 'die' ? ev.exitCode : before?.exitCode,
       oomKilled: ev.oomKilled === true || ev.action === 'oom' || undefined,
       deaths: (before?.deaths ?? 0) + (ev.action === 'die' ? 1 : 0),
+      restartCount: ev.action === 'die' ? ev.restartCount : before?.restartCount,
       at: ev.ts,
     };
+    if (t.death.restartCount === undefined) delete t.death.restartCount;
+    // The collector read these from the engine at the die: they win over a ring the log stream
+    // has not caught up with (a container that exits once may have none in it yet).
+    if (ev.action === 'die' && ev.lastLines?.length) {
+      t.lines = ev.lastLines.slice(-LINES).map(cut);
+      t.coveredUntil = ev.ts;
+    }
   }
+}
+
+function cut(line: string): string {
+  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
 }
 
 function key(host: string, container: string): string {

@@ -76,6 +76,8 @@ test('a firing mail and its resolve, with the same facts and links in text and H
       labels: { host: 'prod-7', container: 'checkout-2', service: 'checkout' },
       summary: 'CPU above 90% on checkout-2',
       description: 'CPU stayed above 90% for 5 minutes.',
+      // What a lifecycle alert carries from its die (restart count from Docker); any alert's facts show it.
+      death: { exitCode: 1, restartCount: 4, deaths: 2, at: T0 },
     });
     await n.handle([firing(a)]);
     await n.tick();
@@ -96,6 +98,7 @@ test('a firing mail and its resolve, with the same facts and links in text and H
       expect(body).toContain('https://runbooks.example/cpu');
       expect(body).toContain('http://graphite.example:8080/render?');
       expect(body).toContain('queue depth 812');
+      expect(body).toContain('exit 1, restart count 4, 2 deaths seen');
     }
     expect(fire.html).toMatch(/<img src="http:\/\/graphite\.example:8080\/render\?/);
 

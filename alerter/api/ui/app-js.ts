@@ -1,14 +1,15 @@
 /**
  * The UI's only script, served at /ui/app.js (the pages' content policy allows no inline script).
- * It turns the silence forms and expire buttons into calls to the JSON API, asking for the write
- * token once per tab (sessionStorage, gone when the tab closes). Everything else is plain HTML.
+ * It turns the silence forms and expire buttons into calls to the JSON API. A logged-in browser
+ * writes on its session cookie (login.ts); otherwise, on the first 401, it asks for the token
+ * once per tab (sessionStorage, gone when the tab closes). Everything else is plain HTML.
  */
 export const APP_JS = `'use strict';
 (function () {
   var KEY = 'lookout.token';
   function token(again) {
     var t = sessionStorage.getItem(KEY);
-    if (!t || again) {
+    if (again) {
       t = window.prompt('API token for writes (asked once per tab)') || '';
       if (t) sessionStorage.setItem(KEY, t); else sessionStorage.removeItem(KEY);
     }

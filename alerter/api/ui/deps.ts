@@ -1,4 +1,5 @@
 import type { Clock } from '../../../core/clock';
+import type { Secret } from '../../../core/config/types';
 import type { StateStore } from '../../../core/store/store';
 import type { LinksConfig } from '../../links';
 
@@ -10,4 +11,6 @@ export interface UiDeps {
   links?: LinksConfig;
   /** Folder of runbook markdown files named by rules' `runbook:`; default: the package's docs/runbooks. */
   runbookDir?: string;
+  /** The API token the login form exchanges for a session cookie; without one there is no login. */
+  token?: Secret;
 }

@@ -55,7 +55,7 @@ export function page(opts: PageOptions, body: string, status = 200): RawResponse
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${refresh}<title>${esc(opts.title)} · lookout</title><style>${CSS}</style></head>
-<body><nav><a href="/alerts">Alerts</a><a href="/silences">Silences</a></nav>
+<body><nav><a href="/alerts">Alerts</a><a href="/silences">Silences</a><a href="/login">Log in</a></nav>
 ${body}
 <script src="/ui/app.js" defer></script></body></html>`;
   return new RawResponse(status, 'text/html; charset=utf-8', html);

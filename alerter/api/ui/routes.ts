@@ -1,37 +1,61 @@
 /**
- * The web UI's routes: server-rendered pages that read like the JSON API does (no token) and
- * write only through the JSON API's token-guarded endpoints.
+ * The web UI's routes: server-rendered pages that read like the JSON API does (the token only
+ * where reads need it: the login form turns it into a session cookie) and write only through the
+ * JSON API's token-guarded endpoints.
  *
  *   GET /alerts             the list (filter ?match=, ?group=host|service|rule)
  *   GET /alerts/:key        the incident page
  *   GET /silences[?all=1]   silences, with forms to add and expire
  *   GET /ui/app.js          the one script
+ *   GET|POST /login, POST /logout   the session cookie (login.ts)
  */
 import { RawResponse, type Route } from '../http';
 import { alertsListPage } from './alerts-list';
 import { APP_JS } from './app-js';
 import type { UiDeps } from './deps';
 import { incidentPage } from './incident';
+import { loginRoutes } from './login';
 import { silencesPage } from './silences-page';
 
 export type { UiDeps } from './deps';
 
 export function uiRoutes(deps: UiDeps): Route[] {
   return [
-    { method: 'GET', path: /^\/$/, write: false, handle: (_r, _p, url) => alertsListPage(deps, url) },
-    { method: 'GET', path: /^\/alerts$/, write: false, handle: (_r, _p, url) => alertsListPage(deps, url) },
+    {
+      method: 'GET',
+      path: /^\/$/,
+      write: false,
+      page: true,
+      handle: (_r, _p, url) => alertsListPage(deps, url),
+    },
+    {
+      method: 'GET',
+      path: /^\/alerts$/,
+      write: false,
+      page: true,
+      handle: (_r, _p, url) => alertsListPage(deps, url),
+    },
     {
       method: 'GET',
       path: /^\/alerts\/([^/]+)$/,
       write: false,
+      page: true,
       handle: (_r, [key]) => incidentPage(deps, key!),
     },
-    { method: 'GET', path: /^\/silences$/, write: false, handle: (_r, _p, url) => silencesPage(deps, url) },
+    {
+      method: 'GET',
+      path: /^\/silences$/,
+      write: false,
+      page: true,
+      handle: (_r, _p, url) => silencesPage(deps, url),
+    },
     {
       method: 'GET',
       path: /^\/ui\/app\.js$/,
       write: false,
       handle: () => new RawResponse(200, 'text/javascript; charset=utf-8', APP_JS),
     },
+    // Session times are wall-clock times, whatever clock the pages are given.
+    ...loginRoutes({ token: deps.token, now: () => Date.now() }),
   ];
 }

@@ -93,6 +93,7 @@ export function lifecycleDocument(e: LifecycleEvent): string {
   if (e.health !== undefined) extra.health = e.health;
   if (e.oomKilled !== undefined) extra.oom_killed = e.oomKilled;
   if (e.intent !== undefined) extra.intent = e.intent;
+  if (e.restartCount !== undefined) extra.restart_count = e.restartCount;
   let doc =
     `{"@timestamp":"${iso(e.ts)}","message":${JSON.stringify(`container ${e.container.name} ${e.action}`)},` +
     `"event":{"id":${JSON.stringify(lifecycleId(e))},"kind":"event","action":"${e.action}","dataset":"lookout.lifecycle"},${context(e.host, e.container)}`;

@@ -5,9 +5,11 @@ import type { ContainerInfo } from './types';
 export interface InspectData {
   Id: string;
   Name?: string;
-  Config?: { Image?: string; Labels?: Record<string, string> | null };
+  Config?: { Image?: string; Labels?: Record<string, string> | null; Tty?: boolean };
   Image?: string;
   LogPath?: string;
+  /** Times the engine restarted it under its restart policy; already counts the restart a `die` leads to. */
+  RestartCount?: number;
   State?: {
     Status?: string;
     Running?: boolean;
@@ -84,6 +86,8 @@ export function infoFromInspect(d: InspectData): ContainerInfo {
     state: state.Status,
   };
   if (d.LogPath) info.logPath = d.LogPath;
+  if (typeof d.RestartCount === 'number') info.restartCount = d.RestartCount;
+  if (d.Config?.Tty) info.tty = true;
   if (state.StartedAt && !state.StartedAt.startsWith('0001-')) info.startedAt = state.StartedAt;
   const health = healthOf(state.Health?.Status);
   if (health) info.health = health;

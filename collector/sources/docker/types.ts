@@ -23,6 +23,10 @@ export interface ContainerInfo {
   /** For a stopped container: its last exit code, and whether the kernel OOM-killed it. */
   exitCode?: number;
   oomKilled?: boolean;
+  /** Docker's RestartCount: restarts under the container's restart policy. */
+  restartCount?: number;
+  /** Started with a TTY: its logs stream has no stdout/stderr frame headers. */
+  tty?: boolean;
   /** `bridge`, `host`, `none`, `container:<id>`...: with `host`, /proc/<pid>/net/dev is the host's, not the container's. */
   networkMode?: string;
 }

@@ -2,15 +2,19 @@ import type { LifecycleEvent } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Source, SourceBatch } from '../../source';
 import type { Discovery } from '../docker/discovery';
+import { ENABLE_LABEL } from '../docker/exclude';
 import { BatchQueue } from '../docker/queue';
 import { LifecycleMapper, type MapperOptions } from './map';
 import { lifecycleMetrics } from './metrics';
 import { defineSource } from '../kind';
+import { readLogTail, type LogTailApi } from './log-tail';
 
 export interface LifecycleDeps {
   logger: Logger;
   /** This host's name, stamped on every event. */
   host: string;
+  /** Where a `die` reads the container's last lines; without it a `die` carries none. */
+  docker?: LogTailApi;
 }
 
 /**
@@ -31,6 +35,8 @@ export function createLifecycleSource(
       const off = discovery.onContainerEvent(async (ev, info) => {
         const out = mapper.map(ev, info);
         if (!out) return;
+        if (deps.docker && wantsLastLines(out))
+          await attachLastLines(out, deps.docker, info?.tty === true, log, signal);
         lifecycleMetrics.events.inc({ action: out.action });
         await queue.push(out);
       });
@@ -44,8 +50,38 @@ export function createLifecycleSource(
   };
 }
 
+/**
+ * A death that may page, of a container whose logs lookout may read: a stop by a user never
+ * pages, and `lookout.enable=false` opts a container out of log collection, these lines too.
+ */
+function wantsLastLines(ev: LifecycleEvent): boolean {
+  return ev.action === 'die' && ev.intent !== 'user' && ev.container.labels[ENABLE_LABEL] !== 'false';
+}
+
+/**
+ * The lines a container printed before it died, read now: the log stream can reach the alerter
+ * after the `die`. A failed read (log driver
+ * `none`, container already removed by `--rm`, deadline) leaves the event without lines.
+ */
+async function attachLastLines(
+  out: LifecycleEvent,
+  docker: LogTailApi,
+  tty: boolean,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    const lines = await readLogTail(docker, out.container.id, tty, signal);
+    if (lines.length > 0) out.lastLines = lines;
+  } catch (err) {
+    lifecycleMetrics.tailFailures.inc();
+    log.debug({ err: (err as Error).message, container: out.container.name }, 'last lines not read at die');
+  }
+}
+
 /** Lifecycle has no settings of its own; it covers every container, the excluded ones too. */
 export const lifecycleSource = defineSource({
   schema: undefined,
-  create: (_config, deps) => createLifecycleSource(deps.discovery, { logger: deps.logger, host: deps.host }),
+  create: (_config, deps) =>
+    createLifecycleSource(deps.discovery, { logger: deps.logger, host: deps.host, docker: deps.docker }),
 });

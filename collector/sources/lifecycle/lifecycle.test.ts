@@ -1,6 +1,13 @@
 import type { LifecycleEvent } from '../../../core/events';
 import { silentLogger } from '../../../core/logger';
-import { docker, newRunId, removeTestContainers, runContainer, waitFor } from '../../../test/support/docker';
+import {
+  docker,
+  inspect,
+  newRunId,
+  removeTestContainers,
+  runContainer,
+  waitFor,
+} from '../../../test/support/docker';
 import { createDockerClient } from '../docker/client';
 import { dockerConfigSchema } from '../docker/config';
 import { Discovery } from '../docker/discovery';
@@ -12,7 +19,11 @@ const client = createDockerClient(
   { logger: silentLogger() },
 );
 const discovery = new Discovery(client, { logger: silentLogger() });
-const source = createLifecycleSource(discovery, { logger: silentLogger(), host: 'test-host' });
+const source = createLifecycleSource(discovery, {
+  logger: silentLogger(),
+  host: 'test-host',
+  docker: client,
+});
 const ctl = new AbortController();
 const seen: LifecycleEvent[] = [];
 let running: Promise<void>;
@@ -45,6 +56,48 @@ describe('lifecycle events from the real engine', () => {
     expect(die.intent).toBeUndefined();
     expect(die.container).toMatchObject({ id, service: 'batch', image: 'local/busybox:full' });
     expect(actions(id).slice(0, 3)).toEqual(['create', 'start', 'die']);
+  });
+
+  it("a container under a restart policy carries Docker's restart count on each die", async () => {
+    const id = await runContainer({
+      runId,
+      args: ['--restart', 'on-failure:2'],
+      cmd: ['sh', '-c', 'exit 1'],
+    });
+    // Two restarts, then the policy gives up: three deaths, the last one with RestartCount 2.
+    const dies = await waitFor('three deaths', () => {
+      const d = of(id).filter((e) => e.action === 'die');
+      return d.length >= 3 && d;
+    });
+    const counts = dies.map((d) => d.restartCount);
+    // Inspect follows the die, so a quick restart can already show in it: counts only grow.
+    expect(counts).toEqual([...counts].sort());
+    expect(counts[0]).toBeGreaterThanOrEqual(1);
+    expect(counts.at(-1)).toBe(2);
+    expect((await inspect(id)).RestartCount).toBe(2);
+  });
+
+  it('a container that exits once carries its last lines on the die, read from the engine', async () => {
+    const id = await runContainer({
+      runId,
+      cmd: ['sh', '-c', 'for i in $(seq 1 60); do echo "step $i"; done; echo "fatal: no config"; exit 1'],
+    });
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die.exitCode).toBe(1);
+    expect(die.lastLines).toHaveLength(50);
+    expect(die.lastLines![0]).toBe('step 12');
+    expect(die.lastLines!.at(-1)).toBe('fatal: no config');
+  });
+
+  it('a container opted out of log collection (lookout.enable=false) dies without its lines', async () => {
+    const id = await runContainer({
+      runId,
+      args: ['--label', 'lookout.enable=false'],
+      cmd: ['sh', '-c', 'echo "secret: hunter2"; exit 1'],
+    });
+    const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
+    expect(die.exitCode).toBe(1);
+    expect(die.lastLines).toBeUndefined();
   });
 
   it('an allocation past --memory yields oom, then die with oomKilled and 137', async () => {
@@ -84,12 +137,13 @@ describe('lifecycle events from the real engine', () => {
   });
 
   it('docker stop yields kill, die with intent user, and stop; rm yields destroy', async () => {
-    const id = await runContainer({ runId, cmd: ['sleep', '300'] });
+    const id = await runContainer({ runId, cmd: ['sh', '-c', 'echo up; exec sleep 300'] });
     await waitFor('start', () => actions(id).includes('start'));
     await docker('stop', '-t', '1', id);
     const die = await waitFor('die', () => of(id).find((e) => e.action === 'die'));
     expect(die.intent).toBe('user');
     expect(die.exitCode).toBe(137); // sleep ignores SIGTERM as pid 1, so the SIGKILL ends it
+    expect(die.lastLines).toBeUndefined(); // a stop never pages: no read from the engine for it
     await waitFor('stop', () => actions(id).includes('stop'));
     expect(of(id).find((e) => e.action === 'kill')?.signal).toBe('15');
     await docker('rm', id);

@@ -123,8 +123,15 @@ describe('LifecycleMapper', () => {
       running: false,
       exitCode: 137,
       oomKilled: true,
+      restartCount: 4,
     };
     const out = m.map(ev('die'), info);
-    expect(out).toMatchObject({ action: 'die', exitCode: 137, oomKilled: true, container: info.meta });
+    expect(out).toMatchObject({
+      action: 'die',
+      exitCode: 137,
+      oomKilled: true,
+      restartCount: 4,
+      container: info.meta,
+    });
   });
 });

@@ -125,6 +125,9 @@ export class LifecycleMapper {
     // The engine sends exitCode as a string ("137").
     const code = Number(attrs.exitCode ?? info?.exitCode);
     if (Number.isFinite(code)) out.exitCode = code;
+    // dockerd 20.10 puts no restart count on the event; inspect after it has one (see core/events.ts).
+    const restarts = Number(attrs.restartCount ?? info?.restartCount);
+    if (Number.isInteger(restarts) && restarts >= 0) out.restartCount = restarts;
     const oom = this.oomAt.get(id);
     out.oomKilled = info?.oomKilled === true || (oom !== undefined && ts - oom <= this.oomWindowMs);
     const asked = this.userAsked.get(id);
