@@ -3,11 +3,10 @@ import type { LookoutEvent } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
 import type { Alert, AlertState, AlertTransition } from '../types';
 import type { Observation } from './evaluator';
-import { labelOf, type LabelGetter } from './labels';
+import { KeyCache, labelOf, type LabelGetter } from './labels';
 import { Router } from './router';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { labelRoute, RuleRuntime } from './runtime';
-import { SeriesIds } from './series-ids';
 
 export type { PersistedAlert } from './model';
 
@@ -42,7 +41,7 @@ export class Engine {
   readonly counters: EngineCounters = { events: 0, late: 0 };
   /** The event being routed, read by one long-lived label getter (no closure per event). */
   private cur: LookoutEvent | undefined;
-  private readonly ids = new SeriesIds();
+  private readonly keys = new KeyCache();
   private readonly get: LabelGetter = (n) => labelOf(this.cur!, n);
 
   constructor(private readonly opts: EngineOptions) {
@@ -80,22 +79,17 @@ export class Engine {
         next.set(rule.name, old);
         continue;
       }
-      const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs), this.ids);
+      const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs), this.keys);
       rt.trackInventory = this.opts.trackInventory ?? false;
       const carried = old ? old.persisted() : (this.restored.get(rule.name) ?? []);
       this.restored.delete(rule.name);
       for (const p of carried) rt.restore(p);
-      old?.detachAll();
       rt.startAt(now);
       if (!old) rt.seedInventory(this.inventoryLeft.get(rule.name) ?? []);
       this.inventoryLeft.delete(rule.name);
       next.set(rule.name, rt);
     }
-    for (const [name, old] of this.runtimes)
-      if (!next.has(name)) {
-        old.resolveAll(now);
-        old.detachAll();
-      }
+    for (const [name, old] of this.runtimes) if (!next.has(name)) old.resolveAll(now);
     this.runtimes = next;
     this.router = new Router([...next.values()]);
     return this.flush();
@@ -121,7 +115,7 @@ export class Engine {
       else if (ev.ts < now - this.opts.latenessMs) c.late++;
       const e = ev;
       this.cur = e;
-      this.ids.next();
+      this.keys.next();
       const get = this.get;
       const n = this.router.route(e, get, cands);
       for (let i = 0; i < n; i++) {

@@ -24,8 +24,6 @@ export interface Group extends GroupRef<unknown> {
    * fleet's alerter files the group's state under the partition those events arrive on.
    */
   route?: string;
-  /** The series id it is indexed by for events (SeriesIds); undefined until an event finds it. */
-  sid?: number;
 }
 
 /** An absence rule's inventory entry (a group it expects to hear from), as a fleet hands it off. */

@@ -1,12 +1,11 @@
 import type { LookoutEvent } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
+import { defaultSummary } from '../rules/default-summary';
+import { renderTemplate } from '../rules/template';
 import type { Alert, AlertState } from '../types';
 import type { GroupTable, Observation } from './evaluator';
-import { alertOf } from './alert-of';
-import { IdTable } from './id-table';
-import { groupLabels, KEY_SEP, type LabelGetter } from './labels';
+import { groupLabels, KEY_SEP, type KeyCache, type LabelGetter } from './labels';
 import type { Group, InventoryRef, PersistedAlert } from './model';
-import type { SeriesIds } from './series-ids';
 import { dedupKey, step } from './state';
 
 export type { Group, InventoryRef } from './model';
@@ -35,13 +34,11 @@ export class RuleRuntime implements GroupTable<unknown> {
   private readonly gone = new Map<string, InventoryRef>();
   /** Only a fleet's alerter takes them; elsewhere they would only grow. */
   trackInventory = false;
-  /** The hot path's index: series id (one per group key, see SeriesIds) → group. */
-  private readonly bySeries = new IdTable<Group>();
 
   constructor(
     readonly rule: CompiledRule,
     private readonly emit: Emit,
-    private readonly ids: SeriesIds,
+    private readonly keys: KeyCache,
   ) {}
 
   /** The event being ingested, so a group it creates learns its partition key. */
@@ -56,7 +53,6 @@ export class RuleRuntime implements GroupTable<unknown> {
       alert: { state: 'inactive' },
       dedup: dedupKey(this.rule.name, labels),
       route,
-      sid: undefined,
     };
     this.groups.set(key, g);
     if (this.trackInventory && this.rule.evaluator.seed) this.born.add(g);
@@ -65,7 +61,6 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   private forget(g: Group): void {
     this.groups.delete(g.key);
-    this.detach(g);
     if (!this.trackInventory || !this.rule.evaluator.seed) return;
     if (!this.born.delete(g)) this.gone.set(g.dedup, this.refOf(g));
   }
@@ -89,30 +84,8 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   byEvent(get: LabelGetter): Group {
-    const id = this.ids.id(this.rule.groupById, this.rule.keyBy, get);
-    return this.bySeries.get(id) ?? this.attach(id, get);
-  }
-
-  /** First event of a group (or of one restored from labels): index it by its series id. */
-  private attach(id: number, get: LabelGetter): Group {
-    const key = this.ids.key(this.rule.groupById, this.rule.keyBy, get);
-    const g = this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
-    g.sid = id;
-    this.bySeries.set(id, g);
-    this.ids.hold(this.rule.groupById, id);
-    return g;
-  }
-
-  private detach(g: Group): void {
-    if (g.sid === undefined) return;
-    this.bySeries.delete(g.sid);
-    this.ids.release(this.rule.groupById, g.sid);
-    g.sid = undefined;
-  }
-
-  /** This runtime is being replaced or removed: its groups let go of their series ids. */
-  detachAll(): void {
-    for (const g of this.groups.values()) this.detach(g);
+    const key = this.keys.key(this.rule.groupById, this.rule.keyBy, get);
+    return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
   }
 
   byLabels(labels: Record<string, string>): Group {
@@ -211,7 +184,6 @@ export class RuleRuntime implements GroupTable<unknown> {
     for (const g of [...this.groups.values()]) {
       if (!drop(g.route ?? labelRoute(g.labels), g)) continue;
       this.groups.delete(g.key);
-      this.detach(g);
       this.changed.delete(g);
       this.born.delete(g);
       n++;
@@ -286,6 +258,36 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   alertOf(g: Group, obs: Observation | undefined): Alert {
-    return alertOf(this.rule, g, obs);
+    const spec = this.rule.spec;
+    const a = g.alert;
+    const labels = { ...g.labels, ...spec.labels };
+    const value = obs?.value ?? a.value;
+    const vars: Record<string, string | number | undefined> = {
+      ...labels,
+      value,
+      threshold: obs?.threshold,
+      rule: spec.name,
+      severity: spec.severity,
+    };
+    return {
+      key: g.dedup,
+      rule: spec.name,
+      kind: spec.kind,
+      severity: spec.severity,
+      labels,
+      summary: renderTemplate(spec.summary ?? defaultSummary(spec, this.rule.groupBy), vars),
+      description: spec.description ? renderTemplate(spec.description, vars) : undefined,
+      runbook: spec.runbook,
+      dashboard: spec.dashboard,
+      metric: 'metric' in spec ? spec.metric : undefined,
+      value,
+      threshold: obs?.threshold,
+      state: a.state,
+      activeAt: a.activeAt,
+      firedAt: a.firedAt,
+      resolvedAt: a.resolvedAt,
+      lastLines: obs?.lines?.length ? [...obs.lines] : undefined,
+      detail: obs?.detail || undefined,
+    };
   }
 }
