@@ -1,20 +1,30 @@
 /**
  * Graphite-target rules against the real graphite-web (issue 14):
- *   npm run bench:graphite-rules        (BENCH_RULES=200 BENCH_SECONDS=60 by default)
+ *   npm run bench:graphite-rules [-- --rounds N]   (BENCH_RULES=200 BENCH_SECONDS=60 by default)
  *
  * 200 `kind: graphite` rules at a 10 s interval (one in four a function over a wildcard), run by
  * the alerter's own poller (bounded concurrency, deadlines) for BENCH_SECONDS, over series this
  * bench writes to carbon first. Reports the render request latency p50/p99 (as the rules see it:
- * from asking to the parsed answer), the requests/s graphite-web served, the samples fed, and
- * the machine with its load average.
+ * from asking to the parsed answer), the requests/s graphite-web served and the samples fed, per
+ * round and as median, min and max of N rounds (bench/lib/report: machine, load before and
+ * after), with the CPU of this process apart from graphite-web's, and peak RSS.
  */
+import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import { systemClock } from '../core/clock';
 import { silentLogger } from '../core/logger';
 import { GraphitePoller } from '../alerter/graphite/poller';
-import { compileRules } from '../alerter/rules/compile';
+import { compileRules, type CompiledRule } from '../alerter/rules/compile';
 import { loadRuleText } from '../alerter/rules/load';
+import {
+  cpuSecondsOf,
+  ownCpuSeconds,
+  peakRssMiB,
+  printHeader,
+  printSummaries,
+  roundsFromArgs,
+  runRounds,
+} from './lib/report';
 
 const RULES = Number(process.env.BENCH_RULES ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -47,7 +57,38 @@ function rulesYaml(): string {
 const pct = (xs: number[], q: number): number =>
   xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
-async function main(): Promise<void> {
+/**
+ * graphite-web is this bench's partner: the gunicorn processes bound to GRAPHITE_URL's port, found
+ * in /proc. Their CPU is reported apart from ours (it includes any other client of the shared
+ * graphite-web during the round).
+ */
+function graphiteWebPids(): number[] {
+  const port = new URL(GRAPHITE_URL).port || '80';
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => a.endsWith('gunicorn')) && args.some((a) => a.endsWith(`:${port}`)))
+        pids.push(Number(entry));
+    } catch {
+      // gone between readdir and read
+    }
+  }
+  return pids;
+}
+
+const cpuOf = (pids: number[]): number =>
+  pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuSecondsOf(pid);
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+/** One round: fresh series in carbon, then the poller for BENCH_SECONDS against graphite-web. */
+async function round(rules: CompiledRule[], partners: number[]): Promise<Record<string, number>> {
   const now = Math.floor(Date.now() / 1000);
   const lines: string[] = [];
   for (let i = 0; i < RULES; i++)
@@ -55,9 +96,6 @@ async function main(): Promise<void> {
       for (const h of ['host1', 'host2'])
         lines.push(`${run}.svc${i}.${h}.latency ${100 + (i % 50)} ${now - s}`);
   await carbon(lines);
-  const loaded = loadRuleText('bench.yaml', rulesYaml());
-  if (loaded.problems.length > 0) throw new Error(JSON.stringify(loaded.problems[0]));
-  const rules = compileRules(loaded.rules, { latenessMs: 5000 });
   const latencies: number[] = [];
   let failures = 0;
   const realFetch = globalThis.fetch;
@@ -84,27 +122,41 @@ async function main(): Promise<void> {
       return Promise.resolve();
     },
   });
-  const load0 = os.loadavg();
+  const cpu0 = ownCpuSeconds();
+  const partnerCpu0 = cpuOf(partners);
   const t0 = Date.now();
   const timer = setInterval(() => poller.poll(), 250);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   clearInterval(timer);
   await poller.stop();
+  globalThis.fetch = realFetch;
   const elapsed = (Date.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  console.log(
-    [
-      `graphite-rules: ${RULES} rules, 10 s interval, ${elapsed.toFixed(0)} s, max 8 in flight`,
-      `  render requests: ${latencies.length} ok, ${failures} failed, ${(latencies.length / elapsed).toFixed(1)} requests/s on graphite-web (expected ${(RULES / 10).toFixed(1)})`,
-      `  latency ms: p50 ${pct(latencies, 0.5).toFixed(1)}, p99 ${pct(latencies, 0.99).toFixed(1)}, max ${(latencies.at(-1) ?? NaN).toFixed(1)}`,
-      `  samples fed: ${samples}`,
-      `  machine: ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average before ${load0.map((x) => x.toFixed(2)).join(' ')}, after ${os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')}`,
-    ].join('\n'),
+  return {
+    'render p50 ms': pct(latencies, 0.5),
+    'render p99 ms': pct(latencies, 0.99),
+    'requests/s': latencies.length / elapsed,
+    failed: failures,
+    'samples fed': samples,
+    'bench CPU-s': ownCpuSeconds() - cpu0,
+    ...(partners.length > 0 ? { 'graphite-web CPU-s': cpuOf(partners) - partnerCpu0 } : {}),
+    'peak RSS MiB': peakRssMiB(),
+  };
+}
+
+async function main(): Promise<void> {
+  const rounds = roundsFromArgs();
+  printHeader(
+    `npx tsx bench/graphite-rules.ts --rounds ${rounds} (BENCH_RULES=${RULES} BENCH_SECONDS=${SECONDS})`,
   );
+  const partners = graphiteWebPids();
+  console.log(
+    `graphite-rules: ${RULES} rules, 10 s interval, ${SECONDS} s per round, max 8 in flight, expected ${(RULES / 10).toFixed(1)} requests/s; graphite-web at ${GRAPHITE_URL}: ${partners.length > 0 ? `pids ${partners.join(' ')}` : 'no gunicorn process found, its CPU is not reported'}`,
+  );
+  const loaded = loadRuleText('bench.yaml', rulesYaml());
+  if (loaded.problems.length > 0) throw new Error(JSON.stringify(loaded.problems[0]));
+  const rules = compileRules(loaded.rules, { latenessMs: 5000 });
+  printSummaries(await runRounds(rounds, () => round(rules, partners)));
 }
 
 main().catch((err: unknown) => {

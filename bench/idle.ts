@@ -5,7 +5,11 @@
  * /proc/<pid>/stat (ticks / CLK_TCK over wall time, % of one core), RSS from VmRSS in
  * /proc/<pid>/status, sampled every 5 s. A warm-up (start, discovery, first reads) is not counted.
  *
- *   npx tsx bench/idle.ts [--minutes 5] [--containers 50] [--warmup 30] [--where host|container]
+ *   npx tsx bench/idle.ts [--rounds 5] [--minutes 1] [--containers 50] [--warmup 30] [--where host|container]
+ *
+ * After the warm-up, N rounds (5 by default) of `--minutes` each (1 by default: 5 minutes measured
+ * in all, as before) on the same collector; each round prints its figures, then the median, min
+ * and max (bench/lib/report), with the machine and the load average before and after.
  *
  * --where host (default) runs the compiled CLI as a child process on this machine; --where
  * container runs the sidecar image (local/lookout:bench, built by deploy/build-image.sh
@@ -25,6 +29,14 @@ import {
   TEST_LABEL,
   waitFor,
 } from '../test/support/docker';
+import {
+  machineLine,
+  peakRssMiB,
+  printHeader,
+  printSummaries,
+  roundsFromArgs,
+  runRounds,
+} from './lib/report';
 import { composeRunArgs } from '../test/sidecar/compose-run';
 
 const exec = promisify(execFile);
@@ -33,6 +45,8 @@ const GOAL_CPU_PERCENT = 1;
 const GOAL_RSS_MB = 80;
 
 interface Options {
+  /** Measured rounds after one warm-up, each `minutes` long (bench/lib/report's --rounds, 5 by default). */
+  rounds: number;
   minutes: number;
   containers: number;
   warmupSeconds: number;
@@ -45,7 +59,8 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    minutes: 5,
+    rounds: roundsFromArgs(['', '', ...argv]),
+    minutes: 1,
     containers: 50,
     warmupSeconds: 30,
     where: 'host',
@@ -55,7 +70,8 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
-    if (a === '--minutes' && v) o.minutes = Number(v);
+    if (a === '--rounds' && v) o.rounds = Number(v);
+    else if (a === '--minutes' && v) o.minutes = Number(v);
     else if (a === '--containers' && v) o.containers = Number(v);
     else if (a === '--warmup' && v) o.warmupSeconds = Number(v);
     else if (a === '--where' && (v === 'host' || v === 'container')) o.where = v;
@@ -65,7 +81,7 @@ function parseArgs(argv: string[]): Options {
       continue;
     } else
       throw new Error(
-        `usage: bench/idle.ts [--minutes N] [--containers N] [--warmup S] [--where host|container] (bad: ${a})`,
+        `usage: bench/idle.ts [--rounds N] [--minutes N] [--containers N] [--warmup S] [--where host|container] (bad: ${a})`,
       );
     i++;
   }
@@ -220,6 +236,33 @@ function printProfile(profileDir: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * One round: the collector's CPU over `minutes` (from /proc, % of one core) and its RSS sampled
+ * every 5 s. The bench's own process and the idle containers are its partners and cost next to
+ * nothing; the collector is measured from outside, so nothing of ours is counted in its figures.
+ */
+async function measureRound(pid: number, minutes: number): Promise<Record<string, number>> {
+  const t0 = performance.now();
+  const cpu0 = cpuSeconds(pid);
+  const rss: number[] = [];
+  const end = t0 + minutes * 60_000;
+  while (performance.now() < end) {
+    rss.push(rssBytes(pid));
+    await sleep(Math.min(5000, Math.max(0, end - performance.now())));
+  }
+  const cpu = cpuSeconds(pid) - cpu0;
+  const wall = (performance.now() - t0) / 1000;
+  rss.push(rssBytes(pid));
+  const mb = (b: number) => b / 1024 / 1024;
+  return {
+    'cpu % of one core': (100 * cpu) / wall,
+    'cpu seconds': cpu,
+    'rss max MB': mb(Math.max(...rss)),
+    'rss mean MB': mb(rss.reduce((x, y) => x + y, 0) / rss.length),
+    'collector peak RSS MiB': peakRssMiB(pid),
+  };
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const runId = newRunId('idle');
@@ -242,61 +285,45 @@ async function main(): Promise<void> {
     if ('child' in started) child = started.child;
     const pid = started.pid;
     process.stderr.write(
-      `collector pid ${pid}; warm-up ${o.warmupSeconds}s, then ${o.minutes} min measured\n`,
+      `collector pid ${pid}; warm-up ${o.warmupSeconds}s, then ${o.rounds} rounds of ${o.minutes} min measured\n`,
     );
     await sleep(o.warmupSeconds * 1000);
     // The collector watches every container on the host: say how many were not ours (a shared CI
     // machine runs other tests' containers, which may log and so cost more than idle ones).
     const others = async () => (await docker('ps', '-q')).split('\n').filter(Boolean).length - o.containers;
     const othersAtStart = await others();
-    const t0 = performance.now();
-    const cpu0 = cpuSeconds(pid);
-    const rss: number[] = [];
-    const end = t0 + o.minutes * 60_000;
-    while (performance.now() < end) {
-      rss.push(rssBytes(pid));
-      await sleep(Math.min(5000, Math.max(0, end - performance.now())));
-    }
-    const cpu = cpuSeconds(pid) - cpu0;
-    const wall = (performance.now() - t0) / 1000;
-    rss.push(rssBytes(pid));
-    const othersAtEnd = await others();
-    const cpuPercent = (100 * cpu) / wall;
-    const mb = (b: number) => b / 1024 / 1024;
-    const maxRss = mb(Math.max(...rss));
-    const meanRss = mb(rss.reduce((a, b) => a + b, 0) / rss.length);
-    const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, node ${process.version}`;
-    const verdict =
-      cpuPercent <= GOAL_CPU_PERCENT && maxRss <= GOAL_RSS_MB ? 'within the goal' : 'OVER the goal';
+    printHeader(
+      `npx tsx bench/idle.ts --rounds ${o.rounds} --minutes ${o.minutes} --containers ${o.containers} --where ${o.where}`,
+    );
     console.log(
-      `bench:idle  ${o.containers} idle containers, ${o.minutes} min after ${o.warmupSeconds} s warm-up, default intervals`,
+      `bench:idle  ${o.containers} idle containers, ${o.rounds} rounds of ${o.minutes} min after ${o.warmupSeconds} s warm-up, default intervals`,
     );
     console.log(`  collector: ${started.describe}`);
-    console.log(`  machine:   ${machine}`);
+    const s = await runRounds(o.rounds, () => measureRound(pid, o.minutes));
+    const othersAtEnd = await others();
     console.log(
       `  also running: ${othersAtStart} other containers at the start, ${othersAtEnd} at the end (not the bench's)`,
     );
+    printSummaries(s);
+    const cpuPercent = s['cpu % of one core']!.median;
+    const maxRss = s['rss max MB']!.max;
+    const verdict =
+      cpuPercent <= GOAL_CPU_PERCENT && maxRss <= GOAL_RSS_MB ? 'within the goal' : 'OVER the goal';
     console.log(
-      `  command:   npx tsx bench/idle.ts --minutes ${o.minutes} --containers ${o.containers} --where ${o.where}`,
+      `goal: <= ${GOAL_CPU_PERCENT} % (median of rounds) and <= ${GOAL_RSS_MB} MB (max of rounds): ${verdict}`,
     );
-    console.log(
-      `  cpu:       ${cpuPercent.toFixed(2)} % of one core (${cpu.toFixed(2)} s CPU in ${wall.toFixed(0)} s)`,
-    );
-    console.log(
-      `  rss:       max ${maxRss.toFixed(1)} MB, mean ${meanRss.toFixed(1)} MB (${rss.length} samples)`,
-    );
-    console.log(`  goal:      <= ${GOAL_CPU_PERCENT} % and <= ${GOAL_RSS_MB} MB: ${verdict}`);
     console.log(
       JSON.stringify({
         bench: 'idle',
         where: o.where,
         containers: o.containers,
+        rounds: o.rounds,
         minutes: o.minutes,
         otherContainers: [othersAtStart, othersAtEnd],
         cpuPercent: +cpuPercent.toFixed(3),
         maxRssMB: +maxRss.toFixed(1),
-        meanRssMB: +meanRss.toFixed(1),
-        machine,
+        meanRssMB: +s['rss mean MB']!.median.toFixed(1),
+        machine: machineLine(),
       }),
     );
   } finally {

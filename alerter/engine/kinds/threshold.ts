@@ -3,8 +3,8 @@ import type { MetricSample } from '../../../core/events';
 import { z } from 'zod';
 import { duration } from '../../../core/config/types';
 import { REDUCERS, common, compare, metricName } from '../../rules/schema-parts';
-import { holds, type EvalDeps, type Evaluator, type Observation } from '../evaluator';
-import { Ring, windowShape } from '../window';
+import type { EvalDeps, Evaluator, Observation, Op } from '../evaluator';
+import { Ring, windowShape, type WindowStats } from '../window';
 
 export const thresholdRule = z
   .object({
@@ -25,6 +25,7 @@ export function threshold(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
   const shape = windowShape(spec.window, deps.latenessMs);
   const q = QUANTILES[spec.reduce];
   const reduce = reducer(spec);
+  const holds = condition(spec);
   const scratch: Observation = { value: undefined, active: false, threshold: spec.threshold };
   const what = `${spec.reduce}(${spec.metric}) over ${formatDuration(spec.window)}`;
   return {
@@ -46,12 +47,12 @@ export function threshold(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
       if (!d && value !== undefined) {
         // Hot path: the engine reads this synchronously and keeps nothing, so reuse one object.
         scratch.value = value;
-        scratch.active = holds(spec.op, spec.threshold, spec.clear, value, firing);
+        scratch.active = holds(value, firing);
         return scratch;
       }
       if (value === undefined)
         return { value, active: false, threshold: spec.threshold, detail: d && `${what}: no samples` };
-      const active = holds(spec.op, spec.threshold, spec.clear, value, firing);
+      const active = holds(value, firing);
       const n = r.stats(now).count;
       return {
         value,
@@ -67,30 +68,67 @@ export function threshold(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
   };
 }
 
-/** The rule's `reduce` over the window at `now`; undefined when the window holds no sample. */
+/**
+ * The rule's `reduce` over the window at `now`; undefined when the window holds no sample. One
+ * closure per reducer, chosen once: the hot path runs it for every sample of every group, and a
+ * switch on the reducer's name there was a tenth of bench:rules' profile (issue 16).
+ */
 function reducer(spec: Spec): (r: Ring, now: number) => number | undefined {
-  const q = QUANTILES[spec.reduce];
   const seconds = spec.window / 1000;
-  return (r, now) => {
+  const some = (r: Ring, now: number): WindowStats | undefined => {
     const st = r.stats(now);
-    if (st.count === 0) return undefined;
-    switch (spec.reduce) {
-      case 'avg':
-        return st.sum / st.count;
-      case 'min':
-        return st.min;
-      case 'max':
-        return st.max;
-      case 'sum':
-        return st.sum;
-      case 'count':
-        return st.count;
-      case 'rate':
-        return st.inc / seconds;
-      case 'last':
-        return r.lastValue;
-      default:
-        return r.quantile(now, q!);
-    }
+    return st.count === 0 ? undefined : st;
   };
+  switch (spec.reduce) {
+    case 'avg':
+      return (r, now) => {
+        const st = some(r, now);
+        return st && st.sum / st.count;
+      };
+    case 'min':
+      return (r, now) => some(r, now)?.min;
+    case 'max':
+      return (r, now) => some(r, now)?.max;
+    case 'sum':
+      return (r, now) => some(r, now)?.sum;
+    case 'count':
+      return (r, now) => some(r, now)?.count;
+    case 'rate':
+      return (r, now) => {
+        const st = some(r, now);
+        return st && st.inc / seconds;
+      };
+    case 'last':
+      return (r, now) => (some(r, now) ? r.lastValue : undefined);
+    default: {
+      const q = QUANTILES[spec.reduce]!;
+      return (r, now) => (some(r, now) ? r.quantile(now, q) : undefined);
+    }
+  }
+}
+
+/** `holds` with the rule's operator and levels bound once (no switch on the operator per sample). */
+function condition(spec: Spec): (value: number, firing: boolean) => boolean {
+  const { op, threshold: t, clear } = spec;
+  const fires = comparison(op, t);
+  if (clear === undefined) return (v) => fires(v);
+  const above = op.startsWith('>');
+  return (v, firing) => (firing ? (above ? v > clear : v < clear) : fires(v));
+}
+
+function comparison(op: Op, t: number): (v: number) => boolean {
+  switch (op) {
+    case '>':
+      return (v) => v > t;
+    case '>=':
+      return (v) => v >= t;
+    case '<':
+      return (v) => v < t;
+    case '<=':
+      return (v) => v <= t;
+    case '==':
+      return (v) => v === t;
+    case '!=':
+      return (v) => v !== t;
+  }
 }
