@@ -1,0 +1,38 @@
+/**
+ * NDJSON written straight into one growing Buffer. A body built by string concatenation is a
+ * tree of thousands of pieces that lives through the whole batch, gets promoted and then
+ * encoded to UTF-8 once more by the HTTP layer: writing each line as it is made halves the
+ * garbage-collection work of the bulk path.
+ */
+export class BodyBuffer {
+  private buf: Buffer;
+  private len = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  private room(bytes: number): void {
+    if (this.len + bytes <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + bytes));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  write(s: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    this.room(s.length * 3);
+    this.len += this.buf.write(s, this.len, 'utf8');
+  }
+
+  /** Bytes encoded once and reused (the part of a document that is the same for a container). */
+  writeBytes(b: Buffer): void {
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+}
