@@ -8,8 +8,14 @@ export class BodyBuffer {
   private buf: Buffer;
   private len = 0;
 
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+  /** A size to allocate, or a buffer to write into (from a BodyPool), replaced when outgrown. */
+  constructor(start: number | Buffer) {
+    this.buf = typeof start === 'number' ? Buffer.allocUnsafe(start) : start;
+  }
+
+  /** The whole buffer written into, to hand back to the pool once the request is over. */
+  get backing(): Buffer {
+    return this.buf;
   }
 
   private room(bytes: number): void {
@@ -34,5 +40,26 @@ export class BodyBuffer {
 
   done(): Buffer {
     return this.buf.subarray(0, this.len);
+  }
+}
+
+/**
+ * Body buffers kept from one request to the next: a fresh multi-megabyte buffer per request,
+ * grown by doubling while the body is written, cost a tenth of the bulk path's CPU in copies
+ * (issue 16 profile). A buffer returns here only once its request is over.
+ */
+export class BodyPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(private readonly keep = 4) {}
+
+  /** A buffer of at least `size` bytes: a kept one when it is big enough. */
+  take(size: number): Buffer {
+    const b = this.free.pop();
+    return b !== undefined && b.length >= size ? b : Buffer.allocUnsafe(size);
+  }
+
+  give(b: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(b);
   }
 }

@@ -1,6 +1,6 @@
 import type { LookoutEvent } from '../../../core/events';
 import { lifecycleDocument, lifecycleId } from '../ecs/documents';
-import { BodyBuffer } from './body-buffer';
+import { BodyBuffer, type BodyPool } from './body-buffer';
 import { writeLogLine } from './log-splice';
 
 /** Where an event goes: a data stream name, or a daily index `<prefix>-YYYY.MM.DD` (UTC). */
@@ -40,14 +40,17 @@ export function indexFor(e: LookoutEvent, names: IndexNames): string {
 /**
  * The `_bulk` body as one NDJSON buffer, with `create` actions: with a deterministic `_id`,
  * a replayed line answers 409 instead of being indexed twice (and data streams take `create`
- * only). `sent` lists the events in body order, to match the per-item answers against.
+ * only). `sent` lists the events in body order, to match the per-item answers against;
+ * `backing` is the buffer `body` is a view of, for the pool once the request is over.
  */
 export function bulkBody(
   events: LookoutEvent[],
   names: IndexNames,
   fieldsKey: string,
-): { body: Buffer; sent: LookoutEvent[] } {
-  const out = new BodyBuffer(events.length * 640 + 4096);
+  pool?: BodyPool,
+): { body: Buffer; sent: LookoutEvent[]; backing: Buffer } {
+  const size = events.length * 640 + 4096;
+  const out = new BodyBuffer(pool ? pool.take(size) : size);
   const sent: LookoutEvent[] = [];
   let lastIndex = '';
   let action = '';
@@ -65,7 +68,7 @@ export function bulkBody(
     }
     out.write(`${action}${JSON.stringify(lifecycleId(e))}}}\n${lifecycleDocument(e)}\n`);
   }
-  return { body: out.done(), sent };
+  return { body: out.done(), sent, backing: out.backing };
 }
 
 export interface BulkItemResult {
