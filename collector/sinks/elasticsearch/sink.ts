@@ -17,6 +17,8 @@ const FILTER_PATH = 'errors,items.*.status,items.*.error.type,items.*.error.reas
 /** Logs and lifecycle events as documents, one bulk request a batch. */
 class ElasticsearchSink implements Sink {
   readonly accepts = new Set<LookoutEvent['kind']>(['log', 'lifecycle']);
+  // Each write is its own _bulk request with deterministic ids: two at once cannot clash.
+  readonly concurrentWrites = true;
   private readonly log: Logger;
   private readonly names: IndexNames;
   private readonly client: Client;
