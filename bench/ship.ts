@@ -128,6 +128,8 @@ async function startReceivers(): Promise<{ child: ChildProcess; http: number; tc
 }
 
 async function main(): Promise<void> {
+  // Node plus the tsx loader (a worker thread with its own heap, absent from the compiled CLI).
+  const rssAtStart = process.memoryUsage().rss / 2 ** 20;
   const rounds = roundsFromArgs();
   printHeader(
     `node --import tsx bench/ship.ts ${process.argv.slice(2).join(' ')} (LINES=${LINES} SAMPLES=${SAMPLES} BATCH=${BATCH})`,
@@ -188,6 +190,11 @@ async function main(): Promise<void> {
   printSummaries(summaries);
   console.log(
     `peak RSS: collector ${peakRssMiB().toFixed(0)} MiB (goal < 200), receivers ${peakRssMiB(recv.child.pid).toFixed(0)} MiB`,
+  );
+  const mem = process.memoryUsage();
+  const mib = (x: number) => (x / 2 ** 20).toFixed(0);
+  console.log(
+    `collector: RSS at start ${rssAtStart.toFixed(0)} MiB (node + tsx loader); at the end heap used ${mib(mem.heapUsed)} of ${mib(mem.heapTotal)} MiB, external ${mib(mem.external)} MiB (array buffers ${mib(mem.arrayBuffers)})`,
   );
   recv.child.kill();
   store.close();
