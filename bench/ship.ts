@@ -1,70 +1,45 @@
 /**
- * npm run bench:ship — shipping throughput on one core.
+ * npm run bench:ship — shipping throughput of the collector's delivery path.
  *
- *   1. lines/s: LogEvents published on the in-process bus → delivery → Elasticsearch sink
- *      (@elastic/elasticsearch client, `_bulk` NDJSON body built as one string, one request
- *      in flight) → a loopback HTTP receiver that counts the lines and answers `errors:false`.
- *   2. samples/s: MetricSamples → delivery → graphite sink (carbon plaintext over TCP) → a
+ *   1. lines: LogEvents published on the in-process bus → delivery → Elasticsearch sink
+ *      (`_bulk` NDJSON body) → a loopback HTTP receiver that counts documents.
+ *   2. samples: MetricSamples → delivery → graphite sink (carbon plaintext over TCP) → a
  *      loopback TCP receiver that counts lines.
  *
- * End to end = from the first publish to the last bus `done` (every batch acknowledged).
- * The receivers run in a child process pinned to another core, so what is measured is the
- * shipping side, pinned with taskset to core 0 when taskset exists.
- * Options: LINES (default 1 000 000), SAMPLES (default 1 000 000), BATCH (bus batch, 5 000).
+ * End to end = from the first publish to the last bus `done` (every batch acknowledged). The
+ * receivers are a child process (bench/ship-receivers.ts) whose CPU is reported apart; with
+ * taskset the shipping side is pinned to core 0 and the receivers to core 1.
+ *
+ *   node --import tsx bench/ship.ts [--rounds 5]    env: LINES (1 000 000), SAMPLES (1 000 000),
+ *                                                   BATCH (bus batch, 5 000)
  */
-import { execFileSync, fork } from 'node:child_process';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { MemoryBus } from '../core/bus/memory';
 import { systemClock } from '../core/clock';
-import type { LogEvent, MetricSample, Topic, EventOf } from '../core/events';
+import type { EventOf, LogEvent, MetricSample, Topic } from '../core/events';
 import { silentLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
 import { DEFAULT_DELIVERY } from '../collector/delivery/config';
 import { createDelivery } from '../collector/delivery/delivery';
 import { elasticsearchSinkSchema, graphiteSinkSchema } from '../collector/sinks/config';
 import { createSink } from '../collector/sinks/registry';
+import type { Sink } from '../collector/sinks/sink';
+import {
+  cpuSecondsOf,
+  ownCpuSeconds,
+  peakRssMiB,
+  printHeader,
+  printSummaries,
+  roundsFromArgs,
+  runRounds,
+} from './lib/report';
 
-// ---------------------------------------------------------------- receivers (child process)
-function receivers(): void {
-  let lines = 0;
-  const http1 = http.createServer((req, res) => {
-    let n = 0;
-    req.on('data', (d: Buffer) => {
-      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) n++;
-    });
-    req.on('end', () => {
-      lines += n / 2;
-      const body =
-        req.url === '/'
-          ? JSON.stringify({ version: { number: '8.19.0' }, tagline: 'You Know, for Search' })
-          : '{"took":0,"errors":false,"items":[]}';
-      res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
-      res.end(body);
-    });
-  });
-  let tcpLines = 0;
-  const tcp = net.createServer((s) =>
-    s.on('data', (d: Buffer) => {
-      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) tcpLines++;
-    }),
-  );
-  http1.listen(0, '127.0.0.1', () =>
-    tcp.listen(0, '127.0.0.1', () => {
-      process.send!({
-        http: (http1.address() as net.AddressInfo).port,
-        tcp: (tcp.address() as net.AddressInfo).port,
-      });
-    }),
-  );
-  process.on('message', () => process.send!({ lines, tcpLines }));
-}
-
-// ---------------------------------------------------------------- shipping side
 const LINES = Number(process.env.LINES ?? 1_000_000);
 const SAMPLES = Number(process.env.SAMPLES ?? 1_000_000);
 const BATCH = Number(process.env.BATCH ?? 5000);
+/** Pre-built batches cycled through: 10 x 5 000 is the bus's own bound on queued events. */
+const CYCLE = 10;
 
 function meta(i: number) {
   const name = `app-${i}`;
@@ -76,55 +51,11 @@ function meta(i: number) {
     service: name,
   };
 }
+const containers = Array.from({ length: 20 }, (_, i) => meta(i));
 
-/** Wall seconds and CPU seconds (user + system) of this process, for `total` events. */
-async function publishAll<K extends Topic>(
-  bus: MemoryBus,
-  topic: K,
-  batches: EventOf<K>[][],
-  total: number,
-): Promise<{ wall: number; cpu: number }> {
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  const dones: Promise<void>[] = [];
-  let sent = 0;
-  for (let i = 0; sent < total; i++) {
-    const b = batches[i % batches.length]!;
-    dones.push((await bus.publish(topic, b)).done);
-    sent += b.length;
-  }
-  await Promise.all(dones);
-  const c = process.cpuUsage(c0);
-  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
-}
-
-function report(what: string, n: number, unit: string, r: { wall: number; cpu: number }): void {
-  const fmt = (x: number) => Math.round(x).toLocaleString('en');
-  console.log(
-    `${what}: ${n} ${unit} in ${r.wall.toFixed(2)} s wall = ${fmt(n / r.wall)} ${unit}/s; ${r.cpu.toFixed(2)} s CPU = ${fmt(n / r.cpu)} ${unit} per CPU-second`,
-  );
-}
-
-async function main(): Promise<void> {
-  const child = fork(__filename, ['--receivers'], { execArgv: ['--import', 'tsx'] });
-  const ports = await new Promise<{ http: number; tcp: number }>((r) =>
-    child.once('message', (m) => r(m as { http: number; tcp: number })),
-  );
-  try {
-    execFileSync('taskset', ['-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
-    execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-  } catch {
-    /* no taskset: unpinned */
-  }
-  const logger = silentLogger();
-  const store = StateStore.open(':memory:');
-  const deadLetter = { write() {} };
-  const config = { ...DEFAULT_DELIVERY, batch_max_events: BATCH };
-
-  // Pre-built events (what the tailer would hand over), reused in a cycle.
-  const containers = Array.from({ length: 20 }, (_, i) => meta(i));
-  const t = Date.now();
-  const logBatches: LogEvent[][] = Array.from({ length: 40 }, (_, b) =>
+/** What the tailer would hand over: lines of a Java service, one container per batch. */
+function logBatches(t: number): LogEvent[][] {
+  return Array.from({ length: CYCLE }, (_, b) =>
     Array.from({ length: BATCH }, (_, i) => {
       const off = b * BATCH + i;
       const c = containers[b % containers.length]!;
@@ -140,75 +71,136 @@ async function main(): Promise<void> {
       } satisfies LogEvent;
     }),
   );
-  const metricBatches: MetricSample[][] = Array.from({ length: 20 }, (_, b) =>
-    Array.from(
-      { length: BATCH },
-      (_, i) =>
-        ({
-          kind: 'metric',
-          host: 'bench-host',
-          ts: t + b * 1000,
-          name: ['cpu.percent', 'mem.usage_bytes', 'net.rx_bytes', 'blkio.read_bytes'][i % 4]!,
-          value: i * 1.5,
-          type: 'gauge',
-          container: containers[i % containers.length],
-        }) satisfies MetricSample,
-    ),
-  );
+}
 
-  // 1. lines into _bulk
-  {
+function metricBatches(t: number): MetricSample[][] {
+  const names = ['cpu.percent', 'mem.usage_bytes', 'net.rx_bytes', 'blkio.read_bytes'];
+  return Array.from({ length: CYCLE }, (_, b) =>
+    Array.from({ length: BATCH }, (_, i) => ({
+      kind: 'metric' as const,
+      host: 'bench-host',
+      ts: t + b * 1000,
+      name: names[i % 4]!,
+      value: i * 1.5,
+      type: 'gauge' as const,
+      container: containers[i % containers.length],
+    })),
+  );
+}
+
+/** Publishes `total` events in cycled batches and waits for every acknowledgement. */
+async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: EventOf<K>[][], total: number) {
+  const dones: Promise<void>[] = [];
+  for (let i = 0, sent = 0; sent < total; i++) {
+    const b = batches[i % batches.length]!;
+    dones.push((await bus.publish(topic, b)).done);
+    sent += b.length;
+  }
+  await Promise.all(dones);
+}
+
+/** Wall, own CPU and the partner's CPU for one publishAll. */
+async function measure(partner: ChildProcess, run: () => Promise<void>) {
+  const t0 = process.hrtime.bigint();
+  const c0 = ownCpuSeconds();
+  const p0 = cpuSecondsOf(partner.pid!);
+  await run();
+  return {
+    wall: Number(process.hrtime.bigint() - t0) / 1e9,
+    cpu: ownCpuSeconds() - c0,
+    partnerCpu: cpuSecondsOf(partner.pid!) - p0,
+  };
+}
+
+async function startReceivers(): Promise<{ child: ChildProcess; http: number; tcp: number }> {
+  const child = fork(path.join(__dirname, 'ship-receivers.ts'), [], { execArgv: ['--import', 'tsx'] });
+  const ports = await new Promise<{ http: number; tcp: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { http: number; tcp: number }));
+    child.once('exit', (code) => reject(new Error(`receivers exited with ${code}`)));
+  });
+  try {
+    execFileSync('taskset', ['-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    console.log('taskset failed or missing: processes not pinned');
+  }
+  return { child, ...ports };
+}
+
+async function main(): Promise<void> {
+  // Node plus the tsx loader (a worker thread with its own heap, absent from the compiled CLI).
+  const rssAtStart = process.memoryUsage().rss / 2 ** 20;
+  const rounds = roundsFromArgs();
+  printHeader(
+    `node --import tsx bench/ship.ts ${process.argv.slice(2).join(' ')} (LINES=${LINES} SAMPLES=${SAMPLES} BATCH=${BATCH})`,
+  );
+  const recv = await startReceivers();
+  const logger = silentLogger();
+  const store = StateStore.open(':memory:');
+  const deadLetter = { write() {} };
+  const config = { ...DEFAULT_DELIVERY, batch_max_events: BATCH };
+  const deps = { logger, clock: systemClock, deadLetter };
+  const pipe = (sink: Sink) => {
     const bus = new MemoryBus();
-    const sink = createSink(
+    const delivery = createDelivery({ sinks: [sink], bus, store, config, ...deps });
+    return { bus, delivery };
+  };
+  const es = pipe(
+    createSink(
       elasticsearchSinkSchema.parse({
         type: 'elasticsearch',
-        url: `http://127.0.0.1:${ports.http}`,
+        url: `http://127.0.0.1:${recv.http}`,
         install_template: false,
       }),
-      { logger, clock: systemClock, deadLetter },
-    );
-    const d = createDelivery({ sinks: [sink], bus, store, logger, clock: systemClock, config, deadLetter });
-    await publishAll(bus, 'log', logBatches, BATCH * 4); // warm-up
-    const r = await publishAll(bus, 'log', logBatches, LINES);
-    await d.close();
-    report(`elasticsearch _bulk (bus batch ${BATCH}, one request in flight)`, LINES, 'lines', r);
-  }
-  // 2. samples into carbon plaintext
-  {
-    const bus = new MemoryBus();
-    const sink = createSink(
-      graphiteSinkSchema.parse({ type: 'graphite', address: `127.0.0.1:${ports.tcp}` }),
-      { logger, clock: systemClock, deadLetter },
-    );
-    const d = createDelivery({ sinks: [sink], bus, store, logger, clock: systemClock, config, deadLetter });
-    await publishAll(bus, 'metric', metricBatches, BATCH * 4);
-    const r = await publishAll(bus, 'metric', metricBatches, SAMPLES);
-    await d.close();
-    report('carbon plaintext', SAMPLES, 'samples', r);
-  }
-  child.send('count');
-  const got = await new Promise<{ lines: number; tcpLines: number }>((r) =>
-    child.once('message', (m) => r(m as { lines: number; tcpLines: number })),
+      deps,
+    ),
   );
+  const carbon = pipe(
+    createSink(graphiteSinkSchema.parse({ type: 'graphite', address: `127.0.0.1:${recv.tcp}` }), deps),
+  );
+  const logs = logBatches(Date.now());
+  const samples = metricBatches(Date.now());
+  await publishAll(es.bus, 'log', logs, BATCH * 4); // warm-up
+  await publishAll(carbon.bus, 'metric', samples, BATCH * 4);
+
+  const summaries = await runRounds(rounds, async () => {
+    const l = await measure(recv.child, () => publishAll(es.bus, 'log', logs, LINES));
+    const s = await measure(recv.child, () => publishAll(carbon.bus, 'metric', samples, SAMPLES));
+    return {
+      'bulk lines/s wall': Math.round(LINES / l.wall),
+      'bulk lines per CPU-second (collector)': Math.round(LINES / l.cpu),
+      'bulk receiver CPU-seconds': l.partnerCpu,
+      'carbon samples/s wall': Math.round(SAMPLES / s.wall),
+      'carbon samples per CPU-second (collector)': Math.round(SAMPLES / s.cpu),
+      'carbon receiver CPU-seconds': s.partnerCpu,
+    };
+  });
+  await es.delivery.close();
+  await carbon.delivery.close();
+  recv.child.send('count');
+  const got = await new Promise<{ lines: number; tcpLines: number }>((r) =>
+    recv.child.once('message', (m) => r(m as { lines: number; tcpLines: number })),
+  );
+  const wantLines = BATCH * 4 + rounds * Math.ceil(LINES / BATCH) * BATCH;
+  if (got.lines !== wantLines)
+    throw new Error(`receiver counted ${got.lines} documents, expected ${wantLines}`);
   console.log(
     `receivers counted ${got.lines} bulk documents and ${got.tcpLines} carbon lines (warm-up included)`,
   );
+  printSummaries(summaries);
   console.log(
-    `machine: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}, load average ${os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}`,
+    `peak RSS: collector ${peakRssMiB().toFixed(0)} MiB (goal < 200), receivers ${peakRssMiB(recv.child.pid).toFixed(0)} MiB`,
   );
+  const mem = process.memoryUsage();
+  const mib = (x: number) => (x / 2 ** 20).toFixed(0);
   console.log(
-    'command: npm run bench:ship   (node --import tsx bench/ship.ts; LINES, SAMPLES, BATCH env to change)',
+    `collector: RSS at start ${rssAtStart.toFixed(0)} MiB (node + tsx loader); at the end heap used ${mib(mem.heapUsed)} of ${mib(mem.heapTotal)} MiB, external ${mib(mem.external)} MiB (array buffers ${mib(mem.arrayBuffers)})`,
   );
-  child.kill();
+  recv.child.kill();
   store.close();
 }
 
-if (process.argv.includes('--receivers')) receivers();
-else
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,85 +1,84 @@
 /**
- * Tail benchmark: lines/s for tail + parse + enrich + serialise to an Elasticsearch _bulk body,
- * beside rsyslog's imfile reading the same file, on the same machine in the same run, both
- * pinned to the same single CPU. Rounds alternate lookout and rsyslog (the machine may be
- * shared) and the median of each is reported.
+ * npm run bench:tail — lines/s for tail + parse + enrich + serialise to an Elasticsearch _bulk
+ * body, beside rsyslog's imfile reading the same file, on the same machine in the same run,
+ * both pinned to the same single CPU. Each round runs lookout, then rsyslog pass-through (raw),
+ * then rsyslog doing lookout's work (bulk); rsyslog's CPU is its own process's, read from /proc,
+ * and the generator's CPU (writing the file, before the rounds) is printed apart.
  *
- *   npx tsx bench/tail.ts [--lines 2000000] [--rounds 3] [--cpu 1]
+ *   npx tsx bench/tail.ts [--lines 2000000] [--rounds 5] [--cpu 1]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StateStore } from '../core/store/store';
+import {
+  ownCpuSeconds,
+  peakRssMiB,
+  printHeader,
+  printSummaries,
+  roundsFromArgs,
+  runRounds,
+} from './lib/report';
 import { generateJsonFileLog, marker } from './tail-gen';
 import { runNodeTail } from './tail-node';
-import { rsyslogVersion, runRsyslog, type RsyslogMode } from './tail-rsyslog';
+import { rsyslogVersion, runRsyslog } from './tail-rsyslog';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const lines = Number(arg('lines', '2000000'));
-  const rounds = Number(arg('rounds', '3'));
+  const rounds = roundsFromArgs();
   const cpu = arg('cpu', String(Math.min(1, os.cpus().length - 1)));
   const lineBytes = 100;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-tail-'));
-  const file = path.join(dir, 'bench-json.log');
-  console.log(
-    `machine: ${os.cpus().length} cores (nproc), ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.type()} ${os.release()}, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-  );
-  console.log(`command: npx tsx bench/tail.ts ${process.argv.slice(2).join(' ')}`.trim());
+  printHeader(`npx tsx bench/tail.ts ${process.argv.slice(2).join(' ')}`.trim());
   console.log(`rsyslog: ${rsyslogVersion()}`);
-  generateJsonFileLog(file, lines, lineBytes);
-  console.log(
-    `input: ${fmt(lines)} json-file lines of ${lineBytes} bytes (${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB) in ${file}`,
-  );
-  // One core for all: this process (all its threads, the libuv pool included) and rsyslogd.
-  execFileSync('taskset', ['-a', '-c', '-p', cpu, String(process.pid)], { stdio: 'ignore' });
-  console.log(`pinned to cpu ${cpu}; ${rounds} rounds, medians reported`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-tail-'));
+  try {
+    const file = path.join(dir, 'bench-json.log');
+    const g0 = ownCpuSeconds();
+    generateJsonFileLog(file, lines, lineBytes);
+    console.log(
+      `input: ${fmt(lines)} json-file lines of ${lineBytes} bytes (${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB); generator CPU ${(ownCpuSeconds() - g0).toFixed(2)} s (not counted)`,
+    );
+    // One core for all: this process (all its threads, the libuv pool included) and rsyslogd.
+    execFileSync('taskset', ['-a', '-c', '-p', cpu, String(process.pid)], { stdio: 'ignore' });
+    console.log(`pinned to cpu ${cpu}, lookout and rsyslogd alike`);
 
-  const node: number[] = [];
-  const nodeCpu: number[] = [];
-  const rs: Record<RsyslogMode, number[]> = { raw: [], bulk: [] };
-  const rsCpu: Record<RsyslogMode, number[]> = { raw: [], bulk: [] };
-  for (let r = 0; r < rounds; r++) {
-    const store = StateStore.open(path.join(dir, `state-${r}.db`));
-    const n = await runNodeTail(file, lines, store);
-    store.close();
-    if (n.lines !== lines) throw new Error(`lookout read ${n.lines} lines, expected ${lines}`);
-    node.push(rate(lines, n.wallMs));
-    nodeCpu.push(rate(lines, n.cpuMs));
-    for (const mode of ['raw', 'bulk'] as const) {
-      const x = await runRsyslog(mode, file, marker(lines - 1), dir, cpu);
-      rs[mode].push(rate(lines, x.wallMs));
-      rsCpu[mode].push(rate(lines, x.cpuMs));
-    }
-    console.log(
-      `round ${r + 1}: lookout ${fmt(node[r]!)}/s, rsyslog raw ${fmt(rs.raw[r]!)}/s, rsyslog bulk ${fmt(rs.bulk[r]!)}/s`,
-    );
+    const summaries = await runRounds(rounds, async (r) => {
+      const store = StateStore.open(path.join(dir, `state-${r}.db`));
+      const n = await runNodeTail(file, lines, store);
+      store.close();
+      if (n.lines !== lines) throw new Error(`lookout read ${n.lines} lines, expected ${lines}`);
+      const raw = await runRsyslog('raw', file, marker(lines - 1), dir, cpu);
+      const bulk = await runRsyslog('bulk', file, marker(lines - 1), dir, cpu);
+      return {
+        'lookout lines/s': rate(lines, n.wallMs),
+        'lookout lines per CPU-second': rate(lines, n.cpuMs),
+        'rsyslog raw lines/s': rate(lines, raw.wallMs),
+        'rsyslog raw lines per CPU-second': rate(lines, raw.cpuMs),
+        'rsyslog bulk lines/s': rate(lines, bulk.wallMs),
+        'rsyslog bulk lines per CPU-second': rate(lines, bulk.cpuMs),
+        // Per round, so a round where the machine was busier for one side shows itself.
+        'ratio lookout/rsyslog raw': n.wallMs > 0 ? raw.wallMs / n.wallMs : 0,
+        'ratio lookout/rsyslog bulk': n.wallMs > 0 ? bulk.wallMs / n.wallMs : 0,
+        // On a shared machine the wall ratio moves with the neighbours; CPU per line much less.
+        'CPU ratio lookout/rsyslog raw': n.cpuMs > 0 ? raw.cpuMs / n.cpuMs : 0,
+      };
+    });
+    console.log('raw = imfile -> omfile, line as is; bulk = imfile -> mmjsonparse -> _bulk template');
+    printSummaries(summaries);
+    console.log(`peak RSS: lookout ${peakRssMiB().toFixed(0)} MiB (the generator's buffers included)`);
+    console.log('goal: ratio lookout/rsyslog raw >= 2.0');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const m = median(node);
-  console.log(
-    `lookout  tail+parse+enrich+_bulk body:             ${fmt(m)} lines/s (${fmt(median(nodeCpu))} per CPU-second)`,
-  );
-  for (const mode of ['raw', 'bulk'] as const) {
-    const what =
-      mode === 'raw' ? 'imfile -> omfile, line as is        ' : 'imfile -> mmjsonparse -> _bulk template';
-    console.log(
-      `rsyslog  ${what}: ${fmt(median(rs[mode]))} lines/s (${fmt(median(rsCpu[mode]))} per CPU-second)  ratio lookout/rsyslog ${(m / median(rs[mode])).toFixed(2)}x`,
-    );
-  }
-  console.log('goal: lookout >= 2x rsyslog');
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, duration } from '../../core/config/types';
+import type { RetryPolicy } from '../../core/retry';
 
 /**
  * The `delivery:` section: how every sink batches, retries and spools. The same settings apply
@@ -17,6 +18,12 @@ export const deliverySchema = z
      * so waiting gains nothing in-process; under load batches grow while a write is in flight.
      */
     linger: duration().default(0),
+    /**
+     * Writes to one backend at once, for sinks whose writes are independent requests
+     * (Elasticsearch). Two keep the wire busy while the next batch is encoded; batches then
+     * finish out of order, which the log tailer's in-order checkpoints absorb.
+     */
+    max_in_flight: z.number().int().min(1).max(16).default(2),
     /** A batch still waiting behind a slow write after this long spills to the spool, so the tailer moves on. */
     spill_after: duration().default(5000),
     /** Events held in memory per sink, in bytes; beyond it they spill to the spool on disk. */
@@ -54,3 +61,9 @@ export const deliverySchema = z
 export type DeliveryConfig = z.output<typeof deliverySchema>;
 
 export const DEFAULT_DELIVERY: DeliveryConfig = deliverySchema.parse(undefined);
+
+/** The backoff between a sink's attempts; delivery never gives up on its own (the spool holds on). */
+export function retryPolicyOf(config: DeliveryConfig): RetryPolicy {
+  const r = config.retry;
+  return { initialMs: r.initial, maxMs: r.max, factor: r.factor, jitter: r.jitter, maxAttempts: Infinity };
+}

@@ -63,9 +63,15 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     const mine = runners.filter((r) => r.sink.accepts.has(topic));
     if (mine.length === 0) continue;
     subs.push(
-      deps.bus.subscribe(topic, 'delivery', async (events) => {
-        await Promise.all(mine.map((r) => r.accept(events)));
-      }),
+      deps.bus.subscribe(
+        topic,
+        'delivery',
+        async (events) => {
+          await Promise.all(mine.map((r) => r.accept(events)));
+        },
+        // As many batches as the most concurrent of these sinks can have written at once.
+        { concurrency: Math.max(...mine.map((r) => r.maxInFlight)) },
+      ),
     );
   }
   log.info({ sinks: runners.map((r) => r.sink.name) }, 'delivery started');

@@ -5,9 +5,11 @@ import type { LookoutEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { backoffDelay, type RetryPolicy } from '../../core/retry';
 import type { DeadLetter, Sink } from '../sinks/sink';
-import { approxBytes, chunk, settle } from './batch';
+import { approxBytes, chunk, settle, type Part } from './batch';
+import { InFlight } from './in-flight';
+import { LoopSleep } from './loop-sleep';
 import { MemoryQueue } from './memory-queue';
-import type { DeliveryConfig } from './config';
+import { retryPolicyOf, type DeliveryConfig } from './config';
 import * as m from './metrics';
 import { WriteOutcome } from './outcome';
 import { Spool, type SpoolRow } from './spool';
@@ -27,7 +29,7 @@ export interface SinkState {
 /**
  * Delivery for one sink:
  *
- *   accept(batch) ──► memory queue ──► write (one in flight) ──► ack
+ *   accept(batch) ──► memory queue ──► write (max_in_flight at once) ──► ack
  *          │                │ fails, slow, or over memory_max_bytes
  *          │                ▼
  *          └─ spool has rows ──► spool (state store) ──► drain loop, oldest first, backoff ──► ack
@@ -38,14 +40,14 @@ export interface SinkState {
  */
 export class SinkRunner {
   private readonly queue = new MemoryQueue();
-  private writing = false;
+  private readonly inFlight: InFlight;
   private stopping = false;
   private attempt = 0;
   private spillTimer: NodeJS.Timeout | undefined;
-  private wakeLoop: (() => void) | undefined;
   private roomWaiters: Array<() => void> = [];
   private loopDone: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private readonly pause = new LoopSleep(this.abort.signal, () => this.stopping);
   private readonly spool: Spool;
   private readonly labels: { sink: string };
   private readonly policy: RetryPolicy;
@@ -64,15 +66,17 @@ export class SinkRunner {
     this.spool = deps.spool;
     this.labels = { sink: sink.name };
     this.outcome = new WriteOutcome(sink.name, deps);
-    const r = deps.config.retry;
-    this.policy = {
-      initialMs: r.initial,
-      maxMs: r.max,
-      factor: r.factor,
-      jitter: r.jitter,
-      maxAttempts: Infinity,
-    };
+    // A write whose events could not even be spooled stays unacknowledged: the tailer reads them again.
+    this.inFlight = new InFlight(sink.concurrentWrites ? deps.config.max_in_flight : 1, (err) =>
+      deps.logger.error({ err: (err as Error).message }, 'delivery write could not settle'),
+    );
+    this.policy = retryPolicyOf(deps.config);
     this.report();
+  }
+
+  /** Writes this sink may have running at once. */
+  get maxInFlight(): number {
+    return this.inFlight.max;
   }
 
   start(): void {
@@ -89,14 +93,14 @@ export class SinkRunner {
     }
     const done = this.queue.push(events);
     if (this.queue.bytes > c.memory_max_bytes) this.spillQueue('memory ceiling reached');
-    else if (this.writing && !this.spillTimer) {
+    else if (this.inFlight.count > 0 && !this.spillTimer) {
       this.spillTimer = setTimeout(() => {
         this.spillTimer = undefined;
-        if (this.writing) this.spillQueue('backend slow');
+        if (this.inFlight.count > 0) this.spillQueue('backend slow');
       }, c.spill_after);
     }
     this.report();
-    this.wakeLoop?.();
+    this.pause.wake();
     return done;
   }
 
@@ -135,7 +139,7 @@ export class SinkRunner {
     this.queue.forget(moved);
     settle(parts);
     this.report();
-    this.wakeLoop?.();
+    this.pause.wake();
   }
 
   private async loop(): Promise<void> {
@@ -147,19 +151,18 @@ export class SinkRunner {
     for (;;) {
       try {
         if (this.spool.rows > 0 && !this.stopping) {
+          // Writes still running end (or spool) first: the spool's head goes out alone.
+          await this.inFlight.all();
           await this.drainOnce();
-        } else if (this.queue.length > 0) {
-          if (
-            this.deps.config.linger > 0 &&
-            !this.stopping &&
-            this.queue.events < this.deps.config.batch_max_events
-          )
-            await this.idle(this.deps.config.linger);
-          await this.sendQueued();
-        } else if (this.stopping) {
+        } else if (this.queue.length > 0 && !this.inFlight.full) {
+          const c = this.deps.config;
+          if (c.linger > 0 && !this.stopping && this.queue.events < c.batch_max_events)
+            await this.pause.sleep(c.linger);
+          this.startSend();
+        } else if (this.stopping && this.inFlight.count === 0) {
           return;
         } else {
-          await this.idle();
+          await this.pause.sleep(); // new events, a write that ended, or a stop wake it
         }
       } catch (err) {
         // The spool itself failed (disk full, store closed): keep trying, never die silently.
@@ -168,22 +171,6 @@ export class SinkRunner {
         await sleep(backoffDelay(this.policy, this.attempt++), this.abort.signal).catch(() => undefined);
       }
     }
-  }
-
-  private idle(ms?: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = ms === undefined ? undefined : setTimeout(done, ms);
-      function done() {
-        if (t) clearTimeout(t);
-        resolve();
-      }
-      this.wakeLoop = () => {
-        if (ms !== undefined && !this.stopping) return; // a linger waits its time out (or a stop)
-        this.wakeLoop = undefined;
-        done();
-      };
-      if (ms !== undefined) this.abort.signal.addEventListener('abort', done, { once: true });
-    });
   }
 
   private async write(events: LookoutEvent[]): Promise<void> {
@@ -195,10 +182,19 @@ export class SinkRunner {
     }
   }
 
-  private async sendQueued(): Promise<void> {
+  /** The next batch off the queue on the wire, without waiting for it (see InFlight). */
+  private startSend(): void {
+    if (this.queue.length === 0) return; // spilled while lingering
     const c = this.deps.config;
     const { events, parts } = this.queue.take(c.batch_max_events, c.batch_max_bytes);
-    this.writing = true;
+    this.inFlight.start(
+      () => this.sendQueued(events, parts),
+      () => this.pause.wake(),
+    );
+  }
+
+  private async sendQueued(events: LookoutEvent[], parts: Part[]): Promise<void> {
+    const c = this.deps.config;
     try {
       await this.write(events);
       this.succeeded(events);
@@ -209,7 +205,6 @@ export class SinkRunner {
       // Everything behind this batch goes to the spool too, to keep the order and free the tailer.
       this.spillQueue('backend failed');
     } finally {
-      this.writing = false;
       if (this.spillTimer) clearTimeout(this.spillTimer);
       this.spillTimer = undefined;
       this.queue.forget(events);
@@ -285,7 +280,7 @@ export class SinkRunner {
    */
   async close(graceMs = 5000): Promise<void> {
     this.stopping = true;
-    this.wakeLoop?.();
+    this.pause.wake();
     for (const w of this.roomWaiters.splice(0)) w();
     const timer = setTimeout(() => this.abort.abort(new Error('delivery closing')), graceMs);
     await this.loopDone;

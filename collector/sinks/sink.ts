@@ -17,6 +17,11 @@ export interface Sink {
   start?(signal: AbortSignal): Promise<void>;
   write(events: LookoutEvent[], signal: AbortSignal): Promise<void>;
   /**
+   * Writes are independent of each other (one HTTP request each), so delivery may run up to
+   * `delivery.max_in_flight` at once. A stream sink (TCP lines) leaves this unset: one at a time.
+   */
+  readonly concurrentWrites?: boolean;
+  /**
    * Events already written whose arrival the backend never confirmed and which must be sent
    * again (a TCP sink whose connection broke). The delivery layer spools them at shutdown.
    */

@@ -6,6 +6,11 @@ export type BatchHandler<K extends Topic> = (events: EventOf<K>[]) => Promise<vo
 export interface SubscribeOptions {
   /** Events this subscriber may have queued before publishers wait. */
   maxQueuedEvents?: number;
+  /**
+   * Batches handed to the handler at once (default 1: one after the other). Started in order,
+   * they may finish out of order. A bus that cannot do this (Kafka) treats it as 1.
+   */
+  concurrency?: number;
 }
 
 export interface Subscription {

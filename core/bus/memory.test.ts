@@ -76,6 +76,38 @@ describe('MemoryBus', () => {
     await bus.close();
   });
 
+  it('hands a subscriber that asks for it several batches at once, in order, each acknowledged on its own', async () => {
+    const bus = new MemoryBus();
+    const started: number[] = [];
+    const holds = [gate(), gate(), gate()];
+    bus.subscribe(
+      'metric',
+      'delivery',
+      async (events) => {
+        const v = events[0]!.value;
+        started.push(v);
+        await holds[v]!.promise;
+      },
+      { concurrency: 2 },
+    );
+    const dones = [];
+    for (const v of [0, 1, 2]) dones.push((await bus.publish('metric', [sample(v)])).done);
+    const acked: number[] = [];
+    dones.forEach((d, v) => void d.then(() => acked.push(v)));
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]); // two at once, the third waits for a free slot
+    holds[1]!.open(); // the second finishes first: acknowledged first, and the third starts
+    await dones[1];
+    await new Promise((r) => setImmediate(r));
+    expect(acked).toEqual([1]);
+    expect(started).toEqual([0, 1, 2]);
+    holds[2]!.open();
+    holds[0]!.open();
+    await Promise.all(dones);
+    expect(acked.sort()).toEqual([0, 1, 2]);
+    await bus.close();
+  });
+
   it('acknowledges at once when nobody listens to a topic', async () => {
     const bus = new MemoryBus();
     const { done } = await bus.publish('log', []);

@@ -9,11 +9,15 @@ interface Pending {
 
 const DEFAULT_MAX_QUEUED = 50_000;
 
-/** One subscriber: a bounded FIFO of batches drained by one loop, so a handler never runs twice at once. */
+/**
+ * One subscriber: a bounded FIFO of batches, handed to the handler in order, one at a time
+ * unless the subscriber asked for more (delivery does: several bulk requests in flight). With
+ * more than one, batches may finish out of order; the log tailer applies its acks in order.
+ */
 class MemorySubscription implements Subscription {
   private readonly queue: Pending[] = [];
   private queued = 0;
-  private draining = false;
+  private running = 0;
   private closed = false;
   private waiters: Array<() => void> = [];
 
@@ -21,6 +25,7 @@ class MemorySubscription implements Subscription {
     readonly name: string,
     private readonly handler: (events: unknown[]) => Promise<void>,
     private readonly maxQueued: number,
+    private readonly concurrency: number,
     private readonly onClose: () => void,
   ) {}
 
@@ -40,27 +45,31 @@ class MemorySubscription implements Subscription {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.queued += events.length;
-      void this.drain();
+      this.drain();
     });
   }
 
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+  /** Starts handlers for queued batches, in order, while fewer than `concurrency` run. */
+  private drain(): void {
+    while (this.running < this.concurrency) {
+      const item = this.queue.shift();
+      if (item === undefined) return;
+      this.running++;
+      void this.handle(item);
+    }
+  }
+
+  private async handle(item: Pending): Promise<void> {
     try {
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-        try {
-          await this.handler(item.events);
-          item.resolve();
-        } catch (err) {
-          item.reject(err);
-        } finally {
-          this.queued -= item.events.length;
-          this.wake();
-        }
-      }
+      await this.handler(item.events);
+      item.resolve();
+    } catch (err) {
+      item.reject(err);
     } finally {
-      this.draining = false;
+      this.queued -= item.events.length;
+      this.running--;
+      this.wake();
+      this.drain();
     }
   }
 
@@ -75,7 +84,7 @@ class MemorySubscription implements Subscription {
     this.wake();
     this.onClose();
     // Let what is queued finish: its publishers are waiting for the acknowledgement.
-    while (this.draining || this.queue.length > 0) await new Promise((r) => setImmediate(r));
+    while (this.running > 0 || this.queue.length > 0) await new Promise((r) => setImmediate(r));
   }
 }
 
@@ -105,6 +114,7 @@ export class MemoryBus implements Bus {
       name,
       handler as (events: unknown[]) => Promise<void>,
       opts.maxQueuedEvents ?? DEFAULT_MAX_QUEUED,
+      opts.concurrency ?? 1,
       () => set.delete(sub),
     );
     set.add(sub);

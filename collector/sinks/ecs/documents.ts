@@ -31,7 +31,7 @@ function contextFragment(host: string, c: ContainerMeta): string {
 const byKey = new Map<string, string>();
 let last = { host: '', id: '', name: '', service: '', text: '' };
 
-function context(host: string, c: ContainerMeta): string {
+export function context(host: string, c: ContainerMeta): string {
   // Lines come in runs of one container: compare with the last one before hashing a key.
   if (c.id === last.id && c.name === last.name && host === last.host && c.service === last.service)
     return last.text;
@@ -60,7 +60,7 @@ export function iso(ts: number): string {
 }
 
 /** Docker's own RFC 3339 time (nanoseconds; ES keeps milliseconds of it) when it looks like one. */
-function logTime(e: LogEvent): string {
+export function logTime(e: LogEvent): string {
   const t = e.time;
   return t !== undefined &&
     t.length >= 20 &&

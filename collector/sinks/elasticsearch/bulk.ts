@@ -1,5 +1,7 @@
 import type { LookoutEvent } from '../../../core/events';
-import { documentId, ecsDocument } from '../ecs/documents';
+import { lifecycleDocument, lifecycleId } from '../ecs/documents';
+import { BodyBuffer, type BodyPool } from './body-buffer';
+import { writeLogLine } from './log-splice';
 
 /** Where an event goes: a data stream name, or a daily index `<prefix>-YYYY.MM.DD` (UTC). */
 export interface IndexNames {
@@ -36,59 +38,37 @@ export function indexFor(e: LookoutEvent, names: IndexNames): string {
 }
 
 /**
- * NDJSON written straight into one growing Buffer. A body built by string concatenation is a
- * tree of thousands of pieces that lives through the whole batch, gets promoted and then
- * encoded to UTF-8 once more by the HTTP layer: writing each line as it is made halves the
- * garbage-collection work of the bulk path.
- */
-class BodyBuffer {
-  buf: Buffer;
-  len = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  write(s: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (this.len + s.length * 3 > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + s.length * 3));
-      this.buf.copy(next, 0, 0, this.len);
-      this.buf = next;
-    }
-    this.len += this.buf.write(s, this.len, 'utf8');
-  }
-  done(): Buffer {
-    return this.buf.subarray(0, this.len);
-  }
-}
-
-/**
  * The `_bulk` body as one NDJSON buffer, with `create` actions: with a deterministic `_id`,
  * a replayed line answers 409 instead of being indexed twice (and data streams take `create`
- * only). `sent` lists the events in body order, to match the per-item answers against.
+ * only). `sent` lists the events in body order, to match the per-item answers against;
+ * `backing` is the buffer `body` is a view of, for the pool once the request is over.
  */
 export function bulkBody(
   events: LookoutEvent[],
   names: IndexNames,
   fieldsKey: string,
-): { body: Buffer; sent: LookoutEvent[] } {
-  const out = new BodyBuffer(events.length * 640 + 4096);
+  pool?: BodyPool,
+): { body: Buffer; sent: LookoutEvent[]; backing: Buffer } {
+  const size = events.length * 640 + 4096;
+  const out = new BodyBuffer(pool ? pool.take(size) : size);
   const sent: LookoutEvent[] = [];
   let lastIndex = '';
   let action = '';
   for (const e of events) {
-    const doc = ecsDocument(e, fieldsKey);
-    if (doc === undefined) continue;
+    if (e.kind !== 'log' && e.kind !== 'lifecycle') continue;
     const index = indexFor(e, names);
     if (index !== lastIndex) {
       lastIndex = index;
       action = `{"create":{"_index":${JSON.stringify(index)},"_id":`;
     }
-    out.write(`${action}${JSON.stringify(documentId(e))}}}\n`);
-    out.write(doc);
-    out.write('\n');
     sent.push(e);
+    if (e.kind === 'log') {
+      writeLogLine(out, action, e, fieldsKey);
+      continue;
+    }
+    out.write(`${action}${JSON.stringify(lifecycleId(e))}}}\n${lifecycleDocument(e)}\n`);
   }
-  return { body: out.done(), sent };
+  return { body: out.done(), sent, backing: out.backing };
 }
 
 export interface BulkItemResult {

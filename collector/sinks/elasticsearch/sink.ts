@@ -5,6 +5,7 @@ import type { SinkConfigOf } from '../config';
 import { sinkName } from '../config';
 import { PartialWriteError, type Sink, type SinkDeps, type SinkFactory } from '../sink';
 import { bulkBody, bulkOutcome, defaultIndexNames, type BulkResponse, type IndexNames } from './bulk';
+import { BodyPool } from './body-buffer';
 import { createClient } from './client';
 import { classify } from './errors';
 import { indexTemplates } from './template';
@@ -16,10 +17,13 @@ const FILTER_PATH = 'errors,items.*.status,items.*.error.type,items.*.error.reas
 /** Logs and lifecycle events as documents, one bulk request a batch. */
 class ElasticsearchSink implements Sink {
   readonly accepts = new Set<LookoutEvent['kind']>(['log', 'lifecycle']);
+  // Each write is its own _bulk request with deterministic ids: two at once cannot clash.
+  readonly concurrentWrites = true;
   private readonly log: Logger;
   private readonly names: IndexNames;
   private readonly client: Client;
   private readonly templates: TemplateInstaller;
+  private readonly bodies = new BodyPool();
 
   constructor(
     readonly name: string,
@@ -49,16 +53,19 @@ class ElasticsearchSink implements Sink {
 
   async write(events: LookoutEvent[], signal: AbortSignal): Promise<void> {
     await this.templates.retryIfDue(signal);
-    const { body, sent } = bulkBody(events, this.names, this.config.json_fields_key);
-    if (sent.length === 0) return;
+    const { body, sent, backing } = bulkBody(events, this.names, this.config.json_fields_key, this.bodies);
     let res: BulkResponse;
     try {
+      if (sent.length === 0) return;
       res = await this.client.transport.request<BulkResponse>(
         { method: 'POST', path: '/_bulk', querystring: { filter_path: FILTER_PATH }, bulkBody: body },
         { signal, requestTimeout: this.config.request_timeout },
       );
     } catch (err) {
       throw classify(err);
+    } finally {
+      // The request is over (answered, failed or aborted): its body buffer may be written again.
+      this.bodies.give(backing);
     }
     const out = bulkOutcome(sent, res);
     if (out.dead.length > 0) {

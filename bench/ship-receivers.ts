@@ -1,0 +1,45 @@
+/**
+ * The test partners of bench:ship, run as their own process so their CPU is reported apart from
+ * the shipping side's: a loopback `_bulk` receiver that counts documents and answers
+ * `errors:false`, and a TCP receiver that counts carbon lines. The parent asks for the counts
+ * with any message; the answer is `{lines, tcpLines}`.
+ */
+import http from 'node:http';
+import net from 'node:net';
+
+function countNewlines(d: Buffer): number {
+  let n = 0;
+  for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+let lines = 0;
+let tcpLines = 0;
+
+const bulk = http.createServer((req, res) => {
+  let n = 0;
+  req.on('data', (d: Buffer) => (n += countNewlines(d)));
+  req.on('end', () => {
+    // Two NDJSON lines per document: the action and the source.
+    lines += n / 2;
+    const body =
+      req.url === '/'
+        ? JSON.stringify({ version: { number: '8.19.0' }, tagline: 'You Know, for Search' })
+        : '{"took":0,"errors":false,"items":[]}';
+    res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+    res.end(body);
+  });
+});
+const carbon = net.createServer((s) => s.on('data', (d: Buffer) => (tcpLines += countNewlines(d))));
+
+bulk.listen(0, '127.0.0.1', () =>
+  carbon.listen(0, '127.0.0.1', () => {
+    process.send!({
+      http: (bulk.address() as net.AddressInfo).port,
+      tcp: (carbon.address() as net.AddressInfo).port,
+    });
+  }),
+);
+process.on('message', () => process.send!({ lines, tcpLines }));
+// The parent's exit closes the IPC channel: leave with it, never linger as an orphan.
+process.on('disconnect', () => process.exit(0));
