@@ -8,6 +8,7 @@ import { LifecycleMapper, type MapperOptions } from './map';
 import { lifecycleMetrics } from './metrics';
 import { defineSource } from '../kind';
 import { readLogTail, type LogTailApi } from './log-tail';
+import { PerKeyOrder } from './per-key-order';
 
 export interface LifecycleDeps {
   logger: Logger;
@@ -32,13 +33,30 @@ export function createLifecycleSource(
     async *run(signal: AbortSignal): AsyncIterable<SourceBatch> {
       const mapper = new LifecycleMapper(deps.host, opts);
       const queue = new BatchQueue<LifecycleEvent>();
+      const perContainer = new PerKeyOrder();
+      const emit = async (out: LifecycleEvent) => {
+        lifecycleMetrics.events.inc({ action: out.action });
+        await queue.push(out);
+      };
+      const later = (id: string, task: () => Promise<void>) =>
+        void perContainer
+          .run(id, task)
+          .catch((err: unknown) => log.error({ err }, 'lifecycle event not handed on'));
       const off = discovery.onContainerEvent(async (ev, info) => {
         const out = mapper.map(ev, info);
         if (!out) return;
-        if (deps.docker && wantsLastLines(out))
-          await attachLastLines(out, deps.docker, info?.tty === true, log, signal);
-        lifecycleMetrics.events.inc({ action: out.action });
-        await queue.push(out);
+        const id = out.container.id;
+        const docker = deps.docker;
+        if (docker && wantsLastLines(out)) {
+          // Not awaited: discovery goes on to the next event (another container's crash) while
+          // this read runs; this container's later events queue behind its die.
+          later(id, async () => {
+            await attachLastLines(out, docker, info?.tty === true, log, signal);
+            await emit(out);
+          });
+        } else if (perContainer.busy(id)) later(id, () => emit(out));
+        // The common case keeps discovery's backpressure: it waits for room in the queue.
+        else await emit(out);
       });
       log.debug('following container lifecycle events');
       try {

@@ -89,6 +89,54 @@ describe('lifecycle events from the real engine', () => {
     expect(die.lastLines!.at(-1)).toBe('fatal: no config');
   });
 
+  it("a slow read of one container's last lines does not hold back another container's die", async () => {
+    // A second source on the same discovery, whose reads of last lines wait until released.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const slowDocker = {
+      api: {
+        ...client.api,
+        getStream: async (...args: Parameters<typeof client.api.getStream>) => {
+          await released;
+          return client.api.getStream(...args);
+        },
+      },
+    } as typeof client;
+    const slow = createLifecycleSource(discovery, {
+      logger: silentLogger(),
+      host: 'test-host',
+      docker: slowDocker,
+    });
+    const slowSeen: LifecycleEvent[] = [];
+    const slowCtl = new AbortController();
+    const slowRun = (async () => {
+      for await (const b of slow.run(slowCtl.signal)) slowSeen.push(...(b.events as LifecycleEvent[]));
+    })();
+    try {
+      const held = await runContainer({ runId, cmd: ['sh', '-c', 'echo "last words"; exit 1'] });
+      await waitFor('the held die on the first source', () => of(held).find((e) => e.action === 'die'));
+      const other = await runContainer({
+        runId,
+        args: ['--label', 'lookout.enable=false'],
+        cmd: ['sh', '-c', 'exit 2'],
+      });
+      // The other container's die comes through while the first one's read is still held.
+      await waitFor('the other die', () =>
+        slowSeen.find((e) => e.container.id === other && e.action === 'die'),
+      );
+      expect(slowSeen.find((e) => e.container.id === held && e.action === 'die')).toBeUndefined();
+      release();
+      const die = await waitFor('the held die', () =>
+        slowSeen.find((e) => e.container.id === held && e.action === 'die'),
+      );
+      expect(die.lastLines).toEqual(['last words']);
+    } finally {
+      release();
+      slowCtl.abort();
+      await slowRun;
+    }
+  });
+
   it('a container opted out of log collection (lookout.enable=false) dies without its lines', async () => {
     const id = await runContainer({
       runId,

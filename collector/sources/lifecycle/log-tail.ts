@@ -5,8 +5,8 @@
  *
  * `GET /containers/{id}/logs?tail=N` works for every log driver that can be read back
  * (json-file, local, journald), the same call the logs fallback makes. Bounded three ways: the
- * engine's `tail`, a cap on the bytes read (one enormous line), and a deadline, because discovery
- * waits for this before it hands on the next event.
+ * engine's `tail`, a cap on the bytes read (one enormous line), and a deadline, because this
+ * container's next events wait for it (other containers' events do not: see per-key-order.ts).
  */
 import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -17,7 +17,7 @@ import { demux } from '../docker/engine-api';
 
 /** Past this many bytes of answer the read stops: 50 lines are never that long unless one is huge. */
 const MAX_READ_BYTES = 1024 * 1024;
-/** Discovery's next event waits for this read; a die is worth a short wait, not a stall. */
+/** This container's next event waits for this read; a die is worth a short wait, not a stall. */
 export const TAIL_TIMEOUT_MS = 3_000;
 
 export type LogTailApi = Pick<DockerClient, 'api'>;
