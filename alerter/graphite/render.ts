@@ -52,11 +52,13 @@ export function seriesSamples(
   for (const s of series) {
     const { name: _tagName, ...tags } = s.tags ?? {};
     const labels = { ...tags, series: s.target };
+    // A `host` tag is the sample's host: rules, routes, silences and links read it from there.
+    const host = tags.host ?? '';
     let last = after.get(s.target) ?? -Infinity;
     for (const [v, sec] of s.datapoints) {
       const ts = sec * 1000;
       if (v === null || ts <= last) continue;
-      const sample: MetricSample = { kind: 'metric', host: '', ts, name, value: v, type: 'gauge', labels };
+      const sample: MetricSample = { kind: 'metric', host, ts, name, value: v, type: 'gauge', labels };
       if (route !== undefined) sample.route = route;
       out.push(sample);
       last = ts;
