@@ -91,5 +91,7 @@ export async function startAlerter(
     await alerter.stop();
   });
   deps.health.addCheck('alerter', () => notifier.health());
+  // A replica out of its consumer group, or holding no partitions, evaluates nothing (issue 17).
+  if (isKafkaBus(bus)) deps.health.addCheck('bus', bus.membershipCheck());
   return { alerter, notifier };
 }

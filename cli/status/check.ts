@@ -56,6 +56,11 @@ export function judge(s: Snapshot, t: Thresholds, now: number): Verdict {
   const findings: Verdict['findings'] = [];
   if (s.dockerConnected === false) findings.push({ level: 'CRITICAL', text: 'Docker engine not reachable' });
   findings.push(...sinkFindings(s, t, now));
+  // What the process judges itself (a consumer out of its group, a stalled loop...): the
+  // HEALTHCHECK's answer, so CRITICAL here too.
+  for (const [name, r] of Object.entries(s.health ?? {}))
+    if (!r.ok)
+      findings.push({ level: 'CRITICAL', text: `${name} unhealthy: ${r.detail ?? 'no reason given'}` });
   if (s.lastReload && !s.lastReload.ok)
     findings.push({
       level: 'WARNING',

@@ -6,9 +6,10 @@ import { printAnswer } from '../client/print';
 import { example } from '../usage/examples';
 import { apiFacts } from './api-facts';
 import { checkLine, judge, NAGIOS, type Thresholds } from './check';
+import { readHealth, type HealthChecks } from './healthz';
 import { parseMetrics } from './metrics-text';
 import { renderStatus } from './render';
-import { snapshotOf } from './snapshot';
+import { snapshotOf, type Snapshot } from './snapshot';
 
 interface StatusOptions extends ApiOptions {
   metrics: string;
@@ -42,20 +43,32 @@ function thresholds(o: StatusOptions): Thresholds {
   };
 }
 
+/**
+ * /healthz names the parts that run: without a `docker` check there is no collector here (a
+ * fleet's `lookout alert`), and the Docker gauges, registered by any process that loads the
+ * collector's code, read 0 without meaning "unreachable".
+ */
+function withHealth(snap: Snapshot, health: HealthChecks | undefined): Snapshot {
+  if (!health || 'docker' in health) return { ...snap, health };
+  return { ...snap, health, dockerConnected: undefined, containers: undefined };
+}
+
 /** `lookout status [--check]`; with --check, the Nagios state is the exit code. */
 export async function status(opts: StatusOptions): Promise<string> {
   let limits: Thresholds;
   let text: string;
+  let health: HealthChecks | undefined;
   try {
     limits = thresholds(opts);
-    text = await getText({ ...apiEndpoint(opts), url: opts.metrics, token: undefined }, 'metrics');
+    const ep = { ...apiEndpoint(opts), url: opts.metrics, token: undefined };
+    [text, health] = await Promise.all([getText(ep, 'metrics'), readHealth(ep)]);
   } catch (err) {
     // A check that cannot judge is UNKNOWN, whatever the reason (plugin convention).
     if (!opts.check || !(err instanceof LookoutError)) throw err;
     process.exitCode = NAGIOS.UNKNOWN;
     return `LOOKOUT UNKNOWN - ${err.message}`;
   }
-  const snap = snapshotOf(parseMetrics(text));
+  const snap = withHealth(snapshotOf(parseMetrics(text)), health);
   const now = Date.now();
   const verdict = judge(snap, limits, now);
   const line = checkLine(snap, verdict);

@@ -24,7 +24,8 @@ function collectorLines(s: Snapshot, now: number): string[] {
       : s.dockerConnected
         ? 'connected'
         : 'NOT REACHABLE';
-  out.push(row('docker engine', `${docker}, ${s.containers ?? 0} containers watched`));
+  const watched = s.containers === undefined ? '' : `, ${s.containers} containers watched`;
+  out.push(row('docker engine', `${docker}${watched}`));
   const lag = s.lag.slice(0, 5).map((l) => `${l.container} ${bytes(l.bytes)}`);
   out.push(
     row('logs not shipped', lag.length > 0 ? lag.join(', ') + (s.lag.length > 5 ? ', ...' : '') : 'none'),
@@ -81,6 +82,27 @@ function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   return out;
 }
 
+/** /healthz's verdict, each failing check with its reason, and a Kafka replica's partitions. */
+function healthLines(s: Snapshot): string[] {
+  const out: string[] = [];
+  if (s.busGroups.length > 0)
+    out.push(
+      row(
+        'bus (kafka)',
+        s.busGroups.map((g) => `${g.group}: ${g.partitions} topic-partitions assigned`).join(', '),
+      ),
+    );
+  if (!s.health) return out;
+  const failing = Object.entries(s.health).filter(([, r]) => !r.ok);
+  const notes = Object.entries(s.health).filter(([, r]) => r.ok && r.detail);
+  const text =
+    failing.length > 0
+      ? `UNHEALTHY (503): ${failing.map(([n, r]) => `${n}: ${r.detail ?? 'no reason given'}`).join('; ')}`
+      : `ok${notes.length > 0 ? ` (${notes.map(([n, r]) => `${n}: ${r.detail}`).join('; ')})` : ''}`;
+  out.push(row('/healthz', text));
+  return out;
+}
+
 /** The one screen `lookout status` prints. */
 export function renderStatus(
   s: Snapshot,
@@ -90,6 +112,7 @@ export function renderStatus(
     `lookout at ${opts.metricsUrl}`,
     ...collectorLines(s, opts.now),
     ...alerterLines(s, opts.api, opts.now),
+    ...healthLines(s),
     '',
     opts.verdict,
   ].join('\n');

@@ -1,3 +1,4 @@
+import type { HealthChecks } from './healthz';
 import { byLabel, samplesOf, total, type Sample } from './metrics-text';
 
 export interface SinkState {
@@ -24,6 +25,10 @@ export interface Snapshot {
   evalSeconds?: number;
   outbox: { depth?: number; oldestSeconds?: number };
   receivers: Array<{ receiver: string; ok: number; retry: number; rejected: number }>;
+  /** Partitions this process holds, per Kafka consumer group (a fleet's `lookout alert`). */
+  busGroups: Array<{ group: string; partitions: number }>;
+  /** /healthz's checks; undefined when not read. */
+  health?: HealthChecks;
 }
 
 function sinks(samples: Sample[]): SinkState[] {
@@ -81,5 +86,8 @@ export function snapshotOf(samples: Sample[]): Snapshot {
       oldestSeconds: total(samples, 'lookout_notify_outbox_oldest_seconds'),
     },
     receivers: receivers(samples),
+    busGroups: [...byLabel(samples, 'lookout_kafka_assigned_partitions', 'group')]
+      .map(([group, partitions]) => ({ group, partitions }))
+      .sort((a, b) => a.group.localeCompare(b.group)),
   };
 }

@@ -124,3 +124,27 @@ test('the screen names each part', () => {
   );
   expect(text).toContain('alerts firing      2 (0 muted)');
 });
+
+test('a failing /healthz check is CRITICAL with its reason; an ok one with a detail is only shown', () => {
+  const s = {
+    ...snapshotOf(parseMetrics(metrics())),
+    health: {
+      alerter: { ok: true },
+      bus: { ok: false, detail: 'consumer not in group g.alerter for 20 s' },
+    },
+  };
+  const v = judge(s, limits, NOW);
+  expect(v.level).toBe('CRITICAL');
+  expect(checkLine(s, v)).toMatch(
+    /^LOOKOUT CRITICAL - bus unhealthy: consumer not in group g\.alerter for 20 s \|/,
+  );
+  const standby = { ...s, health: { bus: { ok: true, detail: 'standby in group g.alerter' } } };
+  expect(judge(standby, limits, NOW).level).toBe('OK');
+  const text = renderStatus(standby, {
+    metricsUrl: 'http://127.0.0.1:9464',
+    api: { firing: '0', receivers: new Map() },
+    now: NOW,
+    verdict: 'LOOKOUT OK - x',
+  });
+  expect(text).toMatch(/\/healthz +ok \(bus: standby in group g\.alerter\)/);
+});
