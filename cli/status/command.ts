@@ -22,6 +22,10 @@ interface StatusOptions extends ApiOptions {
   lagCritical: string;
   outboxWarning: string;
   outboxCritical: string;
+  spoolAgeWarning: string;
+  spoolAgeCritical: string;
+  evalLagWarning: string;
+  evalLagCritical: string;
 }
 
 function count(flag: string, text: string): number {
@@ -40,6 +44,10 @@ function thresholds(o: StatusOptions): Thresholds {
     lagCritBytes: count('--lag-critical', o.lagCritical),
     outboxAgeWarnMs: durationFlag('--outbox-warning', o.outboxWarning),
     outboxAgeCritMs: durationFlag('--outbox-critical', o.outboxCritical),
+    spoolAgeWarnMs: durationFlag('--spool-age-warning', o.spoolAgeWarning),
+    spoolAgeCritMs: durationFlag('--spool-age-critical', o.spoolAgeCritical),
+    evalLagWarnMs: durationFlag('--eval-lag-warning', o.evalLagWarning),
+    evalLagCritMs: durationFlag('--eval-lag-critical', o.evalLagCritical),
   };
 }
 
@@ -100,10 +108,14 @@ export function registerStatus(program: Command): void {
     .option('--sink-down-critical <duration>', 'a sink retrying this long is CRITICAL', '5m')
     .option('--spool-warning <events>', 'events spooled for one sink: WARNING', '10000')
     .option('--spool-critical <events>', 'events spooled for one sink: CRITICAL', '100000')
+    .option('--spool-age-warning <duration>', "a sink spool's oldest event this old: WARNING", '15m')
+    .option('--spool-age-critical <duration>', "a sink spool's oldest event this old: CRITICAL", '1h')
     .option('--lag-warning <bytes>', "one container's log bytes not yet shipped: WARNING", '10000000')
     .option('--lag-critical <bytes>', "one container's log bytes not yet shipped: CRITICAL", '100000000')
     .option('--outbox-warning <duration>', 'oldest notification waiting this long: WARNING', '2m')
-    .option('--outbox-critical <duration>', 'oldest notification waiting this long: CRITICAL', '10m');
+    .option('--outbox-critical <duration>', 'oldest notification waiting this long: CRITICAL', '10m')
+    .option('--eval-lag-warning <duration>', 'evaluation this far behind event time: WARNING', '2m')
+    .option('--eval-lag-critical <duration>', 'evaluation this far behind event time: CRITICAL', '10m');
   addApiOptions(cmd).action((opts: StatusOptions) => printAnswer('status', status(opts)));
   example(cmd, 'lookout status --check --sink-down-critical 2m --metrics http://127.0.0.1:9464');
 }

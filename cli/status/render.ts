@@ -33,8 +33,12 @@ function collectorLines(s: Snapshot, now: number): string[] {
   out.push('  sinks');
   for (const k of s.sinks) {
     const state = k.up ? 'delivering' : 'RETRYING';
+    const age =
+      k.spoolAgeSeconds === undefined
+        ? ''
+        : `, oldest ${formatDuration(Math.round(k.spoolAgeSeconds) * 1000)}`;
     const spool =
-      k.spoolEvents > 0 ? `spool ${k.spoolEvents} events (${bytes(k.spoolBytes)})` : 'spool empty';
+      k.spoolEvents > 0 ? `spool ${k.spoolEvents} events (${bytes(k.spoolBytes)}${age})` : 'spool empty';
     out.push(row(`  ${k.sink}`, `${state}, last write ${ago(k.lastSuccess, now)}, ${spool}`));
   }
   if (s.sinks.length === 0) out.push(row('  (none)', ''));
@@ -60,6 +64,15 @@ function receiverLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   });
 }
 
+/** Lag behind event time first (what on-call cares about), then the cost of a pass. */
+function evaluation(s: Snapshot, now: number): string {
+  const pass =
+    s.evalSeconds === undefined ? 'no pass yet' : `${(s.evalSeconds * 1000).toFixed(1)} ms per pass`;
+  if (s.lastEventAt === undefined) return `no event evaluated yet; ${pass}`;
+  const lag = formatDuration(Math.round(s.eventLagSeconds ?? 0) * 1000);
+  return `${lag} behind event time (newest event ${ago(s.lastEventAt, now)}); ${pass}`;
+}
+
 function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   if (s.rules === undefined) return [row('alerter', 'not running here')];
   const out = [
@@ -67,10 +80,7 @@ function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
       'rules',
       `${s.rules} loaded; ${lastReload(s, now)}reloads: ${s.reloads.ok} ok, ${s.reloads.rejected} rejected`,
     ),
-    row(
-      'evaluation',
-      s.evalSeconds === undefined ? 'no pass yet' : `${(s.evalSeconds * 1000).toFixed(1)} ms per pass`,
-    ),
+    row('evaluation', evaluation(s, now)),
     row(
       'outbox',
       `${s.outbox.depth ?? 0} waiting, oldest ${formatDuration(Math.round(s.outbox.oldestSeconds ?? 0) * 1000)}`,
