@@ -8,11 +8,12 @@
  *   API (any replica) ─► notes topic (compacted, 1 partition) ─► every replica ─► its store
  *
  * Keys: `silence:<id>` (the silence, last version wins: an expiry is the same silence with an
- * earlier end) and `ack:<alert key>`. Acks are also kept here in memory: notify forgets an
+ * earlier end), `ack:<alert key>` and `alert:<alert key>` (fleet-alerts.ts). Acks are also kept here in memory: notify forgets an
  * alert's ack when the alert moves to another replica (release), and learns it again from
  * here when the alert comes back (reapplyAcks, after takeOver).
  */
 import type { Note } from '../../core/bus/kafka/notes-topic';
+import type { FleetAlertView } from './fleet-alerts';
 import type { Logger } from '../../core/logger';
 import type { StateStore } from '../../core/store/store';
 import {
@@ -49,6 +50,8 @@ export function createFleetNotes(deps: {
   topic: NotesTopicLike;
   store: StateStore;
   logger: Logger;
+  /** Where `alert:<key>` notes go (fleet-alerts.ts): the rows other replicas share. */
+  alerts?: FleetAlertView;
 }): FleetNotes {
   const { topic, store } = deps;
   const log = deps.logger.child({ component: 'fleet-notes' });
@@ -65,6 +68,8 @@ export function createFleetNotes(deps: {
       applyAck(store, id, ack);
     } else if (kind === 'ack') {
       acks.delete(id);
+    } else if (kind === 'alert') {
+      deps.alerts?.apply(id, note.value);
     } else if (kind !== 'silence') {
       log.warn({ key: note.key }, 'a note of an unknown kind is ignored (a newer lookout wrote it?)');
     }
@@ -82,6 +87,7 @@ export function createFleetNotes(deps: {
     writes: {
       silenced: (s) => topic.put(noteKey.silence(s.id), s),
       acked: (key, ack) => topic.put(noteKey.ack(key), ack),
+      othersAlerts: deps.alerts && ((own) => deps.alerts!.othersThan(own)),
     },
     reapplyAcks(keys) {
       for (const k of keys) {
