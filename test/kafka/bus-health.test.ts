@@ -3,15 +3,18 @@
  * its /healthz must say so. A real `lookout alert` on a private stand-in broker (the test has to
  * make the broker refuse the group, so never a shared or real one): healthy once assigned; the
  * broker kicks the group's members out and refuses their joins (an ACL revoked): 503 naming the
- * group, `lookout status --check` CRITICAL (2) with the reason; the group admitted again:
- * healthy, OK (0).
+ * group, `lookout status --check` CRITICAL (2) with the reason, the image's HEALTHCHECK
+ * (deploy/healthcheck.js) unhealthy (1); the group admitted again: healthy, OK (0).
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { KafkaStandin } from '../support/kafka-standin/server';
 import { waitFor } from '../support/docker';
 import { lookoutCli } from '../support/lookout-cli';
 import { startLookout, type LookoutProcess } from '../support/lookout-process';
 import { uniquePrefix } from './support';
 
+const ROOT = path.resolve(__dirname, '..', '..');
 const prefix = uniquePrefix('bus-health');
 const groupId = prefix.replace(/\.$/, '');
 let standin: KafkaStandin;
@@ -60,6 +63,18 @@ afterAll(async () => {
 
 const check = () => lookoutCli(['status', '--check', '--metrics', metricsUrl, '--api', 'http://127.0.0.1:9']);
 
+/** The image's HEALTHCHECK command (deploy/healthcheck.js), as Docker runs it: Docker's 0 or 1. */
+function healthcheck(): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'deploy', 'healthcheck.js')],
+      { env: { ...process.env, LOOKOUT_HTTP__LISTEN: new URL(metricsUrl).host }, timeout: 60_000 },
+      (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout }),
+    );
+  });
+}
+
 test('assigned: /healthz 200 and status OK; kicked and refused: 503 naming the group, CRITICAL; admitted: healthy', async () => {
   // Before the first join the check is still ok, with a "not in group for N s" detail.
   await waitFor(
@@ -75,6 +90,10 @@ test('assigned: /healthz 200 and status OK; kicked and refused: 503 naming the g
   const ok = await check();
   expect(ok.stdout).toMatch(/^LOOKOUT OK - /);
   expect(ok.code).toBe(0);
+  expect(await healthcheck()).toEqual({
+    code: 0,
+    stdout: expect.stringMatching(/^LOOKOUT OK - /) as unknown,
+  });
   const screen = await lookoutCli(['status', '--metrics', metricsUrl, '--api', 'http://127.0.0.1:9']);
   expect(screen.stdout).toContain(`${groupId}.alerter: 24 topic-partitions assigned`);
   expect(screen.stdout).toMatch(/\/healthz +ok/);
@@ -96,6 +115,11 @@ test('assigned: /healthz 200 and status OK; kicked and refused: 503 naming the g
   );
   const critical = await check();
   expect(critical.code).toBe(2);
+  // Docker reserves exit code 2: the HEALTHCHECK says unhealthy (1), with the check's line.
+  expect(await healthcheck()).toEqual({
+    code: 1,
+    stdout: expect.stringMatching(/^LOOKOUT CRITICAL - bus unhealthy: /) as unknown,
+  });
   expect(critical.stdout).toMatch(
     new RegExp(`^LOOKOUT CRITICAL - bus unhealthy: consumer .*${groupId}\\.alerter`),
   );
@@ -104,3 +128,10 @@ test('assigned: /healthz 200 and status OK; kicked and refused: 503 naming the g
   await waitFor('healthy again once admitted', async () => (await healthz()).status === 200, 90_000, 500);
   expect((await check()).code).toBe(0);
 }, 300_000);
+
+test('the HEALTHCHECK says unhealthy (1) when lookout does not answer', async () => {
+  await alerter!.stop();
+  const r = await healthcheck();
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(/^LOOKOUT UNKNOWN - http:\/\/127\.0\.0\.1:\d+ did not answer/);
+});
