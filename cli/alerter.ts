@@ -49,6 +49,15 @@ function fleetNotes(bus: KafkaBus, store: StateStore, logger: Logger): FleetNote
   return createFleetNotes({ topic: bus.notesTopic(), store, logger, alerts: new FleetAlertView() });
 }
 
+/** Shares this replica's alerts on the notes topic; returns what stops it and the silence sweep. */
+function shareFleet(bus: KafkaBus, fleet: FleetNotes, store: StateStore, logger: Logger): () => void {
+  const stopSharing = shareOwnAlerts({ topic: bus.notesTopic(), store, logger });
+  return () => {
+    stopSharing();
+    fleet.stop();
+  };
+}
+
 /** The alerter half: rule engine on the bus, transitions into notify's durable outbox. */
 export async function startAlerter(
   cfg: LookoutConfig,
@@ -87,7 +96,7 @@ export async function startAlerter(
   // state topic (alert states, what receivers were told) is the truth, learnt again on assignment.
   if (handoff) await notifier.release('all');
   await fleet?.start();
-  if (isKafkaBus(bus)) res.add('fleet alerts', shareOwnAlerts({ topic: bus.notesTopic(), store, logger }));
+  if (fleet && isKafkaBus(bus)) res.add('fleet notes', shareFleet(bus, fleet, store, logger));
   const alerter = createAlerter({
     handoff,
     bus,
