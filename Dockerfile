@@ -61,7 +61,7 @@ USER 1000:1000
 VOLUME ["/var/lib/lookout"]
 # /healthz and /metrics listen on 127.0.0.1:9464 unless LOOKOUT_HTTP__LISTEN says otherwise.
 EXPOSE 9464
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["node", "/app/deploy/healthcheck.js"]
 ENTRYPOINT ["node", "/app/bin/lookout"]
 CMD ["run"]

@@ -13,6 +13,7 @@ import { compileRules } from './rules/compile';
 import { loadRules } from './rules/load';
 import { TransitionDelivery } from './runner/delivery';
 import { startGraphitePoller } from './runner/graphite';
+import { EventLag } from './runner/event-lag';
 import { HandoffBuffer } from './runner/handoff-buffer';
 import { InventorySaver } from './runner/inventory';
 import { LastLines } from './runner/last-lines';
@@ -146,6 +147,7 @@ interface Parts {
   ticker: Ticker;
   reloader: RuleReloader;
   lastLines: LastLines;
+  eventLag: EventLag;
 }
 
 /** Loads the rules and builds the engine around the states the store (or the fleet) kept. */
@@ -188,7 +190,8 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
   const inventory = new InventorySaver(engine, alertStore, clock);
   const ticker = new Ticker({ engine, serial, delivery, inventory, handoff, log });
   const reloader = new RuleReloader(config.rules, evalDeps, engine, delivery, log);
-  return { engine, serial, delivery, inventory, handoff, ticker, reloader, lastLines };
+  const eventLag = new EventLag();
+  return { engine, serial, delivery, inventory, handoff, ticker, reloader, lastLines, eventLag };
 }
 
 function subscribe(deps: AlerterDeps, parts: Parts): Subscription[] {
@@ -208,6 +211,7 @@ async function ingest(parts: Parts, topic: Topic, events: readonly LookoutEvent[
   const { engine, delivery, handoff } = parts;
   m.events.inc({ topic }, events.length);
   parts.lastLines.observe(events);
+  parts.eventLag.observe(events, engine.now());
   const late = engine.counters.late;
   const t = engine.ingest(events);
   if (engine.counters.late > late) m.late.inc(engine.counters.late - late);

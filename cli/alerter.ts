@@ -7,7 +7,14 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import { createAlerter, type Alerter } from '../alerter/alerter';
 import { createNotifier, type NotifierService } from '../alerter/notify';
-import { createFleetNotes, createKafkaHandoff, type KafkaHandoff } from '../alerter/kafka';
+import {
+  createFleetNotes,
+  createKafkaHandoff,
+  FleetAlertView,
+  shareOwnAlerts,
+  type FleetNotes,
+  type KafkaHandoff,
+} from '../alerter/kafka';
 import type { KafkaBus } from '../core/bus/kafka';
 import type { LookoutConfig } from './config';
 import type { Resources } from './lifecycle';
@@ -34,6 +41,23 @@ function isKafkaBus(bus: Bus): bus is KafkaBus {
   return typeof (bus as Partial<KafkaBus>).stateTopic === 'function';
 }
 
+/**
+ * Silences and acks are the fleet's, whichever replica's API took them (fleet-notes.ts); the
+ * alerts too: each replica shares its own, so any replica's API lists the fleet's (fleet-alerts.ts).
+ */
+function fleetNotes(bus: KafkaBus, store: StateStore, logger: Logger): FleetNotes {
+  return createFleetNotes({ topic: bus.notesTopic(), store, logger, alerts: new FleetAlertView() });
+}
+
+/** Shares this replica's alerts on the notes topic; returns what stops it and the silence sweep. */
+function shareFleet(bus: KafkaBus, fleet: FleetNotes, store: StateStore, logger: Logger): () => void {
+  const stopSharing = shareOwnAlerts({ topic: bus.notesTopic(), store, logger });
+  return () => {
+    stopSharing();
+    fleet.stop();
+  };
+}
+
 /** The alerter half: rule engine on the bus, transitions into notify's durable outbox. */
 export async function startAlerter(
   cfg: LookoutConfig,
@@ -47,8 +71,7 @@ export async function startAlerter(
   // Assigned once, after the notifier whose callback refers to it.
   // eslint-disable-next-line prefer-const
   let handoff: KafkaHandoff | undefined;
-  // Silences and acks are the fleet's, whichever replica's API took them (fleet-notes.ts).
-  const fleet = isKafkaBus(bus) ? createFleetNotes({ topic: bus.notesTopic(), store, logger }) : undefined;
+  const fleet = isKafkaBus(bus) ? fleetNotes(bus, store, logger) : undefined;
   const notifier = createNotifier({
     store,
     logger,
@@ -73,6 +96,7 @@ export async function startAlerter(
   // state topic (alert states, what receivers were told) is the truth, learnt again on assignment.
   if (handoff) await notifier.release('all');
   await fleet?.start();
+  if (fleet && isKafkaBus(bus)) res.add('fleet notes', shareFleet(bus, fleet, store, logger));
   const alerter = createAlerter({
     handoff,
     bus,
@@ -91,5 +115,7 @@ export async function startAlerter(
     await alerter.stop();
   });
   deps.health.addCheck('alerter', () => notifier.health());
+  // A replica out of its consumer group, or holding no partitions, evaluates nothing (issue 17).
+  if (isKafkaBus(bus)) deps.health.addCheck('bus', bus.membershipCheck());
   return { alerter, notifier };
 }

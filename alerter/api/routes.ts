@@ -16,7 +16,7 @@ export function apiRoutes(store: StateStore, clock: Clock, fleet?: FleetWrites):
   const share = shareWith(fleet);
   return [
     { method: 'GET', path: /^\/healthz$/, write: false, public: true, handle: () => ({ status: 'ok' }) },
-    { method: 'GET', path: /^\/api\/v1\/alerts$/, write: false, handle: () => listAlerts(store) },
+    { method: 'GET', path: /^\/api\/v1\/alerts$/, write: false, handle: () => listAlerts(store, fleet) },
     {
       method: 'GET',
       path: /^\/api\/v1\/alerts\/pending$/,
@@ -62,8 +62,11 @@ export function apiRoutes(store: StateStore, clock: Clock, fleet?: FleetWrites):
   ];
 }
 
-function listAlerts(store: StateStore): unknown[] {
-  return listAlertsForApi(store);
+/** This replica's alerts, and in a fleet those the other replicas own (issue 18: any replica answers). */
+function listAlerts(store: StateStore, fleet?: FleetWrites): unknown[] {
+  const own = listAlertsForApi(store);
+  if (!fleet?.othersAlerts) return own;
+  return [...own, ...fleet.othersAlerts(own)].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /**

@@ -45,4 +45,13 @@ export const alerterMetrics = {
     help: 'time to re-evaluate every group',
     buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2],
   }),
+  // How far behind event time evaluation runs (issue 18), set per batch by runner/event-lag.ts.
+  eventLag: new Gauge({
+    name: 'lookout_alerter_event_lag_seconds',
+    help: 'at the last batch evaluated, how long before it its newest event happened (event time)',
+  }),
+  lastEventAt: new Gauge({
+    name: 'lookout_alerter_last_event_timestamp_seconds',
+    help: 'event time of the newest event evaluated so far',
+  }),
 };

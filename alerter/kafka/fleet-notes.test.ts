@@ -34,15 +34,26 @@ const clock = new ManualClock(Date.UTC(2026, 11, 6, 12));
 describe('fleet notes', () => {
   let log: SharedLog;
   const stores: StateStore[] = [];
+  const running: FleetNotes[] = [];
+  // Sweeps every 5 ms, tombstoning what has been over for an hour of the manual clock.
   const replica = async (): Promise<{ store: StateStore; notes: FleetNotes }> => {
     const store = StateStore.open(':memory:');
     stores.push(store);
-    const notes = createFleetNotes({ topic: log.topic(), store, logger: silentLogger() });
+    const notes = createFleetNotes({
+      topic: log.topic(),
+      store,
+      logger: silentLogger(),
+      sweep: { clock, keepMs: 3_600_000, everyMs: 5 },
+    });
+    running.push(notes);
     await notes.start();
     return { store, notes };
   };
   beforeEach(() => (log = new SharedLog()));
-  afterEach(() => stores.splice(0).forEach((s) => s.close()));
+  afterEach(() => {
+    running.splice(0).forEach((n) => n.stop());
+    stores.splice(0).forEach((s) => s.close());
+  });
 
   it('a silence made on one replica, and its expiry, reach the others, including one that starts later', async () => {
     const a = await replica();
@@ -68,6 +79,28 @@ describe('fleet notes', () => {
     b.store.db.prepare('DELETE FROM notify_acks').run();
     b.notes.reapplyAcks(['rule{service="web"}', 'other']);
     expect([...ackedKeys(b.store)]).toEqual(['rule{service="web"}']);
+  });
+
+  it('a silence over for longer than the keep time is tombstoned, once; one still in force or recently over is not', async () => {
+    const a = await replica();
+    const b = await replica();
+    const over = addSilence(a.store, { matchers: ['service=old'], for: '1h', comment: 'past' }, clock);
+    await a.notes.writes.silenced(over);
+    const kept = addSilence(a.store, { matchers: ['service=web'], for: '3h', comment: 'long' }, clock);
+    await a.notes.writes.silenced(kept);
+    clock.advance(2 * 3_600_000 + 1); // `over` ended an hour and a bit ago, `kept` is in force
+    const tombstones = () => log.notes.filter((n) => n.value === null).map((n) => n.key);
+    for (const end = Date.now() + 5_000; tombstones().length === 0 && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50)); // more sweeps: the tombstone is not repeated
+    expect(tombstones()).toEqual([`silence:${over.id}`]);
+    // Replicas keep it in their history; once compaction ran, one started later no longer learns it.
+    expect(listSilences(b.store, clock, { all: true }).map((x) => x.id)).toContain(over.id);
+    const last = new Map(log.notes.map((n) => [n.key, n.value]));
+    log = new SharedLog();
+    for (const [key, value] of last) if (value !== null) log.notes.push({ key, value });
+    const late = await replica();
+    expect(listSilences(late.store, clock, { all: true }).map((x) => x.id)).toEqual([kept.id]);
   });
 
   it('a malformed note is skipped and the notes after it still apply; a note of an unknown kind is ignored', async () => {

@@ -8,3 +8,4 @@ export {
   type StateStoreTopic,
 } from './handoff';
 export { createFleetNotes, noteKey, type FleetNotes, type NotesTopicLike } from './fleet-notes';
+export { FleetAlertView, shareOwnAlerts } from './fleet-alerts';

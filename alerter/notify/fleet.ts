@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { StateStore } from '../../core/store/store';
 import type { Silence } from './silence';
-import { ackAlert } from './store/alerts';
+import { ackAlert, type listAlertsForApi } from './store/alerts';
 import { upsertSilence } from './store/silences';
 import { migrateNotify } from './store/tables';
 
@@ -21,7 +21,11 @@ export interface Ack {
 export interface FleetWrites {
   silenced(s: Silence): Promise<void>;
   acked(key: string, ack: Ack): Promise<void>;
+  /** The API rows of alerts other replicas own (alerter/kafka/fleet-alerts.ts), beside this one's `own`. */
+  othersAlerts?(own: readonly FleetAlertRow[]): FleetAlertRow[];
 }
+
+export type FleetAlertRow = ReturnType<typeof listAlertsForApi>[number];
 
 const matcherSchema = z.object({ name: z.string(), op: z.enum(['=', '!=', '=~', '!~']), value: z.string() });
 

@@ -5,6 +5,8 @@ import { LookoutError } from '../../core/errors';
 export class UnreachableError extends LookoutError {
   /** The HTTP status when lookout answered with an error; undefined when it did not answer. */
   status?: number;
+  /** The body of that error answer (a 503 from /healthz says why). */
+  body?: string;
 }
 
 export interface Endpoint {
@@ -47,6 +49,7 @@ export async function getText(ep: Endpoint, path: string): Promise<string> {
   if (!res.ok) {
     const err = new UnreachableError(`${url.href} answered ${res.status}: ${body.slice(0, 200)}`);
     err.status = res.status;
+    err.body = body;
     throw err;
   }
   return body;

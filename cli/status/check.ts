@@ -14,6 +14,10 @@ export interface Thresholds {
   lagCritBytes: number;
   outboxAgeWarnMs: number;
   outboxAgeCritMs: number;
+  spoolAgeWarnMs: number;
+  spoolAgeCritMs: number;
+  evalLagWarnMs: number;
+  evalLagCritMs: number;
 }
 
 export interface Verdict {
@@ -23,6 +27,8 @@ export interface Verdict {
 }
 
 const RANK: Record<Level, number> = { OK: 0, WARNING: 1, UNKNOWN: 2, CRITICAL: 3 };
+
+const secondsText = (ms: number) => formatDuration(Math.round(ms / 1000) * 1000);
 
 /** WARNING or CRITICAL when `value` reaches the threshold. */
 function grade(value: number, warn: number, crit: number): Level {
@@ -47,6 +53,10 @@ function sinkFindings(s: Snapshot, t: Thresholds, now: number): Verdict['finding
     const spool = grade(sink.spoolEvents, t.spoolWarn, t.spoolCrit);
     if (spool !== 'OK')
       out.push({ level: spool, text: `sink ${sink.sink} spool holds ${sink.spoolEvents} events` });
+    const ageMs = (sink.spoolAgeSeconds ?? 0) * 1000;
+    const age = grade(ageMs, t.spoolAgeWarnMs, t.spoolAgeCritMs);
+    if (age !== 'OK')
+      out.push({ level: age, text: `sink ${sink.sink} spool's oldest event is ${secondsText(ageMs)} old` });
   }
   return out;
 }
@@ -56,6 +66,11 @@ export function judge(s: Snapshot, t: Thresholds, now: number): Verdict {
   const findings: Verdict['findings'] = [];
   if (s.dockerConnected === false) findings.push({ level: 'CRITICAL', text: 'Docker engine not reachable' });
   findings.push(...sinkFindings(s, t, now));
+  // What the process judges itself (a consumer out of its group, a stalled loop...): the
+  // HEALTHCHECK's answer, so CRITICAL here too.
+  for (const [name, r] of Object.entries(s.health ?? {}))
+    if (!r.ok)
+      findings.push({ level: 'CRITICAL', text: `${name} unhealthy: ${r.detail ?? 'no reason given'}` });
   if (s.lastReload && !s.lastReload.ok)
     findings.push({
       level: 'WARNING',
@@ -67,6 +82,9 @@ export function judge(s: Snapshot, t: Thresholds, now: number): Verdict {
     if (level !== 'OK')
       findings.push({ level, text: `${worstLag.bytes} log bytes of ${worstLag.container} not shipped` });
   }
+  const lagMs = (s.eventLagSeconds ?? 0) * 1000;
+  const lag = grade(lagMs, t.evalLagWarnMs, t.evalLagCritMs);
+  if (lag !== 'OK') findings.push({ level: lag, text: `evaluation ${secondsText(lagMs)} behind event time` });
   const oldestMs = (s.outbox.oldestSeconds ?? 0) * 1000;
   const outbox = grade(oldestMs, t.outboxAgeWarnMs, t.outboxAgeCritMs);
   if (outbox !== 'OK')

@@ -24,7 +24,8 @@ function collectorLines(s: Snapshot, now: number): string[] {
       : s.dockerConnected
         ? 'connected'
         : 'NOT REACHABLE';
-  out.push(row('docker engine', `${docker}, ${s.containers ?? 0} containers watched`));
+  const watched = s.containers === undefined ? '' : `, ${s.containers} containers watched`;
+  out.push(row('docker engine', `${docker}${watched}`));
   const lag = s.lag.slice(0, 5).map((l) => `${l.container} ${bytes(l.bytes)}`);
   out.push(
     row('logs not shipped', lag.length > 0 ? lag.join(', ') + (s.lag.length > 5 ? ', ...' : '') : 'none'),
@@ -32,8 +33,12 @@ function collectorLines(s: Snapshot, now: number): string[] {
   out.push('  sinks');
   for (const k of s.sinks) {
     const state = k.up ? 'delivering' : 'RETRYING';
+    const age =
+      k.spoolAgeSeconds === undefined
+        ? ''
+        : `, oldest ${formatDuration(Math.round(k.spoolAgeSeconds) * 1000)}`;
     const spool =
-      k.spoolEvents > 0 ? `spool ${k.spoolEvents} events (${bytes(k.spoolBytes)})` : 'spool empty';
+      k.spoolEvents > 0 ? `spool ${k.spoolEvents} events (${bytes(k.spoolBytes)}${age})` : 'spool empty';
     out.push(row(`  ${k.sink}`, `${state}, last write ${ago(k.lastSuccess, now)}, ${spool}`));
   }
   if (s.sinks.length === 0) out.push(row('  (none)', ''));
@@ -59,6 +64,15 @@ function receiverLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   });
 }
 
+/** Lag behind event time first (what on-call cares about), then the cost of a pass. */
+function evaluation(s: Snapshot, now: number): string {
+  const pass =
+    s.evalSeconds === undefined ? 'no pass yet' : `${(s.evalSeconds * 1000).toFixed(1)} ms per pass`;
+  if (s.lastEventAt === undefined) return `no event evaluated yet; ${pass}`;
+  const lag = formatDuration(Math.round(s.eventLagSeconds ?? 0) * 1000);
+  return `${lag} behind event time (newest event ${ago(s.lastEventAt, now)}); ${pass}`;
+}
+
 function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   if (s.rules === undefined) return [row('alerter', 'not running here')];
   const out = [
@@ -66,10 +80,7 @@ function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
       'rules',
       `${s.rules} loaded; ${lastReload(s, now)}reloads: ${s.reloads.ok} ok, ${s.reloads.rejected} rejected`,
     ),
-    row(
-      'evaluation',
-      s.evalSeconds === undefined ? 'no pass yet' : `${(s.evalSeconds * 1000).toFixed(1)} ms per pass`,
-    ),
+    row('evaluation', evaluation(s, now)),
     row(
       'outbox',
       `${s.outbox.depth ?? 0} waiting, oldest ${formatDuration(Math.round(s.outbox.oldestSeconds ?? 0) * 1000)}`,
@@ -78,6 +89,27 @@ function alerterLines(s: Snapshot, api: ApiFacts, now: number): string[] {
   ];
   out.push(...receiverLines(s, api, now));
   out.push(row('alerts firing', api.firing));
+  return out;
+}
+
+/** /healthz's verdict, each failing check with its reason, and a Kafka replica's partitions. */
+function healthLines(s: Snapshot): string[] {
+  const out: string[] = [];
+  if (s.busGroups.length > 0)
+    out.push(
+      row(
+        'bus (kafka)',
+        s.busGroups.map((g) => `${g.group}: ${g.partitions} topic-partitions assigned`).join(', '),
+      ),
+    );
+  if (!s.health) return out;
+  const failing = Object.entries(s.health).filter(([, r]) => !r.ok);
+  const notes = Object.entries(s.health).filter(([, r]) => r.ok && r.detail);
+  const text =
+    failing.length > 0
+      ? `UNHEALTHY (503): ${failing.map(([n, r]) => `${n}: ${r.detail ?? 'no reason given'}`).join('; ')}`
+      : `ok${notes.length > 0 ? ` (${notes.map(([n, r]) => `${n}: ${r.detail}`).join('; ')})` : ''}`;
+  out.push(row('/healthz', text));
   return out;
 }
 
@@ -90,6 +122,7 @@ export function renderStatus(
     `lookout at ${opts.metricsUrl}`,
     ...collectorLines(s, opts.now),
     ...alerterLines(s, opts.api, opts.now),
+    ...healthLines(s),
     '',
     opts.verdict,
   ].join('\n');

@@ -1,3 +1,4 @@
+import type { HealthChecks } from './healthz';
 import { byLabel, samplesOf, total, type Sample } from './metrics-text';
 
 export interface SinkState {
@@ -7,6 +8,8 @@ export interface SinkState {
   lastSuccess?: number;
   spoolEvents: number;
   spoolBytes: number;
+  /** Age of the oldest spooled event (event time), seconds; undefined from a lookout without the gauge. */
+  spoolAgeSeconds?: number;
 }
 
 /** What `lookout status` shows and `--check` judges, read from one /metrics scrape. */
@@ -22,8 +25,16 @@ export interface Snapshot {
   lastReload?: { ok: boolean; at: number };
   /** Mean time one evaluation pass takes, seconds. */
   evalSeconds?: number;
+  /** At the last batch evaluated, how old its newest event was (event time), seconds. */
+  eventLagSeconds?: number;
+  /** Event time (ms epoch) of the newest event evaluated; undefined before the first. */
+  lastEventAt?: number;
   outbox: { depth?: number; oldestSeconds?: number };
   receivers: Array<{ receiver: string; ok: number; retry: number; rejected: number }>;
+  /** Partitions this process holds, per Kafka consumer group (a fleet's `lookout alert`). */
+  busGroups: Array<{ group: string; partitions: number }>;
+  /** /healthz's checks; undefined when not read. */
+  health?: HealthChecks;
 }
 
 function sinks(samples: Sample[]): SinkState[] {
@@ -31,12 +42,14 @@ function sinks(samples: Sample[]): SinkState[] {
   const last = byLabel(samples, 'lookout_sink_last_success_timestamp_seconds', 'sink');
   const spool = byLabel(samples, 'lookout_spool_events', 'sink');
   const spoolBytes = byLabel(samples, 'lookout_spool_bytes', 'sink');
+  const spoolAge = byLabel(samples, 'lookout_spool_oldest_event_age_seconds', 'sink');
   return [...up.keys()].sort().map((sink) => ({
     sink,
     up: up.get(sink) === 1,
     lastSuccess: last.get(sink) ? last.get(sink)! * 1000 : undefined,
     spoolEvents: spool.get(sink) ?? 0,
     spoolBytes: spoolBytes.get(sink) ?? 0,
+    spoolAgeSeconds: spoolAge.get(sink),
   }));
 }
 
@@ -64,6 +77,8 @@ export function snapshotOf(samples: Sample[]): Snapshot {
   const reloads = byLabel(samples, 'lookout_alerter_reloads_total', 'result');
   const tickSum = total(samples, 'lookout_alerter_tick_seconds_sum');
   const tickCount = total(samples, 'lookout_alerter_tick_seconds_count');
+  // prom-client shows an unset gauge as 0: no event evaluated yet.
+  const lastEvent = total(samples, 'lookout_alerter_last_event_timestamp_seconds');
   return {
     containers: total(samples, 'lookout_docker_containers'),
     dockerConnected: connected === undefined ? undefined : connected > 0,
@@ -76,10 +91,15 @@ export function snapshotOf(samples: Sample[]): Snapshot {
     reloads: { ok: reloads.get('ok') ?? 0, rejected: reloads.get('rejected') ?? 0 },
     lastReload: lastReload(samples),
     evalSeconds: tickSum !== undefined && tickCount ? tickSum / tickCount : undefined,
+    eventLagSeconds: lastEvent ? total(samples, 'lookout_alerter_event_lag_seconds') : undefined,
+    lastEventAt: lastEvent ? lastEvent * 1000 : undefined,
     outbox: {
       depth: total(samples, 'lookout_notify_outbox_depth'),
       oldestSeconds: total(samples, 'lookout_notify_outbox_oldest_seconds'),
     },
     receivers: receivers(samples),
+    busGroups: [...byLabel(samples, 'lookout_kafka_assigned_partitions', 'group')]
+      .map(([group, partitions]) => ({ group, partitions }))
+      .sort((a, b) => a.group.localeCompare(b.group)),
   };
 }

@@ -16,6 +16,8 @@ function metrics(
     docker?: number;
     reloadOk?: number;
     outboxAge?: number;
+    spoolAge?: number;
+    evalLag?: number;
   } = {},
 ): string {
   return `# HELP lookout_docker_containers containers
@@ -31,6 +33,7 @@ lookout_sink_last_success_timestamp_seconds{sink="graphite"} ${sec(over.lastGrap
 lookout_sink_last_success_timestamp_seconds{sink="statsd"} ${sec(NOW - 1000)}
 lookout_spool_events{sink="graphite"} ${over.spool ?? 0}
 lookout_spool_bytes{sink="graphite"} ${(over.spool ?? 0) * 100}
+lookout_spool_oldest_event_age_seconds{sink="graphite"} ${over.spoolAge ?? 0}
 lookout_alerter_rules 12
 lookout_alerter_reloads_total{result="ok"} 2
 lookout_alerter_reloads_total{result="rejected"} 1
@@ -38,6 +41,8 @@ lookout_alerter_last_reload_ok ${over.reloadOk ?? 1}
 lookout_alerter_last_reload_timestamp_seconds ${sec(NOW - 600_000)}
 lookout_alerter_tick_seconds_sum 0.5
 lookout_alerter_tick_seconds_count 100
+lookout_alerter_event_lag_seconds ${over.evalLag ?? 1.5}
+lookout_alerter_last_event_timestamp_seconds ${sec(NOW - 4000)}
 lookout_notify_outbox_depth 1
 lookout_notify_outbox_oldest_seconds ${over.outboxAge ?? 3}
 lookout_notify_deliveries_total{receiver="pagerduty",result="ok"} 4
@@ -54,6 +59,10 @@ const limits: Thresholds = {
   lagCritBytes: 10_000_000,
   outboxAgeWarnMs: 120_000,
   outboxAgeCritMs: 600_000,
+  spoolAgeWarnMs: 900_000,
+  spoolAgeCritMs: 3_600_000,
+  evalLagWarnMs: 120_000,
+  evalLagCritMs: 600_000,
 };
 
 test('a scrape becomes the snapshot: lag worst first, escaped labels, sinks, receivers, eval time', () => {
@@ -84,6 +93,10 @@ test.each([
   ['the outbox stuck 3 min', 'WARNING', { outboxAge: 180 }],
   ['Docker gone', 'CRITICAL', { docker: 0 }],
   ['the last rule reload rejected', 'WARNING', { reloadOk: 0 }],
+  ['a spooled event 20 min old', 'WARNING', { spool: 10, spoolAge: 1200 }],
+  ['a spooled event 2 h old', 'CRITICAL', { spool: 10, spoolAge: 7200 }],
+  ['evaluation 3 min behind event time', 'WARNING', { evalLag: 180 }],
+  ['evaluation 11 min behind event time', 'CRITICAL', { evalLag: 660 }],
 ] as const)('%s is %s', (_what, want, over) => {
   const s = snapshotOf(parseMetrics(metrics(over)));
   const v = judge(s, limits, NOW);
@@ -94,7 +107,9 @@ test.each([
 });
 
 test('the screen names each part', () => {
-  const s = snapshotOf(parseMetrics(metrics({ graphiteUp: 0, lastGraphite: NOW - 360_000, spool: 20 })));
+  const s = snapshotOf(
+    parseMetrics(metrics({ graphiteUp: 0, lastGraphite: NOW - 360_000, spool: 20, spoolAge: 370 })),
+  );
   const text = renderStatus(s, {
     metricsUrl: 'http://127.0.0.1:9464',
     api: {
@@ -115,7 +130,8 @@ test('the screen names each part', () => {
   });
   expect(text).toContain('docker engine      connected, 5 containers watched');
   expect(text).toContain('logs not shipped   db "main" 2.0 KiB, web-1 300 B');
-  expect(text).toMatch(/graphite +RETRYING, last write 6m ago, spool 20 events \(2\.0 KiB\)/);
+  expect(text).toMatch(/graphite +RETRYING, last write 6m ago, spool 20 events \(2\.0 KiB, oldest 6m10s\)/);
+  expect(text).toContain('evaluation         2s behind event time (newest event 4s ago); 5.0 ms per pass');
   expect(text).toContain(
     'rules              12 loaded; last reload accepted 10m ago; reloads: 2 ok, 1 rejected',
   );
@@ -123,4 +139,28 @@ test('the screen names each part', () => {
     /pagerduty +4 delivered, 1 retried, 0 rejected; last ok 1m ago; last error 5s ago: HTTP 503/,
   );
   expect(text).toContain('alerts firing      2 (0 muted)');
+});
+
+test('a failing /healthz check is CRITICAL with its reason; an ok one with a detail is only shown', () => {
+  const s = {
+    ...snapshotOf(parseMetrics(metrics())),
+    health: {
+      alerter: { ok: true },
+      bus: { ok: false, detail: 'consumer not in group g.alerter for 20 s' },
+    },
+  };
+  const v = judge(s, limits, NOW);
+  expect(v.level).toBe('CRITICAL');
+  expect(checkLine(s, v)).toMatch(
+    /^LOOKOUT CRITICAL - bus unhealthy: consumer not in group g\.alerter for 20 s \|/,
+  );
+  const standby = { ...s, health: { bus: { ok: true, detail: 'standby in group g.alerter' } } };
+  expect(judge(standby, limits, NOW).level).toBe('OK');
+  const text = renderStatus(standby, {
+    metricsUrl: 'http://127.0.0.1:9464',
+    api: { firing: '0', receivers: new Map() },
+    now: NOW,
+    verdict: 'LOOKOUT OK - x',
+  });
+  expect(text).toMatch(/\/healthz +ok \(bus: standby in group g\.alerter\)/);
 });

@@ -10,6 +10,7 @@ import type { DeliveryConfig } from './config';
 import { FileDeadLetter } from './dead-letter';
 import { SinkRunner, type SinkState } from './runner';
 import { Spool } from './spool';
+import { watchSpoolAge } from './spool-age';
 
 export interface DeliveryDeps {
   sinks: Sink[];
@@ -47,16 +48,18 @@ export function createDeadLetter(config: DeliveryConfig, store: StateStore, logg
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const log = deps.logger.child({ component: 'delivery' });
   const deadLetter = deps.deadLetter ?? createDeadLetter(deps.config, deps.store, deps.logger);
-  const runners = deps.sinks.map(
-    (sink) =>
-      new SinkRunner(sink, {
-        spool: new Spool(deps.store, sink.name),
-        logger: log.child({ sink: sink.name }),
-        clock: deps.clock,
-        deadLetter,
-        config: deps.config,
-      }),
-  );
+  const unwatch: Array<() => void> = [];
+  const runners = deps.sinks.map((sink) => {
+    const spool = new Spool(deps.store, sink.name);
+    unwatch.push(watchSpoolAge(spool, () => deps.clock.now()));
+    return new SinkRunner(sink, {
+      spool,
+      logger: log.child({ sink: sink.name }),
+      clock: deps.clock,
+      deadLetter,
+      config: deps.config,
+    });
+  });
   for (const r of runners) r.start();
   const subs: Subscription[] = [];
   for (const topic of TOPICS) {
@@ -78,6 +81,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   return {
     state: () => runners.map((r) => r.state()),
     async close() {
+      unwatch.forEach((u) => u());
       await Promise.all([...subs.map((s) => s.unsubscribe()), ...runners.map((r) => r.close())]);
     },
   };

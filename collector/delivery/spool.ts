@@ -136,4 +136,20 @@ export class Spool {
     this.count.bytes -= r.bytes;
     return r.events;
   }
+
+  /**
+   * Event time (ms) of the oldest event in the oldest row, for the spool's age on /metrics:
+   * read when scraped, inside SQLite, never on the path events take.
+   */
+  oldestEventTs(): number | undefined {
+    if (this.count.rows === 0) return undefined;
+    this.oldestTs ??= this.store.db.prepare(
+      `SELECT MIN(json_extract(e.value, '$.ts')) AS ts FROM json_each(
+         (SELECT payload FROM delivery_spool WHERE sink = ? ORDER BY seq LIMIT 1)) AS e`,
+    );
+    const row = this.oldestTs.get(this.sink) as { ts: number | null } | undefined;
+    return row?.ts ?? undefined;
+  }
+
+  private oldestTs?: Statement<[string]>;
 }

@@ -1,38 +1,21 @@
 /** The `lookout` command as users meet it: exit codes and messages for bad input. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lookoutCli } from '../support/lookout-cli';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function lookout(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(ROOT, 'bin/lookout'), ...args],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          LOOKOUT_STATE__PATH: path.join(dir, 'state.db'),
-          LOOKOUT_HTTP__LISTEN: '127.0.0.1:0',
-          LOOKOUT_NOTIFY__API__LISTEN: '127.0.0.1:0',
-          LOOKOUT_LOG__FORMAT: 'json',
-          ...env,
-        },
-        timeout: 60_000,
-      },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
-    );
+/** Each run with a state folder of the test's own and JSON logs, on free ports. */
+const lookout = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  lookoutCli(args, {
+    LOOKOUT_STATE__PATH: path.join(dir, 'state.db'),
+    LOOKOUT_HTTP__LISTEN: '127.0.0.1:0',
+    LOOKOUT_NOTIFY__API__LISTEN: '127.0.0.1:0',
+    LOOKOUT_LOG__FORMAT: 'json',
+    ...env,
   });
-}
 
 test('an absent Docker socket is a clear message and exit code 2', async () => {
   const r = await lookout(['collect'], { DOCKER_HOST: `unix://${dir}/no-such.sock` });

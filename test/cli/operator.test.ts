@@ -4,14 +4,19 @@
  * it out; `lookout status --check` says OK while healthy, CRITICAL once the sink's backend has
  * been down long enough, UNKNOWN when lookout is not running.
  */
-import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { newRunId, removeTestContainers, runContainer, waitFor } from '../support/docker';
 import { startLookout, type LookoutProcess } from '../support/lookout-process';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { PrivateCarbon } from '../support/carbon-private';
+import { lookoutCli } from '../support/lookout-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+// The shipped rules, in a folder of the test's own, so a test can break one and reload.
+const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-op-rules-'));
+fs.cpSync(path.join(ROOT, 'rules'), rulesDir, { recursive: true });
 const runId = newRunId('op');
 const crasher = `crasher-${runId}`;
 let lookout: LookoutProcess | undefined;
@@ -20,17 +25,7 @@ let carbon: PrivateCarbon | undefined;
 let apiUrl = '';
 let metricsUrl = '';
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(ROOT, 'bin/lookout'), ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => lookoutCli(args, { NO_COLOR: '1' });
 
 beforeAll(async () => {
   hook = await startWebhookReceiver();
@@ -45,6 +40,8 @@ collector:
   logs: { start_at: end }
 sinks:
   - { type: graphite, address: '127.0.0.1:${carbon.port}' }
+alerter:
+  rules: ['${rulesDir}']
 notify:
   receivers:
     - { name: hook, type: webhook, url: '${hook.url}' }
@@ -68,6 +65,7 @@ afterAll(async () => {
   await lookout?.stop();
   await hook?.close();
   await carbon?.stop();
+  fs.rmSync(rulesDir, { recursive: true, force: true });
 });
 
 test('lookout alerts shows the crash loop firing with its labels; --output json parses; a matcher filters it out', async () => {
@@ -151,7 +149,11 @@ test('lookout status shows the running lookout; --check is OK (0) while healthy'
   expect(screen.code).toBe(0);
   expect(screen.stdout).toMatch(/docker engine +connected, \d+ containers watched/);
   expect(screen.stdout).toMatch(/graphite +delivering, last write \S+ ago, spool empty/);
-  expect(screen.stdout).toMatch(/rules +\d+ loaded; reloads: /);
+  expect(screen.stdout).toMatch(/rules +\d+ loaded; reloads: 0 ok, 0 rejected/);
+  // Lag behind event time, from the stats events flowing every second; then the cost of a pass.
+  expect(screen.stdout).toMatch(
+    /evaluation +\d+(ms|s) behind event time \(newest event \S+ ago\); [\d.]+ ms per pass/,
+  );
   expect(screen.stdout).toMatch(/alerts firing +[1-9]\d* \(/);
   // The crash loop's notification reaches the webhook receiver: its last delivery shows.
   await waitFor(
@@ -163,6 +165,30 @@ test('lookout status shows the running lookout; --check is OK (0) while healthy'
     120_000,
     1000,
   );
+}, 180_000);
+
+test('a broken rule edit: the reload is REJECTED, --check WARNING (1); fixed: accepted, OK again', async () => {
+  const screen = async () => (await cli(['status', '--metrics', metricsUrl, '--api', apiUrl])).stdout;
+  fs.writeFileSync(path.join(rulesDir, 'broken.yaml'), 'rules:\n  - name: broken\n    kind: nosuch\n');
+  lookout!.child.kill('SIGHUP');
+  const warn = await waitFor(
+    'a WARNING check',
+    async () => {
+      const r = await check();
+      return r.code === 1 && r;
+    },
+    60_000,
+    500,
+  );
+  expect(warn.stdout).toMatch(/^LOOKOUT WARNING - last rule reload rejected/);
+  expect(await screen()).toMatch(
+    /rules +\d+ loaded; last reload REJECTED \S+ ago; reloads: \d+ ok, [1-9]\d* rejected/,
+  );
+
+  fs.rmSync(path.join(rulesDir, 'broken.yaml'));
+  lookout!.child.kill('SIGHUP');
+  await waitFor('the reload accepted', async () => /last reload accepted/.test(await screen()), 60_000, 500);
+  expect((await check()).code).toBe(0);
 }, 180_000);
 
 test("--check is CRITICAL (2) once the sink's backend has been down past the threshold", async () => {
@@ -179,6 +205,24 @@ test("--check is CRITICAL (2) once the sink's backend has been down past the thr
   expect(crit.stdout).toMatch(/^LOOKOUT CRITICAL - sink graphite retrying, last delivered \S+ ago/);
   const screen = await cli(['status', '--metrics', metricsUrl, '--api', apiUrl]);
   expect(screen.stdout).toMatch(/graphite +RETRYING, last write \S+ ago/);
+  // The spool's age: the oldest spooled event grows older while the backend stays down.
+  const age = await waitFor(
+    'a spooled event 3 s old',
+    async () => {
+      const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+      const m = /^lookout_spool_oldest_event_age_seconds\{sink="graphite"\} (\S+)$/m.exec(text);
+      return m && Number(m[1]) >= 3 && Number(m[1]);
+    },
+    120_000,
+    1000,
+  );
+  expect(age).toBeLessThan(600);
+  const later = await cli(['status', '--metrics', metricsUrl, '--api', apiUrl]);
+  expect(later.stdout).toMatch(
+    /graphite +RETRYING, last write \S+ ago, spool \d+ events \([^,]+, oldest \d+s\)/,
+  );
+  const aged = await check('--spool-age-critical', '2s');
+  expect(aged.stdout).toMatch(/sink graphite spool's oldest event is \d+s old/);
 }, 180_000);
 
 test('--check is UNKNOWN (3) when lookout is not running', async () => {

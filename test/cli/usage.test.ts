@@ -2,23 +2,11 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { lookoutCli } from '../support/lookout-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function lookout(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(ROOT, 'bin/lookout'), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
-    );
-  });
-}
+const lookout = lookoutCli;
 
 test('a misspelt command is named, the nearest one suggested, exit code 2 (not swallowed by run)', async () => {
   const r = await lookout(['chekc']);

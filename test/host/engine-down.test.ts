@@ -3,10 +3,7 @@
  * dockerd this test starts on its own socket, data-root and exec-root (never the shared engine),
  * and stops halfway. Rounds are stamped 10 s apart on an injected clock.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../core/clock';
 import type { MetricSample } from '../../core/events';
@@ -18,57 +15,15 @@ import { hostMetricsConfigSchema } from '../../collector/sources/host/config';
 import { Engine } from '../../alerter/engine/engine';
 import { compileRules } from '../../alerter/rules/compile';
 import { loadRuleText } from '../../alerter/rules/load';
-import { waitFor } from '../support/docker';
+import { PrivateDockerd } from '../support/private-dockerd';
 
-let dir: string;
-let dockerd: ChildProcess | undefined;
-const socket = () => path.join(dir, 'docker.sock');
+let dockerd: PrivateDockerd;
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-dockerd-'));
-  fs.writeFileSync(path.join(dir, 'daemon.json'), '{}');
+  dockerd = PrivateDockerd.create();
 });
 
-/** Starts the private engine and resolves once it answers /_ping. */
-async function startDockerd(): Promise<void> {
-  // No bridge and no iptables: this engine runs no containers and must not touch the host's network.
-  dockerd = spawn(
-    'dockerd',
-    [
-      ...['--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'exec')],
-      ...['--pidfile', path.join(dir, 'dockerd.pid'), '-H', `unix://${socket()}`],
-      ...['--config-file', path.join(dir, 'daemon.json'), '--bridge', 'none'],
-      ...['--iptables=false', '--ip6tables=false'],
-    ],
-    { stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'dockerd.log'), 'w')] },
-  );
-  const probe = createDockerClient(dockerConfigSchema.parse({ socket: socket(), request_timeout: '2s' }), {
-    logger: silentLogger(),
-  });
-  try {
-    await waitFor(
-      'the private dockerd to answer',
-      () =>
-        probe.ping().then(
-          () => true,
-          () => false,
-        ),
-      60_000,
-      250,
-    );
-  } finally {
-    probe.close();
-  }
-}
-
-afterAll(async () => {
-  if (dockerd && dockerd.exitCode === null && dockerd.signalCode === null) {
-    const exited = once(dockerd, 'exit');
-    dockerd.kill('SIGTERM');
-    await exited;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => dockerd.remove(), 60_000);
 
 test('engine.up follows a private dockerd that starts late and stops; docker_engine_down fires; the source carries on', async () => {
   const rulesFile = path.join(__dirname, '../../rules/hosts.yaml');
@@ -76,9 +31,12 @@ test('engine.up follows a private dockerd that starts late and stops; docker_eng
   const clock = new ManualClock(1_700_000_000_000);
   const engine = new Engine({ clock, latenessMs: 0 });
   engine.setRules(compileRules(loaded.rules, { latenessMs: 0 }));
-  const client = createDockerClient(dockerConfigSchema.parse({ socket: socket(), request_timeout: '2s' }), {
-    logger: silentLogger(),
-  });
+  const client = createDockerClient(
+    dockerConfigSchema.parse({ socket: dockerd.socket, request_timeout: '2s' }),
+    {
+      logger: silentLogger(),
+    },
+  );
   const source = createHostMetricsSource(hostMetricsConfigSchema.parse({ interval: '1s' }), {
     logger: silentLogger(),
     clock,
@@ -94,7 +52,7 @@ test('engine.up follows a private dockerd that starts late and stops; docker_eng
   try {
     for await (const batch of source.run(ctl.signal)) {
       const events = batch.events as MetricSample[];
-      dataRootSeen.push(events.some((s) => s.labels?.mount === path.join(dir, 'data')));
+      dataRootSeen.push(events.some((s) => s.labels?.mount === dockerd.dataRoot));
       // Only the engine's samples: the machine's own disks and load must not decide this test.
       const mine = events.filter((s) => s.name.startsWith('engine.'));
       ups.push(mine.find((s) => s.name === 'engine.up')!.value);
@@ -103,12 +61,8 @@ test('engine.up follows a private dockerd that starts late and stops; docker_eng
         for (const t of [...engine.ingest(mine), ...engine.tick()])
           if (t.to === 'firing') fired.push({ round, rule: t.alert.rule });
       // Not there at the collector's start: the data-root is asked for once the engine answers.
-      if (round === 1) await startDockerd();
-      if (round === 7) {
-        const exited = once(dockerd!, 'exit');
-        dockerd!.kill('SIGTERM');
-        await exited;
-      }
+      if (round === 1) await dockerd.start();
+      if (round === 7) await dockerd.stop();
       if (round === 14) break;
       clock.advance(10_000);
       round++;

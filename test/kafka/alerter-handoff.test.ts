@@ -6,7 +6,6 @@
  * `for` timer keeps its start, nothing is lost. Runs against a real Kafka when KAFKA_BROKERS is
  * set, else against the stand-in broker (test/support/kafka-standin, a test double).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import type { MetricSample } from '../../core/events';
 import { silentLogger } from '../../core/logger';
 import { waitFor } from '../support/docker';
 import { startWebhookReceiver } from '../support/webhook-receiver';
+import { owned, startReplicaProcess, type Replica } from './alerter-replica';
 import { container, startTestBroker, testConfig, uniquePrefix, type TestBroker } from './support';
 
 const PARTITIONS = 6;
@@ -46,12 +46,6 @@ interface Transition {
   firedAt?: number;
 }
 
-interface Replica {
-  name: string;
-  proc: ChildProcess;
-  lines: string[];
-}
-
 let broker: TestBroker;
 let dir: string;
 let producer: KafkaBus | undefined;
@@ -75,40 +69,8 @@ afterAll(async () => {
 });
 
 function startReplica(name: string, prefix: string, extraEnv: Record<string, string> = {}): Replica {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'alerter-replica.ts')], {
-    env: {
-      ...process.env,
-      BROKERS: broker.brokers.join(','),
-      PREFIX: prefix,
-      RULES: path.join(dir, 'rules'),
-      STATE: path.join(dir, `${name}.db`),
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const r: Replica = { name, proc, lines: [] };
-  let rest = '';
-  proc.stdout?.on('data', (chunk: Buffer) => {
-    const parts = (rest + chunk.toString()).split('\n');
-    rest = parts.pop()!;
-    r.lines.push(...parts);
-  });
-  children.push(r);
-  return r;
-}
-
-/** Partitions a replica holds now, from its A/R lines. */
-function owned(r: Replica): Set<number> {
-  const s = new Set<number>();
-  for (const l of r.lines) {
-    const [tag, ps] = l.split(' ');
-    if (tag !== 'A' && tag !== 'R') continue;
-    for (const p of (ps ?? '').split(',').filter(Boolean).map(Number)) {
-      if (tag === 'A') s.add(p);
-      else s.delete(p);
-    }
-  }
-  return s;
+  const env = { BROKERS: broker.brokers.join(','), PREFIX: prefix, RULES: path.join(dir, 'rules') };
+  return startReplicaProcess(name, { ...env, STATE: path.join(dir, `${name}.db`), ...extraEnv }, children);
 }
 
 function transitions(...rs: Replica[]): Transition[] {

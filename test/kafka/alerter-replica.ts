@@ -1,5 +1,6 @@
 /**
- * A child process for test/kafka/alerter-handoff.test.ts: one real alerter (createAlerter with
+ * A child process for test/kafka/alerter-handoff.test.ts and fleet-silences.test.ts (which
+ * start it with startReplicaProcess, below): one real alerter (createAlerter with
  * the Kafka bus and the state hand-off) with its own state store. Its "outbox" is stdout, one
  * line per fact, written synchronously (so a kill -9 loses none, as a durable outbox would):
  *   T <json>                       a transition handed to notify: {key, service, from, to, at, activeAt, firedAt}
@@ -15,6 +16,7 @@
  * the fleet's silences and acks (API_TOKEN opens the API's writes); with RULES_GRAPHITE_URL,
  * Graphite-target rules ask that graphite-web (test/kafka/graphite-fleet.test.ts).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import { systemClock } from '../../core/clock';
@@ -137,7 +139,50 @@ async function main(): Promise<void> {
   say('READY');
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run as the child process; imported by a test, only the helpers below are used.
+if (require.main === module)
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+
+/** A replica child process as its test sees it: the lines it printed so far. */
+export interface Replica {
+  name: string;
+  proc: ChildProcess;
+  lines: string[];
+}
+
+/**
+ * Starts this file as a replica child process with `env` (BROKERS, PREFIX, RULES, STATE...)
+ * and adds it to `children`, which the test kills in afterAll.
+ */
+export function startReplicaProcess(name: string, env: Record<string, string>, children: Replica[]): Replica {
+  const proc = spawn(process.execPath, ['--import', 'tsx', __filename], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const r: Replica = { name, proc, lines: [] };
+  let rest = '';
+  proc.stdout?.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString()).split('\n');
+    rest = parts.pop()!;
+    r.lines.push(...parts);
+  });
+  children.push(r);
+  return r;
+}
+
+/** Partitions a replica holds now, from its A/R lines. */
+export function owned(r: Replica): Set<number> {
+  const s = new Set<number>();
+  for (const l of r.lines) {
+    const [tag, ps] = l.split(' ');
+    if (tag !== 'A' && tag !== 'R') continue;
+    for (const p of (ps ?? '').split(',').filter(Boolean).map(Number)) {
+      if (tag === 'A') s.add(p);
+      else s.delete(p);
+    }
+  }
+  return s;
+}

@@ -6,7 +6,6 @@
  * replica's API un-mutes it and it is paged. Runs against a real Kafka when KAFKA_BROKERS is
  * set, else against the stand-in broker (test/support/kafka-standin, a test double).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import type { MetricSample } from '../../core/events';
 import { silentLogger } from '../../core/logger';
 import { waitFor } from '../support/docker';
 import { startWebhookReceiver } from '../support/webhook-receiver';
+import { owned, startReplicaProcess, type Replica } from './alerter-replica';
 import { container, startTestBroker, testConfig, uniquePrefix, type TestBroker } from './support';
 
 const PARTITIONS = 6;
@@ -32,12 +32,6 @@ const RULES = `rules:
     severity: warning
     summary: '{{ service }} is hot'
 `;
-
-interface Replica {
-  name: string;
-  proc: ChildProcess;
-  lines: string[];
-}
 
 let broker: TestBroker;
 let dir: string;
@@ -63,9 +57,9 @@ afterAll(async () => {
 });
 
 function startReplica(name: string, prefix: string): Replica {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'alerter-replica.ts')], {
-    env: {
-      ...process.env,
+  return startReplicaProcess(
+    name,
+    {
       BROKERS: broker.brokers.join(','),
       PREFIX: prefix,
       RULES: path.join(dir, 'rules'),
@@ -73,31 +67,8 @@ function startReplica(name: string, prefix: string): Replica {
       HOOK_URL: hook.url,
       API_TOKEN: TOKEN,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const r: Replica = { name, proc, lines: [] };
-  let rest = '';
-  proc.stdout?.on('data', (chunk: Buffer) => {
-    const parts = (rest + chunk.toString()).split('\n');
-    rest = parts.pop()!;
-    r.lines.push(...parts);
-  });
-  children.push(r);
-  return r;
-}
-
-/** Partitions a replica holds now, from its A/R lines. */
-function owned(r: Replica): Set<number> {
-  const s = new Set<number>();
-  for (const l of r.lines) {
-    const [tag, ps] = l.split(' ');
-    if (tag !== 'A' && tag !== 'R') continue;
-    for (const p of (ps ?? '').split(',').filter(Boolean).map(Number)) {
-      if (tag === 'A') s.add(p);
-      else s.delete(p);
-    }
-  }
-  return s;
+    children,
+  );
 }
 
 const apiOf = (r: Replica): string | undefined => r.lines.find((l) => l.startsWith('API '))?.slice(4);

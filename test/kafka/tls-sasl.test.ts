@@ -1,7 +1,7 @@
 /**
  * The `bus.kafka.ssl` and `bus.kafka.sasl` options against a broker that requires them: the
  * stand-in (test/support/kafka-standin, a test double) with a TLS listener on a throwaway
- * self-signed certificate and SASL PLAIN / SCRAM-SHA-512. Publish and consume must work
+ * self-signed certificate and SASL PLAIN / SCRAM-SHA-512 / SCRAM-SHA-256. Publish and consume must work
  * through each; a wrong password must fail with an error that names the config keys, and
  * neither the error nor any log line may carry the password.
  */
@@ -82,17 +82,24 @@ test('publish and consume with SASL PLAIN over TLS', async () => {
   await roundTrip(bus(s, 'plain', { ...tlsConfig, ...sasl('plain') }));
 });
 
-test('publish and consume with SASL SCRAM-SHA-512 (over TLS and over plain TCP)', async () => {
-  const overTls = await broker({ tls: pem, sasl: { mechanisms: ['SCRAM-SHA-512'], users } });
-  await roundTrip(bus(overTls, 'scram-tls', { ...tlsConfig, ...sasl('scram-sha-512') }));
-  const plainTcp = await broker({ sasl: { mechanisms: ['SCRAM-SHA-512'], users } });
-  await roundTrip(bus(plainTcp, 'scram', sasl('scram-sha-512')));
-});
+test.each(['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const)(
+  'publish and consume with SASL %s (over TLS and over plain TCP)',
+  async (mechanism) => {
+    const tag = mechanism.toLowerCase();
+    const overTls = await broker({ tls: pem, sasl: { mechanisms: [mechanism], users } });
+    await roundTrip(bus(overTls, `${tag}-tls`, { ...tlsConfig, ...sasl(tag) }));
+    const plainTcp = await broker({ sasl: { mechanisms: [mechanism], users } });
+    await roundTrip(bus(plainTcp, tag, sasl(tag)));
+  },
+);
 
-test.each(['plain', 'scram-sha-512'])(
+test.each(['plain', 'scram-sha-512', 'scram-sha-256'])(
   'a wrong %s password: an error naming bus.kafka.sasl, and the password in no log line',
   async (mechanism) => {
-    const s = await broker({ tls: pem, sasl: { mechanisms: ['PLAIN', 'SCRAM-SHA-512'], users } });
+    const s = await broker({
+      tls: pem,
+      sasl: { mechanisms: ['PLAIN', 'SCRAM-SHA-512', 'SCRAM-SHA-256'], users },
+    });
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {

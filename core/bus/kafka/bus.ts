@@ -1,12 +1,14 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { LookoutError } from '../../errors';
 import type { EventOf, Topic } from '../../events';
+import type { HealthCheck } from '../../health/server';
 import type { Logger } from '../../logger';
 import type { BatchHandler, Bus, SubscribeOptions, Subscription } from '../bus';
 import { createKafka } from './client';
 import { explainConnectError } from './connect-error';
 import type { KafkaBusConfig } from './config';
 import { GroupConsumer, type AssignmentHooks, type BatchContext } from './consumer';
+import { membershipsCheck } from './membership';
 import { BatchingProducer } from './producer';
 import { packEvents } from './pack';
 import { NotesTopic } from './notes-topic';
@@ -106,6 +108,7 @@ export class KafkaBus implements Bus {
         { ...this.config, from_beginning: opts.fromBeginning },
         this.deps.logger,
         () => this.start(),
+        () => this.partitionCount,
       );
       this.groups.set(name, group);
     }
@@ -148,6 +151,11 @@ export class KafkaBus implements Bus {
       replicationFactor: this.config.replication_factor,
     });
     return this.notes;
+  }
+
+  /** The `bus` check on /healthz: every consumer group of this process in its group and assigned. */
+  membershipCheck(): HealthCheck {
+    return membershipsCheck(() => [...this.groups.values()].map((g) => g.membership));
   }
 
   /** Events published and not yet acknowledged, for /metrics and shutdown. */

@@ -7,6 +7,7 @@ import { backoffDelay } from '../../retry';
 import { coPartitionAssigner } from './assigner';
 import { decodeEventsInto } from './codec';
 import type { KafkaBusConfig } from './config';
+import { GroupMembership, watchMembership } from './membership';
 import { kafkaMetrics as m } from './metrics';
 import type { TopicNames } from './topics';
 
@@ -29,6 +30,8 @@ export class GroupConsumer {
   private closed = false;
   private readonly closing = new AbortController();
   private readonly log: Logger;
+  /** In the group and holding partitions? For the `bus` check on /healthz (membership.ts). */
+  readonly membership: GroupMembership;
 
   constructor(
     private readonly kafka: Kafka,
@@ -37,8 +40,10 @@ export class GroupConsumer {
     private readonly config: KafkaBusConfig & { from_beginning?: boolean },
     logger: Logger,
     private readonly ready: () => Promise<void>,
+    partitions: () => number = () => config.partitions,
   ) {
     this.log = logger.child({ component: 'kafka-consumer', group: groupId });
+    this.membership = new GroupMembership(groupId, config, partitions);
   }
 
   add(sub: Omit<Sub, 'inFlight'>): Sub {
@@ -78,6 +83,7 @@ export class GroupConsumer {
         return;
       } catch (err) {
         await this.stopConsumer();
+        this.membership.failed((err as Error).message);
         const delay = backoffDelay(
           { initialMs: 500, maxMs: 10_000, factor: 2, maxAttempts: Infinity, jitter: 0.3 },
           attempt,
@@ -105,6 +111,7 @@ export class GroupConsumer {
         restartOnFailure: () => Promise.resolve(!this.closed),
       },
     });
+    watchMembership(c, this.membership);
     c.on(c.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment));
     c.on(c.events.COMMIT_OFFSETS, (e) => {
       m.commits.inc({ group: this.groupId });
@@ -139,6 +146,7 @@ export class GroupConsumer {
     const c = this.consumer;
     this.consumer = undefined;
     if (c) {
+      this.membership.left();
       try {
         await c.disconnect();
       } catch (err) {

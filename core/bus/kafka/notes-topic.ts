@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import { LookoutError } from '../../errors';
 import type { Logger } from '../../logger';
 import { KafkaTopicsError } from './admin';
+import { readFromStart } from './read-from-start';
 
 /** One note: the last value per key is what counts; null deletes the key (a tombstone). */
 export interface Note {
@@ -96,33 +95,15 @@ export class NotesTopic {
    */
   async follow(onNote: (note: Note) => void): Promise<void> {
     await this.ensure();
-    const admin = await this.opts.admin();
-    const end = BigInt(
-      (await admin.fetchTopicOffsets(this.topic)).find((o) => o.partition === 0)?.high ?? '0',
-    );
-    const consumer = this.kafka.consumer({
-      groupId: `${this.topic}.follower.${randomUUID()}`,
-      maxWaitTimeInMs: 250,
-      allowAutoTopicCreation: false,
+    const { caughtUp, consumer } = await readFromStart(this.kafka, await this.opts.admin(), this.topic, {
+      role: 'follower',
+      stopAtEnd: false,
+      onRecord: (r) => onNote({ key: r.key, value: r.value }),
+      timeoutMs: this.opts.catchUpTimeoutMs ?? 120_000,
+      lateMessage: () => `notes of ${this.topic} not read in time`,
     });
     this.consumer = consumer;
-    let caughtUp!: () => void;
-    const reached = new Promise<void>((resolve) => (caughtUp = resolve));
-    if (end === 0n) caughtUp();
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: ({ message }) => {
-        if (message.key) {
-          const value = message.value === null ? null : (JSON.parse(message.value.toString()) as unknown);
-          onNote({ key: message.key.toString(), value });
-        }
-        if (BigInt(message.offset) + 1n >= end) caughtUp();
-        return Promise.resolve();
-      },
-    });
-    await deadline(reached, this.opts.catchUpTimeoutMs ?? 120_000, `notes of ${this.topic} not read in time`);
+    await caughtUp;
   }
 
   async close(): Promise<void> {
@@ -134,12 +115,4 @@ export class NotesTopic {
     await this.producer?.disconnect();
     this.producer = undefined;
   }
-}
-
-function deadline(p: Promise<void>, ms: number, message: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LookoutError(message, { retriable: true })), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

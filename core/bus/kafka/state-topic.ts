@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
-import { sleep } from '../../clock';
-import { LookoutError } from '../../errors';
 import type { Logger } from '../../logger';
 import { kafkaMetrics as m } from './metrics';
+import { readFromStart } from './read-from-start';
 import { partitionFor } from './topics';
 
 export interface StateEntry {
@@ -75,59 +73,23 @@ export class StateTopic {
 
   /**
    * Every live state in `partitions`: read from the start to the end the partitions have now,
-   * last value per key winning, tombstones removing. Uses a throw-away consumer group, since
-   * kafkajs reads only through groups; it commits nothing.
+   * last value per key winning, tombstones removing (read-from-start.ts).
    */
   async loadAll(partitions: number[]): Promise<Map<string, { value: unknown; partition: number }>> {
     const out = new Map<string, { value: unknown; partition: number }>();
-    const admin = await this.opts.admin();
-    const ends = await admin.fetchTopicOffsets(this.topic);
-    const want = endsToRead(ends, partitions);
-    if (want.size === 0) return out;
-    const consumer = this.kafka.consumer({
-      groupId: `${this.topic}.loader.${randomUUID()}`,
-      maxWaitTimeInMs: 250,
-      allowAutoTopicCreation: false,
+    const { caughtUp, consumer } = await readFromStart(this.kafka, await this.opts.admin(), this.topic, {
+      role: 'loader',
+      partitions,
+      stopAtEnd: true,
+      onRecord: (r) => {
+        if (r.value === null) out.delete(r.key);
+        else out.set(r.key, { value: r.value, partition: r.partition });
+      },
+      timeoutMs: this.opts.loadTimeoutMs ?? 120_000,
+      lateMessage: (late) => `alert states of partitions ${late.join(',')} not loaded in time`,
     });
-    const deadline = Date.now() + (this.opts.loadTimeoutMs ?? 120_000);
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      const remaining = new Set(want.keys());
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async (payload) => {
-          const { batch } = payload;
-          const end = want.get(batch.partition);
-          if (end === undefined) {
-            payload.pause();
-            return;
-          }
-          for (const msg of batch.messages) {
-            if (BigInt(msg.offset) >= end || !msg.key) continue;
-            const key = msg.key.toString();
-            if (msg.value === null) out.delete(key);
-            else
-              out.set(key, {
-                value: JSON.parse(msg.value.toString()) as unknown,
-                partition: batch.partition,
-              });
-          }
-          if (BigInt(batch.lastOffset()) + 1n >= end) {
-            remaining.delete(batch.partition);
-            payload.pause();
-          }
-          await Promise.resolve();
-        },
-      });
-      while (remaining.size > 0) {
-        if (Date.now() > deadline)
-          throw new LookoutError(
-            `alert states of partitions ${[...remaining].join(',')} not loaded in time`,
-            { retriable: true },
-          );
-        await sleep(50);
-      }
+      await caughtUp;
     } finally {
       await consumer
         .disconnect()
@@ -141,14 +103,4 @@ export class StateTopic {
     await this.producer?.disconnect();
     this.producer = undefined;
   }
-}
-
-/** The end offset to read up to, per wanted partition that holds anything. */
-function endsToRead(ends: Array<{ partition: number; high: string; low: string }>, partitions: number[]) {
-  const want = new Map<number, bigint>();
-  for (const o of ends) {
-    const p = Number(o.partition);
-    if (partitions.includes(p) && BigInt(o.high) > BigInt(o.low)) want.set(p, BigInt(o.high));
-  }
-  return want;
 }

@@ -17,6 +17,8 @@ export class GroupCoordinator {
   /** Kept across stand-in restarts, as Kafka keeps __consumer_offsets. */
   readonly offsets = new CommittedOffsets();
   private ticker?: NodeJS.Timeout;
+  /** Groups whose joins are refused, as when an ACL on the group is revoked. */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -58,6 +60,7 @@ export class GroupCoordinator {
         memberId: req.memberId,
         members: [],
       });
+    if (this.refused.has(req.groupId)) return fail(ERR.GROUP_AUTHORIZATION_FAILED);
     if (req.memberId !== '' && !g.members.has(req.memberId)) return fail(ERR.UNKNOWN_MEMBER_ID);
     if (g.members.size > 0 && g.protocolType !== req.protocolType)
       return fail(ERR.INCONSISTENT_GROUP_PROTOCOL);
@@ -153,6 +156,21 @@ export class GroupCoordinator {
       assignment: m.assignment,
     }));
     return { state: g.state, protocolType: g.protocolType, protocol: g.protocol, members };
+  }
+
+  /**
+   * For tests: evicts every member of the group (their next heartbeat is UNKNOWN_MEMBER_ID) and
+   * answers their joins GROUP_AUTHORIZATION_FAILED until `admit`: a consumer kicked out and
+   * unable to rejoin.
+   */
+  refuse(groupId: string): void {
+    this.refused.add(groupId);
+    const g = this.groups.get(groupId);
+    for (const id of [...(g?.members.keys() ?? [])]) this.removeMember(g!, id);
+  }
+
+  admit(groupId: string): void {
+    this.refused.delete(groupId);
   }
 
   private prepareRebalance(g: Group): void {

@@ -1,6 +1,6 @@
 /**
- * TEST DOUBLE ONLY: the server side of SCRAM-SHA-512 (RFC 5802, with the hash of RFC 7677's
- * SHA-256 profile swapped for SHA-512, as Kafka's SCRAM-SHA-512 does), for the Kafka stand-in.
+ * TEST DOUBLE ONLY: the server side of SCRAM-SHA-256 (RFC 7677) and SCRAM-SHA-512 (the same with
+ * SHA-512, as Kafka's SCRAM-SHA-512 does; RFC 5802 is the frame), for the Kafka stand-in.
  * Two client messages, two answers:
  *
  *   client-first  n,,n=<user>,r=<cnonce>         → r=<cnonce><snonce>,s=<salt>,i=<iterations>
@@ -11,8 +11,11 @@
  */
 import crypto from 'node:crypto';
 
-/** kafkajs refuses fewer than 4096 iterations for SHA-512 (its minIterations). */
+/** kafkajs refuses fewer than 4096 iterations for either hash (its minIterations). */
 const ITERATIONS = 4096;
+
+export type ScramHash = 'sha256' | 'sha512';
+const KEY_BYTES: Record<ScramHash, number> = { sha256: 32, sha512: 64 };
 
 interface StoredCredential {
   salt: Buffer;
@@ -20,16 +23,20 @@ interface StoredCredential {
   serverKey: Buffer;
 }
 
-const hmac = (key: Buffer, text: string): Buffer => crypto.createHmac('sha512', key).update(text).digest();
+const hmacOf =
+  (hash: ScramHash) =>
+  (key: Buffer, text: string): Buffer =>
+    crypto.createHmac(hash, key).update(text).digest();
 
-/** What Kafka keeps per SCRAM user: salt, StoredKey and ServerKey (never the password). */
-export function scramCredential(password: string): StoredCredential {
+/** What Kafka keeps per SCRAM user and mechanism: salt, StoredKey and ServerKey (never the password). */
+export function scramCredential(password: string, hash: ScramHash = 'sha512'): StoredCredential {
+  const hmac = hmacOf(hash);
   const salt = crypto.randomBytes(16);
-  const salted = crypto.pbkdf2Sync(password, salt, ITERATIONS, 64, 'sha512');
+  const salted = crypto.pbkdf2Sync(password, salt, ITERATIONS, KEY_BYTES[hash], hash);
   const clientKey = hmac(salted, 'Client Key');
   return {
     salt,
-    storedKey: crypto.createHash('sha512').update(clientKey).digest(),
+    storedKey: crypto.createHash(hash).update(clientKey).digest(),
     serverKey: hmac(salted, 'Server Key'),
   };
 }
@@ -44,10 +51,9 @@ function attributes(text: string): Record<string, string> {
   return out;
 }
 
-const REFUSED = {
-  error:
-    'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512',
-};
+const refused = (hash: ScramHash) => ({
+  error: `Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-${hash === 'sha256' ? 'SHA-256' : 'SHA-512'}`,
+});
 
 export type ScramStep = { reply: string; done: boolean } | { error: string };
 
@@ -55,7 +61,16 @@ export type ScramStep = { reply: string; done: boolean } | { error: string };
 export class ScramServerExchange {
   private first?: { bare: string; serverFirst: string; nonce: string; cred: StoredCredential };
 
-  constructor(private readonly credentials: ReadonlyMap<string, StoredCredential>) {}
+  private readonly hmac: (key: Buffer, text: string) => Buffer;
+  private readonly REFUSED: { error: string };
+
+  constructor(
+    private readonly credentials: ReadonlyMap<string, StoredCredential>,
+    private readonly hash: ScramHash = 'sha512',
+  ) {
+    this.hmac = hmacOf(hash);
+    this.REFUSED = refused(hash);
+  }
 
   step(message: string): ScramStep {
     return this.first ? this.final(message) : this.start(message);
@@ -68,7 +83,7 @@ export class ScramServerExchange {
     // SCRAM escapes "," and "=" in user names as =2C and =3D.
     const user = (n ?? '').replace(/=2C/g, ',').replace(/=3D/g, '=');
     const cred = this.credentials.get(user);
-    if (!cred || !r) return REFUSED;
+    if (!cred || !r) return this.REFUSED;
     const nonce = r + crypto.randomBytes(18).toString('base64');
     const serverFirst = `r=${nonce},s=${cred.salt.toString('base64')},i=${ITERATIONS}`;
     this.first = { bare, serverFirst, nonce, cred };
@@ -80,14 +95,14 @@ export class ScramServerExchange {
     const proofAt = message.lastIndexOf(',p=');
     const withoutProof = proofAt < 0 ? message : message.slice(0, proofAt);
     const { r, p } = attributes(message);
-    if (r !== nonce || !p) return REFUSED;
+    if (r !== nonce || !p) return this.REFUSED;
     const authMessage = `${bare},${serverFirst},${withoutProof}`;
-    const signature = hmac(cred.storedKey, authMessage);
+    const signature = this.hmac(cred.storedKey, authMessage);
     const proof = Buffer.from(p, 'base64');
-    if (proof.length !== signature.length) return REFUSED;
+    if (proof.length !== signature.length) return this.REFUSED;
     const clientKey = Buffer.from(proof.map((b, i) => b ^ signature[i]!));
-    const candidate = crypto.createHash('sha512').update(clientKey).digest();
-    if (!crypto.timingSafeEqual(candidate, cred.storedKey)) return REFUSED;
-    return { reply: `v=${hmac(cred.serverKey, authMessage).toString('base64')}`, done: true };
+    const candidate = crypto.createHash(this.hash).update(clientKey).digest();
+    if (!crypto.timingSafeEqual(candidate, cred.storedKey)) return this.REFUSED;
+    return { reply: `v=${this.hmac(cred.serverKey, authMessage).toString('base64')}`, done: true };
   }
 }

@@ -10,9 +10,9 @@
  * authentication, right after its SASL_AUTHENTICATION_FAILED (58) answer: what a broker does.
  */
 import { Reader, Writer } from './codec';
-import { ScramServerExchange, scramCredential } from './sasl-scram';
+import { ScramServerExchange, scramCredential, type ScramHash } from './sasl-scram';
 
-export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-512';
+export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
 export interface SaslOptions {
   mechanisms: SaslMechanism[];
@@ -28,12 +28,15 @@ const ERR_SASL_AUTHENTICATION_FAILED = 58;
 export class SaslConfig {
   readonly mechanisms: SaslMechanism[];
   private readonly plain: Map<string, string>;
-  readonly scram: Map<string, ReturnType<typeof scramCredential>>;
+  /** Kafka keeps SCRAM credentials per mechanism: salted keys of each hash. */
+  readonly scram: Record<ScramHash, Map<string, ReturnType<typeof scramCredential>>>;
 
   constructor(opts: SaslOptions) {
     this.mechanisms = opts.mechanisms;
     this.plain = new Map(Object.entries(opts.users));
-    this.scram = new Map(Object.entries(opts.users).map(([u, p]) => [u, scramCredential(p)]));
+    const keys = (hash: ScramHash) =>
+      new Map(Object.entries(opts.users).map(([u, p]) => [u, scramCredential(p, hash)]));
+    this.scram = { sha256: keys('sha256'), sha512: keys('sha512') };
   }
 
   checkPlain(user: string, password: string): boolean {
@@ -59,7 +62,9 @@ export class SaslSession {
       w.int16(ERR_UNSUPPORTED_SASL_MECHANISM);
     } else {
       this.mechanism = known;
-      if (known === 'SCRAM-SHA-512') this.scram = new ScramServerExchange(this.config.scram);
+      const hash: ScramHash | undefined =
+        known === 'SCRAM-SHA-256' ? 'sha256' : known === 'SCRAM-SHA-512' ? 'sha512' : undefined;
+      if (hash) this.scram = new ScramServerExchange(this.config.scram[hash], hash);
       w.int16(0);
     }
     return w.array(this.config.mechanisms, (w2, m) => w2.string(m));
