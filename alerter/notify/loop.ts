@@ -5,6 +5,7 @@
  * the next pass nor another receiver's page. It also knows when it last completed a pass, which
  * is what the watchdog calls healthy.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock';
 import { sleep } from '../../core/clock';
 import type { Logger } from '../../core/logger';
@@ -12,7 +13,7 @@ import type { StateStore } from '../../core/store/store';
 import { pruneDecisions } from './decisions';
 import { dispatch, type DispatchContext } from './dispatch';
 import { DeliveryLanes } from './lanes';
-import type { Receiver } from './outbox';
+import { DEFAULT_IN_FLIGHT, type Receiver } from './outbox';
 import { pruneSilences } from './silence';
 import type { DeliveryNote } from './types';
 
@@ -41,6 +42,9 @@ export class NotifyLoop {
   private readonly lanes: DeliveryLanes;
 
   constructor(private readonly deps: NotifyLoopDeps) {
+    // Each send in flight listens on this signal until it ends: up to the in-flight bound per
+    // receiver, so more than Node's default of 10 is normal here, not a leak.
+    setMaxListeners(Math.max(10, DEFAULT_IN_FLIGHT * (deps.receivers.size + 1)), this.inner.signal);
     this.lanes = new DeliveryLanes({
       store: deps.store,
       receivers: deps.receivers,
