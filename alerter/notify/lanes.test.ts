@@ -1,7 +1,7 @@
 import { ManualClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
-import { makeAlert, makeNotification, T0 } from '../../test/notify/fixtures';
+import { captureLogger, makeAlert, makeNotification, T0 } from '../../test/notify/fixtures';
 import { explain } from './decisions';
 import { DeliveryLanes } from './lanes';
 import { enqueue, pendingRows, type Receiver } from './outbox';
@@ -60,12 +60,12 @@ function prompt(name: string) {
   return { notifier, got, delivered };
 }
 
-function lanes(receivers: Record<string, Receiver>) {
+function lanes(receivers: Record<string, Receiver>, logger = silentLogger()) {
   return new DeliveryLanes({
     store,
     receivers: new Map(Object.entries(receivers)),
     clock,
-    logger: silentLogger(),
+    logger,
     signal: stop.signal,
   });
 }
@@ -81,7 +81,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   stop.abort();
-  store.close();
+  if (store.db.open) store.close();
 });
 
 test('a receiver that hangs holds back no later notification to another receiver', async () => {
@@ -173,4 +173,18 @@ test('stopping aborts the sends in flight, which stay in the outbox for the next
   expect(pendingRows(store)).toHaveLength(1);
   l.kick();
   expect(l.inFlight('slow')).toBe(0);
+});
+
+test('a lane that ends when the store is gone logs it; nothing is left unhandled', async () => {
+  const slow = held('slow');
+  const logs = captureLogger();
+  const l = lanes({ slow: { notifier: slow.notifier, retry: POLICY } }, logs.logger);
+  queue('slow', 'g1');
+  l.kick();
+  await slow.startedCount(1);
+  store.close();
+  slow.releaseOne();
+  await l.idle();
+  expect(logs.text()).toContain('delivery lane failed');
+  expect(logs.text()).toContain('cannot read the outbox; the next pass tries again');
 });

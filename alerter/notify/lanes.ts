@@ -40,10 +40,15 @@ export class DeliveryLanes {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
+  /** After a lane ends: nobody awaits it, so a failure here is logged, never left unhandled. */
   private kickReceiver(name: string): void {
     if (this.d.signal.aborted) return;
-    const due = dueByReceiver(pendingRowsFor(this.d.store, name), this.d.clock.now()).get(name);
-    if (due) this.fill(name, due);
+    try {
+      const due = dueByReceiver(pendingRowsFor(this.d.store, name), this.d.clock.now()).get(name);
+      if (due) this.fill(name, due);
+    } catch (err) {
+      this.d.logger.error({ err, receiver: name }, 'cannot read the outbox; the next pass tries again');
+    }
   }
 
   private fill(name: string, due: OutboxRow[]): void {
