@@ -30,7 +30,7 @@ export class DeliveryLanes {
     for (const [name, due] of dueByReceiver(rows, now)) this.fill(name, due);
   }
 
-  /** Whether a send to `receiver` is in flight now. */
+  /** How many of `receiver`'s groups have a send in flight now. */
   inFlight(receiver: string): number {
     return this.busy.get(receiver)?.size ?? 0;
   }
