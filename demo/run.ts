@@ -38,7 +38,7 @@ const hogSeconds = 100;
 
 const status = new StatusLine();
 const startedAt = Date.now();
-/** The scaling chapter's lines, with the time into the run: saved as scaling.txt at the end. */
+/** The scaling chapter's lines, with the time into the run: saved as scaling.txt when the chapter ends. */
 const scalingStory: string[] = [];
 const say = (s: string) => {
   status.say(s);
@@ -236,6 +236,7 @@ async function main(): Promise<void> {
   // The pool starts once the hog idles: on a small machine the two would share its cores.
   const poolAt = Date.now() + hogSeconds * 1000;
   let poolStarted = false;
+  let scalingSaved = false;
   cleanups.push(['demo containers', () => stopWorkload(runId)]);
   const names = {
     web: await containerName(w.web),
@@ -337,6 +338,13 @@ async function main(): Promise<void> {
       await scaling.begin();
     }
     if (poolStarted) await scaling.step(Boolean(poolHot?.resolved), (c) => lastCpu(graphiteUrl, host, c));
+    if (scaling.complete && !scalingSaved) {
+      // Saved when the chapter ends, whatever the other chapters are doing.
+      scalingSaved = true;
+      say(`== scaling: scaled out and back in; the story is saved to ${path.join(outDir, 'scaling.txt')}`);
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.writeFileSync(path.join(outDir, 'scaling.txt'), `${scalingStory.join('\n')}\n`);
+    }
     if (crash && hog?.resolved && story.mails > 0 && poolHot?.resolved && scaling.complete) {
       // The picture is the page's own image (the alerter's render URL for the breach), fetched
       // now that the hog has stopped and narrowed to its last minutes (a page shows 30 min
@@ -351,7 +359,6 @@ async function main(): Promise<void> {
       const png = await fetch(range);
       fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(path.join(outDir, 'cpu-hog.png'), Buffer.from(await png.arrayBuffer()));
-      fs.writeFileSync(path.join(outDir, 'scaling.txt'), `${scalingStory.join('\n')}\n`);
       say(
         `== the story is complete: crash loop paged, CPU hog paged and resolved, mails sent, the hot pool scaled out, resolved and scaled in. Graph saved to ${path.join(outDir, 'cpu-hog.png')}`,
       );
