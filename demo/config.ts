@@ -15,6 +15,8 @@ export interface DemoConfigInput {
   smtpPort: number;
   rulesDir: string;
   runbooksDir: string;
+  /** The scaling chapter (demo/scaling.ts): its rules folder and the example coordinator's URL. */
+  scaling: { rulesDir: string; coordinatorUrl: string; scaleInQuietS: number };
 }
 
 export function demoConfig(c: DemoConfigInput): string {
@@ -40,7 +42,7 @@ sinks:
   - { type: statsd, address: '127.0.0.1:${c.statsdPort}' }
   - { type: graphite, address: '127.0.0.1:${c.carbonPort}' }
 alerter:
-  rules: [${c.rulesDir}]
+  rules: [${c.rulesDir}, ${c.scaling.rulesDir}]
   eval_interval: 1s
 notify:
   receivers:
@@ -56,11 +58,24 @@ notify:
       starttls: 'off'
       from: lookout@demo.invalid
       to: [oncall@demo.invalid]
+    # The example coordinator (deploy/examples/coordinator/), its waits scaled to the demo.
+    - name: scaler
+      type: coordinator
+      url: ${c.scaling.coordinatorUrl}
+      secret: { env: DEMO_COORDINATOR_SECRET }
+      timeout: 30s
+      cooldown: 30s
+      scale_in_quiet: ${c.scaling.scaleInQuietS}s
+      services:
+        shop: { min: 1, max: 3, size: 1 }
   # Stock grouping: PagerDuty gets one alert per problem (each story pages and resolves on its
-  # own), the mail is a digest per host.
+  # own), the mail is a digest per host. A hot pool also asks the coordinator for a replica; an
+  # idle one only asks it to scale in (no page for that).
   route:
     receiver: pagerduty
     routes:
+      - { receiver: scaler, match: { rule: demo_pool_cold } }
+      - { receiver: scaler, match: { rule: demo_pool_hot }, continue: true }
       - { receiver: pagerduty, continue: true }
       - { receiver: mail }
   api:

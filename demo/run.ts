@@ -5,6 +5,8 @@
  *   PagerDuty stand-in (local HTTPS test double, NOT PagerDuty)
  *   lookout run ─► watches every container, ships to StatsD and carbon, evaluates rules/, pages
  *   demo containers: web (healthy), worker (crash loop), cpu-hog (burns a core, then idles)
+ *   scaling chapter (scaling.ts), once the hog idles: a hot pool of `shop` replicas, the example
+ *   coordinator scaling it out and, later, in again
  *
  * Ctrl-C (or --exit-when-done once every expected page and resolve arrived) stops exactly what
  * the demo started: lookout, its containers, the stand-in, and the services it had to start.
@@ -19,6 +21,7 @@ import { makeLoopbackCert } from '../test/support/pagerduty-cert';
 import { startPagerDutyStandin, type PagerDutyStandin } from '../test/support/pagerduty-standin';
 import { demoConfig } from './config';
 import { containerName, startWorkload, stopWorkload, type DemoWorkload } from './containers';
+import { SCALE_IN_QUIET_S, SCALING_RULES, ScalingChapter } from './scaling';
 import { promSum, StatusLine } from './status';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -34,7 +37,18 @@ const outDir = record
 const hogSeconds = 100;
 
 const status = new StatusLine();
-const say = (s: string) => status.say(s);
+const startedAt = Date.now();
+/** The scaling chapter's lines, with the time into the run: saved as scaling.txt when the chapter ends. */
+const scalingStory: string[] = [];
+const say = (s: string) => {
+  status.say(s);
+  if (/== scaling|POOL |COORDINATOR|demo_pool_/.test(s) && !s.startsWith('      ')) {
+    const t = Math.round((Date.now() - startedAt) / 1000);
+    scalingStory.push(
+      `[${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}] ${s.trim()}`,
+    );
+  }
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,6 +85,16 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefine
   } catch {
     return undefined;
   }
+}
+
+/** A container's latest CPU percent in Graphite (the carbon sink's series), if any yet. */
+async function lastCpu(graphiteUrl: string, host: string, container: string): Promise<number | undefined> {
+  const target = `lookout.${host}.${container.replace(/[^A-Za-z0-9_-]/g, '_')}.cpu.percent`;
+  const series = await getJson<Array<{ datapoints: Array<[number | null, number]> }>>(
+    `${graphiteUrl}/render?target=${target}&from=-20s&format=json`,
+  );
+  const points = (series?.[0]?.datapoints ?? []).filter((p) => p[0] !== null);
+  return points.at(-1)?.[0] ?? undefined;
 }
 
 interface Story {
@@ -142,6 +166,14 @@ async function main(): Promise<void> {
     `== PagerDuty stand-in (a local test double speaking Events API v2, not PagerDuty) on https://${pd.server}`,
   );
 
+  const runId = `demo${Date.now().toString(36)}`;
+  const scaling = await ScalingChapter.start({ runId, work, say });
+  cleanups.push(['example coordinator', () => scaling.stop()]);
+  const scalingRules = path.join(work, 'rules-scaling');
+  fs.mkdirSync(scalingRules);
+  fs.writeFileSync(path.join(scalingRules, 'scaling.yaml'), SCALING_RULES);
+  say(`== example coordinator (deploy/examples/coordinator/) on ${scaling.url}`);
+
   const [httpPort, apiPort, webPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const configFile = path.join(work, 'lookout.yaml');
   fs.writeFileSync(
@@ -159,13 +191,18 @@ async function main(): Promise<void> {
       smtpPort: Number(env.SMTP_PORT),
       rulesDir: path.join(ROOT, 'rules'),
       runbooksDir: path.join(ROOT, 'docs', 'runbooks'),
+      scaling: { rulesDir: scalingRules, coordinatorUrl: scaling.url, scaleInQuietS: SCALE_IN_QUIET_S },
     }),
   );
   const mailsBefore = (await getJson<unknown[]>(inboxUrl))?.length ?? 0;
 
   say(`== lookout run --config ${configFile}`);
   const lookout = spawn(process.execPath, [path.join(ROOT, 'bin/lookout'), 'run', '--config', configFile], {
-    env: { ...process.env, DEMO_PAGERDUTY_ROUTING_KEY: 'demo-routing-key-0000000000000000' },
+    env: {
+      ...process.env,
+      DEMO_PAGERDUTY_ROUTING_KEY: 'demo-routing-key-0000000000000000',
+      DEMO_COORDINATOR_SECRET: scaling.secret,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lookoutExit = new Promise<number | null>((r) => lookout.once('exit', r));
@@ -194,9 +231,12 @@ async function main(): Promise<void> {
     }
   });
 
-  const runId = `demo${Date.now().toString(36)}`;
   say(`== starting demo containers (label lookout.demo=${runId})`);
   const w: DemoWorkload = await startWorkload(runId, { webPort, hogSeconds });
+  // The pool starts once the hog idles: on a small machine the two would share its cores.
+  const poolAt = Date.now() + hogSeconds * 1000;
+  let poolStarted = false;
+  let scalingSaved = false;
   cleanups.push(['demo containers', () => stopWorkload(runId)]);
   const names = {
     web: await containerName(w.web),
@@ -206,6 +246,7 @@ async function main(): Promise<void> {
   say(`  ${names.web}: busybox httpd on 127.0.0.1:${webPort} (healthy, probed by lookout)`);
   say(`  ${names.worker}: exits 1 every second, restarted by Docker (a crash loop)`);
   say(`  ${names.hog}: burns a core for ${hogSeconds}s, then idles (high CPU, then resolved)`);
+  say(`  then the scaling chapter: a pool of service shop, scaled out and in by the example coordinator`);
 
   const story: Story = { discovered: new Set(), metricsShown: new Set(), pages: new Map(), mails: 0 };
   const host = os.hostname().replace(/[^A-Za-z0-9_-]/g, '_');
@@ -291,7 +332,20 @@ async function main(): Promise<void> {
       [...story.pages.values()].find((p) => p.container === container && p.rule === rule);
     const crash = paged(names.worker, 'container_crash_loop');
     const hog = paged(names.hog, 'container_high_cpu');
-    if (crash && hog?.resolved && story.mails > 0) {
+    const poolHot = [...story.pages.values()].find((p) => p.rule === 'demo_pool_hot');
+    if (!poolStarted && Date.now() >= poolAt) {
+      poolStarted = true;
+      await scaling.begin();
+    }
+    if (poolStarted) await scaling.step(Boolean(poolHot?.resolved), (c) => lastCpu(graphiteUrl, host, c));
+    if (scaling.complete && !scalingSaved) {
+      // Saved when the chapter ends, whatever the other chapters are doing.
+      scalingSaved = true;
+      say(`== scaling: scaled out and back in; the story is saved to ${path.join(outDir, 'scaling.txt')}`);
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.writeFileSync(path.join(outDir, 'scaling.txt'), `${scalingStory.join('\n')}\n`);
+    }
+    if (crash && hog?.resolved && story.mails > 0 && poolHot?.resolved && scaling.complete) {
       // The picture is the page's own image (the alerter's render URL for the breach), fetched
       // now that the hog has stopped and narrowed to its last minutes (a page shows 30 min
       // before the breach), so the graph shows the rise, the threshold and the fall.
@@ -306,7 +360,7 @@ async function main(): Promise<void> {
       fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(path.join(outDir, 'cpu-hog.png'), Buffer.from(await png.arrayBuffer()));
       say(
-        `== the story is complete: crash loop paged, CPU hog paged and resolved, mails sent. Graph saved to ${path.join(outDir, 'cpu-hog.png')}`,
+        `== the story is complete: crash loop paged, CPU hog paged and resolved, mails sent, the hot pool scaled out, resolved and scaled in. Graph saved to ${path.join(outDir, 'cpu-hog.png')}`,
       );
       say('DEMO-OK');
       if (exitWhenDone) return cleanup(0);
@@ -315,7 +369,7 @@ async function main(): Promise<void> {
     }
     if (Date.now() > deadline) {
       say(
-        `DEMO-TIMEOUT after ${timeoutSec}s: crash loop paged=${Boolean(crash)} hog paged=${Boolean(hog)} hog resolved=${Boolean(hog?.resolved)} mails=${story.mails}`,
+        `DEMO-TIMEOUT after ${timeoutSec}s: crash loop paged=${Boolean(crash)} hog paged=${Boolean(hog)} hog resolved=${Boolean(hog?.resolved)} mails=${story.mails} pool hot paged=${Boolean(poolHot)} resolved=${Boolean(poolHot?.resolved)} ${scaling.summary}`,
       );
       return cleanup(1);
     }

@@ -1,15 +1,19 @@
 /**
- * The dispatch/delivery loop: one pass (dispatch, then deliver what is due), every `tick` ms or
- * sooner when woken by new input, until stopped. It also knows when it last completed a pass,
- * which is what the watchdog calls healthy.
+ * The dispatch/delivery loop: one pass (dispatch, then kick the delivery lanes), every `tick` ms
+ * or sooner when woken by new input, until stopped. The running loop never waits for a delivery:
+ * the lanes (lanes.ts) drain each receiver on their own, so a receiver that hangs cannot delay
+ * the next pass nor another receiver's page. It also knows when it last completed a pass, which
+ * is what the watchdog calls healthy.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock';
 import { sleep } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { StateStore } from '../../core/store/store';
 import { pruneDecisions } from './decisions';
 import { dispatch, type DispatchContext } from './dispatch';
-import { deliverDue, type Receiver } from './outbox';
+import { DeliveryLanes } from './lanes';
+import { DEFAULT_IN_FLIGHT, type Receiver } from './outbox';
 import { pruneSilences } from './silence';
 import type { DeliveryNote } from './types';
 
@@ -35,28 +39,47 @@ export class NotifyLoop {
   private wakeUp: (() => void) | undefined;
   private lastPassAt = 0;
   private passes = 0;
+  private readonly lanes: DeliveryLanes;
 
-  constructor(private readonly deps: NotifyLoopDeps) {}
+  constructor(private readonly deps: NotifyLoopDeps) {
+    // Each send in flight listens on this signal until it ends: up to the in-flight bound per
+    // receiver, so more than Node's default of 10 is normal here, not a leak.
+    setMaxListeners(Math.max(10, DEFAULT_IN_FLIGHT * (deps.receivers.size + 1)), this.inner.signal);
+    this.lanes = new DeliveryLanes({
+      store: deps.store,
+      receivers: deps.receivers,
+      clock: deps.clock,
+      logger: deps.logger,
+      signal: this.inner.signal,
+      onDelivered: deps.onDelivered,
+    });
+  }
 
   /** Aborted when the loop stops: in-flight deliveries and the watchdog end with it. */
   get signal(): AbortSignal {
     return this.inner.signal;
   }
 
-  /** One dispatch and delivery pass now. */
+  /**
+   * One dispatch pass now, resolving once every delivery it started (and any that were under
+   * way) has ended: what tests driving a ManualClock by hand want. The running loop does not wait.
+   */
   async pass(): Promise<void> {
+    this.dispatchAndKick();
+    await this.lanes.idle();
+  }
+
+  /** How many sends to `receiver` are in flight now. */
+  inFlight(receiver: string): number {
+    return this.lanes.inFlight(receiver);
+  }
+
+  private dispatchAndKick(): void {
     const { store, ctx, clock, logger } = this.deps;
     const now = clock.now();
     const queued = dispatch(ctx, now);
     if (queued > 0) logger.debug({ queued }, 'notifications queued');
-    await deliverDue({
-      store,
-      receivers: this.deps.receivers,
-      clock,
-      logger,
-      signal: this.inner.signal,
-      onDelivered: this.deps.onDelivered,
-    });
+    this.lanes.kick();
     if (++this.passes % PRUNE_EVERY === 0) {
       pruneDecisions(store, now, KEEP_MS);
       pruneSilences(store, now, KEEP_MS);
@@ -85,17 +108,18 @@ export class NotifyLoop {
     return this.deps.clock.now() - this.lastPassAt < withinMs;
   }
 
-  /** Resolves once the pass under way (if any) has ended. */
+  /** Resolves once the loop and every send under way (aborted by now) have ended. */
   async stop(): Promise<void> {
     this.inner.abort();
     this.wake();
     await this.running;
+    await this.lanes.idle();
   }
 
   private async run(): Promise<void> {
     while (!this.inner.signal.aborted) {
       try {
-        await this.pass();
+        this.dispatchAndKick();
       } catch (err) {
         this.deps.logger.error({ err }, 'notify pass failed; trying again');
       }

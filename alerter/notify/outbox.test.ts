@@ -4,7 +4,8 @@ import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { makeNotification, T0 } from '../../test/notify/fixtures';
 import { explain } from './decisions';
-import { deliverDue, enqueue, failedRows, pendingRows, type Receiver } from './outbox';
+import { deliverDue } from './lanes';
+import { enqueue, failedRows, pendingRows, type Receiver } from './outbox';
 import { migrateNotify } from './store/tables';
 import type { DeliveryNote, Notification } from './types';
 

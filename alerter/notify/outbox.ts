@@ -2,23 +2,18 @@
  * The durable outbox. A notification is written here in the same transaction that decides to
  * send it, and deleted only after its receiver accepted it: a crash, an outage or a kill -9
  * delays it, never drops it. Rows of one group leave in order (a resolve never overtakes its
- * trigger); receivers are served in parallel so one slow receiver holds up only itself.
+ * trigger). Who sends when is lanes.ts: each receiver drains on its own, so one slow or failing
+ * receiver holds up only itself.
  */
 import type { Clock } from '../../core/clock';
-import { isRetriable, PermanentDeliveryError } from '../../core/errors';
+import { deadline } from '../../core/deadline';
+import { isRetriable, PermanentDeliveryError, TransientDeliveryError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { backoffDelay, type RetryPolicy } from '../../core/retry';
 import type { StateStore } from '../../core/store/store';
 import { recordDecision } from './decisions';
-import { deliveries, oldestPendingSeconds, outboxDepth } from './metrics';
-import {
-  deleteOutboxRow,
-  insertOutboxRow,
-  markFailed,
-  pendingRows,
-  scheduleRetry,
-  type OutboxRow,
-} from './store/outbox';
+import { deliveries } from './metrics';
+import { deleteOutboxRow, insertOutboxRow, markFailed, scheduleRetry, type OutboxRow } from './store/outbox';
 import type { ChangeNotice, DeliveryNote, Notification, Notifier } from './types';
 
 // The API, the CLI and the tests read the outbox through these.
@@ -57,7 +52,18 @@ export function dueByReceiver(rows: OutboxRow[], now: number): Map<string, Outbo
 export interface Receiver {
   notifier: Notifier;
   retry: RetryPolicy;
+  /** How many of its groups may be in flight at once (lanes.ts; default DEFAULT_IN_FLIGHT). */
+  inFlight?: number;
+  /**
+   * The outbox's own deadline for one send, ms (default DEFAULT_SEND_DEADLINE_MS): a backstop
+   * behind the notifier's timeout, so a notifier that ignores its signal cannot wedge a lane.
+   */
+  deadlineMs?: number;
 }
+
+/** Four groups at once: enough for a burst of pages, few enough not to flood one endpoint. */
+export const DEFAULT_IN_FLIGHT = 4;
+export const DEFAULT_SEND_DEADLINE_MS = 60_000;
 
 export interface DeliverDeps {
   store: StateStore;
@@ -79,7 +85,7 @@ function alertKeys(row: OutboxRow, payload: Notification | ChangeNotice): string
 type Step = 'delivered' | 'retrying' | 'rejected';
 
 /** One attempt at one row; which method depends on what the row carries. */
-function send(
+function sendOnce(
   r: Receiver | undefined,
   row: OutboxRow,
   payload: Notification | ChangeNotice,
@@ -92,7 +98,32 @@ function send(
   return r.notifier.sendChange(payload as ChangeNotice, signal);
 }
 
-async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRow): Promise<boolean> {
+/** sendOnce under the receiver's hard deadline: past it the attempt counts as failed, retriable. */
+async function send(
+  r: Receiver | undefined,
+  row: OutboxRow,
+  payload: Notification | ChangeNotice,
+  signal: AbortSignal,
+): Promise<{ answer?: string }> {
+  const ms = r?.deadlineMs ?? DEFAULT_SEND_DEADLINE_MS;
+  const limit = deadline(ms, signal);
+  const givenUp = new Promise<never>((_, reject) =>
+    limit.signal.addEventListener(
+      'abort',
+      () => reject(new TransientDeliveryError(`${row.receiver} gave no answer within ${ms} ms`)),
+      { once: true },
+    ),
+  );
+  givenUp.catch(() => undefined); // settled by the race below, or left unobserved once it is over
+  try {
+    return await Promise.race([sendOnce(r, row, payload, limit.signal), givenUp]);
+  } finally {
+    limit.done();
+  }
+}
+
+/** Sends one row and records the outcome; false when it failed (retry scheduled or given up). */
+export async function deliverOne(d: DeliverDeps, r: Receiver | undefined, row: OutboxRow): Promise<boolean> {
   const payload = { ...(JSON.parse(row.payload) as object), id: row.id } as Notification | ChangeNotice;
   const keys = alertKeys(row, payload);
   const log = d.logger.child({ receiver: row.receiver, outbox: row.id });
@@ -155,22 +186,4 @@ function tellDelivered(d: DeliverDeps, row: OutboxRow, n: Notification, log: Log
   } catch (err) {
     log.warn({ err }, 'onDelivered failed');
   }
-}
-
-/** Sends what is due; resolves when every receiver has had its turn. */
-export async function deliverDue(d: DeliverDeps): Promise<void> {
-  const rows = pendingRows(d.store);
-  const now = d.clock.now();
-  outboxDepth.set(rows.length);
-  oldestPendingSeconds.set(rows.length ? Math.max(0, (now - rows[0]!.created_at) / 1000) : 0);
-  await Promise.all(
-    [...dueByReceiver(rows, now)].map(async ([name, list]) => {
-      const blocked = new Set<string>();
-      for (const row of list) {
-        if (d.signal.aborted) return;
-        if (blocked.has(row.group_id)) continue;
-        if (!(await deliverOne(d, d.receivers.get(name), row))) blocked.add(row.group_id);
-      }
-    }),
-  );
 }

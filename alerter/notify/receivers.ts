@@ -34,9 +34,23 @@ export function buildReceivers(config: NotifyConfig, deps: NotifierDeps): Map<st
     const kind = NOTIFIER_KINDS.get(rc.type);
     // The config's union admits only registered kinds; this is a programmer error.
     if (!kind) throw new Error(`no notifier kind "${rc.type}" is registered`);
-    receivers.set(rc.name, { notifier: kind.create(rc, deps), retry: kind.retry });
+    receivers.set(rc.name, {
+      notifier: kind.create(rc, deps),
+      retry: kind.retry,
+      deadlineMs: sendDeadline(rc),
+    });
   }
   return receivers;
+}
+
+/**
+ * The outbox's backstop for one send, from the receiver's own `timeout`: three times it, as a
+ * coordinator may make one call per service in one notification, and the notifier's own timeout
+ * (with its clearer message) should be what normally ends a hang. Absent: the outbox default.
+ */
+function sendDeadline(rc: object): number | undefined {
+  const timeout = (rc as { timeout?: unknown }).timeout;
+  return typeof timeout === 'number' ? 3 * timeout : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The README's main command, run as a newcomer would, with a time bound: the crash loop and
- * the CPU hog are paged, the hog's alert resolves, and nothing the demo started is left behind.
+ * the CPU hog are paged, the hog's alert resolves, the hot pool is scaled out by the example
+ * coordinator, resolves and is scaled in again, and nothing the demo started is left behind.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,12 +30,12 @@ const alive = (pid: number) => {
 
 const gitStatus = () => execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' });
 
-test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and cleans up', async () => {
+test('npm run demo pages the crash loop and the CPU hog, resolves the hog, scales the hot pool out and in, and cleans up', async () => {
   const checkoutBefore = gitStatus();
   const out: string[] = [];
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'demo/run.ts', '--exit-when-done', '--timeout', '420'],
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'demo/run.ts', '--exit-when-done', '--timeout', '540'],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,6 +52,23 @@ test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and c
   expect(text).toMatch(/PAGE \(trigger, warning\): .*container_high_cpu.*demo-cpu-hog-/);
   expect(text).toMatch(/RESOLVED: .*demo-cpu-hog-/);
   expect(text).toMatch(/MAIL to oncall@demo\.invalid: /);
+  // The scaling chapter: hot (paged, scaled out) before it resolves, then evening, then scaled in.
+  const at = (re: RegExp) => {
+    const i = text.search(re);
+    expect([re, i >= 0]).toEqual([re, true]);
+    return i;
+  };
+  const hot = [
+    at(/PAGE \(trigger, warning\): .*demo_pool_hot/),
+    at(/COORDINATOR: shop out 1->2 \(demo_pool_hot/),
+    at(/POOL shop: 1 → 2 replicas/),
+  ];
+  const resolvedAt = at(/RESOLVED: .*demo_pool_hot/);
+  const eveningAt = at(/== scaling: evening/);
+  const scaledIn = [at(/COORDINATOR: shop in 2->1 \(demo_pool_cold/), at(/POOL shop: 2 → 1 replicas/)];
+  expect(Math.max(...hot)).toBeLessThan(resolvedAt);
+  expect(resolvedAt).toBeLessThan(eveningAt);
+  expect(eveningAt).toBeLessThan(Math.min(...scaledIn));
 
   // The artefacts went to the folder it printed, and the checkout is as it was.
   const artefacts = /== artefacts \(pages, mail, graph\) go to (\S+)/.exec(text)?.[1];
@@ -61,6 +79,7 @@ test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and c
       'mail.eml',
       'page-container_crash_loop.json',
       'page-container_high_cpu.json',
+      'scaling.txt',
     ]),
   );
   fs.rmSync(artefacts!, { recursive: true, force: true });
@@ -75,4 +94,7 @@ test('npm run demo pages the crash loop and the CPU hog, resolves the hog, and c
   expect(alive(pid)).toBe(false);
   const pdPort = Number(/on https:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
   expect(await portOpen(pdPort)).toBe(false);
-}, 600_000);
+  const coordinatorPort = Number(/example coordinator .* on http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
+  expect(coordinatorPort).toBeGreaterThan(0);
+  expect(await portOpen(coordinatorPort)).toBe(false);
+}, 720_000);

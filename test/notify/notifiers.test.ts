@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NOTIFIER_KINDS } from '../../alerter/notify/registry';
 import type { ChangeNotice, Notification, Notifier } from '../../alerter/notify/types';
-import { sign, SIGNATURE_HEADER } from '../../alerter/notify/webhook';
+import { sign, SIGNATURE_HEADER } from '../../alerter/notify/signed-post';
 import { ManualClock } from '../../core/clock';
 import { LookoutError } from '../../core/errors';
 import { makeLoopbackCert } from '../support/pagerduty-cert';

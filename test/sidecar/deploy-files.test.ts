@@ -55,7 +55,7 @@ describe('deploy files', () => {
     },
   );
 
-  it('the sidecar mounts what issue 8 lists, read-only, and sets host_root', () => {
+  it('the sidecar mounts what issues 8 and 13 list, read-only, and sets host_root', () => {
     const args = composeRunArgs(path.join(DEPLOY, 'compose.yaml'), 'lookout', {
       vars: { DOCKER_GID: '999' },
     });
@@ -63,8 +63,8 @@ describe('deploy files', () => {
     for (const m of [
       '/var/run/docker.sock:/var/run/docker.sock:ro',
       '/var/lib/docker/containers:/var/lib/docker/containers:ro',
-      '/proc:/host/proc:ro',
-      '/sys/fs/cgroup:/host/sys/fs/cgroup:ro',
+      // The host's root (its /proc, /sys/fs/cgroup and file systems for host metrics).
+      '/:/host:ro',
     ]) {
       expect(mounts).toContain(m);
     }

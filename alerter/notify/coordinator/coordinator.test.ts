@@ -6,7 +6,8 @@ import { captureLogger, makeAlert, makeNotification, T0 } from '../../../test/no
 import { startTestCoordinator, type TestCoordinator } from '../../../test/support/coordinator-receiver';
 import { notifyConfigSchema } from '../config';
 import { explain } from '../decisions';
-import { deliverDue, enqueue, pendingRows } from '../outbox';
+import { deliverDue } from '../lanes';
+import { enqueue, pendingRows } from '../outbox';
 import { migrateNotify } from '../store/tables';
 import { coordinatorKind, coordinatorSchema } from './index';
 

@@ -1,11 +1,8 @@
 /**
- * The signed POST to a coordinator. The body is signed like a webhook's
- * (`X-Lookout-Signature: sha256=<hex HMAC-SHA256 of the raw body>`) and carries its idempotency
+ * The signed POST to a coordinator (signed-post.ts, as a webhook's). It carries its idempotency
  * key also as the `Idempotency-Key` header, so a coordinator can drop a retry it already did.
  */
-import { deadline } from '../../../core/deadline';
-import { checkStatus, networkError } from '../http';
-import { sign, SIGNATURE_HEADER } from '../webhook';
+import { postSigned } from '../signed-post';
 import type { AlertLinks } from '../../links';
 import type { Direction } from './decide';
 
@@ -47,23 +44,7 @@ export async function postScale(
   signal: AbortSignal,
 ): Promise<number | undefined> {
   const body = JSON.stringify(req);
-  const headers = {
-    'content-type': 'application/json',
-    'idempotency-key': req.idempotency_key,
-    [SIGNATURE_HEADER]: sign(body, key),
-  };
-  const limit = deadline(timeout, signal);
-  try {
-    let res: Response;
-    try {
-      res = await fetch(url, { method: 'POST', headers, body, signal: limit.signal });
-    } catch (err) {
-      throw networkError('coordinator', err);
-    }
-    const text = await res.text().catch(() => '');
-    checkStatus('coordinator', res.status, text);
-    return reportedSize(text);
-  } finally {
-    limit.done();
-  }
+  const headers = { 'idempotency-key': req.idempotency_key };
+  const res = await postSigned({ what: 'coordinator', url, body, key, headers, timeout, signal });
+  return reportedSize(res.text);
 }

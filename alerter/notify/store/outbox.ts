@@ -41,6 +41,13 @@ export function pendingRows(store: StateStore): OutboxRow[] {
     .all() as OutboxRow[];
 }
 
+/** One receiver's rows still to deliver, in queue order. */
+export function pendingRowsFor(store: StateStore, receiver: string): OutboxRow[] {
+  return store.db
+    .prepare("SELECT * FROM notify_outbox WHERE state = 'pending' AND receiver = ? ORDER BY id")
+    .all(receiver) as OutboxRow[];
+}
+
 /** Rows a receiver refused for good or that ran out of attempts, kept for people to read. */
 export function failedRows(store: StateStore): OutboxRow[] {
   return store.db

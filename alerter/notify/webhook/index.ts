@@ -1,13 +1,11 @@
 /**
- * A JSON POST for a scaling coordinator or a chat bridge. With a secret, the body is signed:
- * `X-Lookout-Signature: sha256=<hex HMAC-SHA256 of the raw body>` and the receiver recomputes it.
+ * A JSON POST for a chat bridge or any HTTP endpoint. With a secret, the body is signed
+ * (signed-post.ts: `X-Lookout-Signature: sha256=<hex HMAC-SHA256 of the raw body>`).
  */
-import crypto from 'node:crypto';
 import { z } from 'zod';
 import { duration, secret } from '../../../core/config/types';
-import { checkStatus, networkError } from '../http';
+import { postSigned } from '../signed-post';
 import type { NotifierKind } from '../types';
-import { deadline } from '../../../core/deadline';
 
 export const webhookSchema = z
   .object({
@@ -19,53 +17,25 @@ export const webhookSchema = z
   })
   .strict();
 
-export const SIGNATURE_HEADER = 'x-lookout-signature';
-
-export function sign(body: string, key: string): string {
-  return `sha256=${crypto.createHmac('sha256', key).update(body).digest('hex')}`;
-}
-
-async function postJson(
-  url: string,
-  body: string,
-  key: string | undefined,
-  timeout: number,
-  signal: AbortSignal,
-): Promise<string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (key) headers[SIGNATURE_HEADER] = sign(body, key);
-  const limit = deadline(timeout, signal);
-  try {
-    let res: Response;
-    try {
-      res = await fetch(url, { method: 'POST', headers, body, signal: limit.signal });
-    } catch (err) {
-      throw networkError('webhook', err);
-    }
-    const text = await res.text().catch(() => '');
-    checkStatus('webhook', res.status, text);
-    return `${res.status}`;
-  } finally {
-    limit.done();
-  }
-}
-
 export const webhookKind: NotifierKind<typeof webhookSchema> = {
   type: 'webhook',
   schema: webhookSchema,
   pages: false,
   retry: { initialMs: 1000, maxMs: 120_000, factor: 2, maxAttempts: 20, jitter: 0.3 },
   create(cfg) {
+    const { url, timeout } = cfg;
+    const post = async (body: string, signal: AbortSignal) => {
+      const key = cfg.secret?.reveal();
+      return `${(await postSigned({ what: 'webhook', url, body, key, timeout, signal })).status}`;
+    };
     return {
       name: cfg.name,
       type: 'webhook',
       async send(n, signal) {
-        const body = JSON.stringify({ version: 1, kind: 'alerts', ...n });
-        return { answer: await postJson(cfg.url, body, cfg.secret?.reveal(), cfg.timeout, signal) };
+        return { answer: await post(JSON.stringify({ version: 1, kind: 'alerts', ...n }), signal) };
       },
       async sendChange(c, signal) {
-        const body = JSON.stringify({ version: 1, ...c });
-        return { answer: await postJson(cfg.url, body, cfg.secret?.reveal(), cfg.timeout, signal) };
+        return { answer: await post(JSON.stringify({ version: 1, ...c }), signal) };
       },
     };
   },
