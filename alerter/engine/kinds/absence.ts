@@ -27,6 +27,11 @@ interface State {
   /** of: service: running containers in the last inventory, and whether a user took them down. */
   running: number;
   userStopped: boolean;
+  /**
+   * of: service: each host's count and when its heartbeat said so. A group without `host` in
+   * its group_by spans hosts: its `running` is the sum over hosts heard from recently.
+   */
+  byHost?: Record<string, { n: number; at: number }>;
 }
 
 const DEFAULT_FORGET: Record<string, number> = {
@@ -62,7 +67,7 @@ export function absence(spec: Spec, deps: EvalDeps): Evaluator<State> {
     newState: fresh,
     ingest(ev, get, groups, now) {
       if (spec.of === 'service') {
-        if (ev.kind === 'heartbeat') return serviceInventory(ev, groups, now, groupBy, where);
+        if (ev.kind === 'heartbeat') return serviceInventory(ev, groups, now, groupBy, where, grace);
         return userStopped(ev as LifecycleEvent, groups, groupBy, where);
       }
       if (ev.kind === 'lifecycle' && spec.of !== 'heartbeat') {
@@ -111,6 +116,7 @@ function serviceInventory(
   now: number,
   groupBy: readonly string[],
   where: Where,
+  staleMs: number,
 ): GroupRef<State>[] {
   const counts = new Map<string, { labels: Record<string, string>; n: number }>();
   for (const c of hb.containers) {
@@ -121,22 +127,37 @@ function serviceInventory(
     e.n++;
     counts.set(key, e);
   }
-  const touched: GroupRef<State>[] = [];
+  const touched = new Set<GroupRef<State>>();
   for (const { labels, n } of counts.values()) {
     const g = groups.byLabels(labels);
-    g.s.running = n;
+    countOnHost(g.s, hb.host, n, now, staleMs);
     g.s.lastSeen = now;
     if (n > 0) g.s.userStopped = false;
-    touched.push(g);
+    touched.add(g);
   }
-  // Services of this host missing from its inventory have none running now.
+  // Groups this host counted before but missing from its inventory have none running there now.
   for (const g of groups.all()) {
-    if (g.labels.host === hb.host && !touched.includes(g)) {
-      g.s.running = 0;
-      touched.push(g);
+    if (!touched.has(g) && (g.labels.host === hb.host || g.s.byHost?.[hb.host] !== undefined)) {
+      countOnHost(g.s, hb.host, 0, now, staleMs);
+      touched.add(g);
     }
   }
-  return touched;
+  return [...touched];
+}
+
+/**
+ * Records one host's count and sums the group over hosts whose word is fresh: a host that went
+ * silent stops counting (its own heartbeat alert says why), rather than holding a pool up forever.
+ */
+function countOnHost(s: State, host: string, n: number, now: number, staleMs: number): void {
+  const byHost = (s.byHost ??= {});
+  byHost[host] = { n, at: now };
+  let running = 0;
+  for (const [h, c] of Object.entries(byHost)) {
+    if (now - c.at > staleMs) delete byHost[h];
+    else running += c.n;
+  }
+  s.running = running;
 }
 
 /** A container stopped or removed on purpose: its service may run none, and that is not a page. */
