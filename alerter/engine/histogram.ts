@@ -15,8 +15,10 @@ const ZERO_BIN = -1e9;
 const INF_BIN = 1e9;
 /** Bin of NaN: sorts last and reads back as NaN. */
 const NAN_BIN = 2e9;
-/** Room, in pairs, of a slot's first region and of a new window. */
+/** Room, in pairs, of a new window. */
 const FIRST_CAPACITY = 4;
+/** Room, in pairs, of a slot's first region: a steady gauge never needs more. */
+const FIRST_SLOT_ROOM = 1;
 
 export function histBin(v: number): number {
   if (v <= 0) return ZERO_BIN;
@@ -95,7 +97,7 @@ export class SlotHistograms {
   private lastBin = NAN_BIN;
 
   constructor(private readonly slots: number) {
-    this.t = new Float64Array(slots + 4 * (2 + 2 * FIRST_CAPACITY));
+    this.t = new Float64Array(slots + 4 * (2 + 2 * FIRST_SLOT_ROOM));
     this.top = slots;
   }
 
@@ -110,7 +112,7 @@ export class SlotHistograms {
   /** Counts one sample of bin `bin` in `slot`. */
   addToSlot(slot: number, bin: number): void {
     let o = this.t[slot]!;
-    if (o === 0) o = this.region(slot, FIRST_CAPACITY);
+    if (o === 0) o = this.region(slot, FIRST_SLOT_ROOM);
     let n = bump(this.t, o + 2, this.t[o]!, this.t[o + 1]!, bin);
     if (n === FULL) {
       o = this.region(slot, 2 * this.t[o + 1]!);
@@ -139,12 +141,12 @@ export class SlotHistograms {
     return at;
   }
 
-  /** Copies the live regions into a new array with room for `need` more elements and as much again. */
+  /** Copies the live regions into a new array with room for `need` more elements, plus half again for later growth. */
   private compact(need: number): void {
     const old = this.t;
     let live = this.slots;
     for (let s = 0; s < this.slots; s++) if (old[s] !== 0) live += 2 + 2 * old[old[s]! + 1]!;
-    const t = new Float64Array(2 * (live + need));
+    const t = new Float64Array(live + need + ((live + need) >> 1));
     let at = this.slots;
     for (let s = 0; s < this.slots; s++) {
       const o = old[s]!;
