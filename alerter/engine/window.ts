@@ -1,4 +1,4 @@
-/* eslint-disable max-lines, max-lines-per-function -- the hot path of every metric rule: one ring, its flat header pool and Ring.add inlined in one module, so a sample costs no calls across modules (bench:rules measures it) */
+/* eslint-disable max-lines, max-lines-per-function -- the hot path of every metric rule: one ring, its flat header pool and Ring.add inlined in one module, so a sample costs no calls across modules (bench:rules measures it); percentile histograms alone live in histogram.ts */
 /**
  * A sliding window over event time, kept as per-bucket aggregates in a ring (never the samples
  * themselves): count, sum, min, max and the counter increase per bucket, plus an optional
