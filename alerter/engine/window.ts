@@ -1,4 +1,4 @@
-/* eslint-disable max-lines, max-lines-per-function -- the hot path of every metric rule: one ring, its flat header pool and Ring.add inlined in one module, so a sample costs no calls across modules (bench:rules measures it) */
+/* eslint-disable max-lines, max-lines-per-function -- the hot path of every metric rule: one ring, its flat header pool and Ring.add inlined in one module, so a sample costs no calls across modules (bench:rules measures it); percentile histograms alone live in histogram.ts */
 /**
  * A sliding window over event time, kept as per-bucket aggregates in a ring (never the samples
  * themselves): count, sum, min, max and the counter increase per bucket, plus an optional
@@ -6,16 +6,12 @@
  * end bucket and updated in place as samples arrive, so a sample costs O(1) and the ring is
  * rescanned at most once per bucket period.
  */
+import { SlotHistograms } from './histogram';
 
 // Fields of one slot (one bucket); min, max and inc follow when the ring keeps them.
 const F_ID = 0;
 const F_COUNT = 1;
 const F_SUM = 2;
-
-/** ~2 % relative error: plenty for "p99 latency above 500 ms". */
-const HIST_SCALE = 50;
-const histIndex = (v: number): number => (v <= 0 ? -1e9 : Math.round(Math.log(v) * HIST_SCALE));
-const histValue = (i: number): number => (i === -1e9 ? 0 : Math.exp(i / HIST_SCALE));
 
 export interface WindowStats {
   count: number;
@@ -158,10 +154,8 @@ export class Ring implements WindowStats {
   private readonly l: Layout;
   /** Offset of this ring's header in `pool.data`. */
   private readonly h: number;
-  private readonly hist: Array<Map<number, number> | undefined> | undefined;
-  private cHist: Map<number, number> | undefined;
-  /** cHist's keys in order, until a new key or a rescan: quantile() sorts once, not per call. */
-  private qKeys: number[] | undefined;
+  /** Per-slot and window histograms (percentile reducers only); the window one is valid while the cached aggregate is. */
+  private readonly hist: SlotHistograms | undefined;
   /** The slots; touched when a bucket starts, for late samples and when the window moves. */
   private readonly d: Float64Array;
   readonly shape: WindowShape;
@@ -171,9 +165,7 @@ export class Ring implements WindowStats {
     const h = allocHeader();
     this.l = l;
     this.h = h;
-    this.hist = l.hist ? new Array<Map<number, number> | undefined>(l.slots) : undefined;
-    this.cHist = undefined;
-    this.qKeys = undefined;
+    this.hist = l.hist ? new SlotHistograms(l.slots) : undefined;
     this.d = new Float64Array(l.size);
     this.shape = shape;
     reclaim.register(this, h);
@@ -259,9 +251,8 @@ export class Ring implements WindowStats {
     let hi = 0;
     const hist = this.hist;
     if (hist) {
-      hi = histIndex(v);
-      const m = hist[slot < 0 ? this.slotOf(bid) : slot]!;
-      m.set(hi, (m.get(hi) ?? 0) + 1);
+      hi = hist.binOf(v);
+      hist.addToSlot(slot < 0 ? this.slotOf(bid) : slot, hi);
     }
     // Keep the cached window aggregate in step when the sample falls inside it.
     const cBid = hot[h + H_CBID]!;
@@ -271,14 +262,7 @@ export class Ring implements WindowStats {
       if (v < hot[h + H_MIN]!) hot[h + H_MIN] = v;
       if (v > hot[h + H_MAX]!) hot[h + H_MAX] = v;
       hot[h + H_INC] = hot[h + H_INC]! + inc;
-      const ch = this.cHist;
-      if (ch) {
-        const n = ch.get(hi);
-        if (n === undefined) {
-          ch.set(hi, 1);
-          this.qKeys = undefined;
-        } else ch.set(hi, n + 1);
-      }
+      if (hist) hist.addToWindow(hi);
     } else if (bid > cBid) {
       hot[h + H_CBID] = -Infinity;
     }
@@ -308,11 +292,7 @@ export class Ring implements WindowStats {
     }
     const slot = this.slotOf(bid);
     this.d[slot * l.stride + F_ID] = bid;
-    const hist = this.hist;
-    if (hist) {
-      hist[slot]?.clear();
-      if (!hist[slot]) hist[slot] = new Map();
-    }
+    this.hist?.clearSlot(slot);
     hot[h + H_MAXBID] = bid;
     hot[h + H_CUR_COUNT] = 0;
     hot[h + H_CUR_SUM] = 0;
@@ -340,12 +320,7 @@ export class Ring implements WindowStats {
         this.d[o + l.oMin + 1] = -Infinity;
       }
       if (l.oInc >= 0) this.d[o + l.oInc] = 0;
-      // Reuse the bucket's map: a new one per bucket period is garbage at 1M samples/s.
-      const hist = this.hist;
-      if (hist) {
-        hist[slot]?.clear();
-        if (!hist[slot]) hist[slot] = new Map();
-      }
+      this.hist?.clearSlot(slot);
     }
     return slot;
   }
@@ -366,12 +341,8 @@ export class Ring implements WindowStats {
     let min = Infinity;
     let max = -Infinity;
     let inc = 0;
-    let ch = this.cHist;
-    if (this.hist) {
-      if (ch) ch.clear();
-      else this.cHist = ch = new Map();
-      this.qKeys = undefined;
-    }
+    const hist = this.hist;
+    hist?.clearWindow();
     const maxBid = hot[h + H_MAXBID]!;
     for (let s = 0; s < slots; s++) {
       const o = s * stride;
@@ -393,8 +364,7 @@ export class Ring implements WindowStats {
         }
         if (oInc >= 0) inc += this.d[o + oInc]!;
       }
-      const m = this.hist?.[s];
-      if (m && ch) for (const [k, n] of m) ch.set(k, (ch.get(k) ?? 0) + n);
+      hist?.mergeSlotIntoWindow(s);
     }
     hot[h + H_COUNT] = count;
     hot[h + H_SUM] = sum;
@@ -427,17 +397,7 @@ export class Ring implements WindowStats {
   /** Quantile q (0..1) of the values in the window ending at `now`; NaN without samples or histogram. */
   quantile(now: number, q: number): number {
     this.stats(now);
-    const m = this.cHist;
-    const count = pool.data[this.h + H_COUNT]!;
-    if (!m || count === 0) return NaN;
-    const keys = this.qKeys ?? (this.qKeys = [...m.keys()].sort((a, b) => a - b));
-    const rank = q * count;
-    let seen = 0;
-    for (let i = 0; i < keys.length; i++) {
-      seen += m.get(keys[i]!)!;
-      if (seen >= rank) return histValue(keys[i]!);
-    }
-    return histValue(keys[keys.length - 1]!);
+    return this.hist ? this.hist.quantile(pool.data[this.h + H_COUNT]!, q) : NaN;
   }
 
   /** Newest event time in the ring, for idle detection. */
