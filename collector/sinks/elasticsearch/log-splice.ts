@@ -19,6 +19,19 @@ export function quote(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
+/** The `log.level` part per level: the tailer's levels are a handful of words, quoted once. */
+const levelParts = new Map<string, string>();
+
+function levelPart(level: string): string {
+  let part = levelParts.get(level);
+  if (part === undefined) {
+    part = `"log":{"level":${quote(level)}},`;
+    // Levels of other sources are not bounded by a word list: keep the map small.
+    if (levelParts.size < 64) levelParts.set(level, part);
+  }
+  return part;
+}
+
 /** The container part of a document plus its closing `}\n`, encoded, per context string. */
 const encoded = new Map<string, Buffer>();
 
@@ -36,7 +49,7 @@ function contextBytes(ctx: string): Buffer {
 /** `action` is the `{"create":{"_index":…,"_id":` prefix, shared by the lines of one index. */
 export function writeLogLine(out: BodyBuffer, action: string, e: LogEvent, fieldsKey: string): void {
   const id = quote(e.id);
-  const level = e.level === undefined ? '' : `"log":{"level":${quote(e.level)}},`;
+  const level = e.level === undefined ? '' : levelPart(e.level);
   out.write(
     `${action}${id}}}\n{"@timestamp":"${logTime(e)}","message":${quote(e.message)},${level}"stream":"${e.stream}","event":{"id":${id},"kind":"event","dataset":"lookout.log"},`,
   );
