@@ -4,7 +4,8 @@ import { silentLogger } from '../core/logger';
 import { createLogSource } from '../collector/sources/logs';
 import { logsConfig } from '../collector/sources/logs/config';
 import { fileContainer, StaticDirectory } from '../test/collector-logs/support/directory';
-import { BulkSerializer } from './tail-es-bulk';
+import { bulkBody, defaultIndexNames } from '../collector/sinks/elasticsearch/bulk';
+import { BodyPool } from '../collector/sinks/elasticsearch/body-buffer';
 
 export interface NodeResult {
   lines: number;
@@ -15,8 +16,9 @@ export interface NodeResult {
 
 /**
  * Reads `file` (a json-file log) through the real log source (tail, parse, enrich with
- * container metadata and level, checkpoint on delivery) and serialises every batch to an
- * Elasticsearch `_bulk` body; stops once `expected` lines came through.
+ * container metadata and level, checkpoint on delivery) and builds every batch's Elasticsearch
+ * `_bulk` body with the sink's own code (bulkBody, data-stream names and a body pool, as
+ * collector/sinks/elasticsearch/sink.ts does); stops once `expected` lines came through.
  */
 export async function runNodeTail(file: string, expected: number, store: StateStore): Promise<NodeResult> {
   const dir = new StaticDirectory();
@@ -38,7 +40,8 @@ export async function runNodeTail(file: string, expected: number, store: StateSt
     host: 'bench-host',
     containers: dir,
   });
-  const ser = new BulkSerializer();
+  const names = defaultIndexNames('data_stream');
+  const bodies = new BodyPool();
   const ac = new AbortController();
   let lines = 0;
   let bulkBytes = 0;
@@ -46,7 +49,9 @@ export async function runNodeTail(file: string, expected: number, store: StateSt
   const t0 = performance.now();
   for await (const batch of source.run(ac.signal)) {
     // The request body bytes, as an HTTP client would send them.
-    bulkBytes += ser.body(batch.events as never).length;
+    const { body, backing } = bulkBody(batch.events, names, 'json', bodies);
+    bulkBytes += body.length;
+    bodies.give(backing);
     lines += batch.events.length;
     batch.onDelivered?.();
     if (lines >= expected) ac.abort();

@@ -32,6 +32,7 @@ const cases: Array<[string, Partial<LogEvent>]> = [
   ['a lone surrogate', { message: 'bad \ud800 half' }],
   ['U+2028 and DEL', { message: 'line\u2028sep\u007f' }],
   ['a level', { level: 'error' }],
+  ['a level that needs escaping', { level: 'we"ird\\' }],
   ['invalid UTF-8', { invalidUtf8: true, message: 'x\ufffd' }],
   ['JSON fields', { fields: { user: { id: 7 }, 'a"b': [1, 'z'] } }],
   ['fields, level and invalid UTF-8', { fields: { n: 1 }, level: 'warn', invalidUtf8: true }],

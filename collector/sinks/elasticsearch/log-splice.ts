@@ -19,7 +19,28 @@ export function quote(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-/** The container part of a document plus its closing `}\n`, encoded, per context string. */
+/** The `log.level` part per level: the tailer's levels are a handful of words, quoted once. */
+const levelParts = new Map<string, string>();
+
+function levelPart(level: string): string {
+  let part = levelParts.get(level);
+  if (part === undefined) {
+    part = `"log":{"level":${quote(level)}},`;
+    // Levels of other sources are not bounded by a word list: keep the map small.
+    if (levelParts.size < 64) levelParts.set(level, part);
+  }
+  return part;
+}
+
+/** What follows the stream name up to the event id, per stream (`e.stream` is one of two words). */
+const STREAM_TO_ID: Record<LogEvent['stream'], string> = {
+  stdout: '"stream":"stdout","event":{"id":',
+  stderr: '"stream":"stderr","event":{"id":',
+};
+/** What follows the event id up to the container part: the same for every line. */
+const AFTER_ID = ',"kind":"event","dataset":"lookout.log"},';
+
+/** The end of the event object, the container part and the closing `}\n`, encoded, per context string. */
 const encoded = new Map<string, Buffer>();
 
 function contextBytes(ctx: string): Buffer {
@@ -27,7 +48,7 @@ function contextBytes(ctx: string): Buffer {
   if (b === undefined) {
     // Same bound as the context strings' own cache (one entry per container and host).
     if (encoded.size > 10_000) encoded.clear();
-    b = Buffer.from(`${ctx}}\n`, 'utf8');
+    b = Buffer.from(`${AFTER_ID}${ctx}}\n`, 'utf8');
     encoded.set(ctx, b);
   }
   return b;
@@ -36,16 +57,17 @@ function contextBytes(ctx: string): Buffer {
 /** `action` is the `{"create":{"_index":…,"_id":` prefix, shared by the lines of one index. */
 export function writeLogLine(out: BodyBuffer, action: string, e: LogEvent, fieldsKey: string): void {
   const id = quote(e.id);
-  const level = e.level === undefined ? '' : `"log":{"level":${quote(e.level)}},`;
+  const level = e.level === undefined ? '' : levelPart(e.level);
+  // Only what changes per line is built as a string; the rest goes in as bytes encoded once.
   out.write(
-    `${action}${id}}}\n{"@timestamp":"${logTime(e)}","message":${quote(e.message)},${level}"stream":"${e.stream}","event":{"id":${id},"kind":"event","dataset":"lookout.log"},`,
+    `${action}${id}}}\n{"@timestamp":"${logTime(e)}","message":${quote(e.message)},${level}${STREAM_TO_ID[e.stream] ?? `"stream":"${e.stream}","event":{"id":`}${id}`,
   );
   const ctx = context(e.host, e.container);
   if (e.invalidUtf8 === undefined && e.fields === undefined) {
     out.writeBytes(contextBytes(ctx));
     return;
   }
-  let rest = ctx;
+  let rest = AFTER_ID + ctx;
   if (e.invalidUtf8) rest += `,"tags":["invalid_utf8"]`;
   if (e.fields !== undefined) rest += `,${JSON.stringify(fieldsKey)}:${JSON.stringify(e.fields)}`;
   out.write(`${rest}}\n`);

@@ -106,6 +106,22 @@ describe('parseJsonFileLine', () => {
   });
 });
 
+describe('parseJsonFileLine on a chunk known to be ASCII', () => {
+  // The tailer checks each chunk once and then copies the text instead of decoding it.
+  test.each([
+    ['a whole line', line('INFO ready, 12 workers up\n')],
+    ['a partial piece', line('x'.repeat(80))],
+    ['a line with escapes (the general path)', line('say "hi"\tthere\n', 'stderr')],
+  ])('%s: the same result as the decoding path', (_name, text) => {
+    const buf = Buffer.from(text);
+    const copied = newLine();
+    const decoded = newLine();
+    expect(parseJsonFileLine(buf, 0, buf.length, true, copied, true)).toBe(true);
+    expect(parseJsonFileLine(buf, 0, buf.length, true, decoded)).toBe(true);
+    expect(copied).toEqual(decoded);
+  });
+});
+
 describe('timeToMs', () => {
   test.each([
     ['2026-11-25T15:19:00.123456789Z', Date.UTC(2026, 10, 25, 15, 19, 0, 123)],

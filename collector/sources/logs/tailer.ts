@@ -1,5 +1,5 @@
 /* eslint max-lines: ["error", 400] -- the per-line loop (read, parse, join, emit, batch, ack) is bench:tail's hot path and shares one container's state; what is off that path (missing-file watch, joiners, acks) has its own module. Split further only with bench:tail before and after. */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { ContainerMeta, LogEvent, LogStream } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
@@ -146,10 +146,11 @@ export class Tailer {
           const { buf, end, fileOffset, start: s0 } = chunk;
           tailMetrics.bytes.inc(end - s0);
           this.readTotal += end - s0;
-          const utf8 = isUtf8(buf.subarray(s0, end));
+          const ascii = isAscii(buf.subarray(s0, end));
+          const utf8 = ascii || isUtf8(buf.subarray(s0, end));
           for (let s = s0; s < end;) {
             const nl = buf.indexOf(10, s);
-            this.line(buf, s, nl, fileOffset + (s - s0), utf8);
+            this.line(buf, s, nl, fileOffset + (s - s0), utf8, ascii);
             s = nl + 1;
             if (this.out.length >= this.cfg.batch_max_events || this.outBytes >= this.cfg.batch_max_bytes) {
               // Mid-chunk, the reader is already past the chunk: checkpoint at the next line instead.
@@ -207,9 +208,9 @@ export class Tailer {
     return ms;
   }
 
-  private line(buf: Buffer, s: number, e: number, offset: number, utf8: boolean): void {
+  private line(buf: Buffer, s: number, e: number, offset: number, utf8: boolean, ascii: boolean): void {
     const p = this.parsed;
-    if (!parseJsonFileLine(buf, s, e, utf8, p)) {
+    if (!parseJsonFileLine(buf, s, e, utf8, p, ascii)) {
       tailMetrics.corrupt.inc();
       this.corruptWarn.warn(
         { offset, sample: buf.toString('utf8', s, Math.min(e, s + 120)) },
