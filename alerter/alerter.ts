@@ -1,13 +1,12 @@
-import type { Bus, SubscribeOptions, Subscription } from '../core/bus/bus';
+import type { Bus, Subscription } from '../core/bus/bus';
 import type { Clock } from '../core/clock';
-import { type ConfigProblem, ConfigError, LookoutError } from '../core/errors';
+import { ConfigError, LookoutError } from '../core/errors';
 import { TOPICS, type LookoutEvent, type Topic } from '../core/events';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
 import type { AlerterConfig } from './config';
-import { Engine, type PersistedAlert } from './engine/engine';
+import { Engine } from './engine/engine';
 import { alerterMetrics as m } from './engine/metrics';
-import type { InventoryRef } from './engine/model';
 import { AlertStore } from './engine/persist';
 import { compileRules } from './rules/compile';
 import { loadRules } from './rules/load';
@@ -17,17 +16,20 @@ import { EventLag } from './runner/event-lag';
 import { HandoffBuffer } from './runner/handoff-buffer';
 import { InventorySaver } from './runner/inventory';
 import { LastLines } from './runner/last-lines';
-import { RuleReloader } from './runner/reload';
+import { RuleReloader, type ReloadResult } from './runner/reload';
 import { SerialQueue } from './runner/serial';
 import { Ticker } from './runner/ticker';
 import { watchRules } from './runner/watch';
 import type { AlertTransition } from './types';
+import type { AlerterHandoff, HandoffControl } from './handoff';
 
 export { checkRules } from './rules/check';
 export { testRules, formatTestReport, type TestReport } from './rules/rule-tests-run';
 export { explain, type ExplainOptions } from './rules/explain';
 export { ruleJsonSchema } from './rules/write-schema';
 export { alerterConfigSchema, type AlerterConfig } from './config';
+export type { AlerterHandoff, HandoffBatch, HandoffControl } from './handoff';
+export type { ReloadResult } from './runner/reload';
 
 export interface AlerterDeps {
   bus: Bus;
@@ -44,35 +46,6 @@ export interface AlerterDeps {
    * committed) only once its transitions are in the outbox and its states are handed off.
    */
   handoff?: AlerterHandoff;
-}
-
-/** The engine to oneself, between event batches and tick slices. */
-export interface HandoffControl {
-  exclusive<T>(fn: (engine: Engine) => T | Promise<T>): Promise<T>;
-}
-
-/** What a hand-off makes durable after a batch or a tick. */
-export interface HandoffBatch {
-  /** Alert states that changed, once the transitions that changed them are in the outbox. */
-  changed: PersistedAlert[];
-  transitions: AlertTransition[];
-  /** Absence inventory entries made and forgotten. */
-  inventory: { add: InventoryRef[]; remove: InventoryRef[] };
-}
-
-export interface AlerterHandoff {
-  /** Options (partition hooks) for one of the alerter's subscriptions: the bus gates every topic's partition on them. */
-  subscribeOptions(ctl: HandoffControl): SubscribeOptions;
-  /** Resolves once the batch is durable; a rejection is retried (merged) with the next batch. */
-  publish(batch: HandoffBatch): Promise<void>;
-  /** Whether this replica owns a routing key's partition now: it polls only its Graphite rules. */
-  owns?(routingKey: string): boolean;
-}
-
-export interface ReloadResult {
-  ok: boolean;
-  rules: number;
-  problems: ConfigProblem[];
 }
 
 export interface Alerter {

@@ -1,4 +1,4 @@
-import type { HandoffBatch } from '../alerter';
+import type { HandoffBatch } from '../handoff';
 import { engineFor } from '../testing/fixtures';
 import { HandoffBuffer } from './handoff-buffer';
 

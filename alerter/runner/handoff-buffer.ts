@@ -1,4 +1,4 @@
-import type { HandoffBatch, AlerterHandoff } from '../alerter';
+import type { HandoffBatch, AlerterHandoff } from '../handoff';
 import type { Engine, PersistedAlert } from '../engine/engine';
 import type { AlertTransition } from '../types';
 

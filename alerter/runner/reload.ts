@@ -1,12 +1,18 @@
-import { formatProblem } from '../../core/errors';
+import { type ConfigProblem, formatProblem } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { ReloadResult } from '../alerter';
 import type { Engine } from '../engine/engine';
 import { alerterMetrics as m } from '../engine/metrics';
 import { compileRules } from '../rules/compile';
 import type { EvalDeps } from '../engine/evaluator';
 import { loadRules } from '../rules/load';
 import type { TransitionDelivery } from './delivery';
+
+/** What a reload did: how many rules are live, and what was wrong with the files if it kept the old ones. */
+export interface ReloadResult {
+  ok: boolean;
+  rules: number;
+  problems: ConfigProblem[];
+}
 
 /** Re-reads the rule files; a broken edit keeps the last good rules and reports what is wrong. */
 export class RuleReloader {
