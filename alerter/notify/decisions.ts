@@ -3,30 +3,16 @@
  * queued and what the receiver answered. `lookout explain <key>` and the API read it.
  */
 import type { StateStore } from '../../core/store/store';
-import { decisionsAbout, deleteDecisionsBefore, insertDecision } from './store/decisions';
+import {
+  decisionsAbout,
+  deleteDecisionsBefore,
+  insertDecision,
+  type Decision,
+  type DecisionStep,
+} from './store/decisions';
 import { migrateNotify } from './store/tables';
 
-export type DecisionStep =
-  | 'received'
-  | 'routed'
-  | 'muted'
-  | 'unmuted'
-  | 'aggregated'
-  | 'shown'
-  | 'flapping'
-  | 'queued'
-  | 'delivered'
-  | 'retrying'
-  | 'rejected'
-  | 'acked'
-  | 'released';
-
-export interface Decision {
-  at: number;
-  step: DecisionStep;
-  groupId?: string;
-  detail: Record<string, unknown>;
-}
+export type { Decision, DecisionStep } from './store/decisions';
 
 export function recordDecision(
   store: StateStore,

@@ -17,18 +17,11 @@ import {
   loadSilences,
   silencesByIdPrefix,
   silencesInForce,
+  type Silence,
 } from './store/silences';
 import { migrateNotify } from './store/tables';
 
-export interface Silence {
-  id: string;
-  matchers: Matcher[];
-  startsAt: number;
-  endsAt: number;
-  comment: string;
-  createdBy: string;
-  createdAt: number;
-}
+export type { Silence } from './store/silences';
 
 export interface AddSilenceInput {
   /** `service=web`, `host=~db.*`... (strings are parsed) */

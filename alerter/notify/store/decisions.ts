@@ -1,6 +1,27 @@
 /** notify_decisions: the decision log's rows. Every statement on the table is here. */
 import type { StateStore } from '../../../core/store/store';
-import type { Decision, DecisionStep } from '../decisions';
+
+export type DecisionStep =
+  | 'received'
+  | 'routed'
+  | 'muted'
+  | 'unmuted'
+  | 'aggregated'
+  | 'shown'
+  | 'flapping'
+  | 'queued'
+  | 'delivered'
+  | 'retrying'
+  | 'rejected'
+  | 'acked'
+  | 'released';
+
+export interface Decision {
+  at: number;
+  step: DecisionStep;
+  groupId?: string;
+  detail: Record<string, unknown>;
+}
 
 export function insertDecision(
   store: StateStore,

@@ -4,7 +4,16 @@
  */
 import type { StateStore } from '../../../core/store/store';
 import type { Matcher } from '../matchers';
-import type { Silence } from '../silence';
+
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: number;
+  endsAt: number;
+  comment: string;
+  createdBy: string;
+  createdAt: number;
+}
 
 type Raw = {
   id: string;
