@@ -36,31 +36,58 @@ export function collectorHistory(metric: string, naming: CollectorNaming): Colle
   const target = summed ? `integral(${path.replace(/\.rate$/, '.count')})` : path;
   const suffix = summed ? 1 : 0;
   const type = counter ? 'counter' : 'gauge';
+  const hostScope = METRICS.find((m) => m.name === metric)?.scope === 'host';
   return {
     target,
-    toSamples: (series) => series.flatMap((s) => samplesOf(metric, s, suffix, type)),
+    toSamples: (series) => series.flatMap((s) => samplesOf(metric, s, { suffix, type, hostScope })),
   };
 }
 
-/** One rendered series back into samples, its host and container read from the path's end. */
-function samplesOf(
-  metric: string,
-  s: RenderedSeries,
-  suffix: number,
-  type: MetricSample['type'],
-): MetricSample[] {
+interface SeriesShape {
+  /** Path nodes after the metric name (StatsD's `.count`). */
+  suffix: number;
+  type: MetricSample['type'];
+  /** A host metric: its subject segment is the host itself, a mount or an interface. */
+  hostScope: boolean;
+}
+
+/** One rendered series back into samples, its host and subject read from the path's end. */
+function samplesOf(metric: string, s: RenderedSeries, shape: SeriesShape): MetricSample[] {
   const inner = /^integral\((.*)\)$/.exec(s.target)?.[1] ?? s.target;
   const nodes = inner.split('.');
-  const at = nodes.length - suffix - metric.split('.').length;
+  const at = nodes.length - shape.suffix - metric.split('.').length;
   const host = nodes[at - 2] ?? '';
   const name = nodes[at - 1] ?? '';
+  const labels = shape.hostScope ? hostInstanceLabels(name) : undefined;
   const container: ContainerMeta | undefined =
-    name === DEFAULT_SCHEME.hostSegment
+    shape.hostScope || name === DEFAULT_SCHEME.hostSegment
       ? undefined
       : { id: name, name, image: '', labels: {}, service: name };
   const out: MetricSample[] = [];
   for (const [v, sec] of s.datapoints)
     if (v !== null)
-      out.push({ kind: 'metric', host, ts: sec * 1000, name: metric, value: v, type, container });
+      out.push({
+        kind: 'metric',
+        host,
+        ts: sec * 1000,
+        name: metric,
+        value: v,
+        type: shape.type,
+        container,
+        ...(labels ? { labels } : {}),
+      });
   return out;
+}
+
+/**
+ * The `mount` or `iface` label back from a host metric's subject segment, the inverse of
+ * `hostInstanceSubject` (core/metrics-catalog.ts) after the sinks' sanitising: `_fs_` is `/`,
+ * `_fs_var_lib_docker` is `/var/lib/docker`, `_net_eth0` is `eth0`. Sanitising made every `/`
+ * an `_`, so a mount with `_` in its path comes back with `/` there: the path kept no difference.
+ * `_host` (load, memory, containers.running) carries no label.
+ */
+export function hostInstanceLabels(segment: string): Record<string, string> | undefined {
+  if (segment.startsWith('_net_')) return { iface: segment.slice('_net_'.length) };
+  if (segment.startsWith('_fs')) return { mount: segment.slice('_fs'.length).replace(/_/g, '/') || '/' };
+  return undefined;
 }

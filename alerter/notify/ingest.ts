@@ -55,6 +55,8 @@ export function ingest(
         to: status,
         at: t.at,
         labels: t.alert.labels,
+        // The evaluator's words for what it saw (a bad `lookout.replicas` label and the fallback used).
+        ...(t.alert.detail ? { detail: t.alert.detail } : {}),
       });
       if (isFlapping && !prev?.flapping)
         recordDecision(store, key, now, 'flapping', { changes: changes.length, window_ms: flapping.window });

@@ -3,32 +3,24 @@
  * notifiers so every channel says the same thing.
  */
 import type { AlertDeath } from '../types';
+import { labelText, subject } from './subject';
 import type { Notification, NotifiedAlert } from './types';
 
-export function labelText(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-}
-
 /**
- * One line: `[FIRING:3] rule on host=h: first summary (+2 more)`. An aggregate counts every
- * firing alert of its rule on its service, including one that paged alone before the storm.
+ * One line: `[FIRING:3] rule on host=h: first summary (+2 more)` (what follows the status is
+ * subject.ts's). An aggregate counts every firing alert of its rule on its service, including
+ * one that paged alone before the storm.
  */
 export function title(n: Notification): string {
   const list = n.status === 'resolved' ? n.resolved : n.firing;
   const first = list[0];
-  const rules = [...new Set(list.map((a) => a.rule))];
   const count = n.aggregate ? (n.affected ?? n.firing.length) : n.firing.length;
   const head =
     n.status === 'resolved' ? `[RESOLVED${list.length > 1 ? `:${list.length}` : ''}]` : `[FIRING:${count}]`;
-  // A per-alert group's labels include its rule, which the title already names.
-  const { rule: _rule, ...where0 } = n.groupLabels;
-  const where = labelText(where0);
+  const { what, where } = subject(n);
   const more = list.length > 1 ? ` (+${list.length - 1} more)` : '';
   const flapping = first?.flapping ? ' [flapping]' : '';
-  return `${head} ${rules.join(', ')}${where ? ` on ${where}` : ''}: ${first?.summary ?? ''}${more}${flapping}`;
+  return `${head} ${what}${where ? ` on ${where}` : ''}: ${first?.summary ?? ''}${more}${flapping}`;
 }
 
 /**

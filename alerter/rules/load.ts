@@ -65,6 +65,8 @@ function crossChecks(spec: RuleSpec): Array<{ path: PathKey[]; message: string }
       out.push({ path: ['of'], message: 'of: metric needs `metric:`, the series that should keep arriving' });
     if (spec.of !== 'service' && spec.min_running !== undefined)
       out.push({ path: ['min_running'], message: 'min_running only applies to of: service' });
+    if (spec.of !== 'service' && spec.expected_from !== undefined)
+      out.push({ path: ['expected_from'], message: 'expected_from only applies to of: service' });
   }
   if (spec.kind === 'spike' && (spec.metric === undefined) === (spec.match === undefined)) {
     out.push({

@@ -54,7 +54,18 @@ const heartbeatInput = z
   .object({
     host: z.string().optional(),
     containers: z
-      .array(z.union([z.string(), z.object({ name: z.string(), service: z.string().optional() }).strict()]))
+      .array(
+        z.union([
+          z.string(),
+          z
+            .object({
+              name: z.string(),
+              service: z.string().optional(),
+              container_labels: z.record(z.string(), z.string()).optional(),
+            })
+            .strict(),
+        ]),
+      )
       .default([]),
   })
   .strict();
@@ -175,6 +186,12 @@ function meta(r: Ref): ContainerMeta {
 
 type EventInput = TestCase['events'][number];
 
+/** A heartbeat's container: a name, or a name with its service and Docker labels. */
+function inventoryEntry(c: z.output<typeof heartbeatInput>['containers'][number]): ContainerMeta {
+  if (typeof c === 'string') return meta({ container: c });
+  return meta({ container: c.name, service: c.service, container_labels: c.container_labels });
+}
+
 /** One input event of a test file at one time. */
 function eventOf(e: EventInput, ts: number, n: number): LookoutEvent | undefined {
   if (e.lifecycle) {
@@ -209,9 +226,7 @@ function eventOf(e: EventInput, ts: number, n: number): LookoutEvent | undefined
   }
   if (e.heartbeat) {
     const h = e.heartbeat;
-    const containers = h.containers.map((c) =>
-      typeof c === 'string' ? meta({ container: c }) : meta({ container: c.name, service: c.service }),
-    );
+    const containers = h.containers.map(inventoryEntry);
     return {
       kind: 'heartbeat',
       host: h.host ?? DEFAULT_HOST,

@@ -126,3 +126,58 @@ test('a firing mail and its resolve, with the same facts and links in text and H
     await smtp.close();
   }
 });
+
+test('a digest of service alerts (no host) names the service in its subject and heading', async () => {
+  const cert = makeLoopbackCert();
+  process.env.T_MAIL_PASS = 'mail-password-never-logged';
+  const smtp = await startPrivateSmtp({ ...cert, user: 'lookout', password: 'mail-password-never-logged' });
+  const clock = new ManualClock(T0);
+  const store = StateStore.open(':memory:');
+  const n = createNotifier({
+    store,
+    logger: silentLogger(),
+    clock,
+    config: notifyConfigSchema.parse({
+      receivers: [
+        {
+          name: 'mail',
+          type: 'email',
+          host: '127.0.0.1',
+          port: smtp.port,
+          starttls: 'require',
+          user: 'lookout',
+          password: { env: 'T_MAIL_PASS' },
+          ca_file: cert.certFile,
+          from: 'lookout <lookout@example.org>',
+          to: ['oncall@example.org'],
+        },
+      ],
+      group: { wait: '0s' },
+      api: { enabled: false },
+    }),
+  });
+  // What `absence` with `of: service` and `group_by: [service]` raises: no host label.
+  const absent = (service: string, rule: string) =>
+    makeAlert({
+      rule,
+      kind: 'absence',
+      labels: { service },
+      summary: `${service}: fewer containers running than wanted`,
+    });
+  try {
+    await n.handle([firing(absent('web', 'service_absent')), firing(absent('web', 'service_degraded'))]);
+    await n.tick();
+    expect(smtp.inbox).toHaveLength(1);
+    const mail = parts(smtp.inbox[0]!.raw);
+    const subject =
+      '[FIRING:2] service_absent, service_degraded on service=web: web: fewer containers running than wanted (+1 more)';
+    expect(mail.headers.split('\r\n')).toContain(`Subject: ${subject}`);
+    expect(mail.headers).not.toContain('host=');
+    expect(mail.text.split(/\r?\n/)[0]).toBe(subject);
+    expect(mail.html).toContain(`<h2>${subject}</h2>`);
+  } finally {
+    await n.stop();
+    store.close();
+    await smtp.close();
+  }
+});

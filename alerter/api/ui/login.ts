@@ -7,10 +7,13 @@
  *   GET  /login[?next=/alerts/x]   the form
  *   POST /login                    token=…&next=…   → 303 to next, with the cookie
  *   POST /logout                   → 303 to /login, the cookie cleared
+ *
+ * Wrong tokens are limited per client address (../login-limit.ts): after 10 in a minute, 429.
  */
 import type http from 'node:http';
 import type { Secret } from '../../../core/config/types';
 import { HttpError, RawResponse, type Route } from '../http';
+import { createLoginLimit, type LoginLimit } from '../login-limit';
 import { sameOrigin, sameSecret, sessionCookie, sessionValue } from '../session';
 import { esc, page } from './html';
 
@@ -20,9 +23,14 @@ const MAX_FORM_BYTES = 4096;
 export interface LoginDeps {
   token?: Secret;
   now: () => number;
+  /** Wrong-token limit; default: one for these routes, on `now`. */
+  limit?: LoginLimit;
 }
 
-export function loginRoutes(deps: LoginDeps): Route[] {
+type LoginState = LoginDeps & { limit: LoginLimit };
+
+export function loginRoutes(d: LoginDeps): Route[] {
+  const deps: LoginState = { ...d, limit: d.limit ?? createLoginLimit(d.now) };
   return [
     {
       method: 'GET',
@@ -71,14 +79,22 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-async function login(deps: LoginDeps, req: http.IncomingMessage): Promise<RawResponse> {
+async function login(deps: LoginState, req: http.IncomingMessage): Promise<RawResponse> {
   const form = await readForm(req);
   const next = safeNext(form.get('next'));
   if (!deps.token) return loginPage(deps, next);
   // A login posted from another site's page would log the browser into a session it did not ask for.
   if (!sameOrigin(req)) return loginPage(deps, next, 'Log in from this page, not from another site.', 403);
-  if (!sameSecret(form.get('token') ?? '', deps.token.reveal()))
+  const address = req.socket.remoteAddress;
+  const wait = deps.limit.retryAfter(address);
+  if (wait > 0) {
+    const p = loginPage(deps, next, `Too many wrong tokens from your address: try again in ${wait} s.`, 429);
+    return new RawResponse(p.status, p.contentType, p.body, { 'retry-after': String(wait) });
+  }
+  if (!sameSecret(form.get('token') ?? '', deps.token.reveal())) {
+    deps.limit.failed(address);
     return loginPage(deps, next, 'Wrong token.', 401);
+  }
   const cookie = sessionCookie(req, sessionValue(deps.token, deps.now()));
   return new RawResponse(303, 'text/plain; charset=utf-8', '', { location: next, 'set-cookie': cookie });
 }

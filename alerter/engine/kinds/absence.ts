@@ -5,6 +5,7 @@ import { duration } from '../../../core/config/types';
 import { common, metricName } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator, GroupRef, Observation } from '../evaluator';
 import { compileWhere, containerLabel, groupLabels } from '../labels';
+import { combineWants, expectedSize, readWant, type HostWant, type LabelledSize } from './expected-size';
 
 export const absenceRule = z
   .object({
@@ -15,6 +16,8 @@ export const absenceRule = z
     metric: metricName.optional(),
     after: duration(),
     min_running: z.number().int().positive().optional(),
+    /** of: service: `label` reads the expected size from the containers' `lookout.replicas`. */
+    expected_from: z.enum(['rule', 'label']).optional(),
     /** Forget a series (host, container) silent this long: it was removed, not broken. */
     forget_after: duration().optional(),
   })
@@ -31,7 +34,9 @@ interface State {
    * of: service: each host's count and when its heartbeat said so. A group without `host` in
    * its group_by spans hosts: its `running` is the sum over hosts heard from recently.
    */
-  byHost?: Record<string, { n: number; at: number }>;
+  byHost?: Record<string, { n: number; at: number } & HostWant>;
+  /** of: service with expected_from: label: the size the containers' labels ask for. */
+  labelled?: LabelledSize;
 }
 
 const DEFAULT_FORGET: Record<string, number> = {
@@ -52,6 +57,7 @@ export function absence(spec: Spec, deps: EvalDeps): Evaluator<State> {
   const minRunning = spec.min_running ?? 1;
   const groupBy = spec.group_by ?? ['host', 'service'];
   const where = compileWhere(spec.where);
+  const inventory = { groupBy, where, staleMs: grace, fromLabel: spec.expected_from === 'label' };
   const topics =
     spec.of === 'heartbeat'
       ? (['heartbeat'] as const)
@@ -67,7 +73,7 @@ export function absence(spec: Spec, deps: EvalDeps): Evaluator<State> {
     newState: fresh,
     ingest(ev, get, groups, now) {
       if (spec.of === 'service') {
-        if (ev.kind === 'heartbeat') return serviceInventory(ev, groups, now, groupBy, where, grace);
+        if (ev.kind === 'heartbeat') return serviceInventory(ev, groups, now, inventory);
         return userStopped(ev as LifecycleEvent, groups, groupBy, where);
       }
       if (ev.kind === 'lifecycle' && spec.of !== 'heartbeat') {
@@ -83,7 +89,7 @@ export function absence(spec: Spec, deps: EvalDeps): Evaluator<State> {
       return g;
     },
     evaluate(s, now, _firing, d = false): Observation {
-      if (spec.of === 'service') return serviceObservation(s, minRunning, d);
+      if (spec.of === 'service') return serviceObservation(s, minRunning, inventory.fromLabel, d);
       const silent = now - s.lastSeen;
       return {
         value: Math.round(silent / 1000),
@@ -101,7 +107,7 @@ export function absence(spec: Spec, deps: EvalDeps): Evaluator<State> {
     },
     describe: () =>
       spec.of === 'service'
-        ? `fewer than ${minRunning} running containers per ${groupBy.join(', ')}`
+        ? `fewer than ${inventory.fromLabel ? `the containers' label lookout.replicas (else ${minRunning})` : minRunning} running containers per ${groupBy.join(', ')}`
         : `no ${spec.of === 'metric' ? spec.metric : spec.of} for ${formatDuration(spec.after)}`,
   };
 }
@@ -109,28 +115,34 @@ export function absence(spec: Spec, deps: EvalDeps): Evaluator<State> {
 type Groups = Parameters<Evaluator<State>['ingest']>[2];
 type Where = ReturnType<typeof compileWhere>;
 
+interface InventoryOptions {
+  groupBy: readonly string[];
+  where: Where;
+  staleMs: number;
+  fromLabel: boolean;
+}
+
 /** A heartbeat's container list, counted per group: how many of each service run on that host. */
 function serviceInventory(
   hb: Heartbeat,
   groups: Groups,
   now: number,
-  groupBy: readonly string[],
-  where: Where,
-  staleMs: number,
+  { groupBy, where, staleMs, fromLabel }: InventoryOptions,
 ): GroupRef<State>[] {
-  const counts = new Map<string, { labels: Record<string, string>; n: number }>();
+  const counts = new Map<string, { labels: Record<string, string>; n: number; want: HostWant }>();
   for (const c of hb.containers) {
     const get = (n: string): string => (n === 'host' ? hb.host : (containerLabel(c, n) ?? ''));
     if (where && !where(get)) continue;
     const { key, labels } = groupLabels(groupBy, get);
-    const e = counts.get(key) ?? { labels, n: 0 };
+    const e = counts.get(key) ?? { labels, n: 0, want: {} };
     e.n++;
+    if (fromLabel) readWant(e.want, c);
     counts.set(key, e);
   }
   const touched = new Set<GroupRef<State>>();
-  for (const { labels, n } of counts.values()) {
+  for (const { labels, n, want } of counts.values()) {
     const g = groups.byLabels(labels);
-    countOnHost(g.s, hb.host, n, now, staleMs);
+    countOnHost(g.s, hb.host, n, now, staleMs, want);
     g.s.lastSeen = now;
     if (n > 0) g.s.userStopped = false;
     touched.add(g);
@@ -149,15 +161,23 @@ function serviceInventory(
  * Records one host's count and sums the group over hosts whose word is fresh: a host that went
  * silent stops counting (its own heartbeat alert says why), rather than holding a pool up forever.
  */
-function countOnHost(s: State, host: string, n: number, now: number, staleMs: number): void {
+function countOnHost(
+  s: State,
+  host: string,
+  n: number,
+  now: number,
+  staleMs: number,
+  want: HostWant = {},
+): void {
   const byHost = (s.byHost ??= {});
-  byHost[host] = { n, at: now };
+  byHost[host] = { n, at: now, ...want };
   let running = 0;
   for (const [h, c] of Object.entries(byHost)) {
     if (now - c.at > staleMs) delete byHost[h];
     else running += c.n;
   }
   s.running = running;
+  s.labelled = combineWants(Object.values(byHost), running, s.labelled ?? {});
 }
 
 /** A container stopped or removed on purpose: its service may run none, and that is not a page. */
@@ -176,14 +196,16 @@ function userStopped(
   return g;
 }
 
-function serviceObservation(s: State, minRunning: number, d: boolean): Observation {
-  const active = s.running < minRunning && !(s.running === 0 && s.userStopped);
+function serviceObservation(s: State, minRunning: number, fromLabel: boolean, d: boolean): Observation {
+  const want = fromLabel ? expectedSize(s.labelled ?? {}, minRunning) : undefined;
+  const size = want?.size ?? minRunning;
+  const active = s.running < size && !(s.running === 0 && s.userStopped);
   return {
     value: s.running,
     active,
-    threshold: minRunning,
+    threshold: size,
     detail:
       d &&
-      `${s.running} running, at least ${minRunning} wanted${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}`,
+      `${s.running} running, at least ${size} wanted${want ? ` (${want.why})` : ''}${s.userStopped && s.running === 0 ? ' (stopped by a user)' : ''}`,
   };
 }
