@@ -1,4 +1,4 @@
-import type { LogEvent } from '../../../core/events';
+import { type LogEvent, TEXT_IS_PLAIN_JSON } from '../../../core/events';
 import { context, logTime } from '../ecs/documents';
 import type { BodyBuffer } from './body-buffer';
 
@@ -56,11 +56,14 @@ function contextBytes(ctx: string): Buffer {
 
 /** `action` is the `{"create":{"_index":…,"_id":` prefix, shared by the lines of one index. */
 export function writeLogLine(out: BodyBuffer, action: string, e: LogEvent, fieldsKey: string): void {
-  const id = quote(e.id);
+  // The tailer's common line vouches that neither needs escaping: quoting is then all JSON would do.
+  const plain = e[TEXT_IS_PLAIN_JSON] === true;
+  const id = plain ? `"${e.id}"` : quote(e.id);
+  const message = plain ? `"${e.message}"` : quote(e.message);
   const level = e.level === undefined ? '' : levelPart(e.level);
   // Only what changes per line is built as a string; the rest goes in as bytes encoded once.
   out.write(
-    `${action}${id}}}\n{"@timestamp":"${logTime(e)}","message":${quote(e.message)},${level}${STREAM_TO_ID[e.stream] ?? `"stream":"${e.stream}","event":{"id":`}${id}`,
+    `${action}${id}}}\n{"@timestamp":"${logTime(e)}","message":${message},${level}${STREAM_TO_ID[e.stream] ?? `"stream":"${e.stream}","event":{"id":`}${id}`,
   );
   const ctx = context(e.host, e.container);
   if (e.invalidUtf8 === undefined && e.fields === undefined) {
