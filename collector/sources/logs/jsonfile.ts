@@ -24,6 +24,11 @@ const MID_STREAM = Buffer.from('","stream":"');
 const MID_TIME = Buffer.from('","time":"');
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
+/** 1 for the bytes the log value scan stops at: control characters, `"` and `\`. */
+const STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STOP[c] = 1;
+STOP[QUOTE] = 1;
+STOP[BACKSLASH] = 1;
 // moby's writer turns each invalid byte into this escape (jsonlog.writeJSONBytesAsString), while a real U+FFFD is written raw.
 const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
 // `buf.utf8Slice` skips toString's argument checks; it is on every Buffer at runtime but not in @types/node.
@@ -105,11 +110,7 @@ function fastParse(
   let plain = true;
   let i = logStart;
   for (;;) {
-    while (i < logEnd) {
-      const c = buf[i]!;
-      if (c < 0x20 || c === QUOTE || c === BACKSLASH) break;
-      i++;
-    }
+    while (i < logEnd && STOP[buf[i]!] === 0) i++;
     // A raw control character is not JSON, and Docker never writes one; kept, but escaped later.
     if (i < logEnd && buf[i]! < 0x20) {
       plain = false;
