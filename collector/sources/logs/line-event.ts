@@ -25,6 +25,8 @@ function lineClass() {
     declare fields?: Record<string, unknown>;
     declare invalidUtf8?: true;
     declare truncated?: true;
+    /** Set on PlainJsonTailedLine's prototype only. */
+    declare readonly [TEXT_IS_PLAIN_JSON]?: true;
 
     constructor(
       host: string,
