@@ -122,6 +122,37 @@ describe('parseJsonFileLine on a chunk known to be ASCII', () => {
   });
 });
 
+describe('plain: text JSON would write as it is', () => {
+  // The Elasticsearch sink skips escaping for such text (issue 16): a wrong "true" corrupts a body.
+  const raw = (value: Buffer | string) =>
+    Buffer.concat([
+      Buffer.from('{"log":"'),
+      Buffer.from(value),
+      Buffer.from(`","stream":"stdout","time":"${T}"}`),
+    ]);
+  test.each([
+    ['a whole ASCII line', raw('GET / 200\\n'), true],
+    ['a partial piece', raw('x'.repeat(60)), true],
+    ['raw UTF-8', raw('café ☕ 😀\\n'), true],
+    ['an empty line', raw('\\n'), true],
+    ['a raw tab (not Docker JSON, escaped later)', raw('a\tb\\n'), false],
+    ['a raw control character at the end', raw('ab\u0001\\n'), false],
+    ['an escaped quote', raw('say \\"hi\\"\\n'), false],
+    ['an escaped backslash', raw('C:\\\\tmp\\n'), false],
+    ['an escaped unicode character', raw('\\u003cb\\u003e\\n'), false],
+    ['a TTY line', raw('tty\\r\\n'), false],
+  ])('%s', (_name, buf, plain) => {
+    for (const ascii of [false, true]) {
+      const out = newLine();
+      expect(parseJsonFileLine(buf, 0, buf.length, false, out, ascii && buf.every((b) => b < 0x80))).toBe(
+        true,
+      );
+      expect(out.plain).toBe(plain);
+      if (plain) expect(JSON.stringify(out.text)).toBe(`"${out.text}"`);
+    }
+  });
+});
+
 describe('timeToMs', () => {
   test.each([
     ['2026-11-25T15:19:00.123456789Z', Date.UTC(2026, 10, 25, 15, 19, 0, 123)],

@@ -15,6 +15,8 @@ export interface JsonFileLine {
   time: string;
   /** The line had bytes that were not UTF-8 (raw in the file, or escaped by Docker as \ufffd). */
   invalidUtf8: boolean;
+  /** `text` has no `"`, `\` or control character: JSON.stringify would write it as it is. */
+  plain: boolean;
 }
 
 const PREFIX = Buffer.from('{"log":"');
@@ -22,6 +24,11 @@ const MID_STREAM = Buffer.from('","stream":"');
 const MID_TIME = Buffer.from('","time":"');
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
+/** 1 for the bytes the log value scan stops at: control characters, `"` and `\`. */
+const STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STOP[c] = 1;
+STOP[QUOTE] = 1;
+STOP[BACKSLASH] = 1;
 // moby's writer turns each invalid byte into this escape (jsonlog.writeJSONBytesAsString), while a real U+FFFD is written raw.
 const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
 // `buf.utf8Slice` skips toString's argument checks; it is on every Buffer at runtime but not in @types/node.
@@ -59,7 +66,17 @@ export function parseJsonFileLine(
 
 /** A fresh result holder for parseJsonFileLine. */
 export function newLine(): JsonFileLine {
-  return { text: '', last: false, stream: 'stdout', time: '', invalidUtf8: false };
+  return { text: '', last: false, stream: 'stdout', time: '', invalidUtf8: false, plain: false };
+}
+
+/** `stdout` or `stderr` written at `at`, byte by byte (no string made). */
+function streamAt(buf: Buffer, at: number): LogStream | undefined {
+  if (buf[at] !== 0x73 /* s */ || buf[at + 1] !== 0x74 /* t */ || buf[at + 2] !== 0x64 /* d */)
+    return undefined;
+  const c = buf[at + 3];
+  if (c === 0x6f /* o */ && buf[at + 4] === 0x75 && buf[at + 5] === 0x74) return 'stdout';
+  if (c === 0x65 /* e */ && buf[at + 4] === 0x72 && buf[at + 5] === 0x72) return 'stderr';
+  return undefined;
 }
 
 /**
@@ -82,34 +99,37 @@ function fastParse(
   const tq = q - MID_TIME.length + 1; // start of `","time":"`
   if (!startsWithAt(buf, tq, MID_TIME)) return false;
   const streamStart = tq - 6;
-  const c = buf[streamStart + 3];
-  let stream: LogStream;
-  if (c === 0x6f /* o */ && buf[streamStart + 4] === 0x75 && buf[streamStart + 2] === 0x64) stream = 'stdout';
-  else if (c === 0x65 /* e */ && buf[streamStart + 4] === 0x72 && buf[streamStart + 2] === 0x64)
-    stream = 'stderr';
-  else return false;
-  if (
-    buf[streamStart] !== 0x73 ||
-    buf[streamStart + 1] !== 0x74 ||
-    buf[streamStart + 5] !== (stream === 'stdout' ? 0x74 : 0x72)
-  )
-    return false;
+  const stream = streamAt(buf, streamStart);
+  if (stream === undefined) return false;
   const logEnd = streamStart - MID_STREAM.length;
   if (!startsWithAt(buf, logEnd, MID_STREAM) || !startsWithAt(buf, start, PREFIX)) return false;
   const logStart = start + PREFIX.length;
   if (logEnd < logStart) return false;
-  const bs = buf.indexOf(BACKSLASH, logStart);
-  const last = bs === logEnd - 2 && buf[logEnd - 1] === 0x6e; /* \n */
+  // One pass for what stops the fast path and what JSON would escape (issue 16: this loop is
+  // cheaper than the two indexOf calls it replaces, and tells the sink it need not look again).
+  let plain = true;
+  let i = logStart;
+  for (;;) {
+    while (i < logEnd && STOP[buf[i]!] === 0) i++;
+    // A raw control character is not JSON, and Docker never writes one; kept, but escaped later.
+    if (i < logEnd && buf[i]! < 0x20) {
+      plain = false;
+      i++;
+      continue;
+    }
+    break;
+  }
+  const last = i === logEnd - 2 && buf[i] === BACKSLASH && buf[logEnd - 1] === 0x6e; /* \n */
   // Escapes other than the trailing \n (quotes, \t, \u...) are for JSON.parse, as is an unescaped quote (not Docker JSON).
-  if (bs >= 0 && bs < logEnd && !last) return false;
+  if (i < logEnd && !last) return false;
   const textEnd = last ? logEnd - 2 : logEnd;
-  if (buf.indexOf(QUOTE, logStart) < logEnd) return false;
   if (!utf8Checked && !isUtf8(buf.subarray(logStart, textEnd))) return false;
   out.text = asciiChecked ? buf.latin1Slice(logStart, textEnd) : buf.utf8Slice(logStart, textEnd);
   out.last = last;
   out.stream = stream;
   out.time = buf.latin1Slice(timeStart, end - 2);
   out.invalidUtf8 = false;
+  out.plain = plain;
   return true;
 }
 
@@ -136,6 +156,7 @@ function slowParse(
   out.text = out.last ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
   out.stream = stream === 'stderr' ? 'stderr' : 'stdout';
   out.time = time;
+  out.plain = false;
   out.invalidUtf8 = (!utf8Checked && !isUtf8(bytes)) || bytes.indexOf(ESCAPED_REPLACEMENT) >= 0;
   return true;
 }

@@ -1,6 +1,6 @@
 /* eslint max-lines: ["error", 400] -- the per-line loop (read, parse, join, emit, batch, ack) is bench:tail's hot path and shares one container's state; what is off that path (missing-file watch, joiners, acks) has its own module. Split further only with bench:tail before and after. */
 import { isAscii, isUtf8 } from 'node:buffer';
-import type { ContainerMeta, LogEvent, LogStream } from '../../../core/events';
+import type { ContainerMeta, LogStream } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
 import { type Assembled, capUtf8, MultilineJoiner, PartialJoiner, type Piece } from './assemble';
@@ -11,13 +11,13 @@ import { FileFollower, type StartSpec } from './follower';
 import { newLine, parseJsonFileLine, timeToMs } from './jsonfile';
 import { tailMetrics } from './metrics';
 import { InOrderAcks } from './acks';
+import { PlainJsonTailedLine, type TailedLogEvent, TailedLine } from './line-event';
 import { MissingFileWatch } from './missing-file';
 import { earliest, type Position } from './position';
 import { RateLimitedWarn } from './ratelimit';
 import { Wakeup } from './wakeup';
 
-/** A LogEvent, plus `truncated` when the line was cut at max_line_bytes (not in core's model yet). */
-export type TailedLogEvent = LogEvent & { truncated?: true };
+export type { TailedLogEvent } from './line-event';
 
 export interface TailBatch {
   events: TailedLogEvent[];
@@ -225,7 +225,7 @@ export class Tailer {
       let text = p.text;
       let cut = false;
       if (text.length * 3 > this.cfg.max_line_bytes) ({ text, cut } = capUtf8(text, this.cfg.max_line_bytes));
-      if (!this.multiline) return this.emit(text, p.stream, p.time, id, p.invalidUtf8, cut);
+      if (!this.multiline) return this.emit(text, p.stream, p.time, id, p.invalidUtf8, cut, p.plain && !cut);
       this.assembled({
         message: text,
         stream: p.stream,
@@ -257,7 +257,7 @@ export class Tailer {
   }
 
   private emitAssembled(a: Assembled): void {
-    this.emit(a.message, a.stream, a.time, a.id, a.invalidUtf8, a.truncated);
+    this.emit(a.message, a.stream, a.time, a.id, a.invalidUtf8, a.truncated, false);
   }
 
   private emit(
@@ -267,23 +267,20 @@ export class Tailer {
     id: string,
     invalidUtf8: boolean,
     truncated: boolean,
+    /** The message has nothing JSON would escape (the id never has: a file tag and an offset). */
+    plain: boolean,
   ): void {
     const fields = this.parseJson ? parseFields(message) : undefined;
     const level = this.cfg.detect_level
       ? ((fields && levelFromFields(fields)) ?? levelFromText(message))
       : undefined;
-    // One object shape for every line (level set or undefined): keeps V8's property access monomorphic downstream.
-    const ev: TailedLogEvent = {
-      kind: 'log',
-      host: this.deps.host,
-      ts: timeToMs(time),
-      container: this.meta,
-      stream,
-      message,
-      time,
-      id,
-      level,
-    };
+    // Every field set (level possibly undefined): one object shape per class keeps V8's property access fast downstream.
+    const ts = timeToMs(time);
+    const host = this.deps.host;
+    // Two `new` sites, each with one class: V8 inlines a constructor it always sees the same.
+    const ev: TailedLogEvent = plain
+      ? new PlainJsonTailedLine(host, ts, this.meta, stream, message, time, id, level)
+      : new TailedLine(host, ts, this.meta, stream, message, time, id, level);
     if (fields) ev.fields = fields;
     if (invalidUtf8) {
       ev.invalidUtf8 = true;
