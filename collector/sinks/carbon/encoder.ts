@@ -1,28 +1,20 @@
-import type { LookoutEvent, MetricSample } from '../../../core/events';
-import { graphiteName, subjectOf } from '../names';
+import type { LookoutEvent } from '../../../core/events';
+import { GraphitePaths } from './paths';
 
-/** Paths remembered before the cache starts over (container churn must not grow it forever). */
-const MAX_CACHED_PATHS = 20_000;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 
-interface CachedPath {
-  path: string;
-  service: string | undefined;
-}
-
 /**
  * Carbon plaintext lines written straight into one reused buffer, byte for byte what
  * `carbonLines` builds as a string (see the test beside this file).
  *
- * Why: the string version made, per sample, the path (several regex replacements), a line, and a
- * rope of 5 000 lines per batch, which Node then copied into a Buffer for the socket. At a million
- * samples a second the young generation filled every few milliseconds with a batch still half
- * built, so its lines survived, were promoted, and the old space grew by ~4 MB per scavenge until
- * the next full GC (issue 16: peak RSS during bench:ship). Here the path of a series is built once
- * and cached, numbers are written as digits, and nothing per sample outlives the loop.
+ * Why (issue 16, peak RSS and CPU during bench:ship): the string version made, per sample, the
+ * path (several regex replacements), a line, and a rope of 5 000 lines per batch, which Node then
+ * copied into a Buffer for the socket; at a million samples a second that was most of what the
+ * carbon path allocated and half its CPU. Here the path of a series is built once (GraphitePaths),
+ * numbers are written as digits, and nothing per sample outlives the loop.
  *
  * The returned bytes are a view of the pool: valid until the next `encode`. The owner writes one
  * batch at a time and waits for the socket's callback (the bytes left our buffers) before the next
@@ -31,15 +23,10 @@ interface CachedPath {
 export class CarbonEncoder {
   private pool: Buffer;
   private at = 0;
-  private cached = 0;
-  /** host → subject → metric name → path: no key string is built per sample. */
-  private paths = new Map<string, Map<string, Map<string, CachedPath>>>();
+  private readonly paths: GraphitePaths;
 
-  constructor(
-    private readonly prefix: string,
-    private readonly tags: boolean,
-    initialBytes = 64 * 1024,
-  ) {
+  constructor(prefix: string, tags: boolean, initialBytes = 64 * 1024) {
+    this.paths = new GraphitePaths(prefix, tags);
     this.pool = Buffer.allocUnsafe(initialBytes);
   }
 
@@ -48,7 +35,7 @@ export class CarbonEncoder {
     this.at = 0;
     for (const e of events) {
       if (e.kind !== 'metric' || !Number.isFinite(e.value)) continue;
-      const path = this.pathOf(e);
+      const path = this.paths.of(e);
       // Worst case: three UTF-8 bytes per path unit (tag values may hold any text) and two numbers.
       this.reserve(path.length * 3 + 64);
       this.at += this.pool.write(path, this.at, 'utf8');
@@ -69,33 +56,6 @@ export class CarbonEncoder {
   /** Bytes the pool holds (it keeps the largest batch's size). */
   get capacity(): number {
     return this.pool.length;
-  }
-
-  private pathOf(s: MetricSample): string {
-    // Tagged names carry every label: too many shapes to key cheaply, and rare at high rates.
-    if (this.tags && s.labels !== undefined) return graphiteName(s, this.prefix, this.tags);
-    const subject = this.tags ? (s.container?.name ?? '') : subjectOf(s);
-    let bySubject = this.paths.get(s.host);
-    if (bySubject === undefined)
-      this.paths.set(s.host, (bySubject = new Map<string, Map<string, CachedPath>>()));
-    let byName = bySubject.get(subject);
-    if (byName === undefined) bySubject.set(subject, (byName = new Map<string, CachedPath>()));
-    const hit = byName.get(s.name);
-    // A tagged path also names the service, which the container name alone does not pin down.
-    if (hit !== undefined && (!this.tags || hit.service === s.container?.service)) return hit.path;
-    const path = graphiteName(s, this.prefix, this.tags);
-    if (this.cached >= MAX_CACHED_PATHS) {
-      this.forgetPaths(); // the maps in hand belong to the old cache: start over on the next sample
-      return path;
-    }
-    byName.set(s.name, { path, service: s.container?.service });
-    this.cached++;
-    return path;
-  }
-
-  private forgetPaths(): void {
-    this.paths = new Map();
-    this.cached = 0;
   }
 
   /** What `${n}` gives: digits by hand for safe integers, the engine's own text otherwise. */
