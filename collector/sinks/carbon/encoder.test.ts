@@ -92,3 +92,13 @@ test('past the cache bound the paths start over and stay correct', () => {
   expect(encoder.encode(many).toString()).toBe(carbonLines(many, 'lookout', false));
   expect(encoder.encode(many).toString()).toBe(carbonLines(many, 'lookout', false));
 });
+
+test('random doubles over many magnitudes come out as carbonLines writes them', () => {
+  let seed = 42;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1; // [-1, 1), repeatable
+  const many = Array.from({ length: 20_000 }, (_, i) =>
+    sample({ value: next() * 10 ** ((i % 40) - 12), ts: 1_700_000_000_000 + i * 1_000.5 }),
+  );
+  const encoder = new CarbonEncoder('lookout', false);
+  expect(encoder.encode(many).toString('latin1')).toBe(carbonLines(many, 'lookout', false));
+});
