@@ -13,7 +13,7 @@ const ev = (n: number): MetricSample[] =>
 function entry(n: number): Entry & { done: boolean } {
   const e = {
     events: ev(n),
-    sizes: new Array<number>(n).fill(100),
+    bytes: n * 100,
     taken: 0,
     settled: 0,
     done: false,
@@ -30,8 +30,27 @@ test.each([
 ])('takeBatch: %s', (_w, sizes, maxEvents, maxBytes, want) => {
   const q = sizes.map(entry);
   const got: number[] = [];
-  while (q.length > 0) got.push(takeBatch(q, maxEvents, maxBytes).events.length);
+  while (q.length > 0) got.push(takeBatch(q, maxEvents, maxBytes, () => 100).events.length);
   expect(got).toEqual(want);
+});
+
+test('a head batch that is a whole write is handed on without a copy; one that is not is copied', () => {
+  const whole = entry(10);
+  const split = entry(25);
+  const q = [whole, split];
+  const a = takeBatch(q, 10, 1e9, () => 100);
+  expect(a.events).toBe(whole.events);
+  expect(a.parts).toEqual([{ entry: whole, count: 10 }]);
+  expect(a.bytes).toBe(1000);
+  const b = takeBatch(q, 10, 1e9, () => 100);
+  expect(b.events).not.toBe(split.events);
+  expect(b.events).toEqual(split.events.slice(0, 10));
+  const alone = entry(3);
+  expect(takeBatch([alone], 10, 1e9, () => 100).events).toBe(alone.events);
+  // Over the byte limit, a batch within the count limit is split too.
+  const big = entry(4);
+  const c = takeBatch([big], 10, 250, () => 100);
+  expect(c.events).toEqual(big.events.slice(0, 2));
 });
 
 test('an entry resolves once every part of it is settled', () => {

@@ -10,7 +10,8 @@ export function approxBytes(e: LookoutEvent): number {
 /** One batch the bus handed in, waiting for every one of its events to be settled. */
 export interface Entry {
   events: LookoutEvent[];
-  sizes: number[];
+  /** approxBytes of all its events. Sizes per event are not kept: an array per batch was garbage. */
+  bytes: number;
   /** Events handed to a write or the spool so far (a prefix of `events`). */
   taken: number;
   /** Events delivered, spooled or dead-lettered. */
@@ -26,12 +27,25 @@ export interface Part {
 /**
  * Takes the next batch off the head of the queue: whole bus batches where they fit, split
  * where one is larger than the limits, never empty when the queue is not. Pure, for tests.
+ *
+ * A head batch that is the whole write (alone in the queue, or full) is handed on as it is, not
+ * copied: the write, and a TCP sink's resend window after it, then hold the bus's own array
+ * (alive anyway while queued) instead of a copy that would live seconds in the window and be
+ * promoted to the old generation (issue 16). So the returned array must not be changed by anyone.
  */
 export function takeBatch(
   queue: Entry[],
   maxEvents: number,
   maxBytes: number,
+  size: (e: LookoutEvent) => number = approxBytes,
 ): { events: LookoutEvent[]; parts: Part[]; bytes: number } {
+  const head = queue[0];
+  const alone = queue.length === 1 || head?.events.length === maxEvents;
+  if (head && alone && head.taken === 0 && head.events.length <= maxEvents && head.bytes <= maxBytes) {
+    queue.shift();
+    head.taken = head.events.length;
+    return { events: head.events, parts: [{ entry: head, count: head.events.length }], bytes: head.bytes };
+  }
   const events: LookoutEvent[] = [];
   const parts: Part[] = [];
   let bytes = 0;
@@ -39,10 +53,11 @@ export function takeBatch(
     const entry = queue[0]!;
     let n = 0;
     while (entry.taken + n < entry.events.length && events.length < maxEvents) {
-      const size = entry.sizes[entry.taken + n]!;
-      if (events.length > 0 && bytes + size > maxBytes) break;
-      events.push(entry.events[entry.taken + n]!);
-      bytes += size;
+      const e = entry.events[entry.taken + n]!;
+      const s = size(e);
+      if (events.length > 0 && bytes + s > maxBytes) break;
+      events.push(e);
+      bytes += s;
       n++;
     }
     if (n > 0) parts.push({ entry, count: n });

@@ -27,12 +27,13 @@ export class MemoryQueue {
 
   /** Queues a batch; the promise resolves once every one of its events is settled. */
   push(events: LookoutEvent[]): Promise<void> {
-    const sizes = events.map(approxBytes);
+    let bytes = 0;
+    for (const e of events) bytes += approxBytes(e);
     const done = new Promise<void>((resolve) =>
-      this.entries.push({ events, sizes, taken: 0, settled: 0, resolve }),
+      this.entries.push({ events, bytes, taken: 0, settled: 0, resolve }),
     );
     this.queuedEvents += events.length;
-    this.queuedBytes += sizes.reduce((a, b) => a + b, 0);
+    this.queuedBytes += bytes;
     return done;
   }
 

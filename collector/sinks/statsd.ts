@@ -3,7 +3,7 @@ import { TransientDeliveryError } from '../../core/errors';
 import type { MetricSample } from '../../core/events';
 import type { SinkConfigOf } from './config';
 import { sinkName } from './config';
-import { graphiteName } from './names';
+import { GraphitePaths } from './carbon/paths';
 import type { Sink, SinkFactory } from './sink';
 
 /**
@@ -32,9 +32,10 @@ export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, de
     },
   });
   const totals = new Map<string, number>();
+  const paths = new GraphitePaths(config.prefix, config.tags);
 
   function send(s: MetricSample): Promise<void> {
-    const key = graphiteName(s, config.prefix, config.tags);
+    const key = paths.of(s);
     return new Promise((resolve, reject) => {
       const cb = (err?: Error) => (err ? reject(err) : resolve());
       if (s.type === 'gauge') return client.gauge(key, s.value, cb);

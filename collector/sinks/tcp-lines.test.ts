@@ -87,3 +87,30 @@ test('peer gone for good: the unconfirmed lines come back with the batch in a Pa
   expect((err as PartialWriteError).retriable).toBe(true);
   await w.close();
 });
+
+test('byte payloads (a reused buffer) go out after the resend text, in order', async () => {
+  const s = await server();
+  const clock = new ManualClock(0);
+  const w = new LineWriter({
+    host: '127.0.0.1',
+    port: s.port,
+    connectTimeoutMs: 2000,
+    resendWindowMs: 5000,
+    logger: silentLogger(),
+    clock,
+  });
+  w.render = text;
+  const signal = new AbortController().signal;
+  const pool = Buffer.alloc(64);
+  const bytes = (es: LookoutEvent[]) => pool.subarray(0, pool.write(text(es), 0, 'latin1'));
+  await w.write([ev(1)], bytes([ev(1)]), signal);
+  await w.write([ev(2)], bytes([ev(2)]), signal); // the pool is written over once the first write drained
+  await until(() => s.got.length === 2);
+  for (const sock of s.socks) sock.destroy();
+  await until(() => !w.connected);
+  await w.write([ev(3)], bytes([ev(3)]), signal);
+  await until(() => s.got.length === 5);
+  expect(s.got).toEqual(['x 1', 'x 2', 'x 1', 'x 2', 'x 3']);
+  await w.close();
+  s.srv.close();
+});

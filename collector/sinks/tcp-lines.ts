@@ -17,6 +17,9 @@ export interface LineWriterOptions {
   clock: Clock;
 }
 
+/** A batch's lines: text, or bytes (possibly a view of a reused buffer, see CarbonEncoder). */
+export type Lines = string | Uint8Array;
+
 interface Written {
   at: number;
   events: LookoutEvent[];
@@ -46,16 +49,20 @@ export class LineWriter {
     this.log = opts.logger;
   }
 
-  async write(events: LookoutEvent[], text: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Writes `payload` (the batch's lines) after any unconfirmed lines. A Uint8Array payload may be
+   * a view of the caller's reused buffer: it is not kept after the promise settles.
+   */
+  async write(events: LookoutEvent[], payload: Lines, signal: AbortSignal): Promise<void> {
     const pending = this.unconfirmed;
     try {
       const sock = this.socket ?? (await this.connect(signal));
       // Unconfirmed events go first: they are older than this batch.
       const resend = pending.length > 0 ? this.render(pending) : '';
-      await this.send(sock, resend + text, signal);
+      await this.send(sock, resend, payload, signal);
       this.unconfirmed = [];
       if (pending.length > 0) this.remember(pending, resend.length);
-      this.remember(events, text.length);
+      this.remember(events, payload.length);
     } catch (err) {
       this.drop();
       const back = this.unconfirmed;
@@ -70,7 +77,7 @@ export class LineWriter {
     return this.socket !== undefined;
   }
 
-  /** Set by the owner: turns events back into lines for a resend. */
+  /** Set by the owner: turns events back into lines for a resend (rare: a string will do). */
   render: (events: LookoutEvent[]) => string = () => '';
 
   private remember(events: LookoutEvent[], bytes: number): void {
@@ -120,7 +127,7 @@ export class LineWriter {
     });
   }
 
-  private send(sock: net.Socket, text: string, signal: AbortSignal): Promise<void> {
+  private send(sock: net.Socket, resend: string, payload: Lines, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const onAbort = () => finish(signal.reason as Error);
       const onClose = () => finish(new Error('connection closed while writing'));
@@ -133,8 +140,13 @@ export class LineWriter {
       if (sock.destroyed) return finish(new Error('connection closed'));
       signal.addEventListener('abort', onAbort, { once: true });
       sock.once('close', onClose);
-      // The callback fires once the data left our buffers: "written and drained".
-      sock.write(text, (err) => finish(err));
+      // The callback fires once the data left our buffers: "written and drained". Writes on one
+      // socket complete in order, so the payload's callback also covers the resend before it.
+      if (typeof payload === 'string') return void sock.write(resend + payload, (err) => finish(err));
+      sock.cork();
+      if (resend !== '') sock.write(resend);
+      sock.write(payload, (err) => finish(err));
+      sock.uncork();
     });
   }
 
