@@ -49,6 +49,8 @@ export interface AlerterDeps {
 /** The engine to oneself, between event batches and tick slices. */
 export interface HandoffControl {
   exclusive<T>(fn: (engine: Engine) => T | Promise<T>): Promise<T>;
+  /** Hands off the states delivered but not written yet; call it inside `exclusive`. */
+  flush?(): Promise<void>;
 }
 
 /** What a hand-off makes durable after a batch or a tick. */
@@ -195,7 +197,10 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
 }
 
 function subscribe(deps: AlerterDeps, parts: Parts): Subscription[] {
-  const ctl: HandoffControl = { exclusive: (fn) => parts.serial.run(() => fn(parts.engine)) };
+  const ctl: HandoffControl = {
+    exclusive: (fn) => parts.serial.run(() => fn(parts.engine)),
+    flush: async () => parts.handoff?.flush(),
+  };
   return TOPICS.map((topic, i) =>
     deps.bus.subscribe(
       topic,

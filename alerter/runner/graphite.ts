@@ -4,6 +4,7 @@ import type { Engine } from '../engine/engine';
 import type { Owns } from '../graphite/ownership';
 import { GraphitePoller, type GraphitePollerConfig } from '../graphite/poller';
 import type { TransitionDelivery } from './delivery';
+import type { HandoffBuffer } from './handoff-buffer';
 import type { SerialQueue } from './serial';
 
 /** How often the poller looks for rules that are due (each rule has its own `interval`). */
@@ -20,10 +21,11 @@ export function startGraphitePoller(deps: {
   engine: Engine;
   serial: SerialQueue;
   delivery: TransitionDelivery;
+  handoff?: HandoffBuffer;
   /** A fleet's ownership of rules (alerter/graphite/ownership.ts); absent: every rule is ours. */
   owns?: Owns;
 }): { poller: GraphitePoller; stop(): Promise<void> } {
-  const { engine, serial, delivery, owns } = deps;
+  const { engine, serial, delivery, handoff, owns } = deps;
   const poller = new GraphitePoller({
     config: deps.config,
     clock: deps.clock,
@@ -37,6 +39,12 @@ export function startGraphitePoller(deps: {
         const mine = owns ? samples.filter((s) => owns(s.route ?? '')) : samples;
         const t = mine.length > 0 ? engine.ingest(mine) : [];
         await delivery.deliver([...t, ...meta]);
+        // Written now, not at the next tick: a kill in between leaves the next owner a stale state.
+        await handoff
+          ?.flush()
+          .catch((err: unknown) =>
+            deps.log.warn({ err }, 'alert states not handed off; retrying with the next batch'),
+          );
       }),
   });
   poller.poll();
