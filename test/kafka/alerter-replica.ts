@@ -14,10 +14,13 @@
  * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file); with HOOK_URL, transitions
  * also go to the real notify (webhook receiver at HOOK_URL), wired as cli/ should wire it, with
  * the fleet's silences and acks (API_TOKEN opens the API's writes); with RULES_GRAPHITE_URL,
- * Graphite-target rules ask that graphite-web (test/kafka/graphite-fleet.test.ts).
+ * Graphite-target rules ask that graphite-web (test/kafka/graphite-fleet.test.ts); with
+ * FIRST_WRITE_DELAY_MS, the first write of alert states takes that much longer (a slow broker, so
+ * that a rebalance lands while it is out); HANDOVER_WAIT_MS sets the hand-off's handoverWaitMs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
@@ -90,11 +93,18 @@ async function main(): Promise<void> {
       fleet.reapplyAcks(adopted.map((a) => a.alert.key));
     },
     onReleased: (keys) => notifier?.release(keys),
+    handoverWaitMs: process.env.HANDOVER_WAIT_MS ? Number(process.env.HANDOVER_WAIT_MS) : undefined,
     onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
   });
+  let firstWriteDelay = Number(process.env.FIRST_WRITE_DELAY_MS ?? 0);
   handoff = {
     ...inner,
     publish: async (batch) => {
+      if (firstWriteDelay > 0 && batch.changed.length > 0) {
+        const ms = firstWriteDelay;
+        firstWriteDelay = 0;
+        await sleep(ms);
+      }
       await inner.publish(batch);
       if (batch.changed.length > 0)
         say(`S ${JSON.stringify(batch.changed.map((p) => `${p.groupLabels.service}:${p.state}`))}`);
