@@ -21,7 +21,7 @@ import { RuleReloader } from './runner/reload';
 import { SerialQueue } from './runner/serial';
 import { Ticker } from './runner/ticker';
 import { watchRules } from './runner/watch';
-import type { AlertTransition } from './types';
+import type { Alert, AlertTransition } from './types';
 
 export { checkRules } from './rules/check';
 export { testRules, formatTestReport, type TestReport } from './rules/rule-tests-run';
@@ -69,6 +69,8 @@ export interface AlerterHandoff {
   publish(batch: HandoffBatch): Promise<void>;
   /** Whether this replica owns a routing key's partition now: it polls only its Graphite rules. */
   owns?(routingKey: string): boolean;
+  /** A Graphite rule's blind meta-alert taken over with its partition, handed once (then undefined). */
+  takeBlind?(rule: string): Alert | undefined;
 }
 
 export interface ReloadResult {
@@ -101,7 +103,15 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const { engine, serial, ticker, reloader } = parts;
   const subs = subscribe(deps, parts);
   const owns = deps.handoff?.owns && ((key: string) => deps.handoff!.owns!(key));
-  const graphite = startGraphitePoller({ ...parts, config: config.graphite, clock: deps.clock, log, owns });
+  const handedBlind = deps.handoff?.takeBlind && ((rule: string) => deps.handoff!.takeBlind!(rule));
+  const graphite = startGraphitePoller({
+    ...parts,
+    config: config.graphite,
+    clock: deps.clock,
+    log,
+    owns,
+    handedBlind,
+  });
   const tick = (): Promise<void> => ticker.tick();
   const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());
 

@@ -11,6 +11,8 @@ import type { Logger } from '../../core/logger';
 import type { HandoffBatch, HandoffControl } from '../alerter';
 import type { PersistedAlert } from '../engine/engine';
 import type { DeliveryNote } from '../notify/types';
+import type { Alert } from '../types';
+import { blindStates } from './blind-states';
 import { AlertLedger } from './ledger';
 import { handoffMetrics as m } from './metrics';
 import { Rebalance } from './rebalance';
@@ -28,6 +30,7 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
     publish: (batch) => h.publish(batch),
     noteDelivered: (note) => h.noteDelivered(note),
     owns: (routingKey) => h.owns(routingKey),
+    takeBlind: (rule) => h.takeBlind(rule),
   };
 }
 
@@ -61,7 +64,8 @@ class StateHandoff implements KafkaHandoff {
     this.ledger.noteChanges(transitions);
     // The last state of a key wins (a batch may move one alert twice).
     const last = new Map<string, PersistedAlert>();
-    for (const p of changed) last.set(p.key, p);
+    // Graphite rules' blind meta-alerts too: the engine does not hold them (blind-states.ts).
+    for (const p of [...changed, ...blindStates(transitions)]) last.set(p.key, p);
     const filed: string[] = [];
     const entries = [...last.values()].flatMap((p) => this.ledger.entriesOf(p, filed));
     entries.push(...inventoryEntries(inventory));
@@ -72,6 +76,10 @@ class StateHandoff implements KafkaHandoff {
 
   owns(routingKey: string): boolean {
     return this.rebalance.owns(routingKey);
+  }
+
+  takeBlind(rule: string): Alert | undefined {
+    return this.rebalance.blinds.take(rule);
   }
 
   noteDelivered(note: DeliveryNote): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../core/logger';
 import type { HandoffControl } from '../alerter';
+import { HandedBlinds, isBlindState } from './blind-states';
 import { PartitionFence } from './fence';
 import type { AlertLedger } from './ledger';
 import { handoffMetrics as m } from './metrics';
@@ -31,6 +32,8 @@ export class Rebalance {
   /** Partitions assigned and adopted, not revoked since: what this replica owns. */
   private readonly owned = new Set<number>();
   private readonly fence: PartitionFence;
+  /** Graphite rules' blind meta-alerts adopted, until the poller takes them. */
+  readonly blinds = new HandedBlinds();
 
   constructor(
     private readonly opts: KafkaHandoffOptions,
@@ -63,10 +66,13 @@ export class Rebalance {
     this.ledger.adopt(states, records);
     // What is left are records of alerts whose state is gone (deleted just above, or before).
     for (const [k, r] of records) stale.push({ key: TOLD_PREFIX + k, value: null, routingKey: r.routingKey });
+    const blind = states.filter(isBlindState);
     const { firing } = await ctl.exclusive((engine) => {
       engine.adoptInventory(inventory);
-      return engine.adopt(states);
+      return engine.adopt(states.filter((st) => !isBlindState(st)));
     });
+    // Before `owned` below: the poller takes them once it polls the rule here.
+    firing.push(...this.blinds.adopt(blind));
     if (firing.length > 0) await this.opts.onAdopted?.(firing.map((a) => this.ledger.adopted(a)));
     // Compaction keeps a key until it is deleted: resolved states past their use are deleted here.
     // Held from here on: a later owner waits for our release before it reads them.
@@ -112,6 +118,7 @@ export class Rebalance {
         this.log.warn({ err, partitions }, 'release not marked: the new owner waits for it a while'),
       );
     const moved = this.ledger.release(gone);
+    this.blinds.release(gone);
     if (moved.length > 0)
       await Promise.resolve(this.opts.onReleased?.(moved)).catch((err: unknown) =>
         this.log.warn({ err, alerts: moved.length }, 'notify did not release the moved alerts'),

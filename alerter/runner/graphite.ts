@@ -1,7 +1,8 @@
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { Engine } from '../engine/engine';
-import type { Owns } from '../graphite/ownership';
+import { graphiteRuleRoute, type Owns } from '../graphite/ownership';
+import type { Alert } from '../types';
 import { GraphitePoller, type GraphitePollerConfig } from '../graphite/poller';
 import type { TransitionDelivery } from './delivery';
 import type { HandoffBuffer } from './handoff-buffer';
@@ -24,6 +25,8 @@ export function startGraphitePoller(deps: {
   handoff?: HandoffBuffer;
   /** A fleet's ownership of rules (alerter/graphite/ownership.ts); absent: every rule is ours. */
   owns?: Owns;
+  /** A fleet's blind meta-alerts taken over with their rules (GraphitePollerDeps.handedBlind). */
+  handedBlind?: (rule: string) => Alert | undefined;
 }): { poller: GraphitePoller; stop(): Promise<void> } {
   const { engine, serial, delivery, handoff, owns } = deps;
   const poller = new GraphitePoller({
@@ -32,13 +35,16 @@ export function startGraphitePoller(deps: {
     log: deps.log.child({ part: 'graphite' }),
     rules: () => engine.rules(),
     owns,
+    handedBlind: deps.handedBlind,
     feed: (samples, meta) =>
       serial.run(async () => {
         // Asked again in the queue: a rule whose partition was revoked while its query was out
         // must not make groups here again after the revocation released them.
         const mine = owns ? samples.filter((s) => owns(s.route ?? '')) : samples;
+        // A meta-alert too: its state went with the partition (alerter/kafka), the new owner's now.
+        const metaMine = owns ? meta.filter((t) => owns(graphiteRuleRoute(t.alert.labels.rule ?? ''))) : meta;
         const t = mine.length > 0 ? engine.ingest(mine) : [];
-        await delivery.deliver([...t, ...meta]);
+        await delivery.deliver([...t, ...metaMine]);
         // Written now, not at the next tick: a kill in between leaves the next owner a stale state.
         await handoff
           ?.flush()
