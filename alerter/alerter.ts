@@ -69,8 +69,8 @@ export interface AlerterHandoff {
   publish(batch: HandoffBatch): Promise<void>;
   /** Whether this replica owns a routing key's partition now: it polls only its Graphite rules. */
   owns?(routingKey: string): boolean;
-  /** A Graphite rule's blind meta-alert taken over with its partition, handed once (then undefined). */
-  takeBlind?(rule: string): Alert | undefined;
+  /** Graphite rules' blind meta-alerts taken over with their partitions, each handed once. */
+  takeBlinds?(): Alert[];
 }
 
 export interface ReloadResult {
@@ -103,14 +103,14 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const { engine, serial, ticker, reloader } = parts;
   const subs = subscribe(deps, parts);
   const owns = deps.handoff?.owns && ((key: string) => deps.handoff!.owns!(key));
-  const handedBlind = deps.handoff?.takeBlind && ((rule: string) => deps.handoff!.takeBlind!(rule));
+  const takeHandedBlind = deps.handoff?.takeBlinds && (() => deps.handoff!.takeBlinds!());
   const graphite = startGraphitePoller({
     ...parts,
     config: config.graphite,
     clock: deps.clock,
     log,
     owns,
-    handedBlind,
+    takeHandedBlind,
   });
   const tick = (): Promise<void> => ticker.tick();
   const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());

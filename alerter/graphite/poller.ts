@@ -25,10 +25,10 @@ export interface GraphitePollerDeps {
   /** A fleet's replica polls only the rules whose key it owns (ownership.ts); default all. */
   owns?: Owns;
   /**
-   * A blind meta-alert of `rule` another replica fired and this one took over with the rule's
-   * partition (alerter/kafka): consumed, so it is handed once. Absent: nothing is ever handed.
+   * Blind meta-alerts another replica fired and this one took over with their rules' partitions
+   * (alerter/kafka): consumed, so each is handed once. Absent: nothing is ever handed.
    */
-  handedBlind?(rule: string): Alert | undefined;
+  takeHandedBlind?(): Alert[];
   /** Samples into the engine and meta-alert transitions to notify, in the alerter's serial queue. */
   feed(samples: MetricSample[], meta: AlertTransition[]): Promise<void>;
 }
@@ -69,12 +69,10 @@ export class GraphitePoller {
     const owns = this.deps.owns ?? ownsAll;
     const loaded = this.deps.rules().filter((r) => r.spec.kind === 'graphite');
     const rules = loaded.filter((r) => owns(graphiteRuleRoute(r.name)));
+    // Before retire: one of a rule gone from the files resolves there, one moved on is dropped.
+    for (const a of this.deps.takeHandedBlind?.() ?? []) this.blind.adopt(a.labels.rule ?? '', a);
     // A rule gone from the files, or now another replica's, is no longer polled here.
     this.retire(new Set(loaded.map((r) => r.name)), new Set(rules.map((r) => r.name)), now);
-    for (const r of rules) {
-      const handed = this.deps.handedBlind?.(r.name);
-      if (handed) this.blind.adopt(r.name, handed);
-    }
     if (rules.length === 0) return;
     const url = this.deps.config.url;
     if (!url && !this.warnedNoUrl)

@@ -37,7 +37,7 @@ export function blindStates(transitions: readonly AlertTransition[]): BlindState
   return out;
 }
 
-/** Blind meta-alerts taken over with their partitions, until the poller takes each (by rule). */
+/** Blind meta-alerts taken over with their partitions, until the poller takes them. */
 export class HandedBlinds {
   private readonly byRule = new Map<string, { alert: Alert; routingKey: string }>();
 
@@ -53,10 +53,11 @@ export class HandedBlinds {
     return firing;
   }
 
-  take(rule: string): Alert | undefined {
-    const e = this.byRule.get(rule);
-    this.byRule.delete(rule);
-    return e?.alert;
+  takeAll(): Alert[] {
+    if (this.byRule.size === 0) return [];
+    const out = [...this.byRule.values()].map((e) => e.alert);
+    this.byRule.clear();
+    return out;
   }
 
   /** Forgets those of partitions that moved away before the poller took them. */

@@ -30,7 +30,7 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
     publish: (batch) => h.publish(batch),
     noteDelivered: (note) => h.noteDelivered(note),
     owns: (routingKey) => h.owns(routingKey),
-    takeBlind: (rule) => h.takeBlind(rule),
+    takeBlinds: () => h.takeBlinds(),
   };
 }
 
@@ -78,8 +78,8 @@ class StateHandoff implements KafkaHandoff {
     return this.rebalance.owns(routingKey);
   }
 
-  takeBlind(rule: string): Alert | undefined {
-    return this.rebalance.blinds.take(rule);
+  takeBlinds(): Alert[] {
+    return this.rebalance.blinds.takeAll();
   }
 
   noteDelivered(note: DeliveryNote): Promise<void> {

@@ -57,6 +57,6 @@ export interface KafkaHandoff extends AlerterHandoff {
   noteDelivered(note: DeliveryNote): Promise<void>;
   /** Whether a routing key's partition is this replica's now (its states adopted, not revoked). */
   owns(routingKey: string): boolean;
-  /** A Graphite rule's blind meta-alert adopted with its partition (blind-states.ts), handed once. */
-  takeBlind(rule: string): Alert | undefined;
+  /** Graphite rules' blind meta-alerts adopted with their partitions (blind-states.ts), each handed once. */
+  takeBlinds(): Alert[];
 }

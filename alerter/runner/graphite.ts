@@ -25,8 +25,8 @@ export function startGraphitePoller(deps: {
   handoff?: HandoffBuffer;
   /** A fleet's ownership of rules (alerter/graphite/ownership.ts); absent: every rule is ours. */
   owns?: Owns;
-  /** A fleet's blind meta-alerts taken over with their rules (GraphitePollerDeps.handedBlind). */
-  handedBlind?: (rule: string) => Alert | undefined;
+  /** A fleet's blind meta-alerts taken over with their rules (GraphitePollerDeps.takeHandedBlind). */
+  takeHandedBlind?: () => Alert[];
 }): { poller: GraphitePoller; stop(): Promise<void> } {
   const { engine, serial, delivery, handoff, owns } = deps;
   const poller = new GraphitePoller({
@@ -35,7 +35,7 @@ export function startGraphitePoller(deps: {
     log: deps.log.child({ part: 'graphite' }),
     rules: () => engine.rules(),
     owns,
-    handedBlind: deps.handedBlind,
+    takeHandedBlind: deps.takeHandedBlind,
     feed: (samples, meta) =>
       serial.run(async () => {
         // Asked again in the queue: a rule whose partition was revoked while its query was out
