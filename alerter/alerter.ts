@@ -71,6 +71,8 @@ export interface AlerterHandoff {
   owns?(routingKey: string): boolean;
   /** Graphite rules' blind meta-alerts taken over with their partitions, each handed once. */
   takeBlinds?(): Alert[];
+  /** Writes a Graphite poll's states before notify hears of its transitions (alerter/graphite/write-ahead.ts). */
+  writeAhead?(states: PersistedAlert[], meta: AlertTransition[]): Promise<void>;
 }
 
 export interface ReloadResult {
@@ -111,6 +113,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     log,
     owns,
     takeHandedBlind,
+    writeAhead: deps.handoff?.writeAhead && ((s, meta) => deps.handoff!.writeAhead!(s, meta)),
   });
   const tick = (): Promise<void> => ticker.tick();
   const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());

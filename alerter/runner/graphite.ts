@@ -1,8 +1,9 @@
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
-import type { Engine } from '../engine/engine';
+import type { Engine, PersistedAlert } from '../engine/engine';
 import { graphiteRuleRoute, type Owns } from '../graphite/ownership';
-import type { Alert } from '../types';
+import type { Alert, AlertTransition } from '../types';
+import { statesAhead } from '../graphite/write-ahead';
 import { GraphitePoller, type GraphitePollerConfig } from '../graphite/poller';
 import type { TransitionDelivery } from './delivery';
 import type { HandoffBuffer } from './handoff-buffer';
@@ -27,6 +28,8 @@ export function startGraphitePoller(deps: {
   owns?: Owns;
   /** A fleet's blind meta-alerts taken over with their rules (GraphitePollerDeps.takeHandedBlind). */
   takeHandedBlind?: () => Alert[];
+  /** A fleet's hand-off writes the poll's states before notify hears of them (graphite/write-ahead.ts). */
+  writeAhead?: (states: PersistedAlert[], meta: AlertTransition[]) => Promise<void>;
 }): { poller: GraphitePoller; stop(): Promise<void> } {
   const { engine, serial, delivery, handoff, owns } = deps;
   const poller = new GraphitePoller({
@@ -44,6 +47,11 @@ export function startGraphitePoller(deps: {
         // A meta-alert too: its state went with the partition (alerter/kafka), the new owner's now.
         const metaMine = owns ? meta.filter((t) => owns(graphiteRuleRoute(t.alert.labels.rule ?? ''))) : meta;
         const t = mine.length > 0 ? engine.ingest(mine) : [];
+        if (deps.writeAhead && t.length + metaMine.length > 0)
+          // Kafka away: notify hears of them anyway (a page is not held back), written after as before.
+          await deps
+            .writeAhead(statesAhead(engine, t), metaMine)
+            .catch((err: unknown) => deps.log.warn({ err }, 'alert states not written ahead of notify'));
         await delivery.deliver([...t, ...metaMine]);
         // Written now, not at the next tick: a kill in between leaves the next owner a stale state.
         await handoff

@@ -18,7 +18,9 @@
  * stand-in's certificate, PD_ROUTING_KEY), to a PagerDuty receiver instead; with RULES_GRAPHITE_URL,
  * Graphite-target rules ask that graphite-web (test/kafka/graphite-fleet.test.ts); with
  * FIRST_WRITE_DELAY_MS, the first write of alert states takes that much longer (a slow broker, so
- * that a rebalance lands while it is out); HANDOVER_WAIT_MS sets the hand-off's handoverWaitMs.
+ * that a rebalance lands while it is out); HANDOVER_WAIT_MS sets the hand-off's handoverWaitMs;
+ * with HANG_ON_FIRING, notify never returns from a batch with a firing (the window between
+ * a transition and the state write it leads to, held open for a kill).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -151,6 +153,9 @@ async function main(): Promise<void> {
           `T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt, firedAt: a.firedAt })}`,
         );
       }
+      // A notify that never returns from its first firing: the replica is killed in that window.
+      if (process.env.HANG_ON_FIRING && ts.some((t) => t.to === 'firing'))
+        return new Promise<void>(() => undefined);
       return notifier ? notifier.handle(ts) : Promise.resolve();
     },
     handoff,
