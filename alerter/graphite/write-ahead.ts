@@ -32,3 +32,19 @@ export function statesAhead(engine: Engine, transitions: readonly AlertTransitio
   }
   return out;
 }
+
+/**
+ * Settles with `write`, or rejects after `ms`: a slow state topic must not hold a page back
+ * (notify hears of it then, and the state is written after it, as other alerts' are).
+ */
+export async function within(write: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`state topic did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([write, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -3,7 +3,7 @@ import type { Logger } from '../../core/logger';
 import type { Engine, PersistedAlert } from '../engine/engine';
 import { graphiteRuleRoute, type Owns } from '../graphite/ownership';
 import type { Alert, AlertTransition } from '../types';
-import { statesAhead } from '../graphite/write-ahead';
+import { statesAhead, within } from '../graphite/write-ahead';
 import { GraphitePoller, type GraphitePollerConfig } from '../graphite/poller';
 import type { TransitionDelivery } from './delivery';
 import type { HandoffBuffer } from './handoff-buffer';
@@ -11,6 +11,8 @@ import type { SerialQueue } from './serial';
 
 /** How often the poller looks for rules that are due (each rule has its own `interval`). */
 const POLL_EVERY_MS = 1000;
+/** How long a poll's pages wait for their states to be written ahead of them. */
+const WRITE_AHEAD_DEADLINE_MS = 5000;
 
 /**
  * Runs the Graphite poller beside the bus subscriptions: its samples and meta-alerts go through
@@ -49,9 +51,9 @@ export function startGraphitePoller(deps: {
         const t = mine.length > 0 ? engine.ingest(mine) : [];
         if (deps.writeAhead && t.length + metaMine.length > 0)
           // Kafka away: notify hears of them anyway (a page is not held back), written after as before.
-          await deps
-            .writeAhead(statesAhead(engine, t), metaMine)
-            .catch((err: unknown) => deps.log.warn({ err }, 'alert states not written ahead of notify'));
+          await within(deps.writeAhead(statesAhead(engine, t), metaMine), WRITE_AHEAD_DEADLINE_MS).catch(
+            (err: unknown) => deps.log.warn({ err }, 'alert states not written ahead of notify'),
+          );
         await delivery.deliver([...t, ...metaMine]);
         // Written now, not at the next tick: a kill in between leaves the next owner a stale state.
         await handoff
