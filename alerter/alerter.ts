@@ -20,7 +20,7 @@ import { RuleReloader, type ReloadResult } from './runner/reload';
 import { SerialQueue } from './runner/serial';
 import { Ticker } from './runner/ticker';
 import { watchRules } from './runner/watch';
-import type { AlertTransition } from './types';
+import type { Alert, AlertTransition } from './types';
 import type { AlerterHandoff, HandoffControl } from './handoff';
 
 export { checkRules } from './rules/check';
@@ -72,7 +72,16 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const { engine, serial, ticker, reloader } = parts;
   const subs = subscribe(deps, parts);
   const owns = deps.handoff?.owns && ((key: string) => deps.handoff!.owns!(key));
-  const graphite = startGraphitePoller({ ...parts, config: config.graphite, clock: deps.clock, log, owns });
+  const takeHandedBlind = deps.handoff?.takeBlinds && (() => deps.handoff!.takeBlinds!());
+  const graphite = startGraphitePoller({
+    ...parts,
+    config: config.graphite,
+    clock: deps.clock,
+    log,
+    owns,
+    takeHandedBlind,
+    writeAhead: deps.handoff?.writeAhead && ((s, meta) => deps.handoff!.writeAhead!(s, meta)),
+  });
   const tick = (): Promise<void> => ticker.tick();
   const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());
 
@@ -168,7 +177,10 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
 }
 
 function subscribe(deps: AlerterDeps, parts: Parts): Subscription[] {
-  const ctl: HandoffControl = { exclusive: (fn) => parts.serial.run(() => fn(parts.engine)) };
+  const ctl: HandoffControl = {
+    exclusive: (fn) => parts.serial.run(() => fn(parts.engine)),
+    flush: async () => parts.handoff?.flush(),
+  };
   return TOPICS.map((topic, i) =>
     deps.bus.subscribe(
       topic,

@@ -6,11 +6,13 @@
 import type { SubscribeOptions } from '../core/bus/bus';
 import type { Engine, PersistedAlert } from './engine/engine';
 import type { InventoryRef } from './engine/model';
-import type { AlertTransition } from './types';
+import type { Alert, AlertTransition } from './types';
 
 /** The engine to oneself, between event batches and tick slices. */
 export interface HandoffControl {
   exclusive<T>(fn: (engine: Engine) => T | Promise<T>): Promise<T>;
+  /** Hands off the states delivered but not written yet; call it inside `exclusive`. */
+  flush?(): Promise<void>;
 }
 
 /** What a hand-off makes durable after a batch or a tick. */
@@ -29,4 +31,8 @@ export interface AlerterHandoff {
   publish(batch: HandoffBatch): Promise<void>;
   /** Whether this replica owns a routing key's partition now: it polls only its Graphite rules. */
   owns?(routingKey: string): boolean;
+  /** Graphite rules' blind meta-alerts taken over with their partitions, each handed once. */
+  takeBlinds?(): Alert[];
+  /** Writes a Graphite poll's states before notify hears of its transitions (alerter/graphite/write-ahead.ts). */
+  writeAhead?(states: PersistedAlert[], meta: AlertTransition[]): Promise<void>;
 }

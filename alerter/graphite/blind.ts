@@ -52,6 +52,26 @@ export class BlindWatch {
     return [{ alert: resolved, from: 'firing', to: 'resolved', at: now }];
   }
 
+  /**
+   * Takes over a meta-alert another replica fired (a fleet's hand-over, from the state topic):
+   * firing here with no transition, so the first good answer resolves it and more failures do
+   * not fire it again. The failure count starts over.
+   */
+  adopt(rule: string, alert: Alert): void {
+    if (!this.firing.has(rule)) this.firing.set(rule, { ...alert, state: 'firing' });
+  }
+
+  /** A rule now another replica's: forgotten without a transition (its new owner resolves it). */
+  drop(rule: string): void {
+    this.failures.delete(rule);
+    this.firing.delete(rule);
+  }
+
+  /** Rules counted or firing here. */
+  rules(): string[] {
+    return [...new Set([...this.failures.keys(), ...this.firing.keys()])];
+  }
+
   /** A rule that is gone (reload) no longer counts; its meta-alert resolves. */
   forget(keep: ReadonlySet<string>, now: number): AlertTransition[] {
     const out: AlertTransition[] = [];

@@ -3,7 +3,7 @@ import type { MetricSample } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { CompiledRule } from '../rules/compile';
 import type { RuleOf } from '../rules/schema';
-import type { AlertTransition } from '../types';
+import type { Alert, AlertTransition } from '../types';
 import { deadline } from '../../core/deadline';
 import { BlindWatch } from './blind';
 import { graphiteRuleRoute, ownsAll, type Owns } from './ownership';
@@ -24,6 +24,11 @@ export interface GraphitePollerDeps {
   rules(): readonly CompiledRule[];
   /** A fleet's replica polls only the rules whose key it owns (ownership.ts); default all. */
   owns?: Owns;
+  /**
+   * Blind meta-alerts another replica fired and this one took over with their rules' partitions
+   * (alerter/kafka): consumed, so each is handed once. Absent: nothing is ever handed.
+   */
+  takeHandedBlind?(): Alert[];
   /** Samples into the engine and meta-alert transitions to notify, in the alerter's serial queue. */
   feed(samples: MetricSample[], meta: AlertTransition[]): Promise<void>;
 }
@@ -62,11 +67,12 @@ export class GraphitePoller {
   poll(): void {
     const now = this.deps.clock.now();
     const owns = this.deps.owns ?? ownsAll;
-    const rules = this.deps
-      .rules()
-      .filter((r) => r.spec.kind === 'graphite' && owns(graphiteRuleRoute(r.name)));
+    const loaded = this.deps.rules().filter((r) => r.spec.kind === 'graphite');
+    const rules = loaded.filter((r) => owns(graphiteRuleRoute(r.name)));
+    // Before retire: one of a rule gone from the files resolves there, one moved on is dropped.
+    for (const a of this.deps.takeHandedBlind?.() ?? []) this.blind.adopt(a.labels.rule ?? '', a);
     // A rule gone from the files, or now another replica's, is no longer polled here.
-    this.retire(new Set(rules.map((r) => r.name)), now);
+    this.retire(new Set(loaded.map((r) => r.name)), new Set(rules.map((r) => r.name)), now);
     if (rules.length === 0) return;
     const url = this.deps.config.url;
     if (!url && !this.warnedNoUrl)
@@ -108,9 +114,11 @@ export class GraphitePoller {
     return slot;
   }
 
-  private retire(keep: ReadonlySet<string>, now: number): void {
-    for (const name of this.slots.keys()) if (!keep.has(name)) this.slots.delete(name);
-    const meta = this.blind.forget(keep, now);
+  private retire(loaded: ReadonlySet<string>, mine: ReadonlySet<string>, now: number): void {
+    for (const name of this.slots.keys()) if (!mine.has(name)) this.slots.delete(name);
+    // Moved: the meta-alert's state went with the partition, its new owner resolves it.
+    for (const rule of this.blind.rules()) if (loaded.has(rule) && !mine.has(rule)) this.blind.drop(rule);
+    const meta = this.blind.forget(loaded, now);
     if (meta.length > 0) this.track(this.deps.feed([], meta));
   }
 

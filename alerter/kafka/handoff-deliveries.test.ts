@@ -45,8 +45,8 @@ describe('kafka hand-off: delivery records', () => {
       },
     });
     // Another replica owns api now: A's later deliveries of it are not A's to record.
-    const before = topic.log.length;
     await a.hooks().onRevoked([topic.partitionOf('api')]);
+    const before = topic.log.length;
     await a.handoff.noteDelivered(told('resolved', 30_000));
     expect(topic.log.length).toBe(before);
 

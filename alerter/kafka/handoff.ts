@@ -11,6 +11,8 @@ import type { Logger } from '../../core/logger';
 import type { HandoffBatch, HandoffControl } from '../alerter';
 import type { PersistedAlert } from '../engine/engine';
 import type { DeliveryNote } from '../notify/types';
+import type { Alert, AlertTransition } from '../types';
+import { blindStates } from './blind-states';
 import { AlertLedger } from './ledger';
 import { handoffMetrics as m } from './metrics';
 import { Rebalance } from './rebalance';
@@ -28,6 +30,8 @@ export function createKafkaHandoff(opts: KafkaHandoffOptions): KafkaHandoff {
     publish: (batch) => h.publish(batch),
     noteDelivered: (note) => h.noteDelivered(note),
     owns: (routingKey) => h.owns(routingKey),
+    takeBlinds: () => h.takeBlinds(),
+    writeAhead: (states, meta) => h.writeAhead(states, meta),
   };
 }
 
@@ -60,11 +64,25 @@ class StateHandoff implements KafkaHandoff {
   async publish({ changed, transitions, inventory }: HandoffBatch): Promise<void> {
     this.ledger.noteChanges(transitions);
     // The last state of a key wins (a batch may move one alert twice).
+    // Graphite rules' blind meta-alerts too: the engine does not hold them (blind-states.ts).
+    await this.putStates([...changed, ...blindStates(transitions)], inventoryEntries(inventory));
+  }
+
+  /**
+   * The states a Graphite poll leads to, before notify hears of its transitions
+   * (alerter/graphite/write-ahead.ts); publish writes them again after, with their flap history.
+   */
+  async writeAhead(states: PersistedAlert[], meta: AlertTransition[]): Promise<void> {
+    await this.putStates([...states, ...blindStates(meta)], []);
+  }
+
+  private async putStates(states: PersistedAlert[], extra: StateEntry[]): Promise<void> {
+    // The last state of a key wins (a batch may move one alert twice).
     const last = new Map<string, PersistedAlert>();
-    for (const p of changed) last.set(p.key, p);
+    for (const p of states) last.set(p.key, p);
     const filed: string[] = [];
     const entries = [...last.values()].flatMap((p) => this.ledger.entriesOf(p, filed));
-    entries.push(...inventoryEntries(inventory));
+    entries.push(...extra);
     await this.opts.stateTopic.putMany(entries);
     this.ledger.filed(filed);
     m.published.inc(entries.length);
@@ -72,6 +90,10 @@ class StateHandoff implements KafkaHandoff {
 
   owns(routingKey: string): boolean {
     return this.rebalance.owns(routingKey);
+  }
+
+  takeBlinds(): Alert[] {
+    return this.rebalance.blinds.takeAll();
   }
 
   noteDelivered(note: DeliveryNote): Promise<void> {

@@ -14,4 +14,8 @@ export const handoffMetrics = {
     name: 'lookout_alerter_handoff_groups_released_total',
     help: 'groups forgotten because their partition moved to another replica',
   }),
+  handoverTimeouts: new Counter({
+    name: 'lookout_alerter_handoff_release_timeouts_total',
+    help: 'assignments adopted without the last owner releasing the partitions (it died, or is stuck)',
+  }),
 };

@@ -30,6 +30,11 @@ export interface KafkaHandoffOptions {
    * repeated from here after repeat_interval. A rejection is logged, the revocation stands.
    */
   onReleased?(keys: string[]): Promise<void> | void;
+  /**
+   * How long a new owner waits for the last owner of a partition to release it (fence.ts), ms;
+   * default 5 s. Paid in full only when that owner died without releasing.
+   */
+  handoverWaitMs?: number;
   /** Assignment changes as they are handled (tests, logs). */
   onAssignment?(e: { kind: 'assigned' | 'revoked'; partitions: number[]; states: number }): void;
 }
@@ -52,4 +57,6 @@ export interface KafkaHandoff extends AlerterHandoff {
   noteDelivered(note: DeliveryNote): Promise<void>;
   /** Whether a routing key's partition is this replica's now (its states adopted, not revoked). */
   owns(routingKey: string): boolean;
+  /** Graphite rules' blind meta-alerts adopted with their partitions (blind-states.ts), each handed once. */
+  takeBlinds(): Alert[];
 }

@@ -73,7 +73,11 @@ export class HandoffRig {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  replica(opts: { onTransitions?: (t: AlertTransition[]) => Promise<void> } = {}) {
+  /**
+   * A replica. Another one's partitions are often assigned here without a revocation there (it
+   * "died"), so the wait for a release (fence.ts) is short unless `handoverWaitMs` says otherwise.
+   */
+  replica(opts: { onTransitions?: (t: AlertTransition[]) => Promise<void>; handoverWaitMs?: number } = {}) {
     const clock = new ManualClock(T0);
     const bus = new MemoryBus();
     const store = StateStore.open(':memory:');
@@ -86,6 +90,7 @@ export class HandoffRig {
       clock,
       onAdopted: (a) => void adopted.push(...a),
       onReleased: (keys) => void released.push(...keys),
+      handoverWaitMs: opts.handoverWaitMs ?? 20,
     });
     const { handoff, hooks } = exposeHooks(inner);
     const alerter = createAlerter({

@@ -8,22 +8,30 @@
  *   R <partitions,...> <groups>    partitions revoked, their groups forgotten
  *   P <json>                       a firing alert taken over (onAdopted, for notify): {key, service, firedAt, told}
  *   S <json>                       alert states written to the state topic: ["service:state", ...]
+ *   B <json>                       blind meta-alert states written to it: ["rule:state", ...]
  *   API <url>                      notify's API (with HOOK_URL)
  *   N <json>                       a delivery notify made, once the hand-off has recorded it: {receiver, status, services}
  *   READY
  * Env: BROKERS, PREFIX, RULES (a folder), STATE (the SQLite file); with HOOK_URL, transitions
  * also go to the real notify (webhook receiver at HOOK_URL), wired as cli/ should wire it, with
- * the fleet's silences and acks (API_TOKEN opens the API's writes); with RULES_GRAPHITE_URL,
- * Graphite-target rules ask that graphite-web (test/kafka/graphite-fleet.test.ts).
+ * the fleet's silences and acks (API_TOKEN opens the API's writes); with PD_HOST (and PD_CA, the
+ * stand-in's certificate, PD_ROUTING_KEY), to a PagerDuty receiver instead; with RULES_GRAPHITE_URL,
+ * Graphite-target rules ask that graphite-web (test/kafka/graphite-fleet.test.ts); with
+ * FIRST_WRITE_DELAY_MS, the first write of alert states takes that much longer (a slow broker, so
+ * that a rebalance lands while it is out); HANDOVER_WAIT_MS sets the hand-off's handoverWaitMs;
+ * with HANG_ON_FIRING, notify never returns from a batch with a firing (the window between
+ * a transition and the state write it leads to, held open for a kill).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { alerterConfigSchema, createAlerter } from '../../alerter/alerter';
 import { createFleetNotes, createKafkaHandoff, type KafkaHandoff } from '../../alerter/kafka';
+import { BLIND_RULE } from '../../alerter/graphite/blind';
 import { createNotifier, notifyConfigSchema } from '../../alerter/notify';
 import { testConfig } from './support';
 
@@ -44,35 +52,48 @@ async function main(): Promise<void> {
   // eslint-disable-next-line prefer-const
   let handoff: KafkaHandoff | undefined;
   const fleet = createFleetNotes({ topic: bus.notesTopic(), store, logger });
-  const notifier = hook
-    ? createNotifier({
-        store,
-        logger,
-        clock: systemClock,
-        // Wired as cli/alerter.ts wires it; the N line is written once the record is in the topic.
-        onDelivered: (note) => {
-          const services = (list: typeof note.firing) =>
-            list.map((a) => serviceOf.get(a.key)).filter((s): s is string => !!s);
-          void handoff?.noteDelivered(note).then(() => {
-            for (const [status, list] of [
-              ['firing', note.firing],
-              ['resolved', note.resolved],
-            ] as const)
-              if (list.length > 0)
-                say(`N ${JSON.stringify({ receiver: note.receiver, status, services: services(list) })}`);
-          });
+  const pdHost = process.env.PD_HOST;
+  const receivers = pdHost
+    ? [
+        {
+          name: 'pd',
+          type: 'pagerduty',
+          routing_key: { env: 'PD_ROUTING_KEY' },
+          events_host: pdHost,
+          ca_file: process.env.PD_CA,
         },
-        fleet: fleet.writes,
-        config: notifyConfigSchema.parse({
-          receivers: [{ name: 'hook', type: 'webhook', url: hook }],
-          api: { listen: '127.0.0.1:0', token: process.env.API_TOKEN ? { env: 'API_TOKEN' } : undefined },
-          group: { by: ['service'], wait: '1s' },
-          // "late*" services wait long enough in group_wait for a test to kill the replica first.
-          route: { routes: [{ match_re: { service: 'late.*' }, group_wait: '30s' }] },
-          tick: '200ms',
-        }),
-      })
-    : undefined;
+      ]
+    : [{ name: 'hook', type: 'webhook', url: hook }];
+  const notifier =
+    hook || pdHost
+      ? createNotifier({
+          store,
+          logger,
+          clock: systemClock,
+          // Wired as cli/alerter.ts wires it; the N line is written once the record is in the topic.
+          onDelivered: (note) => {
+            const services = (list: typeof note.firing) =>
+              list.map((a) => serviceOf.get(a.key)).filter((s): s is string => !!s);
+            void handoff?.noteDelivered(note).then(() => {
+              for (const [status, list] of [
+                ['firing', note.firing],
+                ['resolved', note.resolved],
+              ] as const)
+                if (list.length > 0)
+                  say(`N ${JSON.stringify({ receiver: note.receiver, status, services: services(list) })}`);
+            });
+          },
+          fleet: fleet.writes,
+          config: notifyConfigSchema.parse({
+            receivers,
+            api: { listen: '127.0.0.1:0', token: process.env.API_TOKEN ? { env: 'API_TOKEN' } : undefined },
+            group: { by: ['service'], wait: '1s' },
+            // "late*" services wait long enough in group_wait for a test to kill the replica first.
+            route: { routes: [{ match_re: { service: 'late.*' }, group_wait: '30s' }] },
+            tick: '200ms',
+          }),
+        })
+      : undefined;
   /** Alert key → service, for the N lines (a delivery note names alerts by key only). */
   const serviceOf = new Map<string, string>();
   const inner = createKafkaHandoff({
@@ -90,14 +111,23 @@ async function main(): Promise<void> {
       fleet.reapplyAcks(adopted.map((a) => a.alert.key));
     },
     onReleased: (keys) => notifier?.release(keys),
+    handoverWaitMs: process.env.HANDOVER_WAIT_MS ? Number(process.env.HANDOVER_WAIT_MS) : undefined,
     onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
   });
+  let firstWriteDelay = Number(process.env.FIRST_WRITE_DELAY_MS ?? 0);
   handoff = {
     ...inner,
     publish: async (batch) => {
+      if (firstWriteDelay > 0 && batch.changed.length > 0) {
+        const ms = firstWriteDelay;
+        firstWriteDelay = 0;
+        await sleep(ms);
+      }
       await inner.publish(batch);
       if (batch.changed.length > 0)
         say(`S ${JSON.stringify(batch.changed.map((p) => `${p.groupLabels.service}:${p.state}`))}`);
+      const blind = batch.transitions.filter((t) => t.alert.rule === BLIND_RULE);
+      if (blind.length > 0) say(`B ${JSON.stringify(blind.map((t) => `${t.alert.labels.rule}:${t.to}`))}`);
     },
   };
   // As cli/alerter.ts: the state topic, not this store, says what the receivers were told.
@@ -113,7 +143,7 @@ async function main(): Promise<void> {
       eval_interval: '500ms',
       watch: false,
       reload_on_sighup: false,
-      graphite: { url: process.env.RULES_GRAPHITE_URL },
+      graphite: { url: process.env.RULES_GRAPHITE_URL, blind_after: Number(process.env.BLIND_AFTER ?? 3) },
     }),
     onTransitions: (ts) => {
       for (const t of ts) {
@@ -123,6 +153,9 @@ async function main(): Promise<void> {
           `T ${JSON.stringify({ key: a.key, service: a.labels.service, from: t.from, to: t.to, at: t.at, activeAt: a.activeAt, firedAt: a.firedAt })}`,
         );
       }
+      // A notify that never returns from its first firing: the replica is killed in that window.
+      if (process.env.HANG_ON_FIRING && ts.some((t) => t.to === 'firing'))
+        return new Promise<void>(() => undefined);
       return notifier ? notifier.handle(ts) : Promise.resolve();
     },
     handoff,

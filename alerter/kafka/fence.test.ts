@@ -1,0 +1,87 @@
+/**
+ * The hand-over fence (fence.ts) through createAlerter on the in-process bus: the partition
+ * hooks are called by hand, in the order the Kafka bus can call them on two replicas at once.
+ */
+import { HandoffRig } from '../testing/handoff-rig';
+import { FENCE_PREFIX } from './fence';
+
+describe('hand-over fence', () => {
+  let rig: HandoffRig;
+  beforeEach(() => (rig = new HandoffRig()));
+  afterEach(() => rig.close());
+
+  /** Resolves once `n` loads of the state topic have started. */
+  const loadsStarted = async (spy: jest.SpyInstance, n: number): Promise<void> => {
+    while (spy.mock.calls.length < n) await new Promise((r) => setImmediate(r));
+  };
+
+  it('a new owner waits for the old one to release, so a state written after its first read is adopted', async () => {
+    const { topic } = rig;
+    const p = topic.partitionOf('api');
+    const a = rig.replica({ handoverWaitMs: 60_000 });
+    await a.hooks().onAssigned([p]);
+    await a.send(0, 'api');
+    await a.send(15_000, 'api');
+
+    // B is assigned the partition while A still holds it (both hooks run on the same rebalance).
+    const b = rig.replica({ handoverWaitMs: 60_000 });
+    b.clock.set(a.clock.now());
+    const loads = jest.spyOn(topic, 'loadAll');
+    let adoptedAt = -1;
+    const assigning = b
+      .hooks()
+      .onAssigned([p])
+      .then(() => (adoptedAt = topic.log.length));
+    await loadsStarted(loads, 1);
+    // A decides the page after B's first read, then releases the partition.
+    await a.tick(20_000);
+    expect(a.got.map((t) => t.to)).toEqual(['pending', 'firing']);
+    expect(adoptedAt).toBe(-1);
+    await a.hooks().onRevoked([p]);
+    await assigning;
+
+    expect(b.adopted.map((x) => [x.alert.labels.service, x.alert.state])).toEqual([['api', 'firing']]);
+    for (let t = 21_000; t <= 30_000; t += 1000) {
+      await b.send(t, 'api');
+      await b.tick(t);
+    }
+    // Still firing from A's page: B fires nothing again.
+    expect(b.got).toEqual([]);
+    // B marked the partition held once it had adopted.
+    const marks = topic.log.filter((e) => e.key === `${FENCE_PREFIX}${p}`).map((e) => e.value);
+    expect(marks).toEqual([
+      expect.objectContaining({ released: false }),
+      expect.objectContaining({ released: true }),
+      expect.objectContaining({ released: false }),
+    ]);
+  });
+
+  it('a holder that never releases (it died) is waited for a bounded time, then what it wrote is adopted', async () => {
+    const { topic } = rig;
+    const p = topic.partitionOf('api');
+    const a = rig.replica();
+    await a.hooks().onAssigned([p]);
+    await a.send(0, 'api');
+    await a.send(15_000, 'api');
+    await a.tick(20_000);
+
+    const b = rig.replica({ handoverWaitMs: 300 });
+    b.clock.set(a.clock.now());
+    const loads = jest.spyOn(topic, 'loadAll');
+    await b.hooks().onAssigned([p]);
+    // Read more than once: it waited for the release before adopting.
+    expect(loads.mock.calls.length).toBeGreaterThan(1);
+    expect(b.adopted.map((x) => [x.alert.labels.service, x.alert.state])).toEqual([['api', 'firing']]);
+  });
+
+  it('a partition nobody held, or this replica held itself, is adopted on the first read', async () => {
+    const { topic } = rig;
+    const p = topic.partitionOf('api');
+    const a = rig.replica({ handoverWaitMs: 60_000 });
+    const loads = jest.spyOn(topic, 'loadAll');
+    await a.hooks().onAssigned([p]);
+    await a.hooks().onRevoked([p]);
+    await a.hooks().onAssigned([p]);
+    expect(loads).toHaveBeenCalledTimes(2);
+  });
+});
