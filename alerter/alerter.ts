@@ -20,7 +20,7 @@ import { RuleReloader, type ReloadResult } from './runner/reload';
 import { SerialQueue } from './runner/serial';
 import { Ticker } from './runner/ticker';
 import { watchRules } from './runner/watch';
-import type { Alert, AlertTransition } from './types';
+import type { AlertTransition } from './types';
 import type { AlerterHandoff, HandoffControl } from './handoff';
 
 export { checkRules } from './rules/check';
