@@ -15,7 +15,7 @@ import type { Logger } from '../../core/logger';
 import type { StateStore } from '../../core/store/store';
 import type { FleetAlertRow as AlertRow } from '../notify/fleet';
 import { listAlertsForApi } from '../notify/store/alerts';
-import type { NotesTopicLike } from './fleet-notes';
+import type { NotesTopicLike } from '../../core/bus/kafka/notes-topic';
 
 export const PUBLISH_EVERY_MS = 2_000;
 

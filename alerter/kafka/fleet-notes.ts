@@ -12,7 +12,7 @@
  * alert's ack when the alert moves to another replica (release), and learns it again from
  * here when the alert comes back (reapplyAcks, after takeOver).
  */
-import type { Note } from '../../core/bus/kafka/notes-topic';
+import type { Note, NotesTopicLike } from '../../core/bus/kafka/notes-topic';
 import { systemClock, type Clock } from '../../core/clock';
 import type { FleetAlertView } from './fleet-alerts';
 import { LiveSilences, sweepExpiredSilences } from './silence-sweep';
@@ -27,11 +27,7 @@ import {
   type FleetWrites,
 } from '../notify/fleet';
 
-/** What the fleet notes need of core/bus/kafka's NotesTopic (KafkaBus.notesTopic()). */
-export interface NotesTopicLike {
-  put(key: string, value: unknown): Promise<void>;
-  follow(onNote: (note: Note) => void): Promise<void>;
-}
+export type { NotesTopicLike } from '../../core/bus/kafka/notes-topic';
 
 /** The note keys: one per silence (its versions replace each other), one per acked alert. */
 export const noteKey = {

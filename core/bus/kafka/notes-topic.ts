@@ -9,6 +9,12 @@ export interface Note {
   value: unknown;
 }
 
+/** The notes topic as its readers and writers see it: what a test can stand in for. */
+export interface NotesTopicLike {
+  put(key: string, value: unknown): Promise<void>;
+  follow(onNote: (note: Note) => void): Promise<void>;
+}
+
 export interface NotesTopicOptions {
   admin: () => Promise<Admin>;
   createTopics: boolean;
@@ -26,7 +32,7 @@ export interface NotesTopicOptions {
  * the last value per key. Each follower reads through a consumer group of its own that commits
  * nothing: every start reads the topic from its beginning.
  */
-export class NotesTopic {
+export class NotesTopic implements NotesTopicLike {
   private producer?: Producer;
   private consumer?: Consumer;
   private readonly log: Logger;
