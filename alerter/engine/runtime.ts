@@ -5,6 +5,7 @@ import { renderTemplate } from '../rules/template';
 import type { Alert, AlertState } from '../types';
 import type { GroupTable, Observation } from './evaluator';
 import { groupLabels, KEY_SEP, type KeyCache, type LabelGetter } from './labels';
+import { GroupState, instanceState } from './group';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
 
@@ -47,14 +48,13 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   private create(key: string, labels: Record<string, string>): Group {
     const route = this.cur ? eventRoute(this.cur) : undefined;
-    const g: Group = {
+    const g = new GroupState(
       key,
       labels,
-      s: this.rule.evaluator.newState(),
-      alert: { state: 'inactive' },
-      dedup: dedupKey(this.rule.name, labels),
+      this.rule.evaluator.newState(),
+      dedupKey(this.rule.name, labels),
       route,
-    };
+    );
     this.groups.set(key, g);
     if (this.trackInventory && this.rule.evaluator.seed) this.born.add(g);
     return g;
@@ -243,7 +243,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       key: g.dedup,
       rule: this.rule.name,
       groupLabels: g.labels,
-      ...g.alert,
+      ...instanceState(g.alert),
       routingKey: g.route ?? labelRoute(g.labels),
     };
   }
