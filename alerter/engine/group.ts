@@ -2,53 +2,86 @@
  * One alert group of one rule, with its alert instance's lifecycle kept inline (issue 16).
  *
  * With tens of thousands of groups every sample lands in a different one, and what a sample
- * costs is mostly the memory it touches. A group used to be an object literal pointing to a
- * separate `{ state, activeAt, ... }` object that gained fields as the alert moved on (so the
- * hot path saw several object shapes). Here the lifecycle fields sit in the group itself, all
- * declared up front (one shape for every group), and `alert` is the group seen as its
- * InstanceState: `step(g.alert, ...)` reads and writes the same cache lines as `g.s`.
+ * costs is mostly the memory it touches: each object on the way (the group, its evaluator
+ * state, its alert state) is one more cache miss. So the lifecycle fields sit in the group
+ * itself, all declared up front (one object shape for every group), and `alert` is the group
+ * seen as its InstanceState. Where a rule's state is a bare window ring (threshold, spike), the
+ * group is that ring too (RingGroup): a sample reaches its window, its value and its alert state
+ * through one object.
  */
 import type { AlertState } from '../types';
 import type { Group } from './model';
 import type { InstanceState } from './state';
+import { Ring, type RingSpec } from './window';
 
-export class GroupState implements Group, InstanceState {
-  // Evaluator state first: the sample path reads it before anything else.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript's mixin pattern requires exactly `any[]` here
+type Base = abstract new (...args: any[]) => object;
+
+/** Adds the group's identity and its alert lifecycle to `B` (a plain object, or a Ring). */
+function withGroup<B extends Base>(B: B) {
+  abstract class WithGroup extends B implements InstanceState {
+    state: AlertState = 'inactive';
+    activeAt: number | undefined = undefined;
+    firedAt: number | undefined = undefined;
+    resolvedAt: number | undefined = undefined;
+    lastActiveAt: number | undefined = undefined;
+    value: number | undefined = undefined;
+    holdUntil: number | undefined = undefined;
+    key = '';
+    labels: Record<string, string> = {};
+    dedup = '';
+    route: string | undefined = undefined;
+
+    /** The group's alert instance: the group itself, so no second object to reach. */
+    get alert(): InstanceState {
+      return this;
+    }
+
+    /** Takes a restored or adopted alert state (fields it lacks read as unset). */
+    set alert(a: InstanceState) {
+      this.state = a.state;
+      this.activeAt = a.activeAt;
+      this.firedAt = a.firedAt;
+      this.resolvedAt = a.resolvedAt;
+      this.lastActiveAt = a.lastActiveAt;
+      this.value = a.value;
+    }
+  }
+  return WithGroup;
+}
+
+/** A group whose evaluator state is an object of its own (absence, ratio, log rules, ...). */
+export class GroupState extends withGroup(Object) implements Group {
   s: unknown;
-  state: AlertState = 'inactive';
-  activeAt: number | undefined = undefined;
-  firedAt: number | undefined = undefined;
-  resolvedAt: number | undefined = undefined;
-  lastActiveAt: number | undefined = undefined;
-  value: number | undefined = undefined;
-  holdUntil: number | undefined = undefined;
-  route: string | undefined;
 
-  constructor(
-    readonly key: string,
-    readonly labels: Record<string, string>,
-    s: unknown,
-    readonly dedup: string,
-    route: string | undefined,
-  ) {
+  constructor(s: unknown) {
+    super();
     this.s = s;
-    this.route = route;
   }
+}
 
-  /** The group's alert instance: the group itself, so no second object to reach. */
-  get alert(): InstanceState {
-    return this;
-  }
+/** A group whose evaluator state is a bare window ring: the group is the ring. */
+export class RingGroup extends withGroup(Ring) implements Group {
+  readonly s: Ring = this;
+}
 
-  /** Takes a restored or adopted alert state (fields it lacks read as unset). */
-  set alert(a: InstanceState) {
-    this.state = a.state;
-    this.activeAt = a.activeAt;
-    this.firedAt = a.firedAt;
-    this.resolvedAt = a.resolvedAt;
-    this.lastActiveAt = a.lastActiveAt;
-    this.value = a.value;
-  }
+export type RuntimeGroup = GroupState | RingGroup;
+
+/** A new group: its state from the evaluator's factory, or built in when it is a bare ring. */
+export function newGroup(
+  newState: () => unknown,
+  ring: RingSpec | undefined,
+  key: string,
+  labels: Record<string, string>,
+  dedup: string,
+  route: string | undefined,
+): RuntimeGroup {
+  const g = ring ? new RingGroup(ring.shape, ring.options) : new GroupState(newState());
+  g.key = key;
+  g.labels = labels;
+  g.dedup = dedup;
+  g.route = route;
+  return g;
 }
 
 /**

@@ -5,7 +5,7 @@ import { renderTemplate } from '../rules/template';
 import type { Alert, AlertState } from '../types';
 import type { GroupTable, Observation } from './evaluator';
 import { groupLabels, KEY_SEP, type KeyCache, type LabelGetter } from './labels';
-import { GroupState, instanceState } from './group';
+import { instanceState, newGroup } from './group';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
 
@@ -48,13 +48,8 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   private create(key: string, labels: Record<string, string>): Group {
     const route = this.cur ? eventRoute(this.cur) : undefined;
-    const g = new GroupState(
-      key,
-      labels,
-      this.rule.evaluator.newState(),
-      dedupKey(this.rule.name, labels),
-      route,
-    );
+    const ev = this.rule.evaluator;
+    const g = newGroup(() => ev.newState(), ev.ring, key, labels, dedupKey(this.rule.name, labels), route);
     this.groups.set(key, g);
     if (this.trackInventory && this.rule.evaluator.seed) this.born.add(g);
     return g;

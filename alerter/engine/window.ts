@@ -47,6 +47,12 @@ export interface RingOptions {
   histogram?: boolean;
 }
 
+/** How to build a rule's rings, for an evaluator whose group state is a bare ring (see group.ts). */
+export interface RingSpec {
+  shape: WindowShape;
+  options: RingOptions;
+}
+
 /** What a ring of one shape and set of fields looks like: shared by all rings of a rule. */
 interface Layout {
   bucketMs: number;
