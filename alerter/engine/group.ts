@@ -25,7 +25,7 @@ function withGroup<B extends Base>(B: B) {
     firedAt: number | undefined = undefined;
     resolvedAt: number | undefined = undefined;
     lastActiveAt: number | undefined = undefined;
-    value: number | undefined = undefined;
+    abstract value: number | undefined;
     holdUntil: number | undefined = undefined;
     key = '';
     labels: Record<string, string> = {};
@@ -53,6 +53,7 @@ function withGroup<B extends Base>(B: B) {
 /** A group whose evaluator state is an object of its own (absence, ratio, log rules, ...). */
 export class GroupState extends withGroup(Object) implements Group {
   s: unknown;
+  value: number | undefined = undefined;
 
   constructor(s: unknown) {
     super();
@@ -63,6 +64,16 @@ export class GroupState extends withGroup(Object) implements Group {
 /** A group whose evaluator state is a bare window ring: the group is the ring. */
 export class RingGroup extends withGroup(Ring) implements Group {
   readonly s: Ring = this;
+
+  /** The alert's last value lives in the ring's header: written on every sample, read on transitions. */
+  get value(): number | undefined {
+    return this.ownerNumber(1) === 0 ? undefined : this.ownerNumber(0);
+  }
+
+  set value(v: number | undefined) {
+    this.setOwnerNumber(1, v === undefined ? 0 : 1);
+    if (v !== undefined) this.setOwnerNumber(0, v);
+  }
 }
 
 export type RuntimeGroup = GroupState | RingGroup;
