@@ -243,6 +243,10 @@ export class RuleRuntime implements GroupTable<unknown> {
     };
   }
 
+  hasChanged(): boolean {
+    return this.changed.size > 0;
+  }
+
   takeChanged(): PersistedAlert[] {
     const out = [...this.changed].map((g) => this.toPersisted(g));
     this.changed.clear();
