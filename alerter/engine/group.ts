@@ -31,6 +31,7 @@ function withGroup<B extends Base>(B: B) {
     labels: Record<string, string> = {};
     dedup = '';
     route: string | undefined = undefined;
+    live = true;
 
     /** The group's alert instance: the group itself, so no second object to reach. */
     get alert(): InstanceState {
