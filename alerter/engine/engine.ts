@@ -119,9 +119,9 @@ export class Engine {
       else if (ev.ts < now - this.opts.latenessMs) c.late++;
       const e = ev;
       this.cur = e;
-      this.series.next();
       const get = this.get;
       const n = this.router.route(e, get, cands);
+      this.series.next(n > 1);
       for (let i = 0; i < n; i++) {
         const rt = cands[i]!;
         if (rt.rule.where && !rt.rule.whereIndexed && !rt.rule.where(get)) continue;

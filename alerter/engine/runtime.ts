@@ -3,7 +3,7 @@ import type { CompiledRule } from '../rules/compile';
 import type { Alert, AlertState } from '../types';
 import { alertOf } from './alert-of';
 import type { GroupTable, Observation } from './evaluator';
-import { groupLabels, KEY_SEP, type LabelGetter } from './labels';
+import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
 import { SeriesIndex } from './series';
 import { instanceState, newGroup } from './group';
 import type { Group, InventoryRef, PersistedAlert } from './model';
@@ -81,6 +81,10 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   byEvent(get: LabelGetter): Group {
+    if (!this.series.shared) {
+      const key = groupKey(this.rule.keyBy, get);
+      return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
+    }
     const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
     const known = SeriesIndex.find<Group>(rec, this);
     if (known) return known;
