@@ -90,10 +90,14 @@ export class Engine {
       this.inventoryLeft.delete(rule.name);
       next.set(rule.name, rt);
     }
+    let discarded = false;
     for (const [name, old] of this.runtimes) {
       if (!next.has(name)) old.resolveAll(now);
-      if (next.get(name) !== old) old.discard();
+      if (next.get(name) === old) continue;
+      old.discard();
+      discarded = true;
     }
+    if (discarded) this.series.prune();
     this.runtimes = next;
     this.router = new Router([...next.values()]);
     return this.flush();

@@ -37,8 +37,15 @@ describe('SeriesIndex', () => {
     expect(SeriesIndex.find(rec, ruleB)).toBe(gB);
     expect(SeriesIndex.find(rec, {})).toBeUndefined();
     gA.live = false;
+    // Another owner's look does not read gA (nor drop it); its owner's look drops it.
+    expect(SeriesIndex.find(rec, ruleB)).toBe(gB);
+    expect(rec.pairs).toEqual([ruleA, gA, ruleB, gB]);
     expect(SeriesIndex.find(rec, ruleA)).toBeUndefined();
     expect(rec.pairs).toEqual([ruleB, gB]);
+    // A reload drops the pairs of the groups it let go, whoever looks next.
+    gB.live = false;
+    idx.prune();
+    expect(rec.pairs).toEqual([]);
   });
 
   it('a sweep forgets series whose groups are all gone, once enough piled up', () => {

@@ -69,17 +69,26 @@ export class SeriesIndex {
     return rec;
   }
 
-  /** The group `owner` has for this series, if the record knows it; drops dead pairs it passes. */
+  /**
+   * The group `owner` has for this series, if the record knows it and the group is live (a dead
+   * one's pair is dropped). Only the owner's own group is read: reading every pair's group on the
+   * way would touch the other rules' groups, the misses this index is here to save.
+   */
   static find<G extends Pairable>(rec: SeriesRecord, owner: object): G | undefined {
     const p = rec.pairs;
     for (let i = 0; i < p.length; i += 2) {
+      if (p[i] !== owner) continue;
       const g = p[i + 1] as G;
-      if (!g.live) {
-        p.splice(i, 2);
-        i -= 2;
-      } else if (p[i] === owner) return g;
+      if (g.live) return g;
+      p.splice(i, 2);
+      return undefined;
     }
     return undefined;
+  }
+
+  /** Drops the pairs of groups no longer live, from every record (after a rule reload). */
+  prune(): void {
+    for (const table of this.tables) if (table) for (const rec of table.values()) dropDead(rec.pairs);
   }
 
   static remember(rec: SeriesRecord, owner: object, g: Pairable): void {
@@ -93,7 +102,7 @@ export class SeriesIndex {
     for (const table of this.tables) {
       if (!table) continue;
       for (const [key, rec] of table) {
-        SeriesIndex.find(rec, this);
+        dropDead(rec.pairs);
         if (rec.pairs.length === 0) table.delete(key);
         else size++;
       }
@@ -101,4 +110,15 @@ export class SeriesIndex {
     this.size = size;
     this.budget = 2 * size + 4_096;
   }
+}
+
+function dropDead(pairs: unknown[]): void {
+  let to = 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (!(pairs[i + 1] as Pairable).live) continue;
+    pairs[to] = pairs[i];
+    pairs[to + 1] = pairs[i + 1];
+    to += 2;
+  }
+  pairs.length = to;
 }
