@@ -3,6 +3,9 @@
  *   npx tsx bench/rules.ts            (npm run bench:rules)
  *   BENCH_SAMPLES=2000000 BENCH_LATENCY_RATE=200000 npx tsx bench/rules.ts --rounds 3
  *   BENCH_SCENARIO=overlapping npx tsx bench/rules.ts   (one throughput scenario only)
+ *   npx tsx bench/rules.ts --tsx      (the phases under tsx, as figures before 2026-12-07 were)
+ *
+ * The phases run as compiled JavaScript (bench/lib/compiled.ts), as production does, unless --tsx.
  *
  * Prints the machine, load average before and after, each round and the median, min and max of
  * N rounds (--rounds or BENCH_ROUNDS, 5 by default) through bench/lib/report, each phase of a
@@ -29,6 +32,7 @@ import { alerterConfigSchema, createAlerter } from '../alerter/alerter';
 import { Engine } from '../alerter/engine/engine';
 import { compileRules } from '../alerter/rules/compile';
 import { loadRuleText } from '../alerter/rules/load';
+import { compileBench, type CompiledBench } from './lib/compiled';
 import { peakRssMiB, printHeader, printSummaries, roundsFromArgs, runRounds } from './lib/report';
 
 const SERVICES = 100;
@@ -283,10 +287,13 @@ async function phase(which: Phase): Promise<Record<string, number>> {
  * Each phase of a round runs in a child process of its own, so its peak RSS (VmHWM) is that
  * phase's engine or alerter alone, not what an earlier phase left for the collector.
  */
-function childPhase(which: Phase): Promise<Record<string, number>> {
+function childPhase(which: Phase, js: CompiledBench | undefined): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, __filename, '--phase', which], {
+    // Compiled: plain node on the tsc output, as production runs dist/; else this file under tsx.
+    const args = js ? [js.entry] : [...process.execArgv, __filename];
+    const child = spawn(process.execPath, [...args, '--phase', which], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: js ? js.env : process.env,
     });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -298,9 +305,12 @@ function childPhase(which: Phase): Promise<Record<string, number>> {
   });
 }
 
-async function round(phases: readonly Phase[]): Promise<Record<string, number>> {
+async function round(
+  phases: readonly Phase[],
+  js: CompiledBench | undefined,
+): Promise<Record<string, number>> {
   let figures: Record<string, number> = {};
-  for (const p of phases) figures = { ...figures, ...(await childPhase(p)) };
+  for (const p of phases) figures = { ...figures, ...(await childPhase(p, js)) };
   return figures;
 }
 
@@ -314,13 +324,21 @@ async function main(): Promise<void> {
     ? [process.env.BENCH_SCENARIO as Scenario, 'latency']
     : ['disjoint', 'overlapping', 'latency'];
   const rounds = roundsFromArgs();
+  const tsx = process.argv.includes('--tsx');
   printHeader(
-    `npx tsx bench/rules.ts --rounds ${rounds} (BENCH_SAMPLES=${TOTAL} BENCH_LATENCY_RATE=${LAT_RATE} BENCH_LATENCY_SECONDS=${LAT_SECONDS})`,
+    `npx tsx bench/rules.ts --rounds ${rounds}${tsx ? ' --tsx' : ''} (BENCH_SAMPLES=${TOTAL} BENCH_LATENCY_RATE=${LAT_RATE} BENCH_LATENCY_SECONDS=${LAT_SECONDS})`,
   );
+  // What production runs (issue 16): figures before 2026-12-07 were taken under tsx (--tsx).
+  console.log(
+    tsx
+      ? 'code: TypeScript through tsx (its loader thread and transpiler count in RSS)'
+      : 'code: compiled JavaScript (tsc with the settings of dist/, plain node), as bin/lookout runs it',
+  );
+  const js = tsx ? undefined : compileBench(__filename);
   console.log(
     `rules: ${RULES} threshold rules (avg, max, p95, rate, min over 30s, 1m, 5m); series: ${CONTAINERS * METRICS.length} (${CONTAINERS} containers x ${METRICS.length} metrics)`,
   );
-  const s = await runRounds(rounds, () => round(phases));
+  const s = await runRounds(rounds, () => round(phases, js)).finally(() => js?.remove());
   printSummaries(s);
   const over = s['overlapping samples/CPU-s']?.median ?? 0;
   const p99 = s['latency p99 ms']!.median;

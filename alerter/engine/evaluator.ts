@@ -1,5 +1,6 @@
 import type { LookoutEvent, Topic } from '../../core/events';
 import type { LabelGetter } from './labels';
+import type { RingSpec } from './window';
 
 /** What an evaluator says about one group at one instant. `value` undefined means no data. */
 export interface Observation {
@@ -46,6 +47,11 @@ export interface Evaluator<S = unknown> {
   /** The evaluator applies `where` itself (it reads an inventory, not the event's labels). */
   readonly ownWhere?: boolean;
   newState(): S;
+  /**
+   * Set when the state is a bare window ring, as newState would build it: the engine then
+   * builds the group as that ring, so a sample reaches window and alert state in one object.
+   */
+  readonly ring?: RingSpec;
   /** Feeds one event that passed `where`; returns the groups whose value may have changed. */
   ingest(
     ev: LookoutEvent,

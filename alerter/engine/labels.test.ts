@@ -1,4 +1,5 @@
-import { groupKey, KeyCache, type LabelGetter } from './labels';
+import { groupKey, type LabelGetter } from './labels';
+import { SeriesIndex } from './series';
 
 const getter =
   (labels: Record<string, string>): LabelGetter =>
@@ -34,27 +35,27 @@ const cases: Case[] = [
   ],
 ];
 
-describe('KeyCache', () => {
+describe('SeriesIndex keys', () => {
   it.each(cases)('%s: the same key as groupKey, event after event', (_name, groupBy, events) => {
-    const cache = new KeyCache();
+    const cache = new SeriesIndex();
     for (let round = 0; round < 3; round++) {
       for (const labels of events) {
         cache.next();
         const get = getter(labels);
-        expect(cache.key(0, groupBy, get)).toBe(groupKey(groupBy, get));
+        expect(cache.record(0, groupBy, get).key).toBe(groupKey(groupBy, get));
         // Asked again for the same event: the cached key, without reading labels again.
-        expect(cache.key(0, groupBy, () => 'changed')).toBe(groupKey(groupBy, get));
+        expect(cache.record(0, groupBy, () => 'changed').key).toBe(groupKey(groupBy, get));
       }
     }
   });
 
   it('keeps groupings apart by id', () => {
-    const cache = new KeyCache();
+    const cache = new SeriesIndex();
     cache.next();
     const get = getter({ host: 'h', container: 'c', service: 's' });
-    expect(cache.key(0, ['host', 'container'], get)).toBe(`h\u001fc`);
-    expect(cache.key(1, ['host', 'service'], get)).toBe(`h\u001fs`);
+    expect(cache.record(0, ['host', 'container'], get).key).toBe(`h\u001fc`);
+    expect(cache.record(1, ['host', 'service'], get).key).toBe(`h\u001fs`);
     cache.next();
-    expect(cache.key(1, ['host', 'service'], getter({ host: 'h', service: 't' }))).toBe(`h\u001ft`);
+    expect(cache.record(1, ['host', 'service'], getter({ host: 'h', service: 't' })).key).toBe(`h\u001ft`);
   });
 });

@@ -112,26 +112,3 @@ export function groupKey(groupBy: readonly string[], get: LabelGetter): string {
   for (let i = 1; i < groupBy.length; i++) key += KEY_SEP + get(groupBy[i]!);
   return key;
 }
-
-/**
- * Group keys of the event being routed, computed once per distinct group_by: most rules group
- * by (host, container), and one key string (hashed once by the Map) serves all of them.
- */
-export class KeyCache {
-  private readonly keys: string[] = [];
-  private readonly stamps: number[] = [];
-  private stamp = 0;
-
-  /** Call once per event. */
-  next(): void {
-    this.stamp++;
-  }
-
-  key(id: number, groupBy: readonly string[], get: LabelGetter): string {
-    if (this.stamps[id] === this.stamp) return this.keys[id]!;
-    const k = groupKey(groupBy, get);
-    this.keys[id] = k;
-    this.stamps[id] = this.stamp;
-    return k;
-  }
-}

@@ -16,6 +16,8 @@ export interface PersistedAlert extends InstanceState {
 
 export interface Group extends GroupRef<unknown> {
   alert: InstanceState;
+  /** False once its rule has forgotten it: a shortcut to it (series.ts) no longer counts. */
+  live: boolean;
   dedup: string;
   /** Restored after a restart: the condition cannot clear before the windows have refilled. */
   holdUntil?: number;

@@ -1,10 +1,11 @@
 import type { LookoutEvent } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
-import { defaultSummary } from '../rules/default-summary';
-import { renderTemplate } from '../rules/template';
 import type { Alert, AlertState } from '../types';
+import { alertOf } from './alert-of';
 import type { GroupTable, Observation } from './evaluator';
-import { groupLabels, KEY_SEP, type KeyCache, type LabelGetter } from './labels';
+import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
+import { SeriesIndex } from './series';
+import { instanceState, newGroup } from './group';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
 
@@ -39,7 +40,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   constructor(
     readonly rule: CompiledRule,
     private readonly emit: Emit,
-    private readonly keys: KeyCache,
+    private readonly series: SeriesIndex,
   ) {}
 
   /** The event being ingested, so a group it creates learns its partition key. */
@@ -47,14 +48,8 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   private create(key: string, labels: Record<string, string>): Group {
     const route = this.cur ? eventRoute(this.cur) : undefined;
-    const g: Group = {
-      key,
-      labels,
-      s: this.rule.evaluator.newState(),
-      alert: { state: 'inactive' },
-      dedup: dedupKey(this.rule.name, labels),
-      route,
-    };
+    const ev = this.rule.evaluator;
+    const g = newGroup(() => ev.newState(), ev.ring, key, labels, dedupKey(this.rule.name, labels), route);
     this.groups.set(key, g);
     if (this.trackInventory && this.rule.evaluator.seed) this.born.add(g);
     return g;
@@ -62,6 +57,7 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   private forget(g: Group): void {
     this.groups.delete(g.key);
+    g.live = false;
     if (!this.trackInventory || !this.rule.evaluator.seed) return;
     if (!this.born.delete(g)) this.gone.set(g.dedup, this.refOf(g));
   }
@@ -85,8 +81,21 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   byEvent(get: LabelGetter): Group {
-    const key = this.keys.key(this.rule.groupById, this.rule.keyBy, get);
-    return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
+    if (!this.series.shared) {
+      const key = groupKey(this.rule.keyBy, get);
+      return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
+    }
+    const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
+    const known = SeriesIndex.find<Group>(rec, this);
+    if (known) return known;
+    const g = this.groups.get(rec.key) ?? this.create(rec.key, groupLabels(this.rule.groupBy, get).labels);
+    SeriesIndex.remember(rec, this, g);
+    return g;
+  }
+
+  /** This runtime is being replaced or removed: its groups are no one's any more. */
+  discard(): void {
+    for (const g of this.groups.values()) g.live = false;
   }
 
   byLabels(labels: Record<string, string>): Group {
@@ -185,6 +194,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     for (const g of [...this.groups.values()]) {
       if (!drop(g.route ?? labelRoute(g.labels), g)) continue;
       this.groups.delete(g.key);
+      g.live = false;
       this.changed.delete(g);
       this.born.delete(g);
       n++;
@@ -243,9 +253,13 @@ export class RuleRuntime implements GroupTable<unknown> {
       key: g.dedup,
       rule: this.rule.name,
       groupLabels: g.labels,
-      ...g.alert,
+      ...instanceState(g.alert),
       routingKey: g.route ?? labelRoute(g.labels),
     };
+  }
+
+  hasChanged(): boolean {
+    return this.changed.size > 0;
   }
 
   takeChanged(): PersistedAlert[] {
@@ -259,36 +273,6 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   alertOf(g: Group, obs: Observation | undefined): Alert {
-    const spec = this.rule.spec;
-    const a = g.alert;
-    const labels = { ...g.labels, ...spec.labels };
-    const value = obs?.value ?? a.value;
-    const vars: Record<string, string | number | undefined> = {
-      ...labels,
-      value,
-      threshold: obs?.threshold,
-      rule: spec.name,
-      severity: spec.severity,
-    };
-    return {
-      key: g.dedup,
-      rule: spec.name,
-      kind: spec.kind,
-      severity: spec.severity,
-      labels,
-      summary: renderTemplate(spec.summary ?? defaultSummary(spec, this.rule.groupBy), vars),
-      description: spec.description ? renderTemplate(spec.description, vars) : undefined,
-      runbook: spec.runbook,
-      dashboard: spec.dashboard,
-      metric: 'metric' in spec ? spec.metric : undefined,
-      value,
-      threshold: obs?.threshold,
-      state: a.state,
-      activeAt: a.activeAt,
-      firedAt: a.firedAt,
-      resolvedAt: a.resolvedAt,
-      lastLines: obs?.lines?.length ? [...obs.lines] : undefined,
-      detail: obs?.detail || undefined,
-    };
+    return alertOf(this.rule, g, obs);
   }
 }

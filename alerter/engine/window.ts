@@ -47,6 +47,12 @@ export interface RingOptions {
   histogram?: boolean;
 }
 
+/** How to build a rule's rings, for an evaluator whose group state is a bare ring (see group.ts). */
+export interface RingSpec {
+  shape: WindowShape;
+  options: RingOptions;
+}
+
 /** What a ring of one shape and set of fields looks like: shared by all rings of a rule. */
 interface Layout {
   bucketMs: number;
@@ -79,7 +85,9 @@ const H_INC = 10;
 const H_CUR_MIN = 11;
 const H_CUR_MAX = 12;
 const H_CUR_INC = 13;
-/** Header stride in the pool (14 fields used): 128 bytes, so a header spans as few cache lines as it can. */
+// Free for the ring's owner (see ownerNumber): a group keeps its alert's last value here.
+const H_OWNER = 14;
+/** Header stride in the pool (16 fields): 128 bytes, so a header spans as few cache lines as it can. */
 const H_STRIDE = 16;
 
 /**
@@ -203,6 +211,18 @@ export class Ring implements WindowStats {
   }
   get lastTs(): number {
     return pool.data[this.h + H_LAST_TS]!;
+  }
+
+  /**
+   * Two numbers the ring's owner keeps in the header (0 until set). A number in an object's
+   * own field is a separate heap box on V8, written on every sample: one more cache miss.
+   */
+  protected ownerNumber(i: 0 | 1): number {
+    return pool.data[this.h + H_OWNER + i]!;
+  }
+
+  protected setOwnerNumber(i: 0 | 1, v: number): void {
+    pool.data[this.h + H_OWNER + i] = v;
   }
 
   /** Adds one sample at event time `ts`. Returns false when `ts` is older than the ring holds. */

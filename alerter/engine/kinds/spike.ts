@@ -34,6 +34,7 @@ export function spike(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
     topics: spec.metric ? ['metric'] : ['log'],
     metric: spec.metric,
     newState: () => new Ring(shape),
+    ring: { shape, options: {} },
     ingest(ev, get, groups) {
       if (matches && !matches(ev as LogEvent)) return undefined;
       const g = groups.byEvent(get);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { duration } from '../../../core/config/types';
 import { REDUCERS, common, compare, metricName } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator, Observation, Op } from '../evaluator';
-import { Ring, windowShape, type WindowStats } from '../window';
+import { Ring, windowShape, type RingOptions, type WindowStats } from '../window';
 
 export const thresholdRule = z
   .object({
@@ -26,17 +26,18 @@ export function threshold(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
   const q = QUANTILES[spec.reduce];
   const reduce = reducer(spec);
   const holds = condition(spec);
+  const options: RingOptions = {
+    histogram: q !== undefined,
+    minmax: spec.reduce === 'min' || spec.reduce === 'max',
+    inc: spec.reduce === 'rate',
+  };
   const scratch: Observation = { value: undefined, active: false, threshold: spec.threshold };
   const what = `${spec.reduce}(${spec.metric}) over ${formatDuration(spec.window)}`;
   return {
     topics: ['metric'],
     metric: spec.metric,
-    newState: () =>
-      new Ring(shape, {
-        histogram: q !== undefined,
-        minmax: spec.reduce === 'min' || spec.reduce === 'max',
-        inc: spec.reduce === 'rate',
-      }),
+    newState: () => new Ring(shape, options),
+    ring: { shape, options },
     ingest(ev, get, groups) {
       const g = groups.byEvent(get);
       g.s.add(ev.ts, (ev as MetricSample).value);

@@ -1,0 +1,124 @@
+/**
+ * Where each series' groups are, across rules (issue 16, overlapping rules).
+ *
+ * A sample concerns several rules (4.5 in bench:rules' overlapping case), and each rule kept its
+ * groups in a Map of its own: one lookup per rule per sample, each in a different table, so with
+ * tens of thousands of groups each lookup was a cache miss or two (a fifth of the engine's time
+ * in the profile). Here the event's key is looked up once, in one table per group_by, and its
+ * record lists the (rule, group) pairs already found for that series: the next samples of the
+ * series reach all their groups from one short array.
+ *
+ * The rules' Maps stay the truth: a pair is only a shortcut, and a group a rule forgets is
+ * marked dead (`live = false`), which makes its pair drop out at the next look.
+ */
+import type { LabelGetter } from './labels';
+import { groupKey } from './labels';
+
+/** What a pair points at: a group, and whether its rule still holds it. */
+export interface Pairable {
+  live: boolean;
+}
+
+/** One series under one group_by: its key, and (owner, group) pairs side by side. */
+export interface SeriesRecord {
+  readonly key: string;
+  readonly pairs: unknown[];
+}
+
+export class SeriesIndex {
+  private readonly tables: Array<Map<string, SeriesRecord>> = [];
+  private readonly current: Array<SeriesRecord | undefined> = [];
+  private readonly stamps: number[] = [];
+  private stamp = 0;
+  /** Records at which a sweep for series gone is worth it. */
+  private budget = 4_096;
+  private size = 0;
+
+  /** Records kept, for tests. */
+  get recordCount(): number {
+    return this.size;
+  }
+
+  /**
+   * Whether the event being routed concerns more than one rule. With one, the shortcut does not
+   * pay: the rule's own Map is small and warm, and a record would add a lookup in a big table
+   * (one group per sample ran 15 % slower through it).
+   */
+  shared = true;
+
+  /** Call once per event, with whether more than one rule may take it. */
+  next(shared = true): void {
+    this.stamp++;
+    this.shared = shared;
+  }
+
+  /** The record of the event's series under group_by number `id` (computed once per event). */
+  record(id: number, groupBy: readonly string[], get: LabelGetter): SeriesRecord {
+    if (this.stamps[id] === this.stamp) return this.current[id]!;
+    const key = groupKey(groupBy, get);
+    let table = this.tables[id];
+    if (!table) this.tables[id] = table = new Map<string, SeriesRecord>();
+    let rec = table.get(key);
+    if (!rec) {
+      rec = { key, pairs: [] };
+      table.set(key, rec);
+      this.size++;
+    }
+    this.current[id] = rec;
+    this.stamps[id] = this.stamp;
+    return rec;
+  }
+
+  /**
+   * The group `owner` has for this series, if the record knows it and the group is live (a dead
+   * one's pair is dropped). Only the owner's own group is read: reading every pair's group on the
+   * way would touch the other rules' groups, the misses this index is here to save.
+   */
+  static find<G extends Pairable>(rec: SeriesRecord, owner: object): G | undefined {
+    const p = rec.pairs;
+    for (let i = 0; i < p.length; i += 2) {
+      if (p[i] !== owner) continue;
+      const g = p[i + 1] as G;
+      if (g.live) return g;
+      p.splice(i, 2);
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** Drops the pairs of groups no longer live, from every record (after a rule reload). */
+  prune(): void {
+    for (const table of this.tables) if (table) for (const rec of table.values()) dropDead(rec.pairs);
+  }
+
+  static remember(rec: SeriesRecord, owner: object, g: Pairable): void {
+    rec.pairs.push(owner, g);
+  }
+
+  /** Forgets the records whose groups are all gone, once enough have piled up (the engine's tick). */
+  sweep(): void {
+    if (this.size <= this.budget) return;
+    let size = 0;
+    for (const table of this.tables) {
+      if (!table) continue;
+      for (const [key, rec] of table) {
+        dropDead(rec.pairs);
+        if (rec.pairs.length === 0) table.delete(key);
+        else size++;
+      }
+    }
+    this.size = size;
+    this.budget = 2 * size + 4_096;
+  }
+}
+
+function dropDead(pairs: unknown[]): void {
+  let to = 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (!(pairs[i + 1] as Pairable).live) continue;
+    pairs[to] = pairs[i];
+    pairs[to + 1] = pairs[i + 1];
+    to += 2;
+  }
+  pairs.length = to;
+}

@@ -1,0 +1,52 @@
+/**
+ * Production runs the compiled JavaScript (`npm run build` makes dist/, bin/lookout runs it), not
+ * TypeScript through tsx: tsx's loader adds a thread of its own and tens of MiB of RSS that are
+ * not lookout's, which matters for a memory figure (issue 16). This compiles a bench and what it
+ * imports with the same tsc settings as dist/, into a temporary directory, for the bench to run
+ * its measured phases from.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface CompiledBench {
+  /** The compiled entry, to run with plain `node`. */
+  entry: string;
+  /** The environment to run it in: the checkout's node_modules on NODE_PATH (the output is in a temporary directory). */
+  env: NodeJS.ProcessEnv;
+  /** Removes the temporary directory. */
+  remove(): void;
+}
+
+export function compileBench(entryTs: string): CompiledBench {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-js-'));
+  const out = path.join(dir, 'js');
+  const config = path.join(dir, 'tsconfig.json');
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      extends: path.join(ROOT, 'tsconfig.build.json'),
+      compilerOptions: {
+        outDir: out,
+        rootDir: ROOT,
+        typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+        incremental: false,
+        declaration: false,
+        sourceMap: false,
+      },
+      include: [entryTs],
+    }),
+  );
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { stdio: 'inherit' });
+  const nodePath = [path.join(ROOT, 'node_modules'), process.env.NODE_PATH]
+    .filter(Boolean)
+    .join(path.delimiter);
+  return {
+    entry: path.join(out, path.relative(ROOT, entryTs).replace(/\.ts$/, '.js')),
+    env: { ...process.env, NODE_PATH: nodePath },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
