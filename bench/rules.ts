@@ -32,6 +32,7 @@ import { alerterConfigSchema, createAlerter } from '../alerter/alerter';
 import { Engine } from '../alerter/engine/engine';
 import { compileRules } from '../alerter/rules/compile';
 import { loadRuleText } from '../alerter/rules/load';
+import { tuneHeapForEventStreams } from '../core/heap-tuning';
 import { compileBench, type CompiledBench } from './lib/compiled';
 import { peakRssMiB, printHeader, printSummaries, roundsFromArgs, runRounds } from './lib/report';
 
@@ -317,6 +318,7 @@ async function round(
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--phase');
   if (at >= 0) {
+    tuneHeapForEventStreams(); // as the alerter's process does (cli/main.ts)
     console.log(JSON.stringify(await phase(process.argv[at + 1] as Phase)));
     return;
   }

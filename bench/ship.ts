@@ -23,6 +23,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { MemoryBus } from '../core/bus/memory';
 import { systemClock } from '../core/clock';
+import { tuneHeapForEventStreams } from '../core/heap-tuning';
 import type { EventOf, LogEvent, MetricSample, Topic } from '../core/events';
 import { silentLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
@@ -157,6 +158,7 @@ function liveHeapLine(dropGenerator: () => void): string {
 }
 
 async function main(): Promise<void> {
+  tuneHeapForEventStreams(); // as the collector's process does (cli/main.ts)
   // From source this includes the tsx loader (a worker thread with its own heap, ~34 MiB), which
   // the compiled CLI does not have.
   const rssAtStart = process.memoryUsage().rss / 2 ** 20;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, DockerUnavailableError, LookoutError } from '../core/errors';
+import { tuneHeapForEventStreams } from '../core/heap-tuning';
 import { runCommand } from './run';
 import { check, explainTarget, test, type Outcome } from './authoring';
 import { backtestAction, type BacktestCliOptions } from './backtest';
@@ -158,6 +159,7 @@ function fail(err: unknown): never {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  tuneHeapForEventStreams();
   addExamples(program);
   throwOnUsageErrors(program);
   quietOnClosedPipe();
