@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { tuneHeapForEventStreams } from '../core/heap-tuning';
 import { StateStore } from '../core/store/store';
 import {
   ownCpuSeconds,
@@ -33,6 +34,7 @@ const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
+  tuneHeapForEventStreams(); // as the collector's process does (cli/main.ts)
   const lines = Number(arg('lines', '2000000'));
   const rounds = roundsFromArgs();
   const cpu = arg('cpu', String(Math.min(1, os.cpus().length - 1)));
