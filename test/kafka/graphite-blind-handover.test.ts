@@ -8,8 +8,6 @@
  * KAFKA_BROKERS), each asking the real graphite-web through its own proxy.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BLIND_RULE } from '../../alerter/graphite/blind';
@@ -19,6 +17,7 @@ import { partitionFor } from '../../core/bus/kafka/topics';
 import { makeLoopbackCert } from '../support/pagerduty-cert';
 import { startPagerDutyStandin, type PagerDutyStandin } from '../support/pagerduty-standin';
 import { newRunId, waitFor } from '../support/docker';
+import { startGraphiteProxy, type GraphiteProxy } from '../support/graphite-proxy';
 import { owned, startReplicaProcess, type Replica } from './alerter-replica';
 import { startTestBroker, uniquePrefix, type TestBroker } from './support';
 
@@ -35,28 +34,18 @@ let dir: string;
 /** While set, the proxies refuse the rule's target, as a graphite-web that is down. */
 let graphiteDown = true;
 const children: Replica[] = [];
-const proxies: http.Server[] = [];
+const proxies: GraphiteProxy[] = [];
 
 /** Forwards to the real graphite-web, or refuses the rule's target while graphiteDown. */
 async function proxy(): Promise<string> {
-  const server = http.createServer((req, res) => {
-    if (graphiteDown) {
-      res.writeHead(503);
-      return void res.end('down, says the test');
-    }
-    fetch(`${GRAPHITE_URL}${req.url ?? '/'}`, { signal: AbortSignal.timeout(10_000) })
-      .then(async (r) => {
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-        res.end(Buffer.from(await r.arrayBuffer()));
-      })
-      .catch(() => {
-        res.writeHead(502);
-        res.end();
-      });
+  const p = await startGraphiteProxy(GRAPHITE_URL, (_url, res) => {
+    if (!graphiteDown) return false;
+    res.writeHead(503);
+    res.end('down, says the test');
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxies.push(server);
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  proxies.push(p);
+  return p.url;
 }
 
 async function replica(name: string, prefix: string, cert: { certFile: string }): Promise<Replica> {
@@ -104,7 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of children)
     if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
-  for (const s of proxies) await new Promise<void>((resolve) => s.close(() => resolve()));
+  for (const p of proxies) await p.close();
   await pd?.close();
   await broker?.stop();
   fs.rmSync(dir, { recursive: true, force: true });

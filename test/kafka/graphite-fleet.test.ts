@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { dedupKey } from '../../alerter/engine/state';
 import { graphiteRuleRoute } from '../../alerter/graphite/ownership';
 import { partitionFor } from '../../core/bus/kafka/topics';
 import { newRunId, waitFor } from '../support/docker';
+import { startGraphiteProxy, type GraphiteProxy } from '../support/graphite-proxy';
 import { startTestBroker, uniquePrefix, type TestBroker } from './support';
 
 const GRAPHITE_URL = process.env.GRAPHITE_URL ?? 'http://127.0.0.1:8080';
@@ -65,7 +65,7 @@ interface Replica {
   lines: string[];
   /** Render requests this replica made: when, and for which target. */
   asked: Array<{ at: number; target: string }>;
-  proxy: http.Server;
+  proxy: GraphiteProxy;
 }
 
 let broker: TestBroker;
@@ -81,27 +81,15 @@ const carbon = (lines: string[]): Promise<void> =>
   });
 
 /** Forwards every request to the real graphite-web, noting each render target. */
-async function countingProxy(asked: Replica['asked']): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://proxy');
+function countingProxy(asked: Replica['asked']): Promise<GraphiteProxy> {
+  return startGraphiteProxy(GRAPHITE_URL, (url, res) => {
     const targets = url.searchParams.getAll('target');
     for (const t of targets) asked.push({ at: Date.now(), target: t });
-    if (targets.some((t) => t.includes('.broken.'))) {
-      res.writeHead(500);
-      return void res.end('refused by the test');
-    }
-    fetch(`${GRAPHITE_URL}${url.pathname}${url.search}`, { signal: AbortSignal.timeout(10_000) })
-      .then(async (r) => {
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-        res.end(Buffer.from(await r.arrayBuffer()));
-      })
-      .catch(() => {
-        res.writeHead(502);
-        res.end();
-      });
+    if (!targets.some((t) => t.includes('.broken.'))) return false;
+    res.writeHead(500);
+    res.end('refused by the test');
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
 }
 
 async function startReplica(
@@ -111,7 +99,6 @@ async function startReplica(
 ): Promise<Replica> {
   const asked: Replica['asked'] = [];
   const proxy = await countingProxy(asked);
-  const { port } = proxy.address() as net.AddressInfo;
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'alerter-replica.ts')], {
     env: {
       ...process.env,
@@ -119,7 +106,7 @@ async function startReplica(
       PREFIX: prefix,
       RULES: path.join(dir, 'rules'),
       STATE: path.join(dir, `${name}.db`),
-      RULES_GRAPHITE_URL: `http://127.0.0.1:${port}`,
+      RULES_GRAPHITE_URL: proxy.url,
       // Long enough for the slow first write below: the wait is what is tested, not its bound.
       HANDOVER_WAIT_MS: '12000',
       ...extra,
@@ -188,7 +175,7 @@ afterAll(async () => {
   clearInterval(feeding);
   for (const r of replicas) {
     if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
-    await new Promise<void>((resolve) => r.proxy.close(() => resolve()));
+    await r.proxy.close();
   }
   await broker?.stop();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -7,11 +7,11 @@
  * (alerter-replica.ts) on the Kafka stand-in (or KAFKA_BROKERS), asking the real graphite-web.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { newRunId, waitFor } from '../support/docker';
+import { startGraphiteProxy, type GraphiteProxy } from '../support/graphite-proxy';
 import { owned, startReplicaProcess, type Replica } from './alerter-replica';
 import { startTestBroker, uniquePrefix, type TestBroker } from './support';
 
@@ -27,7 +27,7 @@ let broker: TestBroker;
 let dir: string;
 let feeding: NodeJS.Timeout | undefined;
 const children: Replica[] = [];
-const proxies: http.Server[] = [];
+const proxies: GraphiteProxy[] = [];
 
 const carbon = (line: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -38,21 +38,12 @@ const carbon = (line: string): Promise<void> =>
 
 /** Forwards to the real graphite-web, counting the render requests. */
 async function proxy(asked: { n: number }): Promise<string> {
-  const server = http.createServer((req, res) => {
+  const p = await startGraphiteProxy(GRAPHITE_URL, () => {
     asked.n++;
-    fetch(`${GRAPHITE_URL}${req.url ?? '/'}`, { signal: AbortSignal.timeout(10_000) })
-      .then(async (r) => {
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-        res.end(Buffer.from(await r.arrayBuffer()));
-      })
-      .catch(() => {
-        res.writeHead(502);
-        res.end();
-      });
+    return false;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxies.push(server);
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  proxies.push(p);
+  return p.url;
 }
 
 async function replica(
@@ -106,7 +97,7 @@ afterAll(async () => {
   clearInterval(feeding);
   for (const r of children)
     if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
-  for (const s of proxies) await new Promise<void>((resolve) => s.close(() => resolve()));
+  for (const p of proxies) await p.close();
   await broker?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
