@@ -60,6 +60,7 @@ export default tseslint.config(
       'alerter/**/*.ts',
       'cli/**/*.ts',
       'dashboards/**/*.ts',
+      'demo/**/*.ts',
       'test/**/*.ts',
     ],
     rules: {

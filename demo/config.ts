@@ -44,7 +44,20 @@ sinks:
 alerter:
   rules: [${c.rulesDir}, ${c.scaling.rulesDir}]
   eval_interval: 1s
-notify:
+${notifySection(c)}  api:
+    listen: 127.0.0.1:${c.apiPort}
+  links:
+    graphite_url: ${c.graphiteUrl}
+    # No Grafana or Kibana here: the pages' Dashboard and Logs links land on the alerter's
+    # incident page (its graph and the container's last lines) instead of nowhere.
+    alerter_url: http://127.0.0.1:${c.apiPort}
+    runbook_base: file://${c.runbooksDir}
+`;
+}
+
+/** Where pages go: the PagerDuty stand-in, the SMTP server, and the example coordinator. */
+function notifySection(c: DemoConfigInput): string {
+  return `notify:
   receivers:
     - name: pagerduty
       type: pagerduty
@@ -78,13 +91,5 @@ notify:
       - { receiver: scaler, match: { rule: demo_pool_hot }, continue: true }
       - { receiver: pagerduty, continue: true }
       - { receiver: mail }
-  api:
-    listen: 127.0.0.1:${c.apiPort}
-  links:
-    graphite_url: ${c.graphiteUrl}
-    # No Grafana or Kibana here: the pages' Dashboard and Logs links land on the alerter's
-    # incident page (its graph and the container's last lines) instead of nowhere.
-    alerter_url: http://127.0.0.1:${c.apiPort}
-    runbook_base: file://${c.runbooksDir}
 `;
 }
