@@ -5,6 +5,8 @@
  *      (`_bulk` NDJSON body) → a loopback HTTP receiver that counts documents.
  *   2. samples: MetricSamples → delivery → graphite sink (carbon plaintext over TCP) → a
  *      loopback TCP receiver that counts lines.
+ *   3. the same samples → delivery → statsd sink (hot-shots, UDP) → a loopback UDP receiver that
+ *      counts datagrams and lines and checks that no line was split between two datagrams.
  *
  * End to end = from the first publish to the last bus `done` (every batch acknowledged). The
  * receivers are a child process (bench/ship-receivers.ts) whose CPU is reported apart; with
@@ -29,7 +31,7 @@ import { silentLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
 import { DEFAULT_DELIVERY } from '../collector/delivery/config';
 import { createDelivery } from '../collector/delivery/delivery';
-import { elasticsearchSinkSchema, graphiteSinkSchema } from '../collector/sinks/config';
+import { elasticsearchSinkSchema, graphiteSinkSchema, statsdSinkSchema } from '../collector/sinks/config';
 import { createSink } from '../collector/sinks/registry';
 import type { Sink } from '../collector/sinks/sink';
 import {
@@ -122,13 +124,28 @@ async function measure(partner: ChildProcess, run: () => Promise<void>) {
   };
 }
 
-async function startReceivers(): Promise<{ child: ChildProcess; http: number; tcp: number }> {
+interface Receivers {
+  child: ChildProcess;
+  http: number;
+  tcp: number;
+  udp: number;
+}
+
+interface Counts {
+  lines: number;
+  tcpLines: number;
+  datagrams: number;
+  udpLines: number;
+  udpBroken: number;
+}
+
+async function startReceivers(): Promise<Receivers> {
   // Compiled (npm run bench:ship) the partner is plain JS too; from source it needs the tsx loader.
   const child = compiled
     ? fork(path.join(__dirname, 'ship-receivers.js'), [], { execArgv: [] })
     : fork(path.join(__dirname, 'ship-receivers.ts'), [], { execArgv: ['--import', 'tsx'] });
-  const ports = await new Promise<{ http: number; tcp: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { http: number; tcp: number }));
+  const ports = await new Promise<Omit<Receivers, 'child'>>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Omit<Receivers, 'child'>));
     child.once('exit', (code) => reject(new Error(`receivers exited with ${code}`)));
   });
   try {
@@ -138,6 +155,21 @@ async function startReceivers(): Promise<{ child: ChildProcess; http: number; tc
     console.log('taskset failed or missing: processes not pinned');
   }
   return { child, ...ports };
+}
+
+/** The receivers' counts once they stop moving (UDP datagrams may still be queued to them). */
+async function settledCounts(child: ChildProcess): Promise<Counts> {
+  const ask = () => {
+    child.send('count');
+    return new Promise<Counts>((r) => child.once('message', (m) => r(m as Counts)));
+  };
+  let last = await ask();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await ask();
+    if (now.udpLines === last.udpLines && now.tcpLines === last.tcpLines) return now;
+    last = now;
+  }
 }
 
 /**
@@ -195,14 +227,19 @@ async function main(): Promise<void> {
   const carbon = pipe(
     createSink(graphiteSinkSchema.parse({ type: 'graphite', address: `127.0.0.1:${recv.tcp}` }), deps),
   );
+  const statsd = pipe(
+    createSink(statsdSinkSchema.parse({ type: 'statsd', address: `127.0.0.1:${recv.udp}` }), deps),
+  );
   const logs = logBatches(Date.now());
   const samples = metricBatches(Date.now());
   await publishAll(es.bus, 'log', logs, BATCH * 4); // warm-up
   await publishAll(carbon.bus, 'metric', samples, BATCH * 4);
+  await publishAll(statsd.bus, 'metric', samples, BATCH * 4);
 
   const summaries = await runRounds(rounds, async () => {
     const l = await measure(recv.child, () => publishAll(es.bus, 'log', logs, LINES));
     const s = await measure(recv.child, () => publishAll(carbon.bus, 'metric', samples, SAMPLES));
+    const u = await measure(recv.child, () => publishAll(statsd.bus, 'metric', samples, SAMPLES));
     return {
       'bulk lines/s wall': Math.round(LINES / l.wall),
       'bulk lines per CPU-second (collector)': Math.round(LINES / l.cpu),
@@ -210,19 +247,22 @@ async function main(): Promise<void> {
       'carbon samples/s wall': Math.round(SAMPLES / s.wall),
       'carbon samples per CPU-second (collector)': Math.round(SAMPLES / s.cpu),
       'carbon receiver CPU-seconds': s.partnerCpu,
+      'statsd samples/s wall': Math.round(SAMPLES / u.wall),
+      'statsd samples per CPU-second (collector)': Math.round(SAMPLES / u.cpu),
+      'statsd receiver CPU-seconds': u.partnerCpu,
     };
   });
   await es.delivery.close();
   await carbon.delivery.close();
-  recv.child.send('count');
-  const got = await new Promise<{ lines: number; tcpLines: number }>((r) =>
-    recv.child.once('message', (m) => r(m as { lines: number; tcpLines: number })),
-  );
+  await statsd.delivery.close();
+  const got = await settledCounts(recv.child);
   const wantLines = BATCH * 4 + rounds * Math.ceil(LINES / BATCH) * BATCH;
   if (got.lines !== wantLines)
     throw new Error(`receiver counted ${got.lines} documents, expected ${wantLines}`);
+  if (got.udpBroken > 0) throw new Error(`${got.udpBroken} StatsD datagrams ended mid-line`);
+  const wantSamples = BATCH * 4 + rounds * Math.ceil(SAMPLES / BATCH) * BATCH;
   console.log(
-    `receivers counted ${got.lines} bulk documents and ${got.tcpLines} carbon lines (warm-up included)`,
+    `receivers counted ${got.lines} bulk documents, ${got.tcpLines} carbon lines, ${got.udpLines} of ${wantSamples} StatsD lines in ${got.datagrams} datagrams (${(wantSamples / got.datagrams).toFixed(1)} lines each; lost on loopback UDP: ${wantSamples - got.udpLines}) (warm-up included)`,
   );
   printSummaries(summaries);
   console.log(
