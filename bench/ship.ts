@@ -53,7 +53,7 @@ const SAMPLES = Number(process.env.SAMPLES ?? 1_000_000);
 const BATCH = Number(process.env.BATCH ?? 5000);
 /** Run as tsc's output (what production runs: bin/lookout prefers dist/), or from source under tsx. */
 const compiled = __filename.endsWith('.js');
-const runner = compiled ? 'npm run bench:ship --' : 'npm run bench:ship -- --tsx';
+const runner = 'npm run bench:ship --'; // the arguments follow, --tsx among them when given
 
 /** Publishes `total` events in cycled batches and waits for every acknowledgement. */
 async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: EventOf<K>[][], total: number) {
