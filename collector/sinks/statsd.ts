@@ -35,6 +35,11 @@ export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, de
     protocol: config.protocol,
     // Datagrams arrive whole from the encoder: hot-shots sends each as it comes.
     maxBufferSize: 0,
+    // What hot-shots would add from DD_* variables (tags, container id) goes at the end of a
+    // message: after the last line of a whole datagram it would land on that line alone. Series
+    // are named by lookout anyway (names.ts), never by the host's Datadog environment.
+    datadog: false,
+    includeDataDogTags: false,
     errorHandler: (err) => {
       state.lastError = err;
       log.warn({ err: err.message }, 'statsd send failed');
