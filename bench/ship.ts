@@ -170,7 +170,14 @@ async function main(): Promise<void> {
   const recv = await startReceivers();
   const logger = silentLogger();
   const store = StateStore.open(':memory:');
-  const deadLetter = { write() {} };
+  // A refused event is a lost one here: count them and say why (the first reason of each sink).
+  const refused = new Map<string, { events: number; reason: string }>();
+  const deadLetter = {
+    write(sink: string, items: Array<{ reason: string }>) {
+      const r = refused.get(sink) ?? { events: 0, reason: items[0]?.reason ?? '' };
+      refused.set(sink, { ...r, events: r.events + items.length });
+    },
+  };
   const config = { ...DEFAULT_DELIVERY, batch_max_events: BATCH };
   const deps = { logger, clock: systemClock, deadLetter };
   const pipe = (sink: Sink) => {
@@ -224,6 +231,8 @@ async function main(): Promise<void> {
   await es.delivery.close();
   await carbon.delivery.close();
   await statsd.delivery.close();
+  for (const [sink, r] of refused)
+    console.log(`dead-lettered by ${sink}: ${r.events} events, first reason: ${r.reason}`);
   const got = await settledCounts(recv.child);
   const wantLines = BATCH * 4 + rounds * Math.ceil(LINES / BATCH) * BATCH;
   if (got.lines !== wantLines)
