@@ -7,6 +7,8 @@
  *      loopback TCP receiver that counts lines.
  *   3. the same samples → delivery → statsd sink (hot-shots, UDP) → a loopback UDP receiver that
  *      counts datagrams and lines and checks that no line was split between two datagrams.
+ *      After the rounds, one pass of SAMPLES into a private real StatsD daemon, for its loss
+ *      (bench/ship-statsd-daemon.ts: it cannot keep up, so it is not the measured receiver).
  *
  * End to end = from the first publish to the last bus `done` (every batch acknowledged). The
  * receivers are a child process (bench/ship-receivers.ts) whose CPU is reported apart; with
