@@ -5,6 +5,10 @@
  *      (`_bulk` NDJSON body) → a loopback HTTP receiver that counts documents.
  *   2. samples: MetricSamples → delivery → graphite sink (carbon plaintext over TCP) → a
  *      loopback TCP receiver that counts lines.
+ *   3. the same samples → delivery → statsd sink (hot-shots, UDP) → a loopback UDP receiver that
+ *      counts datagrams and lines and checks that no line was split between two datagrams.
+ *      After the rounds, one pass of SAMPLES into a private real StatsD daemon, for its loss
+ *      (bench/ship-statsd-daemon.ts: it cannot keep up, so it is not the measured receiver).
  *
  * End to end = from the first publish to the last bus `done` (every batch acknowledged). The
  * receivers are a child process (bench/ship-receivers.ts) whose CPU is reported apart; with
@@ -13,23 +17,24 @@
  *   npm run bench:ship [-- --rounds 5]               env: LINES (1 000 000), SAMPLES (1 000 000),
  *                                                   BATCH (bus batch, 5 000)
  *
- * `npm run bench:ship` compiles this file and what it imports with tsc (bench/tsconfig.ship.json,
- * into dist/bench-ship/) and runs the JS, as production runs dist/: under tsx the loader's own
- * thread adds ~34 MiB to the peak RSS. `node --import tsx bench/ship.ts` still works, and says so.
+ * `npm run bench:ship` starts this file under tsx, which compiles it and what it imports with tsc
+ * (bench/lib/compiled.ts, dist/'s settings, into a temporary directory) and runs that JS with plain
+ * node, as production runs dist/: under tsx the loader's own thread adds ~34 MiB to the peak RSS.
+ * `npm run bench:ship -- --tsx` measures the TypeScript under tsx instead, and says so.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { MemoryBus } from '../core/bus/memory';
 import { systemClock } from '../core/clock';
 import { tuneHeapForEventStreams } from '../core/heap-tuning';
-import type { EventOf, LogEvent, MetricSample, Topic } from '../core/events';
+import type { EventOf, MetricSample, Topic } from '../core/events';
 import { silentLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
 import { DEFAULT_DELIVERY } from '../collector/delivery/config';
 import { createDelivery } from '../collector/delivery/delivery';
-import { elasticsearchSinkSchema, graphiteSinkSchema } from '../collector/sinks/config';
+import { elasticsearchSinkSchema, graphiteSinkSchema, statsdSinkSchema } from '../collector/sinks/config';
 import { createSink } from '../collector/sinks/registry';
 import type { Sink } from '../collector/sinks/sink';
 import {
@@ -41,62 +46,16 @@ import {
   roundsFromArgs,
   runRounds,
 } from './lib/report';
+import { compileBench } from './lib/compiled';
+import { logBatches, metricBatches } from './ship-batches';
+import { withPrivateStatsd } from './ship-statsd-daemon';
 
 const LINES = Number(process.env.LINES ?? 1_000_000);
 const SAMPLES = Number(process.env.SAMPLES ?? 1_000_000);
 const BATCH = Number(process.env.BATCH ?? 5000);
-/** Pre-built batches cycled through: 10 x 5 000 is the bus's own bound on queued events. */
-const CYCLE = 10;
 /** Run as tsc's output (what production runs: bin/lookout prefers dist/), or from source under tsx. */
 const compiled = __filename.endsWith('.js');
-const runner = compiled ? 'node dist/bench-ship/bench/ship.js' : 'node --import tsx bench/ship.ts';
-
-function meta(i: number) {
-  const name = `app-${i}`;
-  return {
-    id: `${i}`.padStart(64, 'c'),
-    name,
-    image: 'registry.local/shop/app:1.4.2',
-    labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': name },
-    service: name,
-  };
-}
-const containers = Array.from({ length: 20 }, (_, i) => meta(i));
-
-/** What the tailer would hand over: lines of a Java service, one container per batch. */
-function logBatches(t: number): LogEvent[][] {
-  return Array.from({ length: CYCLE }, (_, b) =>
-    Array.from({ length: BATCH }, (_, i) => {
-      const off = b * BATCH + i;
-      const c = containers[b % containers.length]!;
-      return {
-        kind: 'log',
-        host: 'bench-host',
-        ts: t + off,
-        container: c,
-        stream: 'stdout',
-        message: `2026-11-25T10:00:00.000Z INFO  [http-nio-8080-exec-${i % 16}] c.s.shop.OrderController - order ${off} accepted for customer ${off % 9973} in ${off % 250} ms`,
-        time: new Date(t + off).toISOString(),
-        id: `${c.id.slice(0, 12)}:2049-131${b}:${off * 140}`,
-      } satisfies LogEvent;
-    }),
-  );
-}
-
-function metricBatches(t: number): MetricSample[][] {
-  const names = ['cpu.percent', 'mem.usage_bytes', 'net.rx_bytes', 'blkio.read_bytes'];
-  return Array.from({ length: CYCLE }, (_, b) =>
-    Array.from({ length: BATCH }, (_, i) => ({
-      kind: 'metric' as const,
-      host: 'bench-host',
-      ts: t + b * 1000,
-      name: names[i % 4]!,
-      value: i * 1.5,
-      type: 'gauge' as const,
-      container: containers[i % containers.length],
-    })),
-  );
-}
+const runner = 'npm run bench:ship --'; // the arguments follow, --tsx among them when given
 
 /** Publishes `total` events in cycled batches and waits for every acknowledgement. */
 async function publishAll<K extends Topic>(bus: MemoryBus, topic: K, batches: EventOf<K>[][], total: number) {
@@ -122,13 +81,28 @@ async function measure(partner: ChildProcess, run: () => Promise<void>) {
   };
 }
 
-async function startReceivers(): Promise<{ child: ChildProcess; http: number; tcp: number }> {
+interface Receivers {
+  child: ChildProcess;
+  http: number;
+  tcp: number;
+  udp: number;
+}
+
+interface Counts {
+  lines: number;
+  tcpLines: number;
+  datagrams: number;
+  udpLines: number;
+  udpBroken: number;
+}
+
+async function startReceivers(): Promise<Receivers> {
   // Compiled (npm run bench:ship) the partner is plain JS too; from source it needs the tsx loader.
   const child = compiled
     ? fork(path.join(__dirname, 'ship-receivers.js'), [], { execArgv: [] })
     : fork(path.join(__dirname, 'ship-receivers.ts'), [], { execArgv: ['--import', 'tsx'] });
-  const ports = await new Promise<{ http: number; tcp: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { http: number; tcp: number }));
+  const ports = await new Promise<Omit<Receivers, 'child'>>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Omit<Receivers, 'child'>));
     child.once('exit', (code) => reject(new Error(`receivers exited with ${code}`)));
   });
   try {
@@ -138,6 +112,30 @@ async function startReceivers(): Promise<{ child: ChildProcess; http: number; tc
     console.log('taskset failed or missing: processes not pinned');
   }
   return { child, ...ports };
+}
+
+/** The receivers' counts once they stop moving (UDP datagrams may still be queued to them). */
+async function settledCounts(child: ChildProcess): Promise<Counts> {
+  const ask = () => {
+    child.send('count');
+    return new Promise<Counts>((r) => child.once('message', (m) => r(m as Counts)));
+  };
+  let last = await ask();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await ask();
+    if (now.udpLines === last.udpLines && now.tcpLines === last.tcpLines) return now;
+    last = now;
+  }
+}
+
+/** What the real StatsD daemon makes of one pass at the sink's full rate (see ship-statsd-daemon.ts). */
+async function daemonLine(publish: (address: string) => Promise<void>, total: number): Promise<string> {
+  const got = await withPrivateStatsd(publish);
+  if (got === undefined)
+    return 'real StatsD daemon: not installed (bash test/support/services-up.sh), not measured';
+  const lost = total - got.received;
+  return `real StatsD daemon (private instance, one pass of ${total} samples at full rate): read ${got.received} lines in ${got.packets} datagrams, lost ${lost} (${((100 * lost) / total).toFixed(1)} %), bad lines ${got.badLines}, daemon CPU ${got.cpu.toFixed(2)} s`;
 }
 
 /**
@@ -168,19 +166,31 @@ async function main(): Promise<void> {
   );
   console.log(
     compiled
-      ? 'running compiled JS (tsc), as production does'
-      : 'running from source under tsx: RSS includes the loader (npm run bench:ship runs compiled JS)',
+      ? `code: compiled JavaScript (tsc with the settings of dist/, plain node), as bin/lookout runs it: ${__filename}`
+      : 'code: TypeScript through tsx (--tsx): RSS includes the loader (npm run bench:ship runs compiled JS)',
   );
   const recv = await startReceivers();
   const logger = silentLogger();
   const store = StateStore.open(':memory:');
-  const deadLetter = { write() {} };
+  // A refused event is a lost one here: count them and say why (the first reason of each sink).
+  const refused = new Map<string, { events: number; reason: string }>();
+  const deadLetter = {
+    write(sink: string, items: Array<{ reason: string }>) {
+      const r = refused.get(sink) ?? { events: 0, reason: items[0]?.reason ?? '' };
+      refused.set(sink, { ...r, events: r.events + items.length });
+    },
+  };
   const config = { ...DEFAULT_DELIVERY, batch_max_events: BATCH };
   const deps = { logger, clock: systemClock, deadLetter };
   const pipe = (sink: Sink) => {
     const bus = new MemoryBus();
     const delivery = createDelivery({ sinks: [sink], bus, store, config, ...deps });
     return { bus, delivery };
+  };
+  const publishStatsd = async (address: string, batches: MetricSample[][]) => {
+    const p = pipe(createSink(statsdSinkSchema.parse({ type: 'statsd', address }), deps));
+    await publishAll(p.bus, 'metric', batches, SAMPLES);
+    await p.delivery.close();
   };
   const es = pipe(
     createSink(
@@ -195,14 +205,19 @@ async function main(): Promise<void> {
   const carbon = pipe(
     createSink(graphiteSinkSchema.parse({ type: 'graphite', address: `127.0.0.1:${recv.tcp}` }), deps),
   );
-  const logs = logBatches(Date.now());
-  const samples = metricBatches(Date.now());
+  const statsd = pipe(
+    createSink(statsdSinkSchema.parse({ type: 'statsd', address: `127.0.0.1:${recv.udp}` }), deps),
+  );
+  const logs = logBatches(Date.now(), BATCH);
+  const samples = metricBatches(Date.now(), BATCH);
   await publishAll(es.bus, 'log', logs, BATCH * 4); // warm-up
   await publishAll(carbon.bus, 'metric', samples, BATCH * 4);
+  await publishAll(statsd.bus, 'metric', samples, BATCH * 4);
 
   const summaries = await runRounds(rounds, async () => {
     const l = await measure(recv.child, () => publishAll(es.bus, 'log', logs, LINES));
     const s = await measure(recv.child, () => publishAll(carbon.bus, 'metric', samples, SAMPLES));
+    const u = await measure(recv.child, () => publishAll(statsd.bus, 'metric', samples, SAMPLES));
     return {
       'bulk lines/s wall': Math.round(LINES / l.wall),
       'bulk lines per CPU-second (collector)': Math.round(LINES / l.cpu),
@@ -210,19 +225,24 @@ async function main(): Promise<void> {
       'carbon samples/s wall': Math.round(SAMPLES / s.wall),
       'carbon samples per CPU-second (collector)': Math.round(SAMPLES / s.cpu),
       'carbon receiver CPU-seconds': s.partnerCpu,
+      'statsd samples/s wall': Math.round(SAMPLES / u.wall),
+      'statsd samples per CPU-second (collector)': Math.round(SAMPLES / u.cpu),
+      'statsd receiver CPU-seconds': u.partnerCpu,
     };
   });
   await es.delivery.close();
   await carbon.delivery.close();
-  recv.child.send('count');
-  const got = await new Promise<{ lines: number; tcpLines: number }>((r) =>
-    recv.child.once('message', (m) => r(m as { lines: number; tcpLines: number })),
-  );
+  await statsd.delivery.close();
+  for (const [sink, r] of refused)
+    console.log(`dead-lettered by ${sink}: ${r.events} events, first reason: ${r.reason}`);
+  const got = await settledCounts(recv.child);
   const wantLines = BATCH * 4 + rounds * Math.ceil(LINES / BATCH) * BATCH;
   if (got.lines !== wantLines)
     throw new Error(`receiver counted ${got.lines} documents, expected ${wantLines}`);
+  if (got.udpBroken > 0) throw new Error(`${got.udpBroken} StatsD datagrams ended mid-line`);
+  const wantSamples = BATCH * 4 + rounds * Math.ceil(SAMPLES / BATCH) * BATCH;
   console.log(
-    `receivers counted ${got.lines} bulk documents and ${got.tcpLines} carbon lines (warm-up included)`,
+    `receivers counted ${got.lines} bulk documents, ${got.tcpLines} carbon lines, ${got.udpLines} of ${wantSamples} StatsD lines in ${got.datagrams} datagrams (${(wantSamples / got.datagrams).toFixed(1)} lines each; lost on loopback UDP: ${wantSamples - got.udpLines}) (warm-up included)`,
   );
   printSummaries(summaries);
   console.log(
@@ -233,12 +253,31 @@ async function main(): Promise<void> {
   console.log(
     `collector: RSS at start ${rssAtStart.toFixed(0)} MiB (node${compiled ? '' : ' + tsx loader'}); at the end heap used ${mib(mem.heapUsed)} of ${mib(mem.heapTotal)} MiB, external ${mib(mem.external)} MiB (array buffers ${mib(mem.arrayBuffers)})`,
   );
+  console.log(await daemonLine((address) => publishStatsd(address, samples), SAMPLES));
   console.log(liveHeapLine(() => ((logs.length = 0), (samples.length = 0))));
   recv.child.kill();
   store.close();
 }
 
-main().catch((err: unknown) => {
+/** From source and without --tsx: compile, run the JS in a child with the same arguments, clean up. */
+async function runCompiled(): Promise<number> {
+  const js = compileBench(__filename, [path.join(__dirname, 'ship-receivers.ts')]);
+  try {
+    const child = spawn(process.execPath, [js.entry, ...process.argv.slice(2)], {
+      env: js.env,
+      stdio: 'inherit',
+    });
+    return await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => resolve(code ?? 1));
+    });
+  } finally {
+    js.remove();
+  }
+}
+
+const fromSource = !compiled && !process.argv.includes('--tsx');
+(fromSource ? runCompiled().then((code) => process.exit(code)) : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

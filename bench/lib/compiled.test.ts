@@ -19,4 +19,22 @@ describe('compileBench', () => {
     }
     expect(fs.existsSync(js.entry)).toBe(false);
   });
+
+  it('compiles further entries nothing imports beside the first (a partner process), inside no checkout folder', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const js = compileBench(path.join(root, 'bench', 'ship-batches.ts'), [path.join(__dirname, 'report.ts')]);
+    try {
+      const partner = path.join(path.dirname(js.entry), 'lib', 'report.js');
+      expect(fs.existsSync(partner)).toBe(true);
+      expect(path.relative(root, js.entry).startsWith('..')).toBe(true);
+      const out = execFileSync(
+        process.execPath,
+        ['-e', `console.log(require(${JSON.stringify(js.entry)}).metricBatches(0, 3)[0].length)`],
+        { env: js.env, encoding: 'utf8' },
+      );
+      expect(out.trim()).toBe('3');
+    } finally {
+      js.remove();
+    }
+  });
 });

@@ -2,8 +2,9 @@
  * Production runs the compiled JavaScript (`npm run build` makes dist/, bin/lookout runs it), not
  * TypeScript through tsx: tsx's loader adds a thread of its own and tens of MiB of RSS that are
  * not lookout's, which matters for a memory figure (issue 16). This compiles a bench and what it
- * imports with the same tsc settings as dist/, into a temporary directory, for the bench to run
- * its measured phases from.
+ * imports with the same tsc settings as dist/, into a temporary directory (nothing is left in the
+ * checkout), for the bench to run its measured phases from. The one way every bench that wants
+ * compiled code gets it: bench:rules runs its phases from it, bench:ship re-runs itself.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +22,11 @@ export interface CompiledBench {
   remove(): void;
 }
 
-export function compileBench(entryTs: string): CompiledBench {
+/**
+ * Compiles `entryTs` and what it imports; `alsoTs` are further entries nothing imports but the
+ * bench needs as JS too (a partner process it forks, found beside the entry by its own name).
+ */
+export function compileBench(entryTs: string, alsoTs: readonly string[] = []): CompiledBench {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-js-'));
   const out = path.join(dir, 'js');
   const config = path.join(dir, 'tsconfig.json');
@@ -37,7 +42,7 @@ export function compileBench(entryTs: string): CompiledBench {
         declaration: false,
         sourceMap: false,
       },
-      include: [entryTs],
+      include: [entryTs, ...alsoTs],
     }),
   );
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { stdio: 'inherit' });
@@ -45,8 +50,13 @@ export function compileBench(entryTs: string): CompiledBench {
     .filter(Boolean)
     .join(path.delimiter);
   return {
-    entry: path.join(out, path.relative(ROOT, entryTs).replace(/\.ts$/, '.js')),
+    entry: compiledPath(out, entryTs),
     env: { ...process.env, NODE_PATH: nodePath },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Where tsc put the JS of a TypeScript file of the checkout. */
+function compiledPath(out: string, fileTs: string): string {
+  return path.join(out, path.relative(ROOT, fileTs).replace(/\.ts$/, '.js'));
 }

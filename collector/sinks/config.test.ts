@@ -25,6 +25,7 @@ test('defaults of every kind', () => {
     prefix: 'lookout',
     tags: false,
     protocol: 'udp',
+    max_datagram_bytes: 1432,
   });
   expect(gr).toMatchObject({ address: { host: '127.0.0.1', port: 2003 }, prefix: 'lookout', tags: false });
 });
@@ -34,6 +35,11 @@ test.each([
   [[{ type: 'graphite', adress: 'x' }], 'adress'],
   [[{ type: 'graphite' }, { type: 'graphite' }], 'two sinks are named "graphite"'],
   [[{ type: 'elasticsearch', index_mode: 'weekly' }], 'index_mode'],
+  [
+    [{ type: 'statsd', max_datagram_bytes: 65536 }],
+    '0.max_datagram_bytes max_datagram_bytes is at most 65507',
+  ],
+  [[{ type: 'statsd', max_datagram_bytes: 10 }], 'max_datagram_bytes is at least 64'],
 ])('rejected: %j', (input, fragment) => {
   const r = sinksSchema.safeParse(input);
   expect(r.success).toBe(false);

@@ -77,6 +77,16 @@ export const statsdSinkSchema = z
     ...graphiteNaming,
     address: hostPort(8125).prefault('127.0.0.1:8125'),
     protocol: z.enum(['udp', 'tcp']).default('udp'),
+    /**
+     * Largest datagram, whole lines only. 1432 fits one Ethernet frame; a bigger UDP datagram is
+     * fragmented or dropped on the way. 8932 suits jumbo frames (MTU 9000) end to end.
+     */
+    max_datagram_bytes: z
+      .number()
+      .int()
+      .min(64, 'max_datagram_bytes is at least 64')
+      .max(65507, 'max_datagram_bytes is at most 65507, the most a UDP datagram holds')
+      .default(1432),
   })
   .strict();
 

@@ -1,19 +1,29 @@
 import { StatsD } from 'hot-shots';
 import { TransientDeliveryError } from '../../core/errors';
-import type { MetricSample } from '../../core/events';
 import type { SinkConfigOf } from './config';
 import { sinkName } from './config';
-import { GraphitePaths } from './carbon/paths';
+import { StatsdDatagrams } from './statsd-datagrams';
 import type { Sink, SinkFactory } from './sink';
 
 /**
- * Graphite through StatsD, with hot-shots (the maintained fork of node-statsd, same API).
- * Gauges go as gauges. Our counters are running totals (bytes since start); StatsD counters
- * are increments, so the sink sends the growth since the last total it saw (the whole value
- * after a reset). Names are built here in full (`lookout.<host>.<container>.<metric>`), and
- * with `tags: true` in the Graphite 1.1 form `name;tag=value` that statsd 0.9 passes to carbon.
+ * hot-shots' own send path for a message it did not build: `send(message, tags, callback)` (its
+ * gauge() and increment() end there too), which resolves DNS, keeps the TCP connection and reports
+ * the socket's callback. Not in its type declarations, hence this shape; pinned version 17.1.1.
+ */
+interface RawSend {
+  send(message: string, tags: undefined, callback: (err?: Error | null) => void): void;
+}
+
+/**
+ * Graphite through StatsD, with hot-shots (the maintained fork of node-statsd, same API) as the
+ * transport. Names are built here in full (`lookout.<host>.<container>.<metric>`), and with
+ * `tags: true` in the Graphite 1.1 form `name;tag=value` that statsd 0.9 passes to carbon.
  * StatsD stamps points with its flush time: for exact times and backfill use the graphite sink.
- * UDP has no acknowledgement: a batch counts as delivered once the datagrams were sent.
+ *
+ * The lines of a batch are written into whole datagrams first (statsd-datagrams.ts: gauges as
+ * gauges, running totals as increments) and each datagram is handed to hot-shots once: calling
+ * gauge() per sample cost a string, a callback and a promise per sample (issue 16).
+ * UDP has no acknowledgement: a batch counts as delivered once its datagrams were sent.
  */
 export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, deps) => {
   const name = sinkName(config);
@@ -23,28 +33,33 @@ export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, de
     host: config.address.host,
     port: config.address.port,
     protocol: config.protocol,
-    // Batch datagrams (up to 1 KiB, flushed within 50 ms): one packet per sample is wasteful.
-    maxBufferSize: 1024,
-    bufferFlushInterval: 50,
+    // Datagrams arrive whole from the encoder: hot-shots sends each as it comes.
+    maxBufferSize: 0,
+    // What hot-shots would add from DD_* variables (tags, container id) goes at the end of a
+    // message: after the last line of a whole datagram it would land on that line alone. Series
+    // are named by lookout anyway (names.ts), never by the host's Datadog environment.
+    datadog: false,
+    includeDataDogTags: false,
     errorHandler: (err) => {
       state.lastError = err;
       log.warn({ err: err.message }, 'statsd send failed');
     },
   });
-  const totals = new Map<string, number>();
-  const paths = new GraphitePaths(config.prefix, config.tags);
+  const transport = client as unknown as RawSend;
+  const datagrams = new StatsdDatagrams(config.prefix, config.tags, config.max_datagram_bytes);
 
-  function send(s: MetricSample): Promise<void> {
-    const key = paths.of(s);
+  /** Sends every datagram, then settles once: with the first error if any send failed. */
+  function sendAll(list: Buffer[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      const cb = (err?: Error) => (err ? reject(err) : resolve());
-      if (s.type === 'gauge') return client.gauge(key, s.value, cb);
-      const prev = totals.get(key);
-      totals.set(key, s.value);
-      const delta = prev === undefined ? 0 : s.value >= prev ? s.value - prev : s.value;
-      // The first total only sets the baseline; StatsD keeps no memory of totals.
-      if (prev === undefined || delta === 0) return resolve();
-      client.increment(key, delta, cb);
+      let pending = list.length;
+      let failed: Error | undefined;
+      if (pending === 0) return resolve();
+      const done = (err?: Error | null) => {
+        failed ??= err ?? undefined;
+        if (--pending === 0) return failed ? reject(failed) : resolve();
+      };
+      // Text decoded from the pool now: the pool is written again by the next batch.
+      for (const d of list) transport.send(d.toString('utf8'), undefined, done);
     });
   }
 
@@ -54,9 +69,7 @@ export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, de
     async write(events) {
       state.lastError = undefined;
       try {
-        await Promise.all(
-          events.filter((e): e is MetricSample => e.kind === 'metric' && Number.isFinite(e.value)).map(send),
-        );
+        await sendAll(datagrams.encode(events));
       } catch (err) {
         throw new TransientDeliveryError(`statsd: ${(err as Error).message}`, err);
       }

@@ -1,10 +1,9 @@
 import type { LookoutEvent } from '../../../core/events';
+import { writeNumber } from './digits';
 import { GraphitePaths } from './paths';
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
-const MINUS = 0x2d;
-const ZERO = 0x30;
 
 /**
  * Carbon plaintext lines written straight into one reused buffer, byte for byte what
@@ -40,9 +39,9 @@ export class CarbonEncoder {
       this.reserve(path.length * 3 + 64);
       this.at += this.pool.write(path, this.at, 'utf8');
       this.pool[this.at++] = SPACE;
-      this.writeNumber(e.value);
+      this.at = writeNumber(this.pool, this.at, e.value);
       this.pool[this.at++] = SPACE;
-      this.writeNumber(Math.floor(e.ts / 1000));
+      this.at = writeNumber(this.pool, this.at, Math.floor(e.ts / 1000));
       this.pool[this.at++] = NEWLINE;
     }
     return this.pool.subarray(0, this.at);
@@ -56,32 +55,6 @@ export class CarbonEncoder {
   /** Bytes the pool holds (it keeps the largest batch's size). */
   get capacity(): number {
     return this.pool.length;
-  }
-
-  /**
-   * What `${n}` gives: digits by hand for safe integers, the engine's own text otherwise. For a
-   * finite fraction that text comes from JSON.stringify, which writes the same digits as String(n)
-   * into a young string: V8 puts the strings of String(n) in its number-to-string cache and so
-   * allocates them in the old generation, where at a million samples a second they piled up as
-   * ~10 MB/s of garbage that only a full GC takes back.
-   */
-  private writeNumber(n: number): void {
-    if (!Number.isSafeInteger(n)) {
-      const text = Number.isFinite(n) ? JSON.stringify(n) : String(n);
-      this.at += this.pool.write(text, this.at, 'latin1');
-      return;
-    }
-    if (n < 0) {
-      this.pool[this.at++] = MINUS;
-      n = -n;
-    }
-    let digits = 1;
-    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    for (let i = this.at + digits - 1; i >= this.at; i--) {
-      this.pool[i] = ZERO + (n % 10);
-      n = Math.floor(n / 10);
-    }
-    this.at += digits;
   }
 
   private reserve(bytes: number): void {

@@ -1,0 +1,110 @@
+import { StatsD } from 'hot-shots';
+import type { LookoutEvent, MetricSample } from '../../core/events';
+import { graphiteName } from './names';
+import { StatsdDatagrams } from './statsd-datagrams';
+
+const container = (name: string, service = name) => ({ id: name, name, image: 'i', labels: {}, service });
+
+function sample(over: Partial<MetricSample>): MetricSample {
+  return {
+    kind: 'metric',
+    host: 'web01',
+    ts: 1_700_000_000_999,
+    name: 'cpu.percent',
+    value: 1,
+    type: 'gauge',
+    ...over,
+  };
+}
+
+/** What the sink sent before issue 16: hot-shots' gauge() and increment() per sample (mock mode keeps the text). */
+function throughHotShots(batches: LookoutEvent[][], prefix: string, tags: boolean): string[] {
+  const client = new StatsD({ mock: true });
+  const totals = new Map<string, number>();
+  for (const e of batches.flat()) {
+    if (e.kind !== 'metric' || !Number.isFinite(e.value)) continue;
+    const key = graphiteName(e, prefix, tags);
+    if (e.type === 'gauge') {
+      client.gauge(key, e.value);
+      continue;
+    }
+    const prev = totals.get(key);
+    totals.set(key, e.value);
+    const delta = prev === undefined ? 0 : e.value >= prev ? e.value - prev : e.value;
+    if (prev !== undefined && delta !== 0) client.increment(key, delta);
+  }
+  return client.mockBuffer ?? [];
+}
+
+function lines(datagrams: Buffer[]): string[] {
+  return datagrams.flatMap((d) => d.toString('utf8').split('\n'));
+}
+
+const values = [0, -0, 7, -7, 99, 100, 12.5, -0.25, 1 / 3, 1e21, 1e-7, 2 ** 53, Number.MAX_VALUE];
+const odd = { ...container('api:1|x', 'svc\nnew'), name: 'api:1|x' };
+
+function batches(): LookoutEvent[][] {
+  const gauges = values.map((value, i) =>
+    sample({ value, container: i % 2 ? container('web 1.a') : odd, name: `m${i}.x` }),
+  );
+  const totals = [100, 100, 250, 40, 0, 0, 1e6].map((value) =>
+    sample({ value, type: 'counter', container: container('db'), name: 'net.rx_bytes' }),
+  );
+  const probe = sample({ container: undefined, labels: { target: 'https://shop:8443/a|b' }, value: 3 });
+  const skipped: LookoutEvent[] = [sample({ value: NaN }), sample({ value: Infinity })];
+  return [
+    [...gauges, ...totals.slice(0, 3)],
+    [...totals.slice(3), probe, ...skipped],
+  ];
+}
+
+describe('StatsdDatagrams', () => {
+  it.each([
+    ['plain names', 'lookout', false],
+    ['Graphite 1.1 tags', 'lookout', true],
+    ['no prefix', '', false],
+  ])('writes the lines hot-shots wrote for gauge() and increment(), %s', (_, prefix, tags) => {
+    const encoder = new StatsdDatagrams(prefix, tags);
+    const got = batches().flatMap((b) => lines(encoder.encode(b)));
+    expect(got).toEqual(throughHotShots(batches(), prefix, tags));
+    expect(got.length).toBeGreaterThan(values.length);
+  });
+
+  it('cuts datagrams at whole lines, none over the limit, every line once and in order', () => {
+    const many = Array.from({ length: 500 }, (_, i) => sample({ name: `series${i}.bytes`, value: i * 1.5 }));
+    const want = throughHotShots([many], 'lookout', false);
+    for (const limit of [64, 100, 1432, 8932]) {
+      const datagrams = new StatsdDatagrams('lookout', false, limit).encode(many);
+      for (const d of datagrams) expect(d.length).toBeLessThanOrEqual(limit);
+      expect(lines(datagrams)).toEqual(want);
+      // Packed: adding the next datagram's first line would have gone over the limit.
+      datagrams.slice(1).forEach((d, i) => {
+        const firstLine = d.toString().split('\n')[0]!;
+        expect(datagrams[i]!.length + 1 + Buffer.byteLength(firstLine)).toBeGreaterThan(limit);
+      });
+    }
+  });
+
+  it('sends a line longer than the limit alone, whole', () => {
+    const long = sample({ container: container('x'.repeat(200)) });
+    const datagrams = new StatsdDatagrams('lookout', false, 64).encode([sample({}), long, sample({})]);
+    expect(datagrams.map((d) => d.toString())).toEqual([
+      'lookout.web01._host.cpu.percent:1|g',
+      `lookout.web01.${'x'.repeat(200)}.cpu.percent:1|g`,
+      'lookout.web01._host.cpu.percent:1|g',
+    ]);
+  });
+
+  it('grows its pool for a big batch and keeps the datagrams written before the growth', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => sample({ name: `s${i}`, value: i }));
+    const datagrams = new StatsdDatagrams('lookout', false, 1432, 256).encode(many);
+    expect(lines(datagrams)).toEqual(throughHotShots([many], 'lookout', false));
+  });
+
+  it('sends nothing for a batch of unmoved counters, logs and non-finite values', () => {
+    const encoder = new StatsdDatagrams('lookout', false);
+    const total = sample({ type: 'counter', value: 10 });
+    expect(encoder.encode([total, total, sample({ value: NaN })])).toEqual([]);
+    expect(encoder.countersKnown).toBe(1);
+  });
+});
