@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock';
 import type { HealthServer } from '../core/health/server';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
-import { createAlerter, type Alerter } from '../alerter/alerter';
+import { createAlerter, type Alerter, type AlerterDeps } from '../alerter/alerter';
 import { createNotifier, type NotifierService } from '../alerter/notify';
 import {
   createFleetNotes,
@@ -58,6 +58,12 @@ function shareFleet(bus: KafkaBus, fleet: FleetNotes, store: StateStore, logger:
   };
 }
 
+/** Notify shares the alerter's store: its rows and the alert states commit in one transaction. */
+const intakeOf = (notifier: NotifierService): Pick<AlerterDeps, 'onTransitions' | 'intakeInStore'> => ({
+  onTransitions: (transitions) => notifier.handle(transitions),
+  intakeInStore: (transitions) => notifier.intake(transitions),
+});
+
 /** The alerter half: rule engine on the bus, transitions into notify's durable outbox. */
 export async function startAlerter(
   cfg: LookoutConfig,
@@ -104,7 +110,7 @@ export async function startAlerter(
     clock,
     logger,
     config: { ...cfg.alerter, rules: resolveRulePaths(cfg.alerter.rules) },
-    onTransitions: (transitions) => notifier.handle(transitions),
+    ...intakeOf(notifier),
   });
   // Deploys (a service's containers replaced by a new image) become change events and markers.
   const deploys = bus.subscribe('lifecycle', 'deploys', (events) => notifier.handleLifecycle(events));
