@@ -5,10 +5,17 @@ import type { AlerterHandoff } from '../alerter';
 import type { DeliveryNote, Told } from '../notify/types';
 import type { Alert } from '../types';
 
+/** A load that reads on from where it stopped (core/bus/kafka/state-load.ts). */
+export interface StateLoading {
+  /** Every live state read so far, after reading on to the end the partitions have now. */
+  readOn(): Promise<Map<string, { value: unknown; partition: number }>>;
+  close(): Promise<void>;
+}
+
 /** What the hand-off needs of core/bus/kafka's StateTopic (KafkaBus.stateTopic()). */
 export interface StateStoreTopic {
   putMany(entries: StateEntry[]): Promise<void>;
-  loadAll(partitions: number[]): Promise<Map<string, { value: unknown; partition: number }>>;
+  openLoad(partitions: number[]): StateLoading;
   partitionOf(routingKey: string): number;
 }
 
