@@ -11,6 +11,7 @@ import {
   createFleetNotes,
   createKafkaHandoff,
   FleetAlertView,
+  replicaIdentity,
   shareOwnAlerts,
   type FleetNotes,
   type KafkaHandoff,
@@ -58,6 +59,27 @@ function shareFleet(bus: KafkaBus, fleet: FleetNotes, store: StateStore, logger:
   };
 }
 
+/** A fleet replica's state hand-off, telling notify what it adopts and what moved away. */
+function fleetHandoff(
+  bus: KafkaBus,
+  deps: { logger: Logger; clock: Clock; store: StateStore },
+  notifier: NotifierService,
+  fleet: FleetNotes | undefined,
+): KafkaHandoff {
+  return createKafkaHandoff({
+    stateTopic: bus.stateTopic(),
+    logger: deps.logger,
+    clock: deps.clock,
+    // Restarted after a crash, it does not wait for its previous run to release its partitions.
+    replica: replicaIdentity(deps.store),
+    onAdopted: async (adopted) => {
+      await notifier.takeOver(adopted);
+      fleet?.reapplyAcks(adopted.map((a) => a.alert.key));
+    },
+    onReleased: (keys) => notifier.release(keys),
+  });
+}
+
 /** Notify shares the alerter's store: its rows and the alert states commit in one transaction. */
 const intakeOf = (notifier: NotifierService): Pick<AlerterDeps, 'onTransitions' | 'intakeInStore'> => ({
   onTransitions: (transitions) => notifier.handle(transitions),
@@ -86,18 +108,7 @@ export async function startAlerter(
     onDelivered: (note) => void handoff?.noteDelivered(note),
     fleet: fleet?.writes,
   });
-  handoff = isKafkaBus(bus)
-    ? createKafkaHandoff({
-        stateTopic: bus.stateTopic(),
-        logger,
-        clock,
-        onAdopted: async (adopted) => {
-          await notifier.takeOver(adopted);
-          fleet?.reapplyAcks(adopted.map((a) => a.alert.key));
-        },
-        onReleased: (keys) => notifier.release(keys),
-      })
-    : undefined;
+  handoff = isKafkaBus(bus) ? fleetHandoff(bus, deps, notifier, fleet) : undefined;
   // What this replica's notify remembers of alerts is from before it was assigned anything: the
   // state topic (alert states, what receivers were told) is the truth, learnt again on assignment.
   if (handoff) await notifier.release('all');

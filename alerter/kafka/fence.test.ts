@@ -105,4 +105,24 @@ describe('hand-over fence', () => {
     // Every record once, however often it looked.
     expect(load.read).toBe(inPartition);
   });
+
+  it("a replica restarted after a crash does not wait for its own previous run's hold; another replica does", async () => {
+    const { topic } = rig;
+    const p = topic.partitionOf('api');
+    const before = rig.replica({ replica: 'r1' });
+    await before.hooks().onAssigned([p]);
+    await before.send(0, 'api');
+    await before.send(15_000, 'api');
+    await before.tick(20_000);
+    // It dies holding the partition; the same replica starts again (a new run, the same store).
+    const again = rig.replica({ replica: 'r1', handoverWaitMs: 60_000 });
+    again.clock.set(before.clock.now());
+    await again.hooks().onAssigned([p]);
+    expect(topic.loads.at(-1)!.looks).toBe(1);
+    expect(again.adopted.map((x) => [x.alert.labels.service, x.alert.state])).toEqual([['api', 'firing']]);
+    // Its run holds it now; another replica waits for that hold.
+    const other = rig.replica({ replica: 'r2', handoverWaitMs: 300 });
+    await other.hooks().onAssigned([p]);
+    expect(topic.loads.at(-1)!.looks).toBeGreaterThan(1);
+  });
 });

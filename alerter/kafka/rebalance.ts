@@ -40,7 +40,7 @@ export class Rebalance {
     private readonly ledger: AlertLedger,
     private readonly log: Logger,
   ) {
-    this.fence = new PartitionFence(opts.stateTopic, randomUUID());
+    this.fence = new PartitionFence(opts.stateTopic, randomUUID(), opts.replica);
   }
 
   partitionOf(routingKey: string): number {

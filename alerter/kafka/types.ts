@@ -42,6 +42,11 @@ export interface KafkaHandoffOptions {
    * default 5 s. Paid in full only when that owner died without releasing.
    */
   handoverWaitMs?: number;
+  /**
+   * This replica across its restarts (replica-id.ts): after a crash it does not wait for its own
+   * previous run to release a partition. Absent: it waits, as for any other holder.
+   */
+  replica?: string;
   /** Assignment changes as they are handled (tests, logs). */
   onAssignment?(e: { kind: 'assigned' | 'revoked'; partitions: number[]; states: number }): void;
 }

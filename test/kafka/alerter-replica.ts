@@ -32,7 +32,12 @@ import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { alerterConfigSchema, createAlerter } from '../../alerter/alerter';
-import { createFleetNotes, createKafkaHandoff, type KafkaHandoff } from '../../alerter/kafka';
+import {
+  createFleetNotes,
+  createKafkaHandoff,
+  replicaIdentity,
+  type KafkaHandoff,
+} from '../../alerter/kafka';
 import { BLIND_RULE } from '../../alerter/graphite/blind';
 import { createNotifier, notifyConfigSchema } from '../../alerter/notify';
 import { testConfig } from './support';
@@ -114,6 +119,8 @@ async function main(): Promise<void> {
     },
     onReleased: (keys) => notifier?.release(keys),
     handoverWaitMs: process.env.HANDOVER_WAIT_MS ? Number(process.env.HANDOVER_WAIT_MS) : undefined,
+    // As cli/alerter.ts: the same STATE file is the same replica, restarted.
+    replica: replicaIdentity(store),
     onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
   });
   let firstWriteDelay = Number(process.env.FIRST_WRITE_DELAY_MS ?? 0);
