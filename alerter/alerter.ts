@@ -11,6 +11,7 @@ import { AlertStore } from './engine/persist';
 import { compileRules } from './rules/compile';
 import { loadRules } from './rules/load';
 import { TransitionDelivery } from './runner/delivery';
+import { WriteAhead } from './runner/write-ahead';
 import { startGraphitePoller } from './runner/graphite';
 import { EventLag } from './runner/event-lag';
 import { HandoffBuffer } from './runner/handoff-buffer';
@@ -39,6 +40,11 @@ export interface AlerterDeps {
   config: AlerterConfig;
   /** Awaited: notify persists the transitions to its outbox. A rejection is retried on the next tick. */
   onTransitions(transitions: AlertTransition[]): Promise<void>;
+  /**
+   * Notify's synchronous intake when it keeps its tables in `store` (cli/alerter.ts): used instead
+   * of onTransitions, in one transaction with the states the transitions lead to.
+   */
+  intakeInStore?(transitions: AlertTransition[]): void;
   /**
    * A fleet's hand-off of alert states between replicas (alerter/kafka: createKafkaHandoff).
    * With it, the alert states come from the hand-off, not from this replica's store (which may
@@ -80,7 +86,6 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     log,
     owns,
     takeHandedBlind,
-    writeAhead: deps.handoff?.writeAhead && ((s, meta) => deps.handoff!.writeAhead!(s, meta)),
   });
   const tick = (): Promise<void> => ticker.tick();
   const reload = (): Promise<ReloadResult> => serial.run(() => reloader.reload());
@@ -165,7 +170,12 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
       log,
       historyLimit: config.history_limit,
       onTransitions: (t) => deps.onTransitions(lastLines.attach(t)),
+      intake: deps.intakeInStore && {
+        tx: (fn) => deps.store.tx(fn),
+        take: (t) => deps.intakeInStore!(lastLines.attach(t)),
+      },
       handoff,
+      writeAhead: writeAheadOf(deps, engine, log),
     },
     initial,
   );
@@ -174,6 +184,13 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
   const reloader = new RuleReloader(config.rules, evalDeps, engine, delivery, log);
   const eventLag = new EventLag();
   return { engine, serial, delivery, inventory, handoff, ticker, reloader, lastLines, eventLag };
+}
+
+/** A fleet's write ahead of notify (runner/write-ahead.ts), for every rule kind. */
+function writeAheadOf(deps: AlerterDeps, engine: Engine, log: Logger): WriteAhead | undefined {
+  const handoff = deps.handoff;
+  if (!handoff?.writeAhead) return undefined;
+  return new WriteAhead({ engine, log, write: (states, t) => handoff.writeAhead!(states, t) });
 }
 
 function subscribe(deps: AlerterDeps, parts: Parts): Subscription[] {

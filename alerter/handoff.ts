@@ -33,6 +33,10 @@ export interface AlerterHandoff {
   owns?(routingKey: string): boolean;
   /** Graphite rules' blind meta-alerts taken over with their partitions, each handed once. */
   takeBlinds?(): Alert[];
-  /** Writes a Graphite poll's states before notify hears of its transitions (alerter/graphite/write-ahead.ts). */
-  writeAhead?(states: PersistedAlert[], meta: AlertTransition[]): Promise<void>;
+  /**
+   * Writes the states firings lead to before notify hears of them (alerter/runner/write-ahead.ts):
+   * the engine's `states`, and those of alerts it does not hold (Graphite blind meta-alerts) from
+   * their `transitions`.
+   */
+  writeAhead?(states: PersistedAlert[], transitions: AlertTransition[]): Promise<void>;
 }

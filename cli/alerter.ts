@@ -5,12 +5,13 @@ import type { Clock } from '../core/clock';
 import type { HealthServer } from '../core/health/server';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/store/store';
-import { createAlerter, type Alerter } from '../alerter/alerter';
+import { createAlerter, type Alerter, type AlerterDeps } from '../alerter/alerter';
 import { createNotifier, type NotifierService } from '../alerter/notify';
 import {
   createFleetNotes,
   createKafkaHandoff,
   FleetAlertView,
+  replicaIdentity,
   shareOwnAlerts,
   type FleetNotes,
   type KafkaHandoff,
@@ -58,6 +59,33 @@ function shareFleet(bus: KafkaBus, fleet: FleetNotes, store: StateStore, logger:
   };
 }
 
+/** A fleet replica's state hand-off, telling notify what it adopts and what moved away. */
+function fleetHandoff(
+  bus: KafkaBus,
+  deps: { logger: Logger; clock: Clock; store: StateStore },
+  notifier: NotifierService,
+  fleet: FleetNotes | undefined,
+): KafkaHandoff {
+  return createKafkaHandoff({
+    stateTopic: bus.stateTopic(),
+    logger: deps.logger,
+    clock: deps.clock,
+    // Restarted after a crash, it does not wait for its previous run to release its partitions.
+    replica: replicaIdentity(deps.store),
+    onAdopted: async (adopted) => {
+      await notifier.takeOver(adopted);
+      fleet?.reapplyAcks(adopted.map((a) => a.alert.key));
+    },
+    onReleased: (keys) => notifier.release(keys),
+  });
+}
+
+/** Notify shares the alerter's store: its rows and the alert states commit in one transaction. */
+const intakeOf = (notifier: NotifierService): Pick<AlerterDeps, 'onTransitions' | 'intakeInStore'> => ({
+  onTransitions: (transitions) => notifier.handle(transitions),
+  intakeInStore: (transitions) => notifier.intake(transitions),
+});
+
 /** The alerter half: rule engine on the bus, transitions into notify's durable outbox. */
 export async function startAlerter(
   cfg: LookoutConfig,
@@ -80,18 +108,7 @@ export async function startAlerter(
     onDelivered: (note) => void handoff?.noteDelivered(note),
     fleet: fleet?.writes,
   });
-  handoff = isKafkaBus(bus)
-    ? createKafkaHandoff({
-        stateTopic: bus.stateTopic(),
-        logger,
-        clock,
-        onAdopted: async (adopted) => {
-          await notifier.takeOver(adopted);
-          fleet?.reapplyAcks(adopted.map((a) => a.alert.key));
-        },
-        onReleased: (keys) => notifier.release(keys),
-      })
-    : undefined;
+  handoff = isKafkaBus(bus) ? fleetHandoff(bus, deps, notifier, fleet) : undefined;
   // What this replica's notify remembers of alerts is from before it was assigned anything: the
   // state topic (alert states, what receivers were told) is the truth, learnt again on assignment.
   if (handoff) await notifier.release('all');
@@ -104,7 +121,7 @@ export async function startAlerter(
     clock,
     logger,
     config: { ...cfg.alerter, rules: resolveRulePaths(cfg.alerter.rules) },
-    onTransitions: (transitions) => notifier.handle(transitions),
+    ...intakeOf(notifier),
   });
   // Deploys (a service's containers replaced by a new image) become change events and markers.
   const deploys = bus.subscribe('lifecycle', 'deploys', (events) => notifier.handleLifecycle(events));

@@ -69,11 +69,12 @@ class StateHandoff implements KafkaHandoff {
   }
 
   /**
-   * The states a Graphite poll leads to, before notify hears of its transitions
-   * (alerter/graphite/write-ahead.ts); publish writes them again after, with their flap history.
+   * The states firings lead to, before notify hears of them (alerter/runner/write-ahead.ts);
+   * publish writes them again after, with their flap history. Written here, an alert's partition
+   * is known to the ledger, so a delivery notify makes of it is recorded at once.
    */
-  async writeAhead(states: PersistedAlert[], meta: AlertTransition[]): Promise<void> {
-    await this.putStates([...states, ...blindStates(meta)], []);
+  async writeAhead(states: PersistedAlert[], transitions: AlertTransition[]): Promise<void> {
+    await this.putStates([...states, ...blindStates(transitions)], []);
   }
 
   private async putStates(states: PersistedAlert[], extra: StateEntry[]): Promise<void> {

@@ -9,3 +9,4 @@ export {
 } from './handoff';
 export { createFleetNotes, noteKey, type FleetNotes, type NotesTopicLike } from './fleet-notes';
 export { FleetAlertView, shareOwnAlerts } from './fleet-alerts';
+export { replicaIdentity } from './replica-id';

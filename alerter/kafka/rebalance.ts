@@ -13,7 +13,7 @@ import type { KafkaHandoffOptions } from './types';
 const PARTITION_CACHE_MAX = 100_000;
 /** How long a new owner waits for the old one to release a partition (fence.ts) when it does not. */
 const HANDOVER_WAIT_MS = 5_000;
-/** How often it reads the partitions again meanwhile. */
+/** How often it reads on meanwhile. */
 const FENCE_POLL_MS = 200;
 
 /**
@@ -40,7 +40,7 @@ export class Rebalance {
     private readonly ledger: AlertLedger,
     private readonly log: Logger,
   ) {
-    this.fence = new PartitionFence(opts.stateTopic, randomUUID());
+    this.fence = new PartitionFence(opts.stateTopic, randomUUID(), opts.replica);
   }
 
   partitionOf(routingKey: string): number {
@@ -129,28 +129,35 @@ export class Rebalance {
   }
 
   /**
-   * The partitions' states once their last holder released them (fence.ts): read again while
+   * The partitions' states once their last holder released them (fence.ts): read on while
    * another replica holds one, for at most HANDOVER_WAIT_MS (wall time: the wait is for another
-   * process, not for event time).
+   * process, not for event time). Each look reads only what was written since the last one.
    */
   private async loadReleased(
     partitions: number[],
   ): Promise<Map<string, { value: unknown; partition: number }>> {
     const waitMs = this.opts.handoverWaitMs ?? HANDOVER_WAIT_MS;
     const until = Date.now() + waitMs;
-    for (;;) {
-      const loaded = await this.opts.stateTopic.loadAll(partitions);
-      const held = this.fence.unreleased(loaded, partitions);
-      if (held.length === 0) return loaded;
-      if (Date.now() >= until) {
-        m.handoverTimeouts.inc();
-        this.log.warn(
-          { partitions: held, waitMs },
-          'partitions not released by their last owner (it died?): adopting what it wrote',
-        );
-        return loaded;
+    const load = this.opts.stateTopic.openLoad(partitions);
+    try {
+      for (;;) {
+        const loaded = await load.readOn();
+        const held = this.fence.unreleased(loaded, partitions);
+        if (held.length === 0) return loaded;
+        if (Date.now() >= until) {
+          m.handoverTimeouts.inc();
+          this.log.warn(
+            { partitions: held, waitMs },
+            'partitions not released by their last owner (it died?): adopting what it wrote',
+          );
+          return loaded;
+        }
+        await sleep(FENCE_POLL_MS);
       }
-      await sleep(FENCE_POLL_MS);
+    } finally {
+      await load
+        .close()
+        .catch((err: unknown) => this.log.warn({ err }, 'state loader did not disconnect cleanly'));
     }
   }
 }

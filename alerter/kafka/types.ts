@@ -5,10 +5,17 @@ import type { AlerterHandoff } from '../alerter';
 import type { DeliveryNote, Told } from '../notify/types';
 import type { Alert } from '../types';
 
+/** A load that reads on from where it stopped (core/bus/kafka/state-load.ts). */
+export interface StateLoading {
+  /** Every live state read so far, after reading on to the end the partitions have now. */
+  readOn(): Promise<Map<string, { value: unknown; partition: number }>>;
+  close(): Promise<void>;
+}
+
 /** What the hand-off needs of core/bus/kafka's StateTopic (KafkaBus.stateTopic()). */
 export interface StateStoreTopic {
   putMany(entries: StateEntry[]): Promise<void>;
-  loadAll(partitions: number[]): Promise<Map<string, { value: unknown; partition: number }>>;
+  openLoad(partitions: number[]): StateLoading;
   partitionOf(routingKey: string): number;
 }
 
@@ -35,6 +42,11 @@ export interface KafkaHandoffOptions {
    * default 5 s. Paid in full only when that owner died without releasing.
    */
   handoverWaitMs?: number;
+  /**
+   * This replica across its restarts (replica-id.ts): after a crash it does not wait for its own
+   * previous run to release a partition. Absent: it waits, as for any other holder.
+   */
+  replica?: string;
   /** Assignment changes as they are handled (tests, logs). */
   onAssignment?(e: { kind: 'assigned' | 'revoked'; partitions: number[]; states: number }): void;
 }

@@ -1,6 +1,6 @@
 /**
- * The hand-off's write ahead of notify (alerter/graphite/write-ahead.ts): the states and blind
- * meta-alerts of a Graphite poll are in the topic before notify hears of them, and the later
+ * The hand-off's write ahead of notify (alerter/runner/write-ahead.ts): the states of firings
+ * and blind meta-alerts are in the topic before notify hears of them, and the later
  * publish of the same batch adds the flap history.
  */
 import { BlindWatch } from '../graphite/blind';

@@ -37,6 +37,11 @@ export interface NotifierService {
   /** Commits the transitions to the store; resolves after the commit (delivery follows). */
   handle(transitions: AlertTransition[]): Promise<void>;
   /**
+   * handle's commit, synchronous: called inside a transaction the caller holds on the same
+   * store (the alerter saving the states these transitions lead to), it commits with it.
+   */
+  intake(transitions: AlertTransition[]): void;
+  /**
    * Firing alerts a fleet's replica took over from another (alerter/kafka's onAdopted): known
    * from now on (their resolve is announced), paged again only to the receivers the old owner
    * had not told yet. Resolves after the commit.
@@ -112,11 +117,14 @@ class Notify implements NotifierService {
   }
 
   handle(transitions: AlertTransition[]): Promise<void> {
-    if (transitions.length > 0) {
-      ingest(this.deps.store, transitions, this.deps.clock.now(), this.deps.config.flapping);
-      this.loop.wake();
-    }
+    this.intake(transitions);
     return Promise.resolve();
+  }
+
+  intake(transitions: AlertTransition[]): void {
+    if (transitions.length === 0) return;
+    ingest(this.deps.store, transitions, this.deps.clock.now(), this.deps.config.flapping);
+    this.loop.wake();
   }
 
   takeOver(alerts: TakenOverAlert[]): Promise<void> {

@@ -35,4 +35,42 @@ describe('TransitionDelivery', () => {
     expect(alertStore.load().map((p) => p.state)).toEqual(['firing']);
     store.close();
   });
+
+  it("in one store, commits notify's rows and the states together or neither", async () => {
+    const { engine } = engineFor(RULES);
+    const store = StateStore.open(':memory:');
+    const alertStore = new AlertStore(store);
+    let full = true;
+    const d = new TransitionDelivery({
+      engine,
+      alertStore,
+      clock: new ManualClock(T0),
+      log: silentLogger(),
+      historyLimit: 100,
+      onTransitions: () => Promise.reject(new Error('not used with an intake')),
+      intake: {
+        tx: (fn) => store.tx(fn),
+        take: (t) => {
+          store.put(
+            'notify-test',
+            'took',
+            t.map((x) => x.to),
+          );
+          // Fails after its row is written: the transaction takes the row back.
+          if (full) throw new Error('disk full');
+        },
+      },
+    });
+    await d.deliver(engine.ingest([metric(0, 'cpu.percent', 95)]));
+    expect(d.pending).toBe(1);
+    expect(store.get('notify-test', 'took')).toBeUndefined();
+    expect(alertStore.load()).toEqual([]);
+    full = false;
+    await d.deliver([]);
+    expect(d.pending).toBe(0);
+    expect(store.get('notify-test', 'took')).toEqual(['firing']);
+    // The state taken from the engine at the failed try is saved with the retry.
+    expect(alertStore.load().map((p) => p.state)).toEqual(['firing']);
+    store.close();
+  });
 });

@@ -1,9 +1,8 @@
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
-import type { Engine, PersistedAlert } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { graphiteRuleRoute, type Owns } from '../graphite/ownership';
-import type { Alert, AlertTransition } from '../types';
-import { statesAhead, within } from '../graphite/write-ahead';
+import type { Alert } from '../types';
 import { GraphitePoller, type GraphitePollerConfig } from '../graphite/poller';
 import type { TransitionDelivery } from './delivery';
 import type { HandoffBuffer } from './handoff-buffer';
@@ -11,8 +10,6 @@ import type { SerialQueue } from './serial';
 
 /** How often the poller looks for rules that are due (each rule has its own `interval`). */
 const POLL_EVERY_MS = 1000;
-/** How long a poll's pages wait for their states to be written ahead of them. */
-const WRITE_AHEAD_DEADLINE_MS = 5000;
 
 /**
  * Runs the Graphite poller beside the bus subscriptions: its samples and meta-alerts go through
@@ -30,8 +27,6 @@ export function startGraphitePoller(deps: {
   owns?: Owns;
   /** A fleet's blind meta-alerts taken over with their rules (GraphitePollerDeps.takeHandedBlind). */
   takeHandedBlind?: () => Alert[];
-  /** A fleet's hand-off writes the poll's states before notify hears of them (graphite/write-ahead.ts). */
-  writeAhead?: (states: PersistedAlert[], meta: AlertTransition[]) => Promise<void>;
 }): { poller: GraphitePoller; stop(): Promise<void> } {
   const { engine, serial, delivery, handoff, owns } = deps;
   const poller = new GraphitePoller({
@@ -49,11 +44,7 @@ export function startGraphitePoller(deps: {
         // A meta-alert too: its state went with the partition (alerter/kafka), the new owner's now.
         const metaMine = owns ? meta.filter((t) => owns(graphiteRuleRoute(t.alert.labels.rule ?? ''))) : meta;
         const t = mine.length > 0 ? engine.ingest(mine) : [];
-        if (deps.writeAhead && t.length + metaMine.length > 0)
-          // Kafka away: notify hears of them anyway (a page is not held back), written after as before.
-          await within(deps.writeAhead(statesAhead(engine, t), metaMine), WRITE_AHEAD_DEADLINE_MS).catch(
-            (err: unknown) => deps.log.warn({ err }, 'alert states not written ahead of notify'),
-          );
+        // A fleet writes their firings' states (blind meta-alerts' too) ahead of notify (runner/write-ahead.ts).
         await delivery.deliver([...t, ...metaMine]);
         // Written now, not at the next tick: a kill in between leaves the next owner a stale state.
         await handoff

@@ -51,6 +51,13 @@ function exposeHooks(inner: AlerterHandoff): { handoff: AlerterHandoff; hooks: (
   return { handoff, hooks: () => hooks! };
 }
 
+interface ReplicaOptions {
+  onTransitions?: (t: AlertTransition[]) => Promise<void>;
+  handoverWaitMs?: number;
+  /** The replica across restarts (KafkaHandoffOptions.replica): two with the same are one restarted. */
+  replica?: string;
+}
+
 /**
  * Alerter replicas on the in-process bus sharing one in-memory state topic; the partition
  * hooks are called by hand, as the Kafka bus would. test/kafka does the same through Kafka.
@@ -62,6 +69,16 @@ export class HandoffRig {
 
   constructor() {
     fs.writeFileSync(path.join(this.dir, 'hot.yaml'), HANDOFF_RULES);
+  }
+
+  /** Ticks by hand only. */
+  private config() {
+    return alerterConfigSchema.parse({
+      rules: [this.dir],
+      eval_interval: '1h',
+      watch: false,
+      reload_on_sighup: false,
+    });
   }
 
   async close(): Promise<void> {
@@ -77,7 +94,7 @@ export class HandoffRig {
    * A replica. Another one's partitions are often assigned here without a revocation there (it
    * "died"), so the wait for a release (fence.ts) is short unless `handoverWaitMs` says otherwise.
    */
-  replica(opts: { onTransitions?: (t: AlertTransition[]) => Promise<void>; handoverWaitMs?: number } = {}) {
+  replica(opts: ReplicaOptions = {}) {
     const clock = new ManualClock(T0);
     const bus = new MemoryBus();
     const store = StateStore.open(':memory:');
@@ -91,6 +108,7 @@ export class HandoffRig {
       onAdopted: (a) => void adopted.push(...a),
       onReleased: (keys) => void released.push(...keys),
       handoverWaitMs: opts.handoverWaitMs ?? 20,
+      replica: opts.replica,
     });
     const { handoff, hooks } = exposeHooks(inner);
     const alerter = createAlerter({
@@ -98,12 +116,7 @@ export class HandoffRig {
       store,
       clock,
       logger: silentLogger(),
-      config: alerterConfigSchema.parse({
-        rules: [this.dir],
-        eval_interval: '1h',
-        watch: false,
-        reload_on_sighup: false,
-      }),
+      config: this.config(),
       onTransitions: opts.onTransitions ?? ((t) => Promise.resolve(void got.push(...t))),
       handoff,
     });

@@ -1,6 +1,6 @@
 import type { StateEntry } from '../../core/bus/kafka/state-topic';
 import type { HandedState } from '../kafka/records';
-import type { StateStoreTopic } from '../kafka/types';
+import type { StateLoading, StateStoreTopic } from '../kafka/types';
 
 /**
  * A compacted topic in memory for the hand-off's unit tests: 3 partitions (by the routing
@@ -8,6 +8,8 @@ import type { StateStoreTopic } from '../kafka/types';
  */
 export class FakeStateTopic implements StateStoreTopic {
   readonly log: StateEntry[] = [];
+  /** Every load opened, with the records it read and how often it read on. */
+  readonly loads: Array<{ read: number; looks: number }> = [];
   /** Refuse this many non-empty writes, as a broker that went away. */
   failNext = 0;
 
@@ -24,15 +26,29 @@ export class FakeStateTopic implements StateStoreTopic {
     return Promise.resolve();
   }
 
-  loadAll(partitions: number[]): Promise<Map<string, { value: unknown; partition: number }>> {
+  /** Reads on from where the last look stopped, like the real one; `read` counts records read. */
+  openLoad(partitions: number[]): StateLoading & { read: number; looks: number } {
     const out = new Map<string, { value: unknown; partition: number }>();
-    for (const e of this.log) {
-      const p = this.partitionOf(e.routingKey);
-      if (!partitions.includes(p)) continue;
-      if (e.value === null) out.delete(e.key);
-      else out.set(e.key, { value: e.value, partition: p });
-    }
-    return Promise.resolve(out);
+    let next = 0;
+    const load = {
+      read: 0,
+      looks: 0,
+      readOn: () => {
+        load.looks++;
+        for (; next < this.log.length; next++) {
+          const e = this.log[next]!;
+          const p = this.partitionOf(e.routingKey);
+          if (!partitions.includes(p)) continue;
+          load.read++;
+          if (e.value === null) out.delete(e.key);
+          else out.set(e.key, { value: e.value, partition: p });
+        }
+        return Promise.resolve(new Map(out));
+      },
+      close: () => Promise.resolve(),
+    };
+    this.loads.push(load);
+    return load;
   }
 
   last(key: string): HandedState | null | undefined {

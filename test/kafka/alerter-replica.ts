@@ -20,7 +20,9 @@
  * FIRST_WRITE_DELAY_MS, the first write of alert states takes that much longer (a slow broker, so
  * that a rebalance lands while it is out); HANDOVER_WAIT_MS sets the hand-off's handoverWaitMs;
  * with HANG_ON_FIRING, notify never returns from a batch with a firing (the window between
- * a transition and the state write it leads to, held open for a kill).
+ * a transition and the state write it leads to, held open for a kill); with HANG_AFTER_NOTIFY,
+ * notify takes that batch (and delivers it) but the alerter never hears back (the same window,
+ * after notify took the firing).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +32,12 @@ import { systemClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { alerterConfigSchema, createAlerter } from '../../alerter/alerter';
-import { createFleetNotes, createKafkaHandoff, type KafkaHandoff } from '../../alerter/kafka';
+import {
+  createFleetNotes,
+  createKafkaHandoff,
+  replicaIdentity,
+  type KafkaHandoff,
+} from '../../alerter/kafka';
 import { BLIND_RULE } from '../../alerter/graphite/blind';
 import { createNotifier, notifyConfigSchema } from '../../alerter/notify';
 import { testConfig } from './support';
@@ -112,6 +119,8 @@ async function main(): Promise<void> {
     },
     onReleased: (keys) => notifier?.release(keys),
     handoverWaitMs: process.env.HANDOVER_WAIT_MS ? Number(process.env.HANDOVER_WAIT_MS) : undefined,
+    // As cli/alerter.ts: the same STATE file is the same replica, restarted.
+    replica: replicaIdentity(store),
     onAssignment: (e) => say(`${e.kind === 'assigned' ? 'A' : 'R'} ${e.partitions.join(',')} ${e.states}`),
   });
   let firstWriteDelay = Number(process.env.FIRST_WRITE_DELAY_MS ?? 0);
@@ -156,7 +165,10 @@ async function main(): Promise<void> {
       // A notify that never returns from its first firing: the replica is killed in that window.
       if (process.env.HANG_ON_FIRING && ts.some((t) => t.to === 'firing'))
         return new Promise<void>(() => undefined);
-      return notifier ? notifier.handle(ts) : Promise.resolve();
+      const took = notifier ? notifier.handle(ts) : Promise.resolve();
+      if (process.env.HANG_AFTER_NOTIFY && ts.some((t) => t.to === 'firing'))
+        return took.then(() => new Promise<void>(() => undefined));
+      return took;
     },
     handoff,
   });

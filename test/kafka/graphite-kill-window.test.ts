@@ -2,7 +2,7 @@
  * The kill window of the Graphite hand-off (issue 14's follow-up): the owner of a Graphite rule
  * hands a firing to notify and is killed before anything else happens (here notify never returns,
  * so the window stays open until the SIGKILL). The state was written ahead of notify
- * (alerter/graphite/write-ahead.ts), so the next owner adopts the alert firing and does not fire
+ * (alerter/runner/write-ahead.ts), so the next owner adopts the alert firing and does not fire
  * it again; before, it found no state and fired it a second time. Replicas are child processes
  * (alerter-replica.ts) on the Kafka stand-in (or KAFKA_BROKERS), asking the real graphite-web.
  */

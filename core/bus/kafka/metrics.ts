@@ -68,4 +68,8 @@ export const kafkaMetrics = {
     name: 'lookout_kafka_state_loaded_total',
     help: 'Alert states restored from the state topic',
   }),
+  stateRecordsRead: new Counter({
+    name: 'lookout_kafka_state_records_read_total',
+    help: 'Records read from the state topic by loads (a load that reads on counts each record once)',
+  }),
 };

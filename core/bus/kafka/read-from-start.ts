@@ -1,8 +1,8 @@
 /**
  * Reads a compacted topic from its beginning with a consumer group of its own that commits
- * nothing: the alert-state topic's partitions when a replica is assigned them (a load, which
- * stops at the end they had), and the notes topic whole at a replica's start (a follow, which
- * goes on). kafkajs reads only through groups, hence the throw-away group id.
+ * nothing: a load, which stops at the end the partitions had, or a follow, which goes on (the
+ * notes topic whole at a replica's start; the alert-state topic has its own, state-load.ts).
+ * kafkajs reads only through groups, hence the throw-away group id.
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
@@ -36,7 +36,11 @@ export interface TopicReading {
 }
 
 /** The end offset to read up to, per wanted partition that holds anything. */
-async function endsToRead(admin: Admin, topic: string, partitions?: number[]): Promise<Map<number, bigint>> {
+export async function endsToRead(
+  admin: Admin,
+  topic: string,
+  partitions?: number[],
+): Promise<Map<number, bigint>> {
   const want = new Map<number, bigint>();
   for (const o of await admin.fetchTopicOffsets(topic)) {
     const p = Number(o.partition);

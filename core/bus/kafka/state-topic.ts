@@ -1,7 +1,7 @@
 import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '../../logger';
 import { kafkaMetrics as m } from './metrics';
-import { readFromStart } from './read-from-start';
+import { StateLoad, type LoadedStates } from './state-load';
 import { partitionFor } from './topics';
 
 export interface StateEntry {
@@ -72,31 +72,32 @@ export class StateTopic {
   }
 
   /**
-   * Every live state in `partitions`: read from the start to the end the partitions have now,
-   * last value per key winning, tombstones removing (read-from-start.ts).
+   * A load of `partitions` that reads on from where it stopped (state-load.ts); the caller
+   * closes it.
    */
-  async loadAll(partitions: number[]): Promise<Map<string, { value: unknown; partition: number }>> {
-    const out = new Map<string, { value: unknown; partition: number }>();
-    const { caughtUp, consumer } = await readFromStart(this.kafka, await this.opts.admin(), this.topic, {
-      role: 'loader',
+  openLoad(partitions: number[]): StateLoad {
+    return new StateLoad(
+      this.kafka,
+      this.opts.admin,
+      this.topic,
       partitions,
-      stopAtEnd: true,
-      onRecord: (r) => {
-        if (r.value === null) out.delete(r.key);
-        else out.set(r.key, { value: r.value, partition: r.partition });
-      },
-      timeoutMs: this.opts.loadTimeoutMs ?? 120_000,
-      lateMessage: (late) => `alert states of partitions ${late.join(',')} not loaded in time`,
-    });
+      this.opts.loadTimeoutMs ?? 120_000,
+    );
+  }
+
+  /**
+   * Every live state in `partitions`: read from the start to the end the partitions have now,
+   * last value per key winning, tombstones removing.
+   */
+  async loadAll(partitions: number[]): Promise<LoadedStates> {
+    const load = this.openLoad(partitions);
     try {
-      await caughtUp;
+      return await load.readOn();
     } finally {
-      await consumer
-        .disconnect()
+      await load
+        .close()
         .catch((err: unknown) => this.log.warn({ err }, 'state loader did not disconnect cleanly'));
     }
-    m.stateLoads.inc(out.size);
-    return out;
   }
 
   async close(): Promise<void> {
