@@ -6,8 +6,6 @@
  * `for` timer keeps its start, nothing is lost. Runs against a real Kafka when KAFKA_BROKERS is
  * set, else against the stand-in broker (test/support/kafka-standin, a test double).
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import { partitionFor } from '../../core/bus/kafka/topics';
@@ -16,7 +14,8 @@ import { silentLogger } from '../../core/logger';
 import { waitFor } from '../support/docker';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { owned, startReplicaProcess, type Replica } from './alerter-replica';
-import { container, startTestBroker, testConfig, uniquePrefix, type TestBroker } from './support';
+import { fleetFixture } from './fleet-fixture';
+import { container, testConfig, uniquePrefix } from './support';
 
 const PARTITIONS = 6;
 const FOR_MS = 20_000;
@@ -46,31 +45,23 @@ interface Transition {
   firedAt?: number;
 }
 
-let broker: TestBroker;
-let dir: string;
 let producer: KafkaBus | undefined;
 let publishing: NodeJS.Timeout | undefined;
-const children: Replica[] = [];
 
-beforeAll(async () => {
-  broker = await startTestBroker();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-handoff-'));
-  fs.mkdirSync(path.join(dir, 'rules'));
-  fs.writeFileSync(path.join(dir, 'rules', 'hot.yaml'), RULES);
-});
+const fleet = fleetFixture('handoff', RULES);
 
-afterAll(async () => {
+fleet.afterwards(async () => {
   clearInterval(publishing);
-  for (const c of children)
-    if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
   await producer?.close().catch(() => undefined);
-  await broker?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function startReplica(name: string, prefix: string, extraEnv: Record<string, string> = {}): Replica {
-  const env = { BROKERS: broker.brokers.join(','), PREFIX: prefix, RULES: path.join(dir, 'rules') };
-  return startReplicaProcess(name, { ...env, STATE: path.join(dir, `${name}.db`), ...extraEnv }, children);
+  const env = { BROKERS: fleet.broker.brokers.join(','), PREFIX: prefix, RULES: fleet.rulesDir };
+  return startReplicaProcess(
+    name,
+    { ...env, STATE: path.join(fleet.dir, `${name}.db`), ...extraEnv },
+    fleet.children,
+  );
 }
 
 function transitions(...rs: Replica[]): Transition[] {
@@ -107,7 +98,7 @@ function servicesPerPartition(tag: string): string[] {
 
 test('kill -9 of a replica: its firing alerts stay firing without a second page, its pending `for` timers keep their start', async () => {
   const prefix = uniquePrefix('handoff');
-  producer = new KafkaBus(testConfig(broker.brokers, prefix), { logger: silentLogger() });
+  producer = new KafkaBus(testConfig(fleet.broker.brokers, prefix), { logger: silentLogger() });
   await producer.start();
   const a = startReplica('a', prefix);
   const b = startReplica('b', prefix);
@@ -230,7 +221,7 @@ test('through the real notify: a delivered page is not sent again by the adopter
   const hook = await startWebhookReceiver();
   try {
     const prefix = uniquePrefix('handoff-notify');
-    const bus = new KafkaBus(testConfig(broker.brokers, prefix), { logger: silentLogger() });
+    const bus = new KafkaBus(testConfig(fleet.broker.brokers, prefix), { logger: silentLogger() });
     await bus.start();
     const a = startReplica('na', prefix, { HOOK_URL: hook.url });
     const b = startReplica('nb', prefix, { HOOK_URL: hook.url });
@@ -346,7 +337,7 @@ test('a graceful move (a replica joins): the old owner forgets the moved alerts,
   const hook = await startWebhookReceiver();
   try {
     const prefix = uniquePrefix('handoff-join');
-    const bus = new KafkaBus(testConfig(broker.brokers, prefix), { logger: silentLogger() });
+    const bus = new KafkaBus(testConfig(fleet.broker.brokers, prefix), { logger: silentLogger() });
     await bus.start();
     const a = startReplica('ja', prefix, { HOOK_URL: hook.url });
     await waitFor('A to own every partition', () => owned(a).size === PARTITIONS, 90_000);

@@ -6,8 +6,6 @@
  * replica's API un-mutes it and it is paged. Runs against a real Kafka when KAFKA_BROKERS is
  * set, else against the stand-in broker (test/support/kafka-standin, a test double).
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import { partitionFor } from '../../core/bus/kafka/topics';
@@ -16,7 +14,8 @@ import { silentLogger } from '../../core/logger';
 import { waitFor } from '../support/docker';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { owned, startReplicaProcess, type Replica } from './alerter-replica';
-import { container, startTestBroker, testConfig, uniquePrefix, type TestBroker } from './support';
+import { fleetFixture } from './fleet-fixture';
+import { container, testConfig, uniquePrefix } from './support';
 
 const PARTITIONS = 6;
 const TOKEN = 'fleet-test-token';
@@ -33,41 +32,32 @@ const RULES = `rules:
     summary: '{{ service }} is hot'
 `;
 
-let broker: TestBroker;
-let dir: string;
 let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let publishing: NodeJS.Timeout | undefined;
-const children: Replica[] = [];
+
+const fleet = fleetFixture('fleet-silences', RULES);
 
 beforeAll(async () => {
-  broker = await startTestBroker();
   hook = await startWebhookReceiver();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-fleet-silences-'));
-  fs.mkdirSync(path.join(dir, 'rules'));
-  fs.writeFileSync(path.join(dir, 'rules', 'hot.yaml'), RULES);
 });
 
-afterAll(async () => {
+fleet.afterwards(async () => {
   clearInterval(publishing);
-  for (const c of children)
-    if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
   await hook?.close();
-  await broker?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function startReplica(name: string, prefix: string): Replica {
   return startReplicaProcess(
     name,
     {
-      BROKERS: broker.brokers.join(','),
+      BROKERS: fleet.broker.brokers.join(','),
       PREFIX: prefix,
-      RULES: path.join(dir, 'rules'),
-      STATE: path.join(dir, `${name}.db`),
+      RULES: fleet.rulesDir,
+      STATE: path.join(fleet.dir, `${name}.db`),
       HOOK_URL: hook.url,
       API_TOKEN: TOKEN,
     },
-    children,
+    fleet.children,
   );
 }
 
@@ -107,7 +97,7 @@ function serviceOwnedBy(r: Replica, tag: string): string {
 
 test('a silence and an ack written on A hold for the alert B owns, for its next owner after kill -9 of B, and the silence expired on another replica un-mutes it', async () => {
   const prefix = uniquePrefix('fleet-silences');
-  const bus = new KafkaBus(testConfig(broker.brokers, prefix), { logger: silentLogger() });
+  const bus = new KafkaBus(testConfig(fleet.broker.brokers, prefix), { logger: silentLogger() });
   await bus.start();
   const [a, b, c] = ['fa', 'fb', 'fc'].map((n) => startReplica(n, prefix)) as [Replica, Replica, Replica];
   // A replica that dies at start fails the test now rather than at the deadline.

@@ -9,8 +9,6 @@
  * second page for one problem. Replicas are child processes (alerter-replica.ts) with the real
  * notify and a webhook receiver, on the Kafka stand-in (or KAFKA_BROKERS).
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { KafkaBus } from '../../core/bus/kafka/bus';
 import type { MetricSample } from '../../core/events';
@@ -18,7 +16,8 @@ import { silentLogger } from '../../core/logger';
 import { waitFor } from '../support/docker';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { owned, startReplicaProcess, type Replica } from './alerter-replica';
-import { container, startTestBroker, testConfig, uniquePrefix, type TestBroker } from './support';
+import { fleetFixture } from './fleet-fixture';
+import { container, testConfig, uniquePrefix } from './support';
 
 const PARTITIONS = 6;
 const SERVICE = 'killwin';
@@ -35,23 +34,7 @@ const RULES = `rules:
     summary: '{{ service }} is hot'
 `;
 
-let broker: TestBroker;
-let dir: string;
-const children: Replica[] = [];
-
-beforeAll(async () => {
-  broker = await startTestBroker();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-kill-window-'));
-  fs.mkdirSync(path.join(dir, 'rules'));
-  fs.writeFileSync(path.join(dir, 'rules', 'hot.yaml'), RULES);
-});
-
-afterAll(async () => {
-  for (const c of children)
-    if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-  await broker?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const fleet = fleetFixture('kill-window', RULES);
 
 const firings = (r: Replica) => r.lines.filter((l) => l.startsWith('T ') && l.includes('"to":"firing"'));
 const adoptions = (r: Replica) =>
@@ -66,7 +49,7 @@ const adoptions = (r: Replica) =>
 async function killInWindow(hang: 'HANG_ON_FIRING' | 'HANG_AFTER_NOTIFY') {
   const hook = await startWebhookReceiver();
   const prefix = uniquePrefix(`kill-${hang.toLowerCase()}`);
-  const bus = new KafkaBus(testConfig(broker.brokers, prefix), { logger: silentLogger() });
+  const bus = new KafkaBus(testConfig(fleet.broker.brokers, prefix), { logger: silentLogger() });
   let publishing: NodeJS.Timeout | undefined;
   try {
     await bus.start();
@@ -86,13 +69,13 @@ async function killInWindow(hang: 'HANG_ON_FIRING' | 'HANG_AFTER_NOTIFY') {
     publish();
     publishing = setInterval(publish, 1_000);
     const env = (name: string) => ({
-      BROKERS: broker.brokers.join(','),
+      BROKERS: fleet.broker.brokers.join(','),
       PREFIX: prefix,
-      RULES: path.join(dir, 'rules'),
-      STATE: path.join(dir, `${prefix}${name}.db`),
+      RULES: fleet.rulesDir,
+      STATE: path.join(fleet.dir, `${prefix}${name}.db`),
       HOOK_URL: hook.url,
     });
-    const a = startReplicaProcess('a', { ...env('a'), [hang]: '1' }, children);
+    const a = startReplicaProcess('a', { ...env('a'), [hang]: '1' }, fleet.children);
     await waitFor('A to fire the alert', () => firings(a).length > 0, 90_000);
     if (hang === 'HANG_AFTER_NOTIFY')
       // Its notify delivered the page and the hand-off recorded that (the N line follows the record).
@@ -100,7 +83,7 @@ async function killInWindow(hang: 'HANG_ON_FIRING' | 'HANG_AFTER_NOTIFY') {
     a.proc.kill('SIGKILL');
     const pagesBeforeB = hook.received.length;
 
-    const b = startReplicaProcess('b', env('b'), children);
+    const b = startReplicaProcess('b', env('b'), fleet.children);
     await waitFor('B to own every partition', () => owned(b).size === PARTITIONS, 90_000);
     // B evaluates A's uncommitted hot batch and what followed before any cool sample: a second
     // firing, if B were to make one, would be paged long before the resolve.
