@@ -15,6 +15,7 @@ import {
   unknownCommand,
 } from './usage/behave';
 import { EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_USAGE } from './usage/exit-codes';
+import { UsageError } from './usage/usage-error';
 import { addExamples } from './usage/examples';
 import { registerAlerts } from './alerts/command';
 import { registerStatus } from './status/command';
@@ -148,7 +149,7 @@ function fail(err: unknown): never {
     process.stderr.write(`lookout: invalid configuration:\n${err.message}\n`);
     process.exit(EXIT_USAGE);
   }
-  if (err instanceof DockerUnavailableError) {
+  if (err instanceof DockerUnavailableError || err instanceof UsageError) {
     process.stderr.write(`lookout: ${err.message}\n`);
     process.exit(EXIT_USAGE);
   }
