@@ -37,3 +37,12 @@ test.each([
   expect(r.stderr).toContain(message);
   expect(r.code).toBe(2);
 });
+
+test('lookout explain of a name that is no rule and no alert: exit 2 and the nearest rule', async () => {
+  const r = await lookoutCli(['explain', 'container_crash_lop', '--rules', 'rules/'], {
+    LOOKOUT_STATE__PATH: path.join(dir, 'explain.db'),
+  });
+  expect(r.stderr).toContain('no rule or alert "container_crash_lop"');
+  expect(r.stderr).toContain('did you mean "container_crash_loop"?');
+  expect(r.code).toBe(2);
+});
