@@ -5,6 +5,8 @@ import { renderPng } from '../alerter/backtest/png';
 import { formatBacktest, overPageBudget } from '../alerter/backtest/report';
 import { parseDuration } from '../core/duration';
 import { UsageError } from './usage/usage-error';
+import { closest } from '../alerter/rules/hint';
+import { loadRules } from '../alerter/rules/load';
 import type { Outcome } from './authoring';
 import { resolveRulePaths } from './alerter';
 import { readConfig, type LookoutConfig } from './config';
@@ -45,6 +47,17 @@ function collectorNaming(o: BacktestCliOptions, cfg: LookoutConfig | undefined):
   return { via, prefix: o.prefix ?? cfg?.notify.links.graphite.prefix ?? 'lookout' };
 }
 
+/** --rule names a rule of the files given; else the nearest name (valid files only: their problems come later). */
+function checkRuleName(name: string, rulePaths: readonly string[]): void {
+  const loaded = loadRules(rulePaths);
+  const names = loaded.rules.map((r) => r.spec.name);
+  if (loaded.problems.length > 0 || names.includes(name)) return;
+  const near = closest(name, names);
+  throw new UsageError(
+    `--rule ${name}: no rule by that name in ${rulePaths.join(', ')}${near ? `; did you mean "${near}"?` : ''}`,
+  );
+}
+
 /**
  * `lookout backtest RULE_FILE`: how often the rules would have fired over Graphite history.
  * Exit 0 always, except 1 with `--max-pages N` when a rule would have paged more than N times.
@@ -59,6 +72,7 @@ export async function backtestAction(paths: string[], o: BacktestCliOptions): Pr
   if (maxPages !== undefined && !(Number.isInteger(maxPages) && maxPages >= 0))
     throw new UsageError(`--max-pages takes a whole number, not "${o.maxPages}"`);
   const rules = paths.length > 0 ? paths : resolveRulePaths(cfg?.alerter.rules ?? ['rules']);
+  if (o.rule !== undefined) checkRuleName(o.rule, rules);
   const from = parseInstant(o.from, now, '--from');
   const until = parseInstant(o.until, now, '--until');
   // A range that ends before it starts replays nothing and would read as "never pages".

@@ -20,6 +20,10 @@ test.each([
   [['--from', '-1h', '--until', '-2h'], '--from -1h is not before --until -2h: the range is empty'],
   [['--max-pages', 'abc'], '--max-pages takes a whole number, not "abc"'],
   [['--via', 'influx'], '--via takes carbon or statsd, not "influx"'],
+  [
+    ['--rule', 'container_hi_cpu'],
+    '--rule container_hi_cpu: no rule by that name in rules/resources.yaml; did you mean "container_high_cpu"?',
+  ],
 ])('lookout backtest %j: exit 2, %s', async (flags, message) => {
   const r = await backtest(...flags);
   expect(r.stderr).toContain(message);
