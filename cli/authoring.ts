@@ -6,6 +6,9 @@ import { StateStore } from '../core/store/store';
 import { configPass, graphiteRulesWithoutUrl } from './check-pass';
 import { configSchema, readConfig } from './config';
 import { resolveRulePaths } from './alerter';
+import { UsageError } from './usage/usage-error';
+import { closest } from '../alerter/rules/hint';
+import { loadRules } from '../alerter/rules/load';
 
 /** What an authoring command prints and how it exits (0 ok, 1 failed tests, 2 invalid input). */
 export interface Outcome {
@@ -55,9 +58,26 @@ export async function explainTarget(
     let out = await explain({ rules, target, store, testFile: opts.test });
     // For an alert key, also what notify did with it: routed, grouped, silenced, sent, retried.
     const decisions = store ? notifyDecisions(store, target) : [];
+    if (decisions.length === 0 && out.startsWith(`no rule or alert "${target}"`))
+      unknownTarget(target, rules);
     if (decisions.length > 0) out += `\n\nnotifications:\n${formatDecisions(decisions)}`;
     return { out, code: 0 };
   } finally {
     store?.close();
   }
+}
+
+/**
+ * Nothing by that name: a usage error (exit 2) with the nearest rule name, rather than exit 0
+ * and a line saying the condition "has never held" of a rule that does not exist.
+ */
+function unknownTarget(target: string, rules: readonly string[]): never {
+  const near = closest(
+    target,
+    loadRules(rules).rules.map((r) => r.spec.name),
+  );
+  const hint = near
+    ? `; did you mean "${near}"?`
+    : ' (a rule name, or an alert key from lookout alerts -o wide)';
+  throw new UsageError(`no rule or alert "${target}" in ${rules.join(', ')} or the state store${hint}`);
 }

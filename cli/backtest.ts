@@ -4,7 +4,9 @@ import type { CollectorNaming } from '../alerter/backtest/naming';
 import { renderPng } from '../alerter/backtest/png';
 import { formatBacktest, overPageBudget } from '../alerter/backtest/report';
 import { parseDuration } from '../core/duration';
-import { LookoutError } from '../core/errors';
+import { UsageError } from './usage/usage-error';
+import { closest } from '../alerter/rules/hint';
+import { loadRules } from '../alerter/rules/load';
 import type { Outcome } from './authoring';
 import { resolveRulePaths } from './alerter';
 import { readConfig, type LookoutConfig } from './config';
@@ -21,8 +23,8 @@ export interface BacktestCliOptions {
   config?: string;
 }
 
-/** `now`, `-7d` (ago), an ISO date, or unix seconds, as ms since the epoch. */
-export function parseInstant(text: string, now: number): number {
+/** `now`, `-7d` (ago), an ISO date, or unix seconds, as ms since the epoch; `flag` names it in the error. */
+export function parseInstant(text: string, now: number, flag = '--from'): number {
   if (text === 'now') return now;
   if (text.startsWith('-')) {
     const ms = parseDuration(text.slice(1));
@@ -31,7 +33,7 @@ export function parseInstant(text: string, now: number): number {
   if (/^\d{9,11}$/.test(text)) return Number(text) * 1000;
   const t = Date.parse(text);
   if (!Number.isNaN(t)) return t;
-  throw new LookoutError(`"${text}" is not a time: use now, -7d, -90m, an ISO date or unix seconds`);
+  throw new UsageError(`${flag} "${text}" is not a time: use now, -7d, -90m, an ISO date or unix seconds`);
 }
 
 /**
@@ -41,8 +43,19 @@ export function parseInstant(text: string, now: number): number {
 function collectorNaming(o: BacktestCliOptions, cfg: LookoutConfig | undefined): CollectorNaming {
   const via = o.via ?? cfg?.notify.links.graphite.via ?? 'carbon';
   if (via !== 'carbon' && via !== 'statsd')
-    throw new LookoutError(`--via takes carbon or statsd, not "${via}"`);
+    throw new UsageError(`--via takes carbon or statsd, not "${via}"`);
   return { via, prefix: o.prefix ?? cfg?.notify.links.graphite.prefix ?? 'lookout' };
+}
+
+/** --rule names a rule of the files given; else the nearest name (valid files only: their problems come later). */
+function checkRuleName(name: string, rulePaths: readonly string[]): void {
+  const loaded = loadRules(rulePaths);
+  const names = loaded.rules.map((r) => r.spec.name);
+  if (loaded.problems.length > 0 || names.includes(name)) return;
+  const near = closest(name, names);
+  throw new UsageError(
+    `--rule ${name}: no rule by that name in ${rulePaths.join(', ')}${near ? `; did you mean "${near}"?` : ''}`,
+  );
 }
 
 /**
@@ -54,13 +67,17 @@ export async function backtestAction(paths: string[], o: BacktestCliOptions): Pr
   // The config gives Graphite's URL and the routing the pages are counted with.
   const cfg = o.graphite && !o.config ? undefined : readConfig(o.config);
   const graphiteUrl = o.graphite ?? cfg?.alerter.graphite.url;
-  if (!graphiteUrl) throw new LookoutError('no Graphite: pass --graphite URL or set alerter.graphite.url');
+  if (!graphiteUrl) throw new UsageError('no Graphite: pass --graphite URL or set alerter.graphite.url');
   const maxPages = o.maxPages === undefined ? undefined : Number(o.maxPages);
   if (maxPages !== undefined && !(Number.isInteger(maxPages) && maxPages >= 0))
-    throw new LookoutError(`--max-pages takes a whole number, not "${o.maxPages}"`);
+    throw new UsageError(`--max-pages takes a whole number, not "${o.maxPages}"`);
   const rules = paths.length > 0 ? paths : resolveRulePaths(cfg?.alerter.rules ?? ['rules']);
-  const from = parseInstant(o.from, now);
-  const until = parseInstant(o.until, now);
+  if (o.rule !== undefined) checkRuleName(o.rule, rules);
+  const from = parseInstant(o.from, now, '--from');
+  const until = parseInstant(o.until, now, '--until');
+  // A range that ends before it starts replays nothing and would read as "never pages".
+  if (from >= until)
+    throw new UsageError(`--from ${o.from} is not before --until ${o.until}: the range is empty`);
   const notify = o.config ? cfg?.notify : undefined;
   const naming = collectorNaming(o, cfg);
   const results = await backtest({ rules, rule: o.rule, from, until, graphiteUrl, ...naming, notify });

@@ -8,6 +8,7 @@ import { collectorSectionSchema } from '../collector/config';
 import { sinksSchema } from '../collector/sinks/config';
 import { deliverySchema } from '../collector/delivery/config';
 import { alerterConfigSchema } from '../alerter/config';
+import { refuseUrlCredentials } from '../alerter/config-url-credentials';
 import { notifyConfigSchema } from '../alerter/notify/config';
 
 /**
@@ -59,7 +60,8 @@ export const configSchema = z
     notify: notifyConfigSchema.prefault({}),
     bus: busSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((cfg, ctx) => refuseUrlCredentials(cfg.notify, ctx));
 
 export type LookoutConfig = z.output<typeof configSchema> & { host: string };
 

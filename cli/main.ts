@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
-import { ConfigError, DockerUnavailableError, LookoutError } from '../core/errors';
+import { ConfigError, DockerUnavailableError, formatProblem, LookoutError } from '../core/errors';
 import { tuneHeapForEventStreams } from '../core/heap-tuning';
 import { runCommand } from './run';
 import { check, explainTarget, test, type Outcome } from './authoring';
 import { backtestAction, type BacktestCliOptions } from './backtest';
+import { withKeyHints } from './check-pass';
+import { configSchema } from './config';
 import { silenceAdd, silenceExpire, silenceList } from './silence';
 import { VERSION } from './version';
 import { buildCommit } from './commit';
@@ -15,6 +17,7 @@ import {
   unknownCommand,
 } from './usage/behave';
 import { EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_USAGE } from './usage/exit-codes';
+import { UsageError } from './usage/usage-error';
 import { addExamples } from './usage/examples';
 import { registerAlerts } from './alerts/command';
 import { registerStatus } from './status/command';
@@ -145,10 +148,12 @@ registerStatus(program);
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {
-    process.stderr.write(`lookout: invalid configuration:\n${err.message}\n`);
+    // The same "did you mean" that `lookout check` gives, for a typo met by `lookout run`.
+    const problems = withKeyHints([...err.problems], configSchema).map(formatProblem);
+    process.stderr.write(`lookout: invalid configuration:\n${problems.join('\n')}\n`);
     process.exit(EXIT_USAGE);
   }
-  if (err instanceof DockerUnavailableError) {
+  if (err instanceof DockerUnavailableError || err instanceof UsageError) {
     process.stderr.write(`lookout: ${err.message}\n`);
     process.exit(EXIT_USAGE);
   }

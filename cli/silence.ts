@@ -1,9 +1,12 @@
 import { noteKey } from '../alerter/kafka';
-import { addSilence, expireSilence, listSilences, type Silence } from '../alerter/notify';
+import { addSilence, expireSilence, listSilences, parseMatcher, type Silence } from '../alerter/notify';
 import { systemClock } from '../core/clock';
+import { parseDuration } from '../core/duration';
+import { LookoutError } from '../core/errors';
 import { createLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
 import { readConfig, type LookoutConfig } from './config';
+import { UsageError } from './usage/usage-error';
 
 /**
  * `lookout silence add|list|expire`, working on the state store of the alerter on this host
@@ -46,21 +49,38 @@ export function silenceAdd(opts: {
   comment: string;
   by?: string;
 }): Promise<string> {
-  return withStore(opts.config, (store, cfg) =>
-    share(
-      cfg,
-      addSilence(
-        store,
-        {
-          matchers: opts.match,
-          for: opts.for,
-          comment: opts.comment,
-          createdBy: opts.by ?? process.env.USER ?? 'cli',
-        },
-        systemClock,
-      ),
-    ),
-  );
+  checkSilenceFlags(opts);
+  return withStore(opts.config, (store, cfg) => {
+    const input = {
+      matchers: opts.match,
+      for: opts.for,
+      comment: opts.comment,
+      createdBy: opts.by ?? process.env.USER ?? 'cli',
+    };
+    let s: Silence;
+    try {
+      s = addSilence(store, input, systemClock);
+    } catch (err) {
+      // What addSilence refuses (no matcher, one that matches everything, no comment) is input.
+      if (err instanceof LookoutError) throw new UsageError(err.message);
+      throw err;
+    }
+    return share(cfg, s);
+  });
+}
+
+/** A bad --for or --match is the caller's to fix (exit 2), named by its flag. */
+function checkSilenceFlags(opts: { match: string[]; for: string }): void {
+  const ms = parseDuration(opts.for);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--for "${opts.for}" is not a duration (use e.g. 30m, 2h)`);
+  for (const m of opts.match) {
+    try {
+      parseMatcher(m);
+    } catch (err) {
+      throw new UsageError(`--match ${(err as Error).message}`);
+    }
+  }
 }
 
 export function silenceList(opts: { config?: string; all?: boolean }): string {

@@ -39,7 +39,7 @@ if (require.main === module) {
 }
 
 /** A markdown table with padded columns, as prettier writes it (so the committed file passes its check). */
-function table(head: string[], rows: string[][]): string[] {
+export function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];

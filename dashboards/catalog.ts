@@ -214,4 +214,5 @@ export const KIBANA = {
   timeField: '@timestamp',
   containerField: 'container.name',
   hostField: 'host.name',
+  serviceField: 'service.name',
 } as const;

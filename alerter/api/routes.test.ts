@@ -82,6 +82,19 @@ describe('apiRoutes', () => {
     ]);
   });
 
+  it('refuses a body key it does not know, naming it and the nearest known one', async () => {
+    const body = { matchers: ['service=web'], for: '1h', comment: 'deploy', createdBy: 'ana' };
+    await expect(call('POST', '/api/v1/silences', body)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('unknown key "createdBy" (did you mean "created_by"?)'),
+    });
+    expect(await call('GET', '/api/v1/silences')).toEqual([]);
+    await expect(call('POST', '/api/v1/alerts/k1/ack', { author: 'ana' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('unknown key "author"'),
+    });
+  });
+
   it('adds, lists and expires a silence; a silence without matchers is refused', async () => {
     await expect(call('POST', '/api/v1/silences', { for: '1h' })).rejects.toMatchObject({ status: 400 });
     const s = (await call('POST', '/api/v1/silences', {

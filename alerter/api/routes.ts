@@ -6,6 +6,7 @@ import type { Ack, FleetWrites } from '../notify/fleet';
 import { addSilence, expireSilence, listSilences, type Silence } from '../notify/silence';
 import { ackAlert, listAlertsForApi } from '../notify/store/alerts';
 import { receiverOutcomes } from '../notify/store/decisions';
+import { closest } from '../rules/hint';
 import { HttpError, readJson, type Route } from './http';
 
 /**
@@ -99,6 +100,7 @@ function ack(
   key: string,
   body: Record<string, unknown>,
 ): { key: string; ack: Ack } {
+  refuseUnknownKeys(body, ACK_KEYS);
   const by = typeof body.by === 'string' ? body.by : 'api';
   const comment = typeof body.comment === 'string' ? body.comment : '';
   const at = clock.now();
@@ -109,7 +111,25 @@ function ack(
   return { key, ack: { by, at, comment } };
 }
 
+/**
+ * A key the body should not have is refused, not skipped: `createdBy` for `created_by` was
+ * dropped without a word and the silence was filed as made by "api".
+ */
+function refuseUnknownKeys(b: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(b).filter((k) => !allowed.includes(k));
+  if (unknown.length === 0) return;
+  const named = unknown.map((k) => {
+    const near = closest(k, allowed);
+    return `"${k}"${near ? ` (did you mean "${near}"?)` : ''}`;
+  });
+  throw new HttpError(400, `unknown key ${named.join(', ')}; allowed: ${allowed.join(', ')}`);
+}
+
+const SILENCE_KEYS = ['matchers', 'for', 'ends_at', 'comment', 'created_by'] as const;
+const ACK_KEYS = ['by', 'comment'] as const;
+
 function silence(store: StateStore, clock: Clock, b: Record<string, unknown>): Silence {
+  refuseUnknownKeys(b, SILENCE_KEYS);
   if (!Array.isArray(b.matchers)) throw new HttpError(400, 'matchers must be a list such as ["service=web"]');
   return addSilence(
     store,

@@ -39,6 +39,8 @@ export const linksConfigSchema = z
         data_view: z.string().default(KIBANA.dataViewId),
         container_field: z.string().default(KIBANA.containerField),
         host_field: z.string().default(KIBANA.hostField),
+        /** Used when the alert names a service but no container (a service's pool, an absent service). */
+        service_field: z.string().default(KIBANA.serviceField),
       })
       .strict()
       .prefault({}),

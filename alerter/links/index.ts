@@ -64,14 +64,20 @@ function rison(v: unknown): string {
     .join(',')})`;
 }
 
+/** A KQL quoted value: a label (a `lookout.service` label, the configured host) may hold `"` or `\`. */
+function kqlQuoted(v: string): string {
+  return `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
 export function kibanaUrl(alert: Alert, cfg: LinksConfig, now: number): string | undefined {
   if (!cfg.kibana_url) return undefined;
   const { from, to } = timeWindow(alert, cfg, now);
   const terms: string[] = [];
-  const host = alert.labels.host;
-  const container = alert.labels.container;
-  if (host) terms.push(`${cfg.kibana.host_field}:"${host}"`);
-  if (container) terms.push(`${cfg.kibana.container_field}:"${container}"`);
+  const { host, container, service } = alert.labels;
+  if (host) terms.push(`${cfg.kibana.host_field}:${kqlQuoted(host)}`);
+  if (container) terms.push(`${cfg.kibana.container_field}:${kqlQuoted(container)}`);
+  // A service alert has no container: without this its Logs link showed every log of the window.
+  else if (service) terms.push(`${cfg.kibana.service_field}:${kqlQuoted(service)}`);
   const g = rison({ time: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } });
   const a = rison({
     dataSource: { dataViewId: cfg.kibana.data_view, type: 'dataView' },

@@ -97,3 +97,28 @@ test('a host file system alert reads its mount segment, as the sinks write it', 
     `alias(lookout.h1._fs_.host.fs.used_percent, 'host.fs.used_percent')`,
   );
 });
+
+/** The Discover link's time range and KQL query, decoded from its rison. */
+function discover(url: string): { time: string; query: string } {
+  const hash = decodeURIComponent(new URL(url).hash);
+  const time = /time:\(from:'([^']+)',to:'([^']+)'\)/.exec(hash)!;
+  const query = /query:\(language:'kuery',query:'((?:[^'!]|!.)*)'\)/.exec(hash)!;
+  return { time: `${time[1]}..${time[2]}`, query: query[1]!.replace(/!(.)/g, '$1') };
+}
+
+test.each([
+  [
+    'a container alert',
+    { host: 'h1', container: 'web-1', service: 'web' },
+    'host.name:"h1" and container.name:"web-1"',
+  ],
+  ['a service alert (no host, no container)', { service: 'web' }, 'service.name:"web"'],
+  ['a host alert', { host: 'h1' }, 'host.name:"h1"'],
+  ['a value with a quote', { host: 'h"1\\' }, 'host.name:"h\\"1\\\\"'],
+])('the Logs link of %s filters on exactly its labels, over the alert window', (_n, labels, query) => {
+  const got = discover(buildLinks(makeAlert({ labels }), cfg(), T0).logs!);
+  expect(got.query).toBe(query);
+  expect(got.time).toBe(
+    `${new Date(T0 - 30 * 60_000).toISOString()}..${new Date(T0 + 15 * 60_000).toISOString()}`,
+  );
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../../core/errors';
 import { parseYamlFile, positionOf, zodProblems, type PathKey } from '../../core/config/located';
+import { plainValue } from '../../core/config/yaml-problems';
 import { closest, enumHints } from './hint';
 import { RULE_KINDS, RULE_SCHEMAS, ruleFileSchema, type RuleSpec } from './schema';
 import { templateNames } from './template';
@@ -164,7 +165,9 @@ function withHints(
 export function loadRuleText(file: string, text: string): { rules: LoadedRule[]; problems: ConfigProblem[] } {
   const { doc, lines, problems } = parseYamlFile(file, text);
   if (problems.length > 0) return { rules: [], problems };
-  const raw: unknown = doc.toJS() ?? { rules: [] };
+  const plain = plainValue(file, doc);
+  if (plain.problems.length > 0) return { rules: [], problems: plain.problems };
+  const raw: unknown = plain.value ?? { rules: [] };
   const top = ruleFileSchema.safeParse(raw);
   if (!top.success) return { rules: [], problems: zodProblems(file, doc, lines, top.error.issues) };
   const rules: LoadedRule[] = [];

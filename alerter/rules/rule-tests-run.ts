@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ManualClock } from '../../core/clock';
-import { validateYaml, positionOf } from '../../core/config/located';
+import { validateYaml, positionOf, type PathKey } from '../../core/config/located';
 import { formatDuration } from '../../core/duration';
-import type { ConfigProblem } from '../../core/errors';
+import { formatProblem, type ConfigProblem } from '../../core/errors';
 import { Engine } from '../engine/engine';
 import type { AlertState, AlertTransition } from '../types';
 import { compileRules } from './compile';
 import { loadRules } from './load';
+import { testFileProblems } from './rule-tests-check';
 import { testEvents, testFileSchema, type TestCase, type TestFile } from './rule-tests-file';
 
 export interface TestFailure {
@@ -157,6 +158,7 @@ export function readTestFile(file: string): {
   tf?: TestFile;
   problems: ConfigProblem[];
   line: (i: number) => number;
+  at?: (keys: PathKey[]) => { line: number; col: number };
 } {
   let text: string;
   try {
@@ -176,7 +178,8 @@ export function readTestFile(file: string): {
     };
   }
   const r = validateYaml(file, text, testFileSchema);
-  return { tf: r.value, problems: r.problems, line: (i) => positionOf(r.doc, r.lines, ['tests', i]).line };
+  const at = (keys: PathKey[]) => positionOf(r.doc, r.lines, keys);
+  return { tf: r.value, problems: r.problems, line: (i) => at(['tests', i]).line, at };
 }
 
 /** The rule files a test file exercises. */
@@ -192,11 +195,13 @@ export async function testRules(paths: readonly string[]): Promise<TestReport> {
   const files = testFiles(paths);
   const report: TestReport = { files, passed: 0, failed: 0, failures: [], problems: [] };
   for (const file of files) {
-    const { tf, problems, line } = readTestFile(file);
+    const { tf, problems, line, at } = readTestFile(file);
     report.problems.push(...problems);
-    if (!tf) continue;
+    if (!tf || !at) continue;
     const rules = rulesFor(file, tf);
-    const ruleProblems = loadRules(rules).problems;
+    const loaded = loadRules(rules);
+    const ruleNames = loaded.rules.map((r) => r.spec.name);
+    const ruleProblems = [...loaded.problems, ...testFileProblems(file, tf, ruleNames, at)];
     if (ruleProblems.length > 0) {
       report.problems.push(...ruleProblems);
       continue;
@@ -219,8 +224,7 @@ export async function testRules(paths: readonly string[]): Promise<TestReport> {
 export function formatTestReport(r: TestReport): string {
   const out: string[] = [];
   for (const f of r.failures) out.push(`FAIL ${f.file}:${f.line}: test "${f.test}"\n${f.message}`);
-  for (const p of r.problems)
-    out.push(`${p.file}:${p.line}:${p.col}: ${p.key ? `${p.key}: ` : ''}${p.message}`);
+  for (const p of r.problems) out.push(formatProblem(p));
   out.push(
     `${r.passed} passed, ${r.failed} failed, ${r.problems.length} problems in ${r.files.length} files`,
   );

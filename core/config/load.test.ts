@@ -102,4 +102,11 @@ describe('env variables that are not settings', () => {
       'env LOOKOUT_COLLECTOR__INTERVALL: collector.intervall: unknown key "intervall"',
     ]);
   });
+
+  it('names the variable when the typo is in a section above the leaf', () => {
+    const file = write('collector:\n  name: web\n');
+    expect(problemsOf(() => loadConfig(schema, { file, env: { LOOKOUT_COLECTOR__INTERVAL: '1s' } }))).toEqual(
+      [expect.stringMatching(/^env LOOKOUT_COLECTOR__INTERVAL: colector: unknown key "colector"/)],
+    );
+  });
 });

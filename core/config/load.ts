@@ -80,8 +80,13 @@ export function loadConfig<S extends z.ZodType>(
   });
   if (result.problems.length === 0) return result.value as z.output<S>;
   // A problem in a key an env variable set is the variable's fault: say so.
+  // An unknown key above the variable's leaf (LOOKOUT_COLECTOR__INTERVAL) is its fault too.
   const problems: ConfigProblem[] = result.problems.map((p) => {
-    const o = overrides.find((x) => p.key === x.path.join('.') || p.key.startsWith(`${x.path.join('.')}.`));
+    const o = overrides.find((x) => {
+      const key = x.path.join('.');
+      if (p.key === key || p.key.startsWith(`${key}.`)) return true;
+      return p.message.startsWith('unknown key') && key.startsWith(`${p.key}.`);
+    });
     return o ? { ...p, file: `env ${o.name}`, line: 0, col: 0 } : p;
   });
   throw new ConfigError(problems);

@@ -1,6 +1,7 @@
 import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors';
+import { parserProblems, plainValue, unresolvedAliases } from './yaml-problems';
 
 /**
  * YAML text validated by a zod schema, with every problem mapped back to file:line:col.
@@ -20,11 +21,15 @@ export function parseYamlFile(
   text: string,
 ): { doc: Document.Parsed; lines: LineCounter; problems: ConfigProblem[] } {
   const lines = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems: ConfigProblem[] = [...doc.errors, ...doc.warnings].map((e) => {
-    const pos = lines.linePos(e.pos[0]);
-    return { file, line: pos.line, col: pos.col, key: '', message: e.message.split('\n')[0] ?? e.message };
+  // merge: true accepts `<<: *defaults`, the YAML 1.1 idiom compose files taught everyone.
+  const doc = YAML.parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
   });
+  const parsed = parserProblems(file, doc, lines);
+  const problems = parsed.length > 0 ? parsed : unresolvedAliases(file, doc, lines);
   return { doc, lines, problems };
 }
 
@@ -105,7 +110,9 @@ export function validateYaml<S extends z.ZodType>(
 ): Located<z.output<S>> {
   const { doc, lines, problems } = parseYamlFile(file, text);
   if (problems.length > 0) return { problems, doc, lines };
-  let value: unknown = doc.toJS() ?? {};
+  const plain = plainValue(file, doc);
+  if (plain.problems.length > 0) return { problems: plain.problems, doc, lines };
+  let value: unknown = plain.value ?? {};
   if (overlay) value = overlay(value);
   const parsed = schema.safeParse(value);
   if (!parsed.success) return { problems: zodProblems(file, doc, lines, parsed.error.issues), doc, lines };

@@ -7,6 +7,7 @@
  *   GET /alerts/:key        the incident page
  *   GET /silences[?all=1]   silences, with forms to add and expire
  *   GET /ui/app.js          the one script
+ *   GET /favicon.ico        nothing (204), so the browser logs no error
  *   GET|POST /login, POST /logout   the session cookie (login.ts)
  */
 import { RawResponse, type Route } from '../http';
@@ -54,6 +55,13 @@ export function uiRoutes(deps: UiDeps): Route[] {
       path: /^\/ui\/app\.js$/,
       write: false,
       handle: () => new RawResponse(200, 'text/javascript; charset=utf-8', APP_JS),
+    },
+    // Every page load asks for it; a 404 showed as an error in the browser's console.
+    {
+      method: 'GET',
+      path: /^\/favicon\.ico$/,
+      write: false,
+      handle: () => new RawResponse(204, 'image/x-icon', ''),
     },
     // Session times are wall-clock times, whatever clock the pages are given.
     ...loginRoutes({ token: deps.token, now: () => Date.now() }),

@@ -104,6 +104,11 @@ test("a group's key (a digest's or an aggregate's link) shows the group's decisi
   expect(text).toMatch(/<strong>aggregated<\/strong><\/td><td>group: grp-1, firing: 2/);
 });
 
+test('the browser asks for /favicon.ico on every page: no content, not a 404', async () => {
+  const { res } = await get('/favicon.ico');
+  expect(res.status).toBe(204);
+});
+
 test('an unknown key is a 404 page, not an error', async () => {
   const { res, text } = await get('/alerts/nope');
   expect(res.status).toBe(404);
