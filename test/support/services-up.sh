@@ -31,7 +31,9 @@ docker_up() { curl -sf --max-time 2 --unix-socket "$DOCKER_SOCK" http://localhos
 statsd_up() ( exec 3<>"/dev/tcp/127.0.0.1/$STATSD_MGMT_PORT" && echo health >&3 && read -r -t 2 l <&3 && [[ $l == *up* ]] ) 2>/dev/null
 daemon() { # daemon NAME CMD...: detached in its own session; pid kept for services-down.sh
   local name=$1; shift
-  setsid "$@" >"$SVC_DIR/log/$name.log" 2>&1 </dev/null &
+  # Appended, with a header: a daemon that died leaves its last words for the next start to keep.
+  echo "=== $(date -u +%FT%TZ) services-up.sh starts $name" >>"$SVC_DIR/log/$name.log"
+  setsid "$@" >>"$SVC_DIR/log/$name.log" 2>&1 </dev/null &
   echo $! >"$SVC_DIR/run/$name.pid"
   # A caller that must stop exactly what it started (the demo) passes STARTED_LIST=file.
   if [ -n "${STARTED_LIST:-}" ]; then echo "$name $!" >>"$STARTED_LIST"; fi
