@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configReference } from './config-reference';
 
-test('docs/config.md lists every config key as the schema has it (npx tsx cli/config-reference.ts)', () => {
+test('docs/config.md lists every config key as the schema has it (npm run docs:config)', () => {
   const committed = fs.readFileSync(path.join(__dirname, '..', 'docs', 'config.md'), 'utf8');
   expect(committed).toBe(configReference());
 });
