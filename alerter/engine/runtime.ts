@@ -1,11 +1,13 @@
-import type { LookoutEvent } from '../../core/events';
+import type { LookoutEvent, MetricSample } from '../../core/events';
 import type { CompiledRule } from '../rules/compile';
 import type { Alert, AlertState } from '../types';
 import { alertOf } from './alert-of';
 import type { GroupTable, Observation } from './evaluator';
 import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
 import { SeriesIndex } from './series';
-import { instanceState, newGroup } from './group';
+import { ADDED, DONE, FastPath } from './fast-path';
+import { instanceState, newGroup, type RingGroup } from './group';
+import { ringLayout } from './window';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
 
@@ -37,11 +39,19 @@ export class RuleRuntime implements GroupTable<unknown> {
   /** Only a fleet's alerter takes them; elsewhere they would only grow. */
   trackInventory = false;
 
+  /** Set for a ring rule whose quiet samples may skip the group object (fast-path.ts). */
+  private readonly fast: FastPath | undefined;
+
   constructor(
     readonly rule: CompiledRule,
     private readonly emit: Emit,
     private readonly series: SeriesIndex,
-  ) {}
+  ) {
+    const { ring, fast } = rule.evaluator;
+    const layout = ring && ringLayout(ring);
+    this.fast =
+      layout && fast && FastPath.fits(layout) ? new FastPath(layout, fast, rule.timing.forMs) : undefined;
+  }
 
   /** The event being ingested, so a group it creates learns its partition key. */
   private cur: LookoutEvent | undefined;
@@ -89,7 +99,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     const known = SeriesIndex.find<Group>(rec, this);
     if (known) return known;
     const g = this.groups.get(rec.key) ?? this.create(rec.key, groupLabels(this.rule.groupBy, get).labels);
-    SeriesIndex.remember(rec, this, g);
+    SeriesIndex.remember(rec, this, g, this.fast ? (g as RingGroup).header : -1);
     return g;
   }
 
@@ -134,12 +144,23 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   ingest(ev: LookoutEvent, get: LabelGetter, now: number): void {
     this.lastNow = now;
+    if (this.fast && this.series.shared && this.ingestFast(ev as MetricSample, get, now)) return;
     this.cur = ev;
     const touched = this.rule.evaluator.ingest(ev, get, this, now) as Group | Group[] | undefined;
     this.cur = undefined;
     if (touched === undefined) return;
     if (Array.isArray(touched)) for (const g of touched) this.evaluate(g, now);
     else this.evaluate(touched, now);
+  }
+
+  /** A sample of a group this series already reached, through its header alone when quiet; false: take the whole path. */
+  private ingestFast(ev: MetricSample, get: LabelGetter, now: number): boolean {
+    const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
+    const i = SeriesIndex.indexOf(rec, this);
+    if (i < 0) return false;
+    const done = this.fast!.ingest(rec.pairs[i + 2] as number, ev.ts, ev.value, now);
+    if (done === ADDED) this.evaluate(rec.pairs[i + 1] as Group, now);
+    return done === ADDED || done === DONE;
   }
 
   evaluate(g: Group, now: number): void {

@@ -19,11 +19,17 @@ export interface Pairable {
   live: boolean;
 }
 
-/** One series under one group_by: its key, and (owner, group) pairs side by side. */
+/**
+ * One series under one group_by: its key, and (owner, group, header) triples side by side; the
+ * header is the offset of a ring group's header (fast-path.ts), -1 for other groups.
+ */
 export interface SeriesRecord {
   readonly key: string;
   readonly pairs: unknown[];
 }
+
+/** Entries per pair in `SeriesRecord.pairs`. */
+export const PAIR = 3;
 
 export class SeriesIndex {
   private readonly tables: Array<Map<string, SeriesRecord>> = [];
@@ -76,14 +82,19 @@ export class SeriesIndex {
    */
   static find<G extends Pairable>(rec: SeriesRecord, owner: object): G | undefined {
     const p = rec.pairs;
-    for (let i = 0; i < p.length; i += 2) {
-      if (p[i] !== owner) continue;
-      const g = p[i + 1] as G;
-      if (g.live) return g;
-      p.splice(i, 2);
-      return undefined;
-    }
+    const i = SeriesIndex.indexOf(rec, owner);
+    if (i < 0) return undefined;
+    const g = p[i + 1] as G;
+    if (g.live) return g;
+    p.splice(i, PAIR);
     return undefined;
+  }
+
+  /** Where `owner`'s pair is in the record's pairs (live or not), or -1. */
+  static indexOf(rec: SeriesRecord, owner: object): number {
+    const p = rec.pairs;
+    for (let i = 0; i < p.length; i += PAIR) if (p[i] === owner) return i;
+    return -1;
   }
 
   /** Drops the pairs of groups no longer live, from every record (after a rule reload). */
@@ -91,8 +102,8 @@ export class SeriesIndex {
     for (const table of this.tables) if (table) for (const rec of table.values()) dropDead(rec.pairs);
   }
 
-  static remember(rec: SeriesRecord, owner: object, g: Pairable): void {
-    rec.pairs.push(owner, g);
+  static remember(rec: SeriesRecord, owner: object, g: Pairable, header = -1): void {
+    rec.pairs.push(owner, g, header);
   }
 
   /** Forgets the records whose groups are all gone, once enough have piled up (the engine's tick). */
@@ -114,11 +125,10 @@ export class SeriesIndex {
 
 function dropDead(pairs: unknown[]): void {
   let to = 0;
-  for (let i = 0; i < pairs.length; i += 2) {
+  for (let i = 0; i < pairs.length; i += PAIR) {
     if (!(pairs[i + 1] as Pairable).live) continue;
-    pairs[to] = pairs[i];
-    pairs[to + 1] = pairs[i + 1];
-    to += 2;
+    for (let k = 0; k < PAIR; k++) pairs[to + k] = pairs[i + k];
+    to += PAIR;
   }
   pairs.length = to;
 }

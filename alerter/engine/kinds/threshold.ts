@@ -4,7 +4,19 @@ import { z } from 'zod';
 import { duration } from '../../../core/config/types';
 import { REDUCERS, common, compare, metricName } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator, Observation, Op } from '../evaluator';
-import { Ring, windowShape, type RingOptions, type WindowStats } from '../window';
+import type { FastReduce } from '../fast-path';
+import {
+  H_COUNT,
+  H_INC,
+  H_LAST_V,
+  H_MAX,
+  H_MIN,
+  H_SUM,
+  Ring,
+  windowShape,
+  type RingOptions,
+  type WindowStats,
+} from '../window';
 
 export const thresholdRule = z
   .object({
@@ -38,6 +50,7 @@ export function threshold(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
     metric: spec.metric,
     newState: () => new Ring(shape, options),
     ring: { shape, options },
+    fast: fastReduce(spec, holds),
     ingest(ev, get, groups) {
       const g = groups.byEvent(get);
       g.s.add(ev.ts, (ev as MetricSample).value);
@@ -106,6 +119,38 @@ function reducer(spec: Spec): (r: Ring, now: number) => number | undefined {
       return (r, now) => (some(r, now) ? r.quantile(now, q) : undefined);
     }
   }
+}
+
+/**
+ * `reducer` over a ring's header (its cached window aggregate), for the engine's fast path; none
+ * for percentiles (their histogram is not in the header). Must read exactly what `reducer` reads:
+ * fast-path.test.ts holds the two paths to the same decisions.
+ */
+function fastReduce(spec: Spec, holds: FastReduce['holds']): FastReduce | undefined {
+  const seconds = spec.window / 1000;
+  const at = (field: number) => (hot: Float64Array, h: number) =>
+    hot[h + H_COUNT] === 0 ? undefined : hot[h + field]!;
+  const value = ((): FastReduce['value'] | undefined => {
+    switch (spec.reduce) {
+      case 'avg':
+        return (hot, h) => (hot[h + H_COUNT] === 0 ? undefined : hot[h + H_SUM]! / hot[h + H_COUNT]!);
+      case 'min':
+        return at(H_MIN);
+      case 'max':
+        return at(H_MAX);
+      case 'sum':
+        return at(H_SUM);
+      case 'count':
+        return at(H_COUNT);
+      case 'rate':
+        return (hot, h) => (hot[h + H_COUNT] === 0 ? undefined : hot[h + H_INC]! / seconds);
+      case 'last':
+        return at(H_LAST_V);
+      default:
+        return undefined;
+    }
+  })();
+  return value && { value, holds };
 }
 
 /** `holds` with the rule's operator and levels bound once (no switch on the operator per sample). */

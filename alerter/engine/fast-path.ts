@@ -1,0 +1,161 @@
+/**
+ * The engine's fast path for a quiet sample of a ring rule (threshold), issue 16.
+ *
+ * With 44 800 groups (bench:rules, overlapping) every sample lands in groups far apart in
+ * memory, and the profile put the time in reaching each group object: its `live` flag, its ring
+ * fields, its alert state, each a cache miss or two. Yet almost every sample is quiet: it falls
+ * in the ring's newest bucket, the window's cached aggregate stays valid, the condition does not
+ * hold and the alert is inactive or resolved, so all the sample changes is the aggregates and
+ * the alert's last value. All of that, and the alert's state, live in the ring's header (the
+ * group's flags below), and the headers of one series' groups lie side by side in one array
+ * (they are allocated as the series' first sample creates them). So a quiet sample is decided
+ * from the headers alone; anything else (a new bucket, a late sample, percentiles, a condition
+ * that holds, a pending or firing alert, a held or dead group) goes the whole way, through the
+ * group object, exactly as before.
+ */
+import type { AlertState } from '../types';
+import {
+  H_CBID,
+  H_CUR_COUNT,
+  H_CUR_INC,
+  H_CUR_MAX,
+  H_CUR_MIN,
+  H_CUR_SUM,
+  H_COUNT,
+  H_INC,
+  H_LAST_TS,
+  H_LAST_V,
+  H_MAX,
+  H_MAXBID,
+  H_MIN,
+  H_OWNER,
+  H_SUM,
+  ringHeaders,
+  type Layout,
+} from './window';
+
+// A ring group's flags, in its header's second owner number (group.ts): dead (its rule forgot
+// it), held (restored, windows refilling), the alert state (two bits), and which of the optional
+// numbers are set.
+export const FLAG_VALUE = 1;
+export const FLAG_DEAD = 2;
+export const FLAG_HELD = 4;
+export const STATE_BITS = 8 | 16;
+export const FLAG_ACTIVE_AT = 32;
+export const FLAG_LAST_ACTIVE = 64;
+const INACTIVE = 0;
+const RESOLVED = 8;
+const PENDING = 16;
+const FIRING = 24;
+const CODES: Record<AlertState, number> = {
+  inactive: INACTIVE,
+  resolved: RESOLVED,
+  pending: PENDING,
+  firing: FIRING,
+};
+const STATES: AlertState[] = ['inactive', 'resolved', 'pending', 'firing'];
+/** Flags under which a sample must go the whole way. */
+const NOT_QUIET = FLAG_DEAD | FLAG_HELD;
+
+// The group's numbers in its ring's header (group.ts: owner numbers 0 to 3).
+const H_VALUE = H_OWNER;
+const H_FLAGS = H_OWNER + 1;
+const H_ACTIVE_AT = H_OWNER + 2;
+const H_LAST_ACTIVE = H_OWNER + 3;
+
+export function stateCode(s: AlertState): number {
+  return CODES[s];
+}
+
+export function stateOf(flags: number): AlertState {
+  return STATES[(flags & STATE_BITS) >> 3]!;
+}
+
+/**
+ * What a rule offers the fast path: its reducer over a ring's cached window aggregate (the
+ * header), undefined when the window is empty, and its condition.
+ */
+export interface FastReduce {
+  value(hot: Float64Array, h: number): number | undefined;
+  holds(value: number, firing: boolean): boolean;
+}
+
+/** What `ingest` did with a sample. */
+export const NOTHING = 0; // nothing changed: the caller takes the whole path
+export const ADDED = 1; // in the window; the caller evaluates the group
+export const DONE = 2; // in the window and evaluated: nothing else to do
+
+export class FastPath {
+  constructor(
+    private readonly l: Layout,
+    private readonly reduce: FastReduce,
+    /** The rule's `for`. */
+    private readonly forMs: number,
+  ) {}
+
+  /** Whether rings of this layout may take the fast path (no histogram to feed). */
+  static fits(l: Layout): boolean {
+    return !l.hist;
+  }
+
+  /**
+   * Adds (ts, v) to the ring whose header is at `h` and evaluates its group, when both are
+   * quiet: the same writes Ring.add's newest-bucket branch and a `step` without a transition make.
+   */
+  ingest(h: number, ts: number, v: number, now: number): number {
+    const hot = ringHeaders();
+    const flags = hot[h + H_FLAGS]!;
+    if ((flags & NOT_QUIET) !== 0) return NOTHING;
+    const l = this.l;
+    const bid = Math.floor(ts / l.bucketMs);
+    const lastTs = hot[h + H_LAST_TS]!;
+    if (bid !== hot[h + H_MAXBID] || ts < lastTs) return NOTHING;
+    let inc = 0;
+    if (lastTs !== -Infinity) {
+      const lv = hot[h + H_LAST_V]!;
+      inc = v >= lv ? v - lv : v;
+    }
+    hot[h + H_LAST_V] = v;
+    hot[h + H_LAST_TS] = ts;
+    hot[h + H_CUR_COUNT] = hot[h + H_CUR_COUNT]! + 1;
+    hot[h + H_CUR_SUM] = hot[h + H_CUR_SUM]! + v;
+    if (l.oMin >= 0) {
+      if (v < hot[h + H_CUR_MIN]!) hot[h + H_CUR_MIN] = v;
+      if (v > hot[h + H_CUR_MAX]!) hot[h + H_CUR_MAX] = v;
+    }
+    if (l.oInc >= 0) hot[h + H_CUR_INC] = hot[h + H_CUR_INC]! + inc;
+    const cBid = hot[h + H_CBID]!;
+    if (bid <= cBid && bid > cBid - l.buckets) {
+      hot[h + H_COUNT] = hot[h + H_COUNT]! + 1;
+      hot[h + H_SUM] = hot[h + H_SUM]! + v;
+      if (v < hot[h + H_MIN]!) hot[h + H_MIN] = v;
+      if (v > hot[h + H_MAX]!) hot[h + H_MAX] = v;
+      hot[h + H_INC] = hot[h + H_INC]! + inc;
+    } else if (bid > cBid) {
+      hot[h + H_CBID] = -Infinity;
+    }
+    // The window's aggregate is the cached one only while `now` is in its end bucket.
+    if (Math.floor(now / l.bucketMs) !== hot[h + H_CBID]) return ADDED;
+    const value = this.reduce.value(hot, h);
+    if (value === undefined || !this.steady(hot, h, flags, value, now)) return ADDED;
+    hot[h + H_VALUE] = value;
+    hot[h + H_FLAGS] = flags | FLAG_VALUE;
+    return DONE;
+  }
+
+  /**
+   * Whether `step` (state.ts) would make no transition for this value; if so, the writes it
+   * makes besides the value (lastActiveAt while the condition holds) are made here.
+   */
+  private steady(hot: Float64Array, h: number, flags: number, value: number, now: number): boolean {
+    const state = flags & STATE_BITS;
+    if (!this.reduce.holds(value, state === FIRING)) return state === INACTIVE || state === RESOLVED;
+    if (state === PENDING) {
+      // Pending until `for` has elapsed since activeAt (unset: step would fire; let it).
+      if ((flags & FLAG_ACTIVE_AT) === 0 || !(now - hot[h + H_ACTIVE_AT]! < this.forMs)) return false;
+    } else if (state !== FIRING) return false;
+    hot[h + H_LAST_ACTIVE] = now;
+    hot[h + H_FLAGS] = flags | FLAG_LAST_ACTIVE;
+    return true;
+  }
+}
