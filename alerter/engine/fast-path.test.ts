@@ -135,8 +135,8 @@ describe('the fast path', () => {
       'reads the value a hair off',
       (f) => ({
         ...f,
-        value: (hot, h) => {
-          const v = f.value(hot, h);
+        value: (hot, h, hist) => {
+          const v = f.value(hot, h, hist);
           return v === undefined ? v : v + 1e-6;
         },
       }),

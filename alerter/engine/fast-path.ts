@@ -4,16 +4,18 @@
  * With 44 800 groups (bench:rules, overlapping) every sample lands in groups far apart in
  * memory, and the profile put the time in reaching each group object: its `live` flag, its ring
  * fields, its alert state, each a cache miss or two. Yet almost every sample is quiet: it falls
- * in the ring's newest bucket, the window's cached aggregate stays valid, the condition does not
- * hold and the alert is inactive or resolved, so all the sample changes is the aggregates and
- * the alert's last value. All of that, and the alert's state, live in the ring's header (the
+ * in the ring's newest bucket, the window's cached aggregate stays valid, and no transition is
+ * due (the condition does not hold and the alert is inactive or resolved, or it holds and the
+ * alert is firing or pending within its `for`), so all the sample changes is the aggregates, the
+ * alert's last value and, while the condition holds, lastActiveAt. All of that, and the alert's state, live in the ring's header (the
  * group's flags below), and the headers of one series' groups lie side by side in one array
  * (they are allocated as the series' first sample creates them). So a quiet sample is decided
- * from the headers alone; anything else (a new bucket, a late sample, percentiles, a condition
- * that holds, a pending or firing alert, a held or dead group) goes the whole way, through the
- * group object, exactly as before.
+ * from the headers alone (a percentile rule's also feeds its histograms, which the series record
+ * points at directly); anything else (a new bucket, a late sample, a stale window aggregate, a
+ * transition due, a held or dead group) goes the whole way, through the group object, as before.
  */
 import type { AlertState } from '../types';
+import type { SlotHistograms } from './histogram';
 import {
   H_CBID,
   H_CUR_COUNT,
@@ -76,8 +78,15 @@ export function stateOf(flags: number): AlertState {
  * header), undefined when the window is empty, and its condition.
  */
 export interface FastReduce {
-  value(hot: Float64Array, h: number): number | undefined;
+  /** `hist`: the ring's percentile histograms, when it keeps them. */
+  value(hot: Float64Array, h: number, hist: SlotHistograms | undefined): number | undefined;
   holds(value: number, firing: boolean): boolean;
+}
+
+/** As Ring's slotOf. */
+function slotOf(bid: number, slots: number): number {
+  const slot = bid % slots;
+  return slot < 0 ? slot + slots : slot;
 }
 
 /** What `ingest` did with a sample. */
@@ -93,16 +102,16 @@ export class FastPath {
     private readonly forMs: number,
   ) {}
 
-  /** Whether rings of this layout may take the fast path (no histogram to feed). */
-  static fits(l: Layout): boolean {
-    return !l.hist;
+  /** `ingest` for the series pair at `i` (series.ts: owner, group, header, histograms). */
+  ingestPair(p: readonly unknown[], i: number, ts: number, v: number, now: number): number {
+    return this.ingest(p[i + 2] as number, p[i + 3] as SlotHistograms | undefined, ts, v, now);
   }
 
   /**
    * Adds (ts, v) to the ring whose header is at `h` and evaluates its group, when both are
    * quiet: the same writes Ring.add's newest-bucket branch and a `step` without a transition make.
    */
-  ingest(h: number, ts: number, v: number, now: number): number {
+  ingest(h: number, hist: SlotHistograms | undefined, ts: number, v: number, now: number): number {
     const hot = ringHeaders();
     const flags = hot[h + H_FLAGS]!;
     if ((flags & NOT_QUIET) !== 0) return NOTHING;
@@ -124,6 +133,11 @@ export class FastPath {
       if (v > hot[h + H_CUR_MAX]!) hot[h + H_CUR_MAX] = v;
     }
     if (l.oInc >= 0) hot[h + H_CUR_INC] = hot[h + H_CUR_INC]! + inc;
+    let hi = 0;
+    if (hist) {
+      hi = hist.binOf(v);
+      hist.addToSlot(slotOf(bid, l.slots), hi);
+    }
     const cBid = hot[h + H_CBID]!;
     if (bid <= cBid && bid > cBid - l.buckets) {
       hot[h + H_COUNT] = hot[h + H_COUNT]! + 1;
@@ -131,12 +145,13 @@ export class FastPath {
       if (v < hot[h + H_MIN]!) hot[h + H_MIN] = v;
       if (v > hot[h + H_MAX]!) hot[h + H_MAX] = v;
       hot[h + H_INC] = hot[h + H_INC]! + inc;
+      if (hist) hist.addToWindow(hi);
     } else if (bid > cBid) {
       hot[h + H_CBID] = -Infinity;
     }
     // The window's aggregate is the cached one only while `now` is in its end bucket.
     if (Math.floor(now / l.bucketMs) !== hot[h + H_CBID]) return ADDED;
-    const value = this.reduce.value(hot, h);
+    const value = this.reduce.value(hot, h, hist);
     if (value === undefined || !this.steady(hot, h, flags, value, now)) return ADDED;
     hot[h + H_VALUE] = value;
     hot[h + H_FLAGS] = flags | FLAG_VALUE;

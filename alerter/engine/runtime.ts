@@ -5,7 +5,7 @@ import { alertOf } from './alert-of';
 import type { GroupTable, Observation } from './evaluator';
 import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
 import { SeriesIndex } from './series';
-import { ADDED, DONE, FastPath } from './fast-path';
+import { ADDED, FastPath, NOTHING } from './fast-path';
 import { instanceState, newGroup, type RingGroup } from './group';
 import { ringLayout } from './window';
 import type { Group, InventoryRef, PersistedAlert } from './model';
@@ -49,8 +49,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   ) {
     const { ring, fast } = rule.evaluator;
     const layout = ring && ringLayout(ring);
-    this.fast =
-      layout && fast && FastPath.fits(layout) ? new FastPath(layout, fast, rule.timing.forMs) : undefined;
+    this.fast = layout && fast ? new FastPath(layout, fast, rule.timing.forMs) : undefined;
   }
 
   /** The event being ingested, so a group it creates learns its partition key. */
@@ -99,7 +98,8 @@ export class RuleRuntime implements GroupTable<unknown> {
     const known = SeriesIndex.find<Group>(rec, this);
     if (known) return known;
     const g = this.groups.get(rec.key) ?? this.create(rec.key, groupLabels(this.rule.groupBy, get).labels);
-    SeriesIndex.remember(rec, this, g, this.fast ? (g as RingGroup).header : -1);
+    if (this.fast) SeriesIndex.remember(rec, this, g, (g as RingGroup).header, (g as RingGroup).histograms);
+    else SeriesIndex.remember(rec, this, g);
     return g;
   }
 
@@ -158,9 +158,9 @@ export class RuleRuntime implements GroupTable<unknown> {
     const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
     const i = SeriesIndex.indexOf(rec, this);
     if (i < 0) return false;
-    const done = this.fast!.ingest(rec.pairs[i + 2] as number, ev.ts, ev.value, now);
+    const done = this.fast!.ingestPair(rec.pairs, i, ev.ts, ev.value, now);
     if (done === ADDED) this.evaluate(rec.pairs[i + 1] as Group, now);
-    return done === ADDED || done === DONE;
+    return done !== NOTHING;
   }
 
   evaluate(g: Group, now: number): void {

@@ -39,9 +39,9 @@ describe('SeriesIndex', () => {
     gA.live = false;
     // Another owner's look does not read gA (nor drop it); its owner's look drops it.
     expect(SeriesIndex.find(rec, ruleB)).toBe(gB);
-    expect(rec.pairs).toEqual([ruleA, gA, -1, ruleB, gB, -1]);
+    expect(rec.pairs).toEqual([ruleA, gA, -1, undefined, ruleB, gB, -1, undefined]);
     expect(SeriesIndex.find(rec, ruleA)).toBeUndefined();
-    expect(rec.pairs).toEqual([ruleB, gB, -1]);
+    expect(rec.pairs).toEqual([ruleB, gB, -1, undefined]);
     // A reload drops the pairs of the groups it let go, whoever looks next.
     gB.live = false;
     idx.prune();

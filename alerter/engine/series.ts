@@ -20,8 +20,9 @@ export interface Pairable {
 }
 
 /**
- * One series under one group_by: its key, and (owner, group, header) triples side by side; the
- * header is the offset of a ring group's header (fast-path.ts), -1 for other groups.
+ * One series under one group_by: its key, and (owner, group, header, histograms) entries side by
+ * side; header and histograms are a ring group's, for the fast path (fast-path.ts): -1 and
+ * undefined for other groups.
  */
 export interface SeriesRecord {
   readonly key: string;
@@ -29,7 +30,7 @@ export interface SeriesRecord {
 }
 
 /** Entries per pair in `SeriesRecord.pairs`. */
-export const PAIR = 3;
+export const PAIR = 4;
 
 export class SeriesIndex {
   private readonly tables: Array<Map<string, SeriesRecord>> = [];
@@ -102,8 +103,8 @@ export class SeriesIndex {
     for (const table of this.tables) if (table) for (const rec of table.values()) dropDead(rec.pairs);
   }
 
-  static remember(rec: SeriesRecord, owner: object, g: Pairable, header = -1): void {
-    rec.pairs.push(owner, g, header);
+  static remember(rec: SeriesRecord, owner: object, g: Pairable, header = -1, hist?: object): void {
+    rec.pairs.push(owner, g, header, hist);
   }
 
   /** Forgets the records whose groups are all gone, once enough have piled up (the engine's tick). */

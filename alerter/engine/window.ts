@@ -215,6 +215,11 @@ export class Ring implements WindowStats {
     return this.h;
   }
 
+  /** The ring's percentile histograms, for the engine's fast path. */
+  get histograms(): SlotHistograms | undefined {
+    return this.hist;
+  }
+
   get count(): number {
     return pool.data[this.h + H_COUNT]!;
   }

@@ -122,15 +122,15 @@ function reducer(spec: Spec): (r: Ring, now: number) => number | undefined {
 }
 
 /**
- * `reducer` over a ring's header (its cached window aggregate), for the engine's fast path; none
- * for percentiles (their histogram is not in the header). Must read exactly what `reducer` reads:
+ * `reducer` over a ring's header (its cached window aggregate) and, for percentiles, its
+ * histograms, for the engine's fast path. Must read exactly what `reducer` reads:
  * fast-path.test.ts holds the two paths to the same decisions.
  */
-function fastReduce(spec: Spec, holds: FastReduce['holds']): FastReduce | undefined {
+function fastReduce(spec: Spec, holds: FastReduce['holds']): FastReduce {
   const seconds = spec.window / 1000;
   const at = (field: number) => (hot: Float64Array, h: number) =>
     hot[h + H_COUNT] === 0 ? undefined : hot[h + field]!;
-  const value = ((): FastReduce['value'] | undefined => {
+  const value = ((): FastReduce['value'] => {
     switch (spec.reduce) {
       case 'avg':
         return (hot, h) => (hot[h + H_COUNT] === 0 ? undefined : hot[h + H_SUM]! / hot[h + H_COUNT]!);
@@ -146,11 +146,15 @@ function fastReduce(spec: Spec, holds: FastReduce['holds']): FastReduce | undefi
         return (hot, h) => (hot[h + H_COUNT] === 0 ? undefined : hot[h + H_INC]! / seconds);
       case 'last':
         return at(H_LAST_V);
-      default:
-        return undefined;
+      default: {
+        const q = QUANTILES[spec.reduce]!;
+        // As Ring.quantile: NaN without a histogram (never: the ring keeps one for percentiles).
+        return (hot, h, hist) =>
+          hot[h + H_COUNT] === 0 ? undefined : hist ? hist.quantile(hot[h + H_COUNT]!, q) : NaN;
+      }
     }
   })();
-  return value && { value, holds };
+  return { value, holds };
 }
 
 /** `holds` with the rule's operator and levels bound once (no switch on the operator per sample). */
