@@ -32,6 +32,7 @@ import {
   H_MIN,
   H_OWNER,
   H_SUM,
+  countNewest,
   ringHeaders,
   type Layout,
 } from './window';
@@ -83,12 +84,6 @@ export interface FastReduce {
   holds(value: number, firing: boolean): boolean;
 }
 
-/** As Ring's slotOf. */
-function slotOf(bid: number, slots: number): number {
-  const slot = bid % slots;
-  return slot < 0 ? slot + slots : slot;
-}
-
 /** What `ingest` did with a sample. */
 export const NOTHING = 0; // nothing changed: the caller takes the whole path
 export const ADDED = 1; // in the window; the caller evaluates the group
@@ -136,7 +131,7 @@ export class FastPath {
     let hi = 0;
     if (hist) {
       hi = hist.binOf(v);
-      hist.addToSlot(slotOf(bid, l.slots), hi);
+      countNewest(hot, h, hist, l.slots, hi);
     }
     const cBid = hot[h + H_CBID]!;
     if (bid <= cBid && bid > cBid - l.buckets) {
