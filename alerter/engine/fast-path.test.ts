@@ -127,21 +127,9 @@ describe('the fast path', () => {
   });
 
   it.each<[string, FastEdit]>([
-    [
-      'holds while firing, whatever the value',
-      (f) => ({ ...f, holds: (v, firing) => firing || f.holds(v, firing) }),
-    ],
-    [
-      'reads the value a hair off',
-      (f) => ({
-        ...f,
-        value: (hot, h, hist) => {
-          const v = f.value(hot, h, hist);
-          return v === undefined ? v : v + 1e-6;
-        },
-      }),
-    ],
-    ['never holds', (f) => ({ ...f, holds: () => false })],
+    ['compares the other way', (f) => ({ ...f, op: f.op ^ 1 })],
+    ['reads the maximum for the average', (f) => ({ ...f, reduce: f.reduce === 0 ? 2 : f.reduce })],
+    ['never holds', (f) => ({ ...f, op: 4, threshold: -1, clear: NaN })],
   ])('a fast path that %s decides differently', (_, edit) => {
     const diverged = [1, 2, 3].some((seed) => {
       const { rules, reload } = ruleSets(seed);

@@ -15,6 +15,7 @@
  * transition due, a held or dead group) goes the whole way, through the group object, as before.
  */
 import type { AlertState } from '../types';
+import type { Op } from './evaluator';
 import type { SlotHistograms } from './histogram';
 import {
   H_CBID,
@@ -74,14 +75,26 @@ export function stateOf(flags: number): AlertState {
   return STATES[(flags & STATE_BITS) >> 3]!;
 }
 
+/** Reducers by code (FastReduce.reduce), then percentiles. */
+export const FAST_REDUCERS = ['avg', 'min', 'max', 'sum', 'count', 'rate', 'last'] as const;
+export const FAST_QUANTILE = FAST_REDUCERS.length;
+/** Comparisons by code (FastReduce.op). */
+export const FAST_OPS: readonly Op[] = ['>', '>=', '<', '<=', '==', '!='];
+
 /**
- * What a rule offers the fast path: its reducer over a ring's cached window aggregate (the
- * header), undefined when the window is empty, and its condition.
+ * A threshold rule's reducer and condition as data (threshold.ts), which the fast path computes
+ * over a ring's header as the rule's closures do over the ring.
  */
 export interface FastReduce {
-  /** `hist`: the ring's percentile histograms, when it keeps them. */
-  value(hot: Float64Array, h: number, hist: SlotHistograms | undefined): number | undefined;
-  holds(value: number, firing: boolean): boolean;
+  /** Index in FAST_REDUCERS, or FAST_QUANTILE. */
+  reduce: number;
+  /** rate: the window in seconds; a percentile: its quantile (0..1). */
+  arg: number;
+  /** Index in FAST_OPS. */
+  op: number;
+  threshold: number;
+  /** NaN when the rule has no `clear`. */
+  clear: number;
 }
 
 /** What `ingest` did with a sample. */
@@ -146,11 +159,58 @@ export class FastPath {
     }
     // The window's aggregate is the cached one only while `now` is in its end bucket.
     if (Math.floor(now / l.bucketMs) !== hot[h + H_CBID]) return ADDED;
-    const value = this.reduce.value(hot, h, hist);
-    if (value === undefined || !this.steady(hot, h, flags, value, now)) return ADDED;
+    const count = hot[h + H_COUNT]!;
+    if (count === 0) return ADDED; // no data: `on_no_data` is the whole path's business
+    const value = this.value(hot, h, hist, count);
+    if (!this.steady(hot, h, flags, value, now)) return ADDED;
     hot[h + H_VALUE] = value;
     hot[h + H_FLAGS] = flags | FLAG_VALUE;
     return DONE;
+  }
+
+  /** The rule's `reduce` over a window of `count` (> 0) samples, as threshold.ts' reducer. */
+  private value(hot: Float64Array, h: number, hist: SlotHistograms | undefined, count: number): number {
+    const f = this.reduce;
+    switch (f.reduce) {
+      case 0:
+        return hot[h + H_SUM]! / count;
+      case 1:
+        return hot[h + H_MIN]!;
+      case 2:
+        return hot[h + H_MAX]!;
+      case 3:
+        return hot[h + H_SUM]!;
+      case 4:
+        return count;
+      case 5:
+        return hot[h + H_INC]! / f.arg;
+      case 6:
+        return hot[h + H_LAST_V]!;
+      default:
+        return hist ? hist.quantile(count, f.arg) : NaN;
+    }
+  }
+
+  /** The rule's condition, as threshold.ts' `condition`. */
+  private holds(v: number, firing: boolean): boolean {
+    const f = this.reduce;
+    const clear = f.clear;
+    if (firing && clear === clear) return f.op <= 1 ? v > clear : v < clear; // clear is not NaN
+    const t = f.threshold;
+    switch (f.op) {
+      case 0:
+        return v > t;
+      case 1:
+        return v >= t;
+      case 2:
+        return v < t;
+      case 3:
+        return v <= t;
+      case 4:
+        return v === t;
+      default:
+        return v !== t;
+    }
   }
 
   /**
@@ -159,7 +219,7 @@ export class FastPath {
    */
   private steady(hot: Float64Array, h: number, flags: number, value: number, now: number): boolean {
     const state = flags & STATE_BITS;
-    if (!this.reduce.holds(value, state === FIRING)) return state === INACTIVE || state === RESOLVED;
+    if (!this.holds(value, state === FIRING)) return state === INACTIVE || state === RESOLVED;
     if (state === PENDING) {
       // Pending until `for` has elapsed since activeAt (unset: step would fire; let it).
       if ((flags & FLAG_ACTIVE_AT) === 0 || !(now - hot[h + H_ACTIVE_AT]! < this.forMs)) return false;

@@ -4,19 +4,8 @@ import { z } from 'zod';
 import { duration } from '../../../core/config/types';
 import { REDUCERS, common, compare, metricName } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator, Observation, Op } from '../evaluator';
-import type { FastReduce } from '../fast-path';
-import {
-  H_COUNT,
-  H_INC,
-  H_LAST_V,
-  H_MAX,
-  H_MIN,
-  H_SUM,
-  Ring,
-  windowShape,
-  type RingOptions,
-  type WindowStats,
-} from '../window';
+import { FAST_OPS, FAST_QUANTILE, FAST_REDUCERS, type FastReduce } from '../fast-path';
+import { Ring, windowShape, type RingOptions, type WindowStats } from '../window';
 
 export const thresholdRule = z
   .object({
@@ -50,7 +39,7 @@ export function threshold(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
     metric: spec.metric,
     newState: () => new Ring(shape, options),
     ring: { shape, options },
-    fast: fastReduce(spec, holds),
+    fast: fastSpec(spec),
     ingest(ev, get, groups) {
       const g = groups.byEvent(get);
       g.s.add(ev.ts, (ev as MetricSample).value);
@@ -122,39 +111,20 @@ function reducer(spec: Spec): (r: Ring, now: number) => number | undefined {
 }
 
 /**
- * `reducer` over a ring's header (its cached window aggregate) and, for percentiles, its
- * histograms, for the engine's fast path. Must read exactly what `reducer` reads:
- * fast-path.test.ts holds the two paths to the same decisions.
+ * What the engine's fast path needs to compute `reducer` and `condition` itself: as data, not
+ * closures, so that the fast path is one function V8 compiles with no calls per rule (a call
+ * through a closure that differs per rule boxes each number it passes: an allocation per group
+ * and sample). fast-path.test.ts holds the two paths to the same decisions.
  */
-function fastReduce(spec: Spec, holds: FastReduce['holds']): FastReduce {
-  const seconds = spec.window / 1000;
-  const at = (field: number) => (hot: Float64Array, h: number) =>
-    hot[h + H_COUNT] === 0 ? undefined : hot[h + field]!;
-  const value = ((): FastReduce['value'] => {
-    switch (spec.reduce) {
-      case 'avg':
-        return (hot, h) => (hot[h + H_COUNT] === 0 ? undefined : hot[h + H_SUM]! / hot[h + H_COUNT]!);
-      case 'min':
-        return at(H_MIN);
-      case 'max':
-        return at(H_MAX);
-      case 'sum':
-        return at(H_SUM);
-      case 'count':
-        return at(H_COUNT);
-      case 'rate':
-        return (hot, h) => (hot[h + H_COUNT] === 0 ? undefined : hot[h + H_INC]! / seconds);
-      case 'last':
-        return at(H_LAST_V);
-      default: {
-        const q = QUANTILES[spec.reduce]!;
-        // As Ring.quantile: NaN without a histogram (never: the ring keeps one for percentiles).
-        return (hot, h, hist) =>
-          hot[h + H_COUNT] === 0 ? undefined : hist ? hist.quantile(hot[h + H_COUNT]!, q) : NaN;
-      }
-    }
-  })();
-  return { value, holds };
+function fastSpec(spec: Spec): FastReduce {
+  const code = FAST_REDUCERS.indexOf(spec.reduce as (typeof FAST_REDUCERS)[number]);
+  return {
+    reduce: code >= 0 ? code : FAST_QUANTILE,
+    arg: code >= 0 ? spec.window / 1000 : QUANTILES[spec.reduce]!,
+    op: FAST_OPS.indexOf(spec.op),
+    threshold: spec.threshold,
+    clear: spec.clear ?? NaN,
+  };
 }
 
 /** `holds` with the rule's operator and levels bound once (no switch on the operator per sample). */
