@@ -158,7 +158,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
     const i = SeriesIndex.indexOf(rec, this);
     if (i < 0) return false;
-    const done = this.fast!.ingestPair(rec.pairs, i, ev.ts, ev.value, now);
+    const done = this.fast!.ingestPair(rec.pairs, i, ev, now);
     if (done === ADDED) this.evaluate(rec.pairs[i + 1] as Group, now);
     return done !== NOTHING;
   }
