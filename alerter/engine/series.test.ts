@@ -75,6 +75,61 @@ describe('SeriesIndex', () => {
   });
 });
 
+describe('SeriesIndex keyed on the last label', () => {
+  it('tells apart series that share the last value (one container name on three hosts), and sweeps each', () => {
+    const idx = new SeriesIndex();
+    const by = ['host', 'container'];
+    const recs = ['h1', 'h2', 'h3'].map((host) => {
+      idx.next();
+      return idx.record(0, by, getter({ host, container: 'web' }));
+    });
+    expect(new Set(recs).size).toBe(3);
+    expect(recs.map((r) => r.key)).toEqual(['h1\u001fweb', 'h2\u001fweb', 'h3\u001fweb']);
+    ['h2', 'h1', 'h3'].forEach((host) => {
+      idx.next();
+      expect(idx.record(0, by, getter({ host, container: 'web' }))).toBe(recs[Number(host[1]) - 1]);
+    });
+    const groups = recs.map((rec) => {
+      const g = { live: true };
+      SeriesIndex.remember(rec, idx, g);
+      return g;
+    });
+    // The middle of the chain goes: the others stay findable.
+    groups[1]!.live = false;
+    for (let i = 0; i < 5_000; i++) {
+      idx.next();
+      idx.record(0, by, getter({ host: 'h9', container: `filler${i}` }));
+    }
+    idx.sweep();
+    expect(idx.recordCount).toBe(2);
+    for (const [host, at] of [
+      ['h1', 0],
+      ['h3', 2],
+    ] as const) {
+      idx.next();
+      expect(idx.record(0, by, getter({ host, container: 'web' }))).toBe(recs[at]);
+    }
+    idx.next();
+    expect(recs).not.toContain(idx.record(0, by, getter({ host: 'h2', container: 'web' })));
+  });
+
+  it('three labels: all but the last are compared; none: one record', () => {
+    const idx = new SeriesIndex();
+    const by = ['a', 'b', 'c'];
+    idx.next();
+    const x = idx.record(0, by, getter({ a: '1', b: '2', c: '3' }));
+    idx.next();
+    const y = idx.record(0, by, getter({ a: '1', b: '9', c: '3' }));
+    idx.next();
+    expect(idx.record(0, by, getter({ a: '1', b: '2', c: '3' }))).toBe(x);
+    expect(y).not.toBe(x);
+    idx.next();
+    const none = idx.record(1, [], getter({ a: '1' }));
+    idx.next();
+    expect(idx.record(1, [], getter({ a: '2' }))).toBe(none);
+  });
+});
+
 describe('the engine through its series shortcuts', () => {
   const rules = (threshold: number) =>
     compileRules(
