@@ -102,8 +102,9 @@ function sample(i: number, ts: number): MetricSample {
   const m = Math.floor(i / CONTAINERS) % METRICS.length;
   const name = METRICS[m]!;
   // Gauges stay below every threshold; net.rx_bytes (a counter, i * 100) is over the level of
-  // its avg, min, max and p95 rules, whose groups fire in the warm-up and stay firing: the timed
-  // part has quiet groups of both kinds (inactive and firing) and next to no transitions.
+  // its avg, min, max and p95 rules, whose groups go pending (for: 1m, longer than the timed
+  // event time) or firing (fleet rules, for: 0s) in the warm-up and stay so: the timed part sees
+  // groups inactive, pending and firing, and next to no transitions.
   const value = name === 'net.rx_bytes' ? i * 100 : 10 + (i % 50);
   return {
     kind: 'metric',
