@@ -29,7 +29,7 @@ const REDUCERS = ['avg', 'min', 'max', 'sum', 'count', 'rate', 'last', 'p95'];
 const OPS = ['>', '>=', '<', '<='];
 
 /** Random threshold rules, several per metric (so the series index and fast path are in play). */
-function rulesYaml(rand: () => number, n: number): string {
+function rulesYaml(rand: () => number, n: number, oneEach = false): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const lines = ['rules:'];
   for (let i = 0; i < n; i++) {
@@ -45,7 +45,7 @@ function rulesYaml(rand: () => number, n: number): string {
       rand() < 0.2 ? 'group_by: [host]' : '',
     ].filter(Boolean);
     lines.push(
-      `  - {name: r${i}, kind: threshold, metric: ${pick(METRICS)}, reduce: ${reduce}, window: ${pick(['5s', '30s'])}, op: '${op}', threshold: ${t}, ${[...extras, ''].join(', ')}summary: s}`,
+      `  - {name: r${i}, kind: threshold, metric: ${oneEach ? METRICS[i] : pick(METRICS)}, reduce: ${reduce}, window: ${pick(['5s', '30s'])}, op: '${op}', threshold: ${t}, ${[...extras, ''].join(', ')}summary: s}`,
     );
   }
   return lines.join('\n');
@@ -102,12 +102,12 @@ function run(seed: number, rules: CompiledRule[], reload: CompiledRule[]): strin
 }
 
 /** The rule set and its reload for one seed: a third of the rules changed, one dropped. */
-function ruleSets(seed: number): { rules: CompiledRule[]; reload: CompiledRule[] } {
-  const yaml = rulesYaml(prng(seed * 7), 24);
+function ruleSets(seed: number, oneEach = false): { rules: CompiledRule[]; reload: CompiledRule[] } {
+  const yaml = oneEach ? rulesYaml(prng(seed * 7), METRICS.length, true) : rulesYaml(prng(seed * 7), 24);
   const changed = yaml
     .split('\n')
     .map((l, i) => (i % 3 === 1 ? l.replace('summary: s', 'summary: changed') : l))
-    .filter((_, i) => i !== 5)
+    .filter((_, i) => oneEach || i !== 5)
     .join('\n');
   return { rules: compiled(yaml), reload: compiled(changed) };
 }
@@ -125,6 +125,19 @@ describe('the fast path', () => {
     expect(fast.filter((l) => l.includes('firing->resolved')).length).toBeGreaterThan(5);
     expect(fast).toEqual(whole);
   });
+
+  it.each([1, 2, 3, 4, 5, 6])(
+    'with one rule per metric (no series index), decides as the whole path does (seed %i)',
+    (seed) => {
+      const { rules, reload } = ruleSets(seed, true);
+      const done = jest.spyOn(FastPath.prototype, 'ingest');
+      const fast = run(seed, rules, reload);
+      expect(done.mock.results.filter((r) => r.value === DONE).length).toBeGreaterThan(1_000);
+      done.mockRestore();
+      expect(fast).toEqual(run(seed, noFast(rules), noFast(reload)));
+      expect(fast.filter((l) => l.includes('->')).length).toBeGreaterThan(0);
+    },
+  );
 
   it.each<[string, FastEdit]>([
     ['compares the other way', (f) => ({ ...f, op: f.op ^ 1 })],

@@ -1,4 +1,5 @@
 import type { LookoutEvent, MetricSample } from '../../core/events';
+import { eventRoute, labelRoute } from './route';
 import type { CompiledRule } from '../rules/compile';
 import type { Alert, AlertState } from '../types';
 import { alertOf } from './alert-of';
@@ -12,18 +13,6 @@ import type { Group, InventoryRef, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
 
 export type { Group, InventoryRef } from './model';
-
-/** The partition key of an event, as core/bus/kafka's eventKey (kept here: the engine loads no Kafka client). */
-export function eventRoute(ev: LookoutEvent): string {
-  if (ev.kind === 'heartbeat') return ev.host;
-  if (ev.kind === 'metric' && ev.route) return ev.route;
-  return ev.container?.service || ev.host;
-}
-
-/** For groups no event created (restored, seeded): their service label, else host. */
-export function labelRoute(labels: Record<string, string>): string {
-  return labels.service || labels.host || '';
-}
 
 const RESOLVED_RETENTION_MS = 15 * 60_000;
 
@@ -144,7 +133,7 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   ingest(ev: LookoutEvent, get: LabelGetter, now: number): void {
     this.lastNow = now;
-    if (this.fast && this.series.shared && this.ingestFast(ev as MetricSample, get, now)) return;
+    if (this.fast && this.ingestFast(ev as MetricSample, get, now)) return;
     this.cur = ev;
     const touched = this.rule.evaluator.ingest(ev, get, this, now) as Group | Group[] | undefined;
     this.cur = undefined;
@@ -153,13 +142,22 @@ export class RuleRuntime implements GroupTable<unknown> {
     else this.evaluate(touched, now);
   }
 
-  /** A sample of a group this series already reached, through its header alone when quiet; false: take the whole path. */
+  /** A sample of an existing group (found as byEvent finds it), through its header alone when quiet; false: take the whole path. */
   private ingestFast(ev: MetricSample, get: LabelGetter, now: number): boolean {
-    const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
-    const i = SeriesIndex.indexOf(rec, this);
-    if (i < 0) return false;
-    const done = this.fast!.ingestPair(rec.pairs, i, ev, now);
-    if (done === ADDED) this.evaluate(rec.pairs[i + 1] as Group, now);
+    let g: RingGroup | undefined;
+    let done: number;
+    if (this.series.shared) {
+      const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
+      const i = SeriesIndex.indexOf(rec, this);
+      if (i < 0) return false;
+      done = this.fast!.ingestPair(rec.pairs, i, ev, now);
+      g = rec.pairs[i + 1] as RingGroup;
+    } else {
+      g = this.groups.get(groupKey(this.rule.keyBy, get)) as RingGroup | undefined;
+      if (!g) return false;
+      done = this.fast!.ingest(g.header, g.histograms, ev, now);
+    }
+    if (done === ADDED) this.evaluate(g, now);
     return done !== NOTHING;
   }
 
