@@ -101,7 +101,10 @@ function sample(i: number, ts: number): MetricSample {
   const c = i % CONTAINERS;
   const m = Math.floor(i / CONTAINERS) % METRICS.length;
   const name = METRICS[m]!;
-  // Values stay below every threshold: the throughput phase measures evaluation, not paging.
+  // Gauges stay below every threshold; net.rx_bytes (a counter, i * 100) is over the level of
+  // its avg, min, max and p95 rules, whose groups go pending (for: 1m, longer than the timed
+  // event time) or firing (fleet rules, for: 0s) in the warm-up and stay so: the timed part sees
+  // groups inactive, pending and firing, and next to no transitions.
   const value = name === 'net.rx_bytes' ? i * 100 : 10 + (i % 50);
   return {
     kind: 'metric',

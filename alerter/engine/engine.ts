@@ -6,7 +6,8 @@ import type { Observation } from './evaluator';
 import { labelOf, type LabelGetter } from './labels';
 import { Router } from './router';
 import type { Group, InventoryRef, PersistedAlert } from './model';
-import { labelRoute, RuleRuntime } from './runtime';
+import { labelRoute } from './route';
+import { RuleRuntime } from './runtime';
 import { SeriesIndex } from './series';
 
 export type { PersistedAlert } from './model';

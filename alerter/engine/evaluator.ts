@@ -1,5 +1,6 @@
 import type { LookoutEvent, Topic } from '../../core/events';
 import type { LabelGetter } from './labels';
+import type { FastReduce } from './fast-path';
 import type { RingSpec } from './window';
 
 /** What an evaluator says about one group at one instant. `value` undefined means no data. */
@@ -52,6 +53,8 @@ export interface Evaluator<S = unknown> {
    * builds the group as that ring, so a sample reaches window and alert state in one object.
    */
   readonly ring?: RingSpec;
+  /** With `ring`: the reducer and condition over a ring's header, for the engine's fast path (fast-path.ts). */
+  readonly fast?: FastReduce;
   /** Feeds one event that passed `where`; returns the groups whose value may have changed. */
   ingest(
     ev: LookoutEvent,

@@ -130,4 +130,43 @@ describe('groups with inline alert state', () => {
     expect(instanceState(g)).toEqual({ state: 'inactive' });
     expect(g.value).toBeUndefined();
   });
+
+  it("a ring group's state, liveness, hold and times in its header flags do not disturb each other", () => {
+    const g = new RingGroup(windowShape(10_000, 0), {});
+    expect([g.state, g.live, g.holdUntil, g.activeAt, g.lastActiveAt]).toEqual([
+      'inactive',
+      true,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    for (const state of ['pending', 'firing', 'resolved', 'inactive'] as const) {
+      g.state = state;
+      g.activeAt = 0;
+      g.holdUntil = 7;
+      g.live = false;
+      g.lastActiveAt = -3;
+      g.value = 0;
+      expect([g.state, g.live, g.holdUntil, g.activeAt, g.lastActiveAt, g.value]).toEqual([
+        state,
+        false,
+        7,
+        0,
+        -3,
+        0,
+      ]);
+      g.activeAt = undefined;
+      g.holdUntil = undefined;
+      g.live = true;
+      expect([g.state, g.live, g.holdUntil, g.activeAt, g.lastActiveAt, g.value]).toEqual([
+        state,
+        true,
+        undefined,
+        undefined,
+        -3,
+        0,
+      ]);
+      g.lastActiveAt = undefined;
+    }
+  });
 });

@@ -57,21 +57,21 @@ function seek(t: Float64Array, from: number, n: number, bin: number): number {
 const FULL = -1;
 
 /**
- * Adds one to bin `bin` among the n pairs at t[from]: returns the new number of pairs, or FULL
+ * Adds `by` to bin `bin` among the n pairs at t[from]: returns the new number of pairs, or FULL
  * when a new pair would not fit in `room` pairs.
  */
-function bump(t: Float64Array, from: number, n: number, room: number, bin: number): number {
+function bump(t: Float64Array, from: number, n: number, room: number, bin: number, by = 1): number {
   const i = seek(t, from, n, bin);
   const end = from + 2 * n;
   if (i < end && t[i] === bin) {
-    t[i + 1] = t[i + 1]! + 1;
+    t[i + 1] = t[i + 1]! + by;
     return n;
   }
   if (n === room) return FULL;
   // Usually nothing or a pair or two to move: a loop beats a copyWithin call here.
   for (let j = end - 1; j >= i; j--) t[j + 2] = t[j]!;
   t[i] = bin;
-  t[i + 1] = 1;
+  t[i + 1] = by;
   return n + 1;
 }
 
@@ -109,14 +109,14 @@ export class SlotHistograms {
     return bin;
   }
 
-  /** Counts one sample of bin `bin` in `slot`. */
-  addToSlot(slot: number, bin: number): void {
+  /** Counts `by` samples (one unless told) of bin `bin` in `slot`. */
+  addToSlot(slot: number, bin: number, by = 1): void {
     let o = this.t[slot]!;
     if (o === 0) o = this.region(slot, FIRST_SLOT_ROOM);
-    let n = bump(this.t, o + 2, this.t[o]!, this.t[o + 1]!, bin);
+    let n = bump(this.t, o + 2, this.t[o]!, this.t[o + 1]!, bin, by);
     if (n === FULL) {
       o = this.region(slot, 2 * this.t[o + 1]!);
-      n = bump(this.t, o + 2, this.t[o]!, this.t[o + 1]!, bin);
+      n = bump(this.t, o + 2, this.t[o]!, this.t[o + 1]!, bin, by);
     }
     this.t[o] = n;
   }

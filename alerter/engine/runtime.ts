@@ -1,27 +1,18 @@
-import type { LookoutEvent } from '../../core/events';
+import type { LookoutEvent, MetricSample } from '../../core/events';
+import { eventRoute, labelRoute } from './route';
 import type { CompiledRule } from '../rules/compile';
 import type { Alert, AlertState } from '../types';
 import { alertOf } from './alert-of';
 import type { GroupTable, Observation } from './evaluator';
 import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
 import { SeriesIndex } from './series';
-import { instanceState, newGroup } from './group';
+import { ADDED, FastPath, NOTHING } from './fast-path';
+import { instanceState, newGroup, type RingGroup } from './group';
+import { ringLayout } from './window';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
 
 export type { Group, InventoryRef } from './model';
-
-/** The partition key of an event, as core/bus/kafka's eventKey (kept here: the engine loads no Kafka client). */
-export function eventRoute(ev: LookoutEvent): string {
-  if (ev.kind === 'heartbeat') return ev.host;
-  if (ev.kind === 'metric' && ev.route) return ev.route;
-  return ev.container?.service || ev.host;
-}
-
-/** For groups no event created (restored, seeded): their service label, else host. */
-export function labelRoute(labels: Record<string, string>): string {
-  return labels.service || labels.host || '';
-}
 
 const RESOLVED_RETENTION_MS = 15 * 60_000;
 
@@ -37,11 +28,18 @@ export class RuleRuntime implements GroupTable<unknown> {
   /** Only a fleet's alerter takes them; elsewhere they would only grow. */
   trackInventory = false;
 
+  /** Set for a ring rule whose quiet samples may skip the group object (fast-path.ts). */
+  private readonly fast: FastPath | undefined;
+
   constructor(
     readonly rule: CompiledRule,
     private readonly emit: Emit,
     private readonly series: SeriesIndex,
-  ) {}
+  ) {
+    const { ring, fast } = rule.evaluator;
+    const layout = ring && ringLayout(ring);
+    this.fast = layout && fast ? new FastPath(layout, fast, rule.timing.forMs) : undefined;
+  }
 
   /** The event being ingested, so a group it creates learns its partition key. */
   private cur: LookoutEvent | undefined;
@@ -89,7 +87,8 @@ export class RuleRuntime implements GroupTable<unknown> {
     const known = SeriesIndex.find<Group>(rec, this);
     if (known) return known;
     const g = this.groups.get(rec.key) ?? this.create(rec.key, groupLabels(this.rule.groupBy, get).labels);
-    SeriesIndex.remember(rec, this, g);
+    if (this.fast) SeriesIndex.remember(rec, this, g, (g as RingGroup).header, (g as RingGroup).histograms);
+    else SeriesIndex.remember(rec, this, g);
     return g;
   }
 
@@ -134,12 +133,32 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   ingest(ev: LookoutEvent, get: LabelGetter, now: number): void {
     this.lastNow = now;
+    if (this.fast && this.ingestFast(ev as MetricSample, get, now)) return;
     this.cur = ev;
     const touched = this.rule.evaluator.ingest(ev, get, this, now) as Group | Group[] | undefined;
     this.cur = undefined;
     if (touched === undefined) return;
     if (Array.isArray(touched)) for (const g of touched) this.evaluate(g, now);
     else this.evaluate(touched, now);
+  }
+
+  /** A sample of an existing group (found as byEvent finds it), through its header alone when quiet; false: take the whole path. */
+  private ingestFast(ev: MetricSample, get: LabelGetter, now: number): boolean {
+    let g: RingGroup | undefined;
+    let done: number;
+    if (this.series.shared) {
+      const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
+      const i = SeriesIndex.indexOf(rec, this);
+      if (i < 0) return false;
+      done = this.fast!.ingestPair(rec.pairs, i, ev, now);
+      g = rec.pairs[i + 1] as RingGroup;
+    } else {
+      g = this.groups.get(groupKey(this.rule.keyBy, get)) as RingGroup | undefined;
+      if (!g) return false;
+      done = this.fast!.ingest(g.header, g.histograms, ev, now);
+    }
+    if (done === ADDED) this.evaluate(g, now);
+    return done !== NOTHING;
   }
 
   evaluate(g: Group, now: number): void {

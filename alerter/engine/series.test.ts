@@ -39,9 +39,9 @@ describe('SeriesIndex', () => {
     gA.live = false;
     // Another owner's look does not read gA (nor drop it); its owner's look drops it.
     expect(SeriesIndex.find(rec, ruleB)).toBe(gB);
-    expect(rec.pairs).toEqual([ruleA, gA, ruleB, gB]);
+    expect(rec.pairs).toEqual([ruleA, gA, -1, undefined, ruleB, gB, -1, undefined]);
     expect(SeriesIndex.find(rec, ruleA)).toBeUndefined();
-    expect(rec.pairs).toEqual([ruleB, gB]);
+    expect(rec.pairs).toEqual([ruleB, gB, -1, undefined]);
     // A reload drops the pairs of the groups it let go, whoever looks next.
     gB.live = false;
     idx.prune();
@@ -72,6 +72,61 @@ describe('SeriesIndex', () => {
     for (const g of many.slice(0, 4_000)) g.live = false;
     idx.sweep();
     expect(idx.recordCount).toBe(1_000);
+  });
+});
+
+describe('SeriesIndex keyed on the last label', () => {
+  it('tells apart series that share the last value (one container name on three hosts), and sweeps each', () => {
+    const idx = new SeriesIndex();
+    const by = ['host', 'container'];
+    const recs = ['h1', 'h2', 'h3'].map((host) => {
+      idx.next();
+      return idx.record(0, by, getter({ host, container: 'web' }));
+    });
+    expect(new Set(recs).size).toBe(3);
+    expect(recs.map((r) => r.key)).toEqual(['h1\u001fweb', 'h2\u001fweb', 'h3\u001fweb']);
+    ['h2', 'h1', 'h3'].forEach((host) => {
+      idx.next();
+      expect(idx.record(0, by, getter({ host, container: 'web' }))).toBe(recs[Number(host[1]) - 1]);
+    });
+    const groups = recs.map((rec) => {
+      const g = { live: true };
+      SeriesIndex.remember(rec, idx, g);
+      return g;
+    });
+    // The middle of the chain goes: the others stay findable.
+    groups[1]!.live = false;
+    for (let i = 0; i < 5_000; i++) {
+      idx.next();
+      idx.record(0, by, getter({ host: 'h9', container: `filler${i}` }));
+    }
+    idx.sweep();
+    expect(idx.recordCount).toBe(2);
+    for (const [host, at] of [
+      ['h1', 0],
+      ['h3', 2],
+    ] as const) {
+      idx.next();
+      expect(idx.record(0, by, getter({ host, container: 'web' }))).toBe(recs[at]);
+    }
+    idx.next();
+    expect(recs).not.toContain(idx.record(0, by, getter({ host: 'h2', container: 'web' })));
+  });
+
+  it('three labels: all but the last are compared; none: one record', () => {
+    const idx = new SeriesIndex();
+    const by = ['a', 'b', 'c'];
+    idx.next();
+    const x = idx.record(0, by, getter({ a: '1', b: '2', c: '3' }));
+    idx.next();
+    const y = idx.record(0, by, getter({ a: '1', b: '9', c: '3' }));
+    idx.next();
+    expect(idx.record(0, by, getter({ a: '1', b: '2', c: '3' }))).toBe(x);
+    expect(y).not.toBe(x);
+    idx.next();
+    const none = idx.record(1, [], getter({ a: '1' }));
+    idx.next();
+    expect(idx.record(1, [], getter({ a: '2' }))).toBe(none);
   });
 });
 

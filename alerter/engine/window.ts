@@ -54,7 +54,7 @@ export interface RingSpec {
 }
 
 /** What a ring of one shape and set of fields looks like: shared by all rings of a rule. */
-interface Layout {
+export interface Layout {
   bucketMs: number;
   slots: number;
   buckets: number;
@@ -66,34 +66,42 @@ interface Layout {
   hist: boolean;
   /** Float64 elements of a ring's slots. */
   size: number;
+  /** The shape the layout was made for (kept here, not in each ring: see Ring's fields). */
+  shape: WindowShape;
 }
 
-// Fields of a ring's header (in the pool below): the newest bucket (its aggregates live here
+// Fields of a ring's header (in the pool below; exported for the engine's fast path, fast-path.ts): the newest bucket (its aggregates live here
 // while it is the newest, and go to its slot when a newer one starts), the cached window
 // aggregate and the last sample. What avg, count, sum and last need comes first, in 64 bytes.
-const H_MAXBID = 0;
-const H_CBID = 1;
-const H_LAST_TS = 2;
-const H_LAST_V = 3;
-const H_COUNT = 4;
-const H_SUM = 5;
-const H_CUR_COUNT = 6;
-const H_CUR_SUM = 7;
-const H_MIN = 8;
-const H_MAX = 9;
-const H_INC = 10;
-const H_CUR_MIN = 11;
-const H_CUR_MAX = 12;
-const H_CUR_INC = 13;
+export const H_MAXBID = 0;
+export const H_CBID = 1;
+export const H_LAST_TS = 2;
+export const H_LAST_V = 3;
+export const H_COUNT = 4;
+export const H_SUM = 5;
+export const H_CUR_COUNT = 6;
+export const H_CUR_SUM = 7;
+export const H_MIN = 8;
+export const H_MAX = 9;
+export const H_INC = 10;
+export const H_CUR_MIN = 11;
+export const H_CUR_MAX = 12;
+export const H_CUR_INC = 13;
 // Free for the ring's owner (see ownerNumber): a group keeps its alert's last value here.
-const H_OWNER = 14;
-/** Header stride in the pool (16 fields): 128 bytes, so a header spans as few cache lines as it can. */
-const H_STRIDE = 16;
+export const H_OWNER = 14;
+// The newest bucket's run of one histogram bin not yet in its slot's histogram (see countNewest).
+const H_RUN_BIN = 18;
+const H_RUN = 19;
+/**
+ * Header stride in the pool (24 fields, 4 of them the owner's): 192 bytes, three cache lines; what
+ * a quiet sample of a quiet alert touches is in the first two.
+ */
+const H_STRIDE = 24;
 
 /**
  * The headers of all rings, side by side in one array: with tens of thousands of groups, every
  * sample lands in a different ring, and what decides the cost is how much memory those samples
- * touch. Headers packed together (112 bytes per group) stay in cache and in the TLB's reach;
+ * touch. Headers packed together (192 bytes per group) stay in cache and in the TLB's reach;
  * headers inside each ring's own array (a kilobyte or more with its slots) did not.
  * A ring's header returns to the pool when the ring is garbage-collected.
  */
@@ -117,12 +125,58 @@ function allocHeader(): number {
   return at;
 }
 
+function slotOfBid(bid: number, slots: number): number {
+  const slot = bid % slots;
+  return slot < 0 ? slot + slots : slot; // event time before 1970 (a test's negative offsets)
+}
+
+/**
+ * Counts histogram bin `bin` for the newest bucket of the ring whose header is at `h`. A series
+ * mostly repeats its bin, so a run of one bin is counted in the header, and goes to the slot's
+ * histogram (an array of its own, a cache miss or two away) when the bin changes, the bucket
+ * ends or the window is rescanned (flushRun): once per run instead of once per sample.
+ */
+export function countNewest(
+  hot: Float64Array,
+  h: number,
+  hist: SlotHistograms,
+  slots: number,
+  bin: number,
+): void {
+  const run = hot[h + H_RUN]!;
+  if (run !== 0 && hot[h + H_RUN_BIN] === bin) {
+    hot[h + H_RUN] = run + 1;
+    return;
+  }
+  if (run !== 0) hist.addToSlot(slotOfBid(hot[h + H_MAXBID]!, slots), hot[h + H_RUN_BIN]!, run);
+  hot[h + H_RUN_BIN] = bin;
+  hot[h + H_RUN] = 1;
+}
+
+/** Puts the newest bucket's pending run into its slot's histogram, before anything reads the slots. */
+function flushRun(hot: Float64Array, h: number, hist: SlotHistograms, slots: number): void {
+  const run = hot[h + H_RUN]!;
+  if (run === 0) return;
+  hist.addToSlot(slotOfBid(hot[h + H_MAXBID]!, slots), hot[h + H_RUN_BIN]!, run);
+  hot[h + H_RUN] = 0;
+}
+
+/** The headers of all rings (the array is replaced when the pool grows: read it per use). */
+export function ringHeaders(): Float64Array {
+  return pool.data;
+}
+
 /** Headers in use and the pool's size in groups, for tests. */
 export function headerPoolStats(): { capacity: number; used: number } {
   return { capacity: pool.data.length / H_STRIDE, used: pool.next / H_STRIDE - pool.free.length };
 }
 
 const layouts = new WeakMap<WindowShape, Map<number, Layout>>();
+
+/** The layout every ring built from `spec` has (the same object). */
+export function ringLayout(spec: RingSpec): Layout {
+  return layoutOf(spec.shape, spec.options);
+}
 
 function layoutOf(shape: WindowShape, opts: RingOptions): Layout {
   const bits = (opts.minmax ? 1 : 0) | (opts.inc ? 2 : 0) | (opts.histogram ? 4 : 0);
@@ -144,6 +198,7 @@ function layoutOf(shape: WindowShape, opts: RingOptions): Layout {
     oInc,
     hist: opts.histogram === true,
     size: shape.slots * stride,
+    shape,
   };
   byBits.set(bits, l);
   return l;
@@ -166,7 +221,6 @@ export class Ring implements WindowStats {
   private readonly hist: SlotHistograms | undefined;
   /** The slots; touched when a bucket starts, for late samples and when the window moves. */
   private readonly d: Float64Array;
-  readonly shape: WindowShape;
 
   constructor(shape: WindowShape, opts: RingOptions = {}) {
     const l = layoutOf(shape, opts);
@@ -175,7 +229,6 @@ export class Ring implements WindowStats {
     this.h = h;
     this.hist = l.hist ? new SlotHistograms(l.slots) : undefined;
     this.d = new Float64Array(l.size);
-    this.shape = shape;
     reclaim.register(this, h);
     const hot = pool.data;
     hot.fill(0, h, h + H_STRIDE);
@@ -189,6 +242,21 @@ export class Ring implements WindowStats {
     hot[h + H_CUR_MAX] = -Infinity;
     // Empty slots: -Infinity is older than any bucket, so no window or range takes them.
     for (let s = 0; s < l.slots; s++) this.d[s * l.stride + F_ID] = -Infinity;
+  }
+
+  /** Read from the layout: a field of its own would sit between the ring's hot fields and its owner's. */
+  get shape(): WindowShape {
+    return this.l.shape;
+  }
+
+  /** Offset of this ring's header in ringHeaders(), for the engine's fast path. */
+  get header(): number {
+    return this.h;
+  }
+
+  /** The ring's percentile histograms, for the engine's fast path. */
+  get histograms(): SlotHistograms | undefined {
+    return this.hist;
   }
 
   get count(): number {
@@ -214,14 +282,14 @@ export class Ring implements WindowStats {
   }
 
   /**
-   * Two numbers the ring's owner keeps in the header (0 until set). A number in an object's
+   * Four numbers the ring's owner keeps in the header (0 until set). A number in an object's
    * own field is a separate heap box on V8, written on every sample: one more cache miss.
    */
-  protected ownerNumber(i: 0 | 1): number {
+  protected ownerNumber(i: 0 | 1 | 2 | 3): number {
     return pool.data[this.h + H_OWNER + i]!;
   }
 
-  protected setOwnerNumber(i: 0 | 1, v: number): void {
+  protected setOwnerNumber(i: 0 | 1 | 2 | 3, v: number): void {
     pool.data[this.h + H_OWNER + i] = v;
   }
 
@@ -272,7 +340,8 @@ export class Ring implements WindowStats {
     const hist = this.hist;
     if (hist) {
       hi = hist.binOf(v);
-      hist.addToSlot(slot < 0 ? this.slotOf(bid) : slot, hi);
+      if (slot < 0) countNewest(hot, h, hist, l.slots, hi);
+      else hist.addToSlot(slot, hi);
     }
     // Keep the cached window aggregate in step when the sample falls inside it.
     const cBid = hot[h + H_CBID]!;
@@ -290,8 +359,7 @@ export class Ring implements WindowStats {
   }
 
   private slotOf(bid: number): number {
-    const slot = bid % this.l.slots;
-    return slot < 0 ? slot + this.l.slots : slot; // event time before 1970 (a test's negative offsets)
+    return slotOfBid(bid, this.l.slots);
   }
 
   /** A newer bucket starts: the newest one's aggregates go to its slot, the new one's slot is emptied. */
@@ -300,6 +368,7 @@ export class Ring implements WindowStats {
     const hot = pool.data;
     const h = this.h;
     const maxBid = hot[h + H_MAXBID]!;
+    if (this.hist) flushRun(hot, h, this.hist, l.slots);
     if (maxBid !== -Infinity) {
       const o = this.slotOf(maxBid) * l.stride;
       this.d[o + F_COUNT] = hot[h + H_CUR_COUNT]!;
@@ -362,6 +431,7 @@ export class Ring implements WindowStats {
     let max = -Infinity;
     let inc = 0;
     const hist = this.hist;
+    if (hist) flushRun(hot, h, hist, slots);
     hist?.clearWindow();
     const maxBid = hot[h + H_MAXBID]!;
     for (let s = 0; s < slots; s++) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { duration } from '../../../core/config/types';
 import { REDUCERS, common, compare, metricName } from '../../rules/schema-parts';
 import type { EvalDeps, Evaluator, Observation, Op } from '../evaluator';
+import { FAST_OPS, FAST_QUANTILE, FAST_REDUCERS, type FastReduce } from '../fast-path';
 import { Ring, windowShape, type RingOptions, type WindowStats } from '../window';
 
 export const thresholdRule = z
@@ -38,6 +39,7 @@ export function threshold(spec: Spec, deps: EvalDeps): Evaluator<Ring> {
     metric: spec.metric,
     newState: () => new Ring(shape, options),
     ring: { shape, options },
+    fast: fastSpec(spec),
     ingest(ev, get, groups) {
       const g = groups.byEvent(get);
       g.s.add(ev.ts, (ev as MetricSample).value);
@@ -106,6 +108,23 @@ function reducer(spec: Spec): (r: Ring, now: number) => number | undefined {
       return (r, now) => (some(r, now) ? r.quantile(now, q) : undefined);
     }
   }
+}
+
+/**
+ * What the engine's fast path needs to compute `reducer` and `condition` itself: as data, not
+ * closures, so that the fast path is one function V8 compiles with no calls per rule (a call
+ * through a closure that differs per rule boxes each number it passes: an allocation per group
+ * and sample). fast-path.test.ts holds the two paths to the same decisions.
+ */
+function fastSpec(spec: Spec): FastReduce {
+  const code = FAST_REDUCERS.indexOf(spec.reduce as (typeof FAST_REDUCERS)[number]);
+  return {
+    reduce: code >= 0 ? code : FAST_QUANTILE,
+    arg: code >= 0 ? spec.window / 1000 : QUANTILES[spec.reduce]!,
+    op: FAST_OPS.indexOf(spec.op),
+    threshold: spec.threshold,
+    clear: spec.clear ?? NaN,
+  };
 }
 
 /** `holds` with the rule's operator and levels bound once (no switch on the operator per sample). */
