@@ -124,10 +124,18 @@ function fastParse(
   if (i < logEnd && !last) return false;
   const textEnd = last ? logEnd - 2 : logEnd;
   if (!utf8Checked && !isUtf8(buf.subarray(logStart, textEnd))) return false;
-  out.text = asciiChecked ? buf.latin1Slice(logStart, textEnd) : buf.utf8Slice(logStart, textEnd);
+  if (asciiChecked) {
+    // One copy for text and time, a few bytes apart, then two views of it: one native call a
+    // line instead of two (issue 16). The views keep only this line's copy alive, not the chunk.
+    const both = buf.latin1Slice(logStart, end - 2);
+    out.text = both.slice(0, textEnd - logStart);
+    out.time = both.slice(timeStart - logStart);
+  } else {
+    out.text = buf.utf8Slice(logStart, textEnd);
+    out.time = buf.latin1Slice(timeStart, end - 2);
+  }
   out.last = last;
   out.stream = stream;
-  out.time = buf.latin1Slice(timeStart, end - 2);
   out.invalidUtf8 = false;
   out.plain = plain;
   return true;
