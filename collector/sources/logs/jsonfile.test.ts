@@ -165,3 +165,28 @@ describe('timeToMs', () => {
     expect(timeToMs(time)).toBe(ms);
   });
 });
+
+describe('the time read from the bytes on the fast path', () => {
+  // The parser reads ts from the line's bytes with a cache of its own (issue 16); it must be
+  // timeToMs of the same text for every shape, on a cache hit, a miss and the odd cases.
+  const times = [
+    '2026-11-25T15:19:00.123456789Z',
+    '2026-11-25T15:19:00.987Z', // same second: a cache hit
+    '2026-11-25T15:19:01.5Z', // the next second: a miss
+    '2026-11-25T15:19:00.000000001Z', // back again
+    '2026-12-25T15:19:01.5Z', // only the month differs
+    '2026-11-25T15:19:02Z', // no fraction
+    '2026-11-25T15:19:02.Z', // an empty fraction
+    '2026-11-25T15:19:02.1x3Z', // not digits
+    '2026-11-25T17:19:00.5+02:00', // an offset
+    '2026-13-45T99:99:99.1Z', // not a date
+    'yesterday',
+  ];
+  test.each(times)('%s', (time) => {
+    const buf = Buffer.from(line('GET / 200\n', 'stdout', time));
+    const out = newLine();
+    expect(parseJsonFileLine(buf, 0, buf.length, true, out, true)).toBe(true);
+    expect(out.time).toBe(time);
+    expect(out.ts).toEqual(timeToMs(time));
+  });
+});

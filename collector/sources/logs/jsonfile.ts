@@ -17,6 +17,8 @@ export interface JsonFileLine {
   invalidUtf8: boolean;
   /** `text` has no `"`, `\` or control character: JSON.stringify would write it as it is. */
   plain: boolean;
+  /** `timeToMs(time)`, read from the bytes on the fast path. */
+  ts: number;
 }
 
 const PREFIX = Buffer.from('{"log":"');
@@ -66,7 +68,7 @@ export function parseJsonFileLine(
 
 /** A fresh result holder for parseJsonFileLine. */
 export function newLine(): JsonFileLine {
-  return { text: '', last: false, stream: 'stdout', time: '', invalidUtf8: false, plain: false };
+  return { text: '', last: false, stream: 'stdout', time: '', invalidUtf8: false, plain: false, ts: 0 };
 }
 
 /** `stdout` or `stderr` written at `at`, byte by byte (no string made). */
@@ -134,6 +136,7 @@ function fastParse(
     out.text = buf.utf8Slice(logStart, textEnd);
     out.time = buf.latin1Slice(timeStart, end - 2);
   }
+  out.ts = timeMsAt(buf, timeStart, end - 2, out.time);
   out.last = last;
   out.stream = stream;
   out.invalidUtf8 = false;
@@ -164,6 +167,7 @@ function slowParse(
   out.text = out.last ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
   out.stream = stream === 'stderr' ? 'stderr' : 'stdout';
   out.time = time;
+  out.ts = timeToMs(time);
   out.plain = false;
   out.invalidUtf8 = (!utf8Checked && !isUtf8(bytes)) || bytes.indexOf(ESCAPED_REPLACEMENT) >= 0;
   return true;
@@ -201,4 +205,37 @@ export function timeToMs(time: string): number {
   }
   const ms = Date.parse(time);
   return Number.isNaN(ms) ? 0 : ms;
+}
+
+/** The second (`YYYY-MM-DDTHH:MM:SS`) last seen by timeMsAt, as bytes, and its epoch ms. */
+const cachedSecondBytes = new Uint8Array(19);
+let cachedBytesValid = false;
+let cachedBytesMs = 0;
+
+/**
+ * timeToMs for a time still in the buffer at `[start, end)` (`time` is the same text as a
+ * string, for the unusual cases): comparing 19 bytes with the cached second costs a third of
+ * comparing 19 characters of a string (issue 16 profile: the string compare was 5 % of the tail).
+ */
+function timeMsAt(buf: Buffer, start: number, end: number, time: string): number {
+  const len = end - start;
+  if (len < 20 || buf[start + 19] !== 0x2e /* . */ || buf[end - 1] !== 0x5a /* Z */) return timeToMs(time);
+  let same = cachedBytesValid;
+  for (let i = 18; same && i >= 0; i--) same = buf[start + i] === cachedSecondBytes[i];
+  if (!same) {
+    const ms = Date.parse(time.slice(0, 19) + 'Z');
+    if (Number.isNaN(ms)) return timeToMs(time);
+    for (let i = 0; i < 19; i++) cachedSecondBytes[i] = buf[start + i]!;
+    cachedBytesValid = true;
+    cachedBytesMs = ms;
+  }
+  let frac = 0;
+  let scale = 100;
+  for (let i = 20; i < 23 && i < len - 1; i++) {
+    const d = buf[start + i]! - 48;
+    if (d < 0 || d > 9) return timeToMs(time);
+    frac += d * scale;
+    scale /= 10;
+  }
+  return cachedBytesMs + frac;
 }
