@@ -130,6 +130,7 @@ describe('plain: text JSON would write as it is', () => {
       Buffer.from(value),
       Buffer.from(`","stream":"stdout","time":"${T}"}`),
     ]);
+  const rawTime = (time: string) => Buffer.from(`{"log":"GET / 200\\n","stream":"stdout","time":"${time}"}`);
   test.each([
     ['a whole ASCII line', raw('GET / 200\\n'), true],
     ['a partial piece', raw('x'.repeat(60)), true],
@@ -141,6 +142,9 @@ describe('plain: text JSON would write as it is', () => {
     ['an escaped backslash', raw('C:\\\\tmp\\n'), false],
     ['an escaped unicode character', raw('\\u003cb\\u003e\\n'), false],
     ['a TTY line', raw('tty\\r\\n'), false],
+    // The promise covers the time too (the sink writes it unquoted): not Docker's, but kept as is.
+    ['a backslash in the time', rawTime('2026-11-25T15:19:00.1\\u0030Z'), false],
+    ['a control character in the time', rawTime('2026-11-25T15:19:00.1\u0001Z'), false],
   ])('%s', (_name, buf, plain) => {
     for (const ascii of [false, true]) {
       const out = newLine();
@@ -189,4 +193,14 @@ describe('the time read from the bytes on the fast path', () => {
     expect(out.time).toBe(time);
     expect(out.ts).toEqual(timeToMs(time));
   });
+});
+
+test('a time that cannot be read is 0, never NaN (a NaN ts made the Elasticsearch sink throw)', () => {
+  for (const t of [
+    '2026-11-25T15:19:00.1\\u0030Z',
+    '2026-11-25T15:19:00.1\u0001Z',
+    '2026-13-45T99:99:99.1Z',
+    'x',
+  ])
+    expect(timeToMs(t)).toBe(0);
 });

@@ -16,7 +16,7 @@ export interface JsonFileLine {
   time: string;
   /** The line had bytes that were not UTF-8 (raw in the file, or escaped by Docker as \ufffd). */
   invalidUtf8: boolean;
-  /** `text` has no `"`, `\` or control character: JSON.stringify would write it as it is. */
+  /** `text` and `time` have no `"`, `\` or control character: JSON.stringify would write them as they are. */
   plain: boolean;
   /** `timeToMs(time)`, read from the bytes on the fast path. */
   ts: number;
@@ -91,7 +91,13 @@ function fastParse(
 ): boolean {
   if (end - start < 50 || buf[end - 1] !== 0x7d || buf[end - 2] !== QUOTE) return false;
   let q = end - 3;
-  while (q > start && buf[q] !== QUOTE) q--;
+  // The time is plain too unless it holds a `\` or a control character (never in Docker's).
+  let plain = true;
+  while (q > start && STOP[buf[q]!] === 0) q--;
+  if (buf[q] !== QUOTE) {
+    plain = false;
+    while (q > start && buf[q] !== QUOTE) q--;
+  }
   const timeStart = q + 1;
   const tq = q - MID_TIME.length + 1; // start of `","time":"`
   if (!MID_TIME.matchesAt(buf, tq)) return false;
@@ -104,7 +110,6 @@ function fastParse(
   if (logEnd < logStart) return false;
   // One pass for what stops the fast path and what JSON would escape (issue 16: this loop is
   // cheaper than the two indexOf calls it replaces, and tells the sink it need not look again).
-  let plain = true;
   let i = logStart;
   for (;;) {
     while (i < logEnd && STOP[buf[i]!] === 0) i++;
@@ -121,22 +126,35 @@ function fastParse(
   if (i < logEnd && !last) return false;
   const textEnd = last ? logEnd - 2 : logEnd;
   if (!utf8Checked && !isUtf8(buf.subarray(logStart, textEnd))) return false;
-  if (asciiChecked) {
-    // One copy for text and time, a few bytes apart, then two views of it: one native call a
-    // line instead of two (issue 16). The views keep only this line's copy alive, not the chunk.
-    const both = buf.latin1Slice(logStart, end - 2);
-    out.text = both.slice(0, textEnd - logStart);
-    out.time = both.slice(timeStart - logStart);
-  } else {
-    out.text = buf.utf8Slice(logStart, textEnd);
-    out.time = buf.latin1Slice(timeStart, end - 2);
-  }
+  copyTextAndTime(buf, logStart, textEnd, timeStart, end - 2, asciiChecked, out);
   out.ts = timeMsAt(buf, timeStart, end - 2, out.time);
   out.last = last;
   out.stream = stream;
   out.invalidUtf8 = false;
   out.plain = plain;
   return true;
+}
+
+/** Sets `out.text` and `out.time` from their bytes (the text decoded unless the chunk is ASCII). */
+function copyTextAndTime(
+  buf: FastBuffer,
+  logStart: number,
+  textEnd: number,
+  timeStart: number,
+  timeEnd: number,
+  asciiChecked: boolean,
+  out: JsonFileLine,
+): void {
+  if (asciiChecked) {
+    // One copy for text and time, a few bytes apart, then two views of it: one native call a
+    // line instead of two (issue 16). The views keep only this line's copy alive, not the chunk.
+    const both = buf.latin1Slice(logStart, timeEnd);
+    out.text = both.slice(0, textEnd - logStart);
+    out.time = both.slice(timeStart - logStart);
+  } else {
+    out.text = buf.utf8Slice(logStart, textEnd);
+    out.time = buf.latin1Slice(timeStart, timeEnd);
+  }
 }
 
 function slowParse(
@@ -184,7 +202,7 @@ export function timeToMs(time: string): number {
     if (!time.startsWith(cachedSecondPrefix)) {
       const prefix = time.slice(0, 19);
       const ms = Date.parse(prefix + 'Z');
-      if (Number.isNaN(ms)) return Date.parse(time);
+      if (Number.isNaN(ms)) return msOrZero(time);
       cachedSecondPrefix = prefix;
       cachedSecondMs = ms;
     }
@@ -192,12 +210,17 @@ export function timeToMs(time: string): number {
     let scale = 100;
     for (let i = 20; i < 23 && i < time.length - 1; i++) {
       const d = time.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return Date.parse(time);
+      if (d < 0 || d > 9) return msOrZero(time);
       frac += d * scale;
       scale /= 10;
     }
     return cachedSecondMs + frac;
   }
+  return msOrZero(time);
+}
+
+/** A time Date.parse cannot read is 0, never NaN: a NaN ts broke the sinks (iso() threw). */
+function msOrZero(time: string): number {
   const ms = Date.parse(time);
   return Number.isNaN(ms) ? 0 : ms;
 }
