@@ -27,9 +27,9 @@ interface EventBase {
 export type LogStream = 'stdout' | 'stderr';
 
 /**
- * Set (on the prototype, never as an own field) by a source that knows a log event's `message`
- * and `id` hold nothing JSON would escape: a sink may then quote them as they are, which is
- * what JSON.stringify would write anyway (issue 16: the regex test and stringify call per line
+ * Set (on the prototype, never as an own field) by a source that knows a log event's `message`,
+ * `id` and `time` hold nothing JSON would escape: a sink may then quote them as they are, which
+ * is what JSON.stringify would write anyway (issue 16: the regex test and stringify call per line
  * were a tenth of bench:tail's CPU). Being no own field, it is not serialised, and a copy made
  * by spreading or by reading the spool back simply loses it: the sink then escapes as usual.
  */

@@ -139,3 +139,18 @@ test('multiline records are joined and escaped as before', async () => {
   expect(events.map((e) => e.level)).toEqual(['error', 'info']);
   expectSameBody(events);
 });
+
+test('a time with a backslash or a control character takes the escaping path, the body unchanged', async () => {
+  // Not Docker's, but a file may hold it: the plain promise covers the time as well (issue 16).
+  const odd = (time: string) => Buffer.from(`{"log":"odd time\\n","stream":"stdout","time":"${time}"}\n`);
+  const events = await tail(
+    Buffer.concat([
+      odd('2026-11-25T10:00:00.1\\u0030Z'),
+      odd('2026-11-25T10:00:00.1\u0001Z'),
+      raw('fine\\n'),
+    ]),
+    3,
+  );
+  expect(events.map((e) => e[TEXT_IS_PLAIN_JSON] === true)).toEqual([false, false, true]);
+  expectSameBody(events);
+});

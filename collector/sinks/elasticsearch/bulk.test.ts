@@ -33,6 +33,18 @@ test('body: create actions with _id, daily index by event time (UTC), one docume
   expect(sent).toHaveLength(2); // the heartbeat is not a document
 });
 
+test('sent: the documents in body order; the batch itself when every event is one', () => {
+  const hb: LookoutEvent = { kind: 'heartbeat', host: 'h', ts: 0, source: 'c', containers: [], version: '1' };
+  const all = [log(0), log(1), log(2)];
+  expect(bulkBody(all, defaultIndexNames('daily'), 'json').sent).toBe(all);
+  const mixed = [log(0), hb, log(1), hb, log(2)];
+  const { sent } = bulkBody(mixed, defaultIndexNames('daily'), 'json');
+  expect(sent.map((e) => (e as LogEvent).id)).toEqual(['c1:f:0', 'c1:f:1', 'c1:f:2']);
+  expect(mixed).toHaveLength(5); // the batch is read, never changed
+  const first = bulkBody([hb, log(3)], defaultIndexNames('daily'), 'json').sent;
+  expect(first.map((e) => (e as LogEvent).id)).toEqual(['c1:f:3']);
+});
+
 test('data stream names by default', () => {
   const { body } = bulkBody(
     [log(0), { kind: 'lifecycle', host: 'h', ts: 5, action: 'start', container: meta }],

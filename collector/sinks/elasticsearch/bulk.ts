@@ -51,24 +51,30 @@ export function bulkBody(
 ): { body: Buffer; sent: LookoutEvent[]; backing: Buffer } {
   const size = events.length * 640 + 4096;
   const out = new BodyBuffer(pool ? pool.take(size) : size);
-  const sent: LookoutEvent[] = [];
+  // Nearly always every event goes in: `sent` is then the batch's own array (read only, as the
+  // delivery runner hands it), and a copy is made only from the first event left out.
+  let sent: LookoutEvent[] | undefined;
   let lastIndex = '';
   let action = '';
-  for (const e of events) {
-    if (e.kind !== 'log' && e.kind !== 'lifecycle') continue;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.kind !== 'log' && e.kind !== 'lifecycle') {
+      sent ??= events.slice(0, i);
+      continue;
+    }
     const index = indexFor(e, names);
     if (index !== lastIndex) {
       lastIndex = index;
       action = `{"create":{"_index":${JSON.stringify(index)},"_id":`;
     }
-    sent.push(e);
+    sent?.push(e);
     if (e.kind === 'log') {
       writeLogLine(out, action, e, fieldsKey);
       continue;
     }
     out.write(`${action}${JSON.stringify(lifecycleId(e))}}}\n${lifecycleDocument(e)}\n`);
   }
-  return { body: out.done(), sent, backing: out.backing };
+  return { body: out.done(), sent: sent ?? events, backing: out.backing };
 }
 
 export interface BulkItemResult {

@@ -130,6 +130,7 @@ describe('plain: text JSON would write as it is', () => {
       Buffer.from(value),
       Buffer.from(`","stream":"stdout","time":"${T}"}`),
     ]);
+  const rawTime = (time: string) => Buffer.from(`{"log":"GET / 200\\n","stream":"stdout","time":"${time}"}`);
   test.each([
     ['a whole ASCII line', raw('GET / 200\\n'), true],
     ['a partial piece', raw('x'.repeat(60)), true],
@@ -141,6 +142,9 @@ describe('plain: text JSON would write as it is', () => {
     ['an escaped backslash', raw('C:\\\\tmp\\n'), false],
     ['an escaped unicode character', raw('\\u003cb\\u003e\\n'), false],
     ['a TTY line', raw('tty\\r\\n'), false],
+    // The promise covers the time too (the sink writes it unquoted): not Docker's, but kept as is.
+    ['a backslash in the time', rawTime('2026-11-25T15:19:00.1\\u0030Z'), false],
+    ['a control character in the time', rawTime('2026-11-25T15:19:00.1\u0001Z'), false],
   ])('%s', (_name, buf, plain) => {
     for (const ascii of [false, true]) {
       const out = newLine();
@@ -164,4 +168,39 @@ describe('timeToMs', () => {
   ])('%s', (time, ms) => {
     expect(timeToMs(time)).toBe(ms);
   });
+});
+
+describe('the time read from the bytes on the fast path', () => {
+  // The parser reads ts from the line's bytes with a cache of its own (issue 16); it must be
+  // timeToMs of the same text for every shape, on a cache hit, a miss and the odd cases.
+  const times = [
+    '2026-11-25T15:19:00.123456789Z',
+    '2026-11-25T15:19:00.987Z', // same second: a cache hit
+    '2026-11-25T15:19:01.5Z', // the next second: a miss
+    '2026-11-25T15:19:00.000000001Z', // back again
+    '2026-12-25T15:19:01.5Z', // only the month differs
+    '2026-11-25T15:19:02Z', // no fraction
+    '2026-11-25T15:19:02.Z', // an empty fraction
+    '2026-11-25T15:19:02.1x3Z', // not digits
+    '2026-11-25T17:19:00.5+02:00', // an offset
+    '2026-13-45T99:99:99.1Z', // not a date
+    'yesterday',
+  ];
+  test.each(times)('%s', (time) => {
+    const buf = Buffer.from(line('GET / 200\n', 'stdout', time));
+    const out = newLine();
+    expect(parseJsonFileLine(buf, 0, buf.length, true, out, true)).toBe(true);
+    expect(out.time).toBe(time);
+    expect(out.ts).toEqual(timeToMs(time));
+  });
+});
+
+test('a time that cannot be read is 0, never NaN (a NaN ts made the Elasticsearch sink throw)', () => {
+  for (const t of [
+    '2026-11-25T15:19:00.1\\u0030Z',
+    '2026-11-25T15:19:00.1\u0001Z',
+    '2026-13-45T99:99:99.1Z',
+    'x',
+  ])
+    expect(timeToMs(t)).toBe(0);
 });

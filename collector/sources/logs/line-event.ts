@@ -54,7 +54,7 @@ function lineClass() {
 export const TailedLine = lineClass();
 
 /**
- * A line whose message and id contain no `"`, `\`, control character or lone surrogate: what
+ * A line whose message, id and time contain no `"`, `\`, control character or lone surrogate: what
  * the json-file fast path produces for a whole, uncut line. JSON.stringify would write them as
  * they are, so the Elasticsearch sink quotes them without looking (log-splice.ts).
  */

@@ -11,6 +11,7 @@ import { FileFollower, type StartSpec } from './follower';
 import { newLine, parseJsonFileLine, timeToMs } from './jsonfile';
 import { tailMetrics } from './metrics';
 import { InOrderAcks } from './acks';
+import { LineIds } from './line-id';
 import { PlainJsonTailedLine, type TailedLogEvent, TailedLine } from './line-event';
 import { MissingFileWatch } from './missing-file';
 import { earliest, type Position } from './position';
@@ -65,6 +66,8 @@ export class Tailer {
   private ended = false;
   /** One parse target reused for every line, so the hot loop allocates no object per line. */
   private readonly parsed = newLine();
+  /** Line ids (`<file tag>-<offset>`) made without a number-to-string conversion per line. */
+  private readonly ids = new LineIds();
   /** Offset of the next line of the chunk being processed (the reader's offset is the chunk's end). */
   private cursor: number | undefined;
   private chunkEnd = 0;
@@ -218,14 +221,15 @@ export class Tailer {
       );
       return;
     }
-    const id = `${this.follower.tag ?? ''}-${offset}`;
+    const id = this.ids.id(this.follower.tag ?? '', offset);
     const joiner = this.partial[p.stream];
     if (p.last && joiner.pending() === undefined) {
       // The common case: a whole line, no joining needed, no intermediate objects.
       let text = p.text;
       let cut = false;
       if (text.length * 3 > this.cfg.max_line_bytes) ({ text, cut } = capUtf8(text, this.cfg.max_line_bytes));
-      if (!this.multiline) return this.emit(text, p.stream, p.time, id, p.invalidUtf8, cut, p.plain && !cut);
+      if (!this.multiline)
+        return this.emit(text, p.stream, p.time, p.ts, id, p.invalidUtf8, cut, p.plain && !cut);
       this.assembled({
         message: text,
         stream: p.stream,
@@ -257,13 +261,15 @@ export class Tailer {
   }
 
   private emitAssembled(a: Assembled): void {
-    this.emit(a.message, a.stream, a.time, a.id, a.invalidUtf8, a.truncated, false);
+    this.emit(a.message, a.stream, a.time, timeToMs(a.time), a.id, a.invalidUtf8, a.truncated, false);
   }
 
   private emit(
     message: string,
     stream: LogStream,
     time: string,
+    /** timeToMs(time), which the parser already read from the bytes for the common line. */
+    ts: number,
     id: string,
     invalidUtf8: boolean,
     truncated: boolean,
@@ -275,7 +281,6 @@ export class Tailer {
       ? ((fields && levelFromFields(fields)) ?? levelFromText(message))
       : undefined;
     // Every field set (level possibly undefined): one object shape per class keeps V8's property access fast downstream.
-    const ts = timeToMs(time);
     const host = this.deps.host;
     // Two `new` sites, each with one class: V8 inlines a constructor it always sees the same.
     const ev: TailedLogEvent = plain
