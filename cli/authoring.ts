@@ -3,6 +3,7 @@ import { formatTestReport } from '../alerter/rules/rule-tests-run';
 import { explain as notifyDecisions, formatDecisions } from '../alerter/notify';
 import { ConfigError, formatProblem, type ConfigProblem } from '../core/errors';
 import { StateStore } from '../core/store/store';
+import { withSecretsResolvedWhenUsed } from '../core/config/types';
 import { configPass, graphiteRulesWithoutUrl } from './check-pass';
 import { configSchema, readConfig } from './config';
 import { resolveRulePaths } from './alerter';
@@ -51,7 +52,8 @@ export async function explainTarget(
   target: string,
   opts: { config?: string; test?: string; rules?: string[] },
 ): Promise<Outcome> {
-  const cfg = readConfig(opts.config);
+  // Reads the store and the rules only: no secret of the config is needed (or looked up).
+  const cfg = withSecretsResolvedWhenUsed(() => readConfig(opts.config));
   const rules = opts.rules && opts.rules.length > 0 ? opts.rules : resolveRulePaths(cfg.alerter.rules);
   const store = opts.test ? undefined : StateStore.open(cfg.state.path);
   try {

@@ -4,6 +4,7 @@ import type { CollectorNaming } from '../alerter/backtest/naming';
 import { renderPng } from '../alerter/backtest/png';
 import { formatBacktest, overPageBudget } from '../alerter/backtest/report';
 import { parseDuration } from '../core/duration';
+import { withSecretsResolvedWhenUsed } from '../core/config/types';
 import { UsageError } from './usage/usage-error';
 import { closest } from '../alerter/rules/hint';
 import { loadRules } from '../alerter/rules/load';
@@ -65,7 +66,8 @@ function checkRuleName(name: string, rulePaths: readonly string[]): void {
 export async function backtestAction(paths: string[], o: BacktestCliOptions): Promise<Outcome> {
   const now = Date.now();
   // The config gives Graphite's URL and the routing the pages are counted with.
-  const cfg = o.graphite && !o.config ? undefined : readConfig(o.config);
+  // Only alerter.graphite.url is read: the config's secrets are neither needed nor looked up.
+  const cfg = o.graphite && !o.config ? undefined : withSecretsResolvedWhenUsed(() => readConfig(o.config));
   const graphiteUrl = o.graphite ?? cfg?.alerter.graphite.url;
   if (!graphiteUrl) throw new UsageError('no Graphite: pass --graphite URL or set alerter.graphite.url');
   const maxPages = o.maxPages === undefined ? undefined : Number(o.maxPages);

@@ -5,6 +5,7 @@ import { parseDuration } from '../core/duration';
 import { LookoutError } from '../core/errors';
 import { createLogger } from '../core/logger';
 import { StateStore } from '../core/store/store';
+import { withSecretsResolvedWhenUsed } from '../core/config/types';
 import { readConfig, type LookoutConfig } from './config';
 import { UsageError } from './usage/usage-error';
 
@@ -15,7 +16,8 @@ import { UsageError } from './usage/usage-error';
  * fleet's notes topic, so every replica applies it (alerter/kafka/fleet-notes.ts, issue 17).
  */
 function withStore<T>(configFile: string | undefined, fn: (store: StateStore, cfg: LookoutConfig) => T): T {
-  const cfg = readConfig(configFile);
+  // The store needs no secret; a fleet's Kafka password is looked up when the bus connects.
+  const cfg = withSecretsResolvedWhenUsed(() => readConfig(configFile));
   const store = StateStore.open(cfg.state.path);
   try {
     return fn(store, cfg);

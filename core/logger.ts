@@ -36,7 +36,12 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const dest = opts.destination ?? process.stderr;
   const pretty =
     opts.format === 'pretty' || (opts.format !== 'json' && (dest as { isTTY?: boolean }).isTTY === true);
-  const base = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { pid: process.pid } };
+  const base = {
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    base: { pid: process.pid },
+    onChild: keepLastBinding,
+  };
   if (pretty) {
     // Synchronous pretty printing in the main thread: no worker thread to keep alive or lose lines with.
     // Loaded only for a terminal: services log JSON and need not carry the pretty-printer in memory.
@@ -54,6 +59,21 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     );
   }
   return pino(base, dest as pino.DestinationStream);
+}
+
+/**
+ * pino appends a child's bindings to its parent's, so `parent.child({component: 'api'})` under a
+ * parent that already says `component` prints the key twice; JSON readers keep the last one and
+ * some shippers refuse the line. Rewriting the child's bindings once, when it is made, keeps each
+ * key once with the child's value (in the parent's position), at no cost per line.
+ */
+export function keepLastBinding(child: Logger): void {
+  const held = child as unknown as Record<symbol, string | undefined>;
+  const text = held[pino.symbols.chindingsSym];
+  if (!text) return;
+  // The bindings are already serialised and redacted; parsing keeps the last value of a key.
+  const merged = JSON.parse(`{${text.slice(1)}}`) as Record<string, unknown>;
+  held[pino.symbols.chindingsSym] = `,${JSON.stringify(merged).slice(1, -1)}`;
 }
 
 /** A logger that prints nothing, for tests that do not look at logs. */

@@ -11,13 +11,34 @@ export function checkStatus(what: string, status: number, body: string): void {
   throw new PermanentDeliveryError(msg);
 }
 
-/** A network failure or our own deadline: the receiver may be fine a moment later. */
-export function networkError(what: string, err: unknown): LookoutError {
+/**
+ * A network failure or our own deadline: the receiver may be fine a moment later. `url`, when
+ * given, is named by its origin only: a webhook's path and query are often its secret.
+ */
+export function networkError(what: string, err: unknown, url?: string): LookoutError {
   if (err instanceof LookoutError) return err;
-  const e = err as { name?: string; message?: string; code?: string };
+  const e = err as {
+    name?: string;
+    message?: string;
+    code?: string;
+    cause?: { code?: string; message?: string };
+  };
+  // fetch says only "fetch failed"; the socket's code (ECONNREFUSED, UND_ERR_SOCKET) is in its cause.
   const reason =
-    e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.code ?? e.message ?? String(err));
-  return new TransientDeliveryError(`${what} unreachable: ${reason}`, err);
+    e.name === 'AbortError' || e.name === 'TimeoutError'
+      ? 'timed out'
+      : (e.code ?? e.cause?.code ?? e.message ?? String(err));
+  const at = url === undefined ? '' : ` (${originOf(url)})`;
+  return new TransientDeliveryError(`${what} unreachable: ${reason}${at}`, err);
+}
+
+function originOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return 'an unparsable URL';
+  }
 }
 
 /** Cuts `s` to `max` characters, marking the cut. */

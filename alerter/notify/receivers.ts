@@ -9,6 +9,7 @@ import { GRAPHITE_EVENTS_RECEIVER, graphiteEventsSchema } from './deploys/graphi
 import type { Receiver } from './outbox';
 import { NOTIFIER_KINDS } from './registry';
 import type { NotifierDeps } from './types';
+import { withUrlSecretsScrubbed } from './url-secrets';
 
 /** The receiver configs to build: what the user listed and what the deploys section implies. */
 export function receiverConfigs(
@@ -35,7 +36,7 @@ export function buildReceivers(config: NotifyConfig, deps: NotifierDeps): Map<st
     // The config's union admits only registered kinds; this is a programmer error.
     if (!kind) throw new Error(`no notifier kind "${rc.type}" is registered`);
     receivers.set(rc.name, {
-      notifier: kind.create(rc, deps),
+      notifier: withUrlSecretsScrubbed(kind.create(rc, deps), rc),
       retry: kind.retry,
       deadlineMs: sendDeadline(rc),
     });

@@ -36,7 +36,7 @@ export async function postSigned(p: SignedPost): Promise<{ status: number; text:
     try {
       res = await fetch(p.url, { method: 'POST', headers, body: p.body, signal: limit.signal });
     } catch (err) {
-      throw networkError(p.what, err);
+      throw networkError(p.what, err, p.url);
     }
     const text = await res.text().catch(() => '');
     checkStatus(p.what, res.status, text);

@@ -58,7 +58,7 @@ export const graphiteEventsKind: NotifierKind<typeof graphiteEventsSchema> = {
               signal: limit.signal,
             });
           } catch (err) {
-            throw networkError('graphite-web', err);
+            throw networkError('graphite-web', err, url);
           }
           checkStatus('graphite-web events', res.status, await res.text().catch(() => ''));
           return { answer: String(res.status) };

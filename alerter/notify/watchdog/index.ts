@@ -7,6 +7,7 @@ import { sleep } from '../../../core/clock';
 import type { Logger } from '../../../core/logger';
 import { watchdogPings } from '../metrics';
 import { deadline } from '../../../core/deadline';
+import { scrub, urlSecrets } from '../url-secrets';
 
 export interface WatchdogConfig {
   url: string;
@@ -21,6 +22,8 @@ export async function runWatchdog(
   signal: AbortSignal,
 ): Promise<void> {
   const log = logger.child({ component: 'notify', part: 'watchdog' });
+  // A dead man's switch URL is its own secret (the check's id is in the path).
+  const secrets = urlSecrets(cfg.url);
   while (!signal.aborted) {
     if (healthy()) {
       const limit = deadline(cfg.timeout, signal);
@@ -32,7 +35,7 @@ export async function runWatchdog(
       } catch (err) {
         if (signal.aborted) return;
         watchdogPings.inc({ result: 'error' });
-        log.warn({ err: (err as Error).message }, 'watchdog URL unreachable');
+        log.warn({ err: scrub(String((err as Error).message), secrets) }, 'watchdog URL unreachable');
       } finally {
         limit.done();
       }
