@@ -56,6 +56,14 @@ test('a checkpoint in another file (rotation) is written at once', () => {
   expect(onDisk()).toBe(0);
 });
 
+test('a checkpoint back in the same file (truncated, read again) is written at once', () => {
+  const { clock, writer, onDisk } = setup();
+  writer.put('c1', at(5000), clock.now());
+  clock.advance(10);
+  writer.put('c1', at(40), clock.now());
+  expect(onDisk()).toBe(40);
+});
+
 test('flush writes what is held and makes every later checkpoint immediate', () => {
   const { clock, writer, onDisk } = setup();
   writer.put('c1', at(100), clock.now());

@@ -11,14 +11,14 @@ export type Checkpoints = Pick<CheckpointStore, 'get' | 'put' | 'delete'>;
  * lines, and every tailed line carries a stable id, so holding the newest one back for a while
  * only widens what a crash re-sends (at most `intervalMs` of lines, de-duplicated by id), never
  * loses a line. Written at once regardless: a container's first checkpoint, one in a new file
- * (rotation, truncation: the old file may be deleted soon), and every held one when `flush`
- * runs (the source stops) or the timer fires. 0 writes every checkpoint at once.
+ * (rotation: the old file may be deleted soon) or back in its file (truncation), and every held
+ * one when `flush` runs (the source stops) or the timer fires. 0 writes every one at once.
  */
 export class CheckpointWriter implements Checkpoints {
   /** The newest checkpoint of each container not written yet. */
   private readonly held = new Map<string, Checkpoint>();
-  /** When each container's checkpoint was last written, and in which file. */
-  private readonly written = new Map<string, { at: number; file: string }>();
+  /** When each container's checkpoint was last written, in which file, at which offset. */
+  private readonly written = new Map<string, { at: number; file: string; offset: number }>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: boolean;
 
@@ -37,7 +37,7 @@ export class CheckpointWriter implements Checkpoints {
 
   put(containerId: string, c: Checkpoint, now: number): void {
     const last = this.written.get(containerId);
-    if (this.immediate || !last || last.file !== fileOf(c) || now - last.at >= this.intervalMs) {
+    if (this.immediate || !last || movedElsewhere(last, c) || now - last.at >= this.intervalMs) {
       this.write(containerId, c, now);
       return;
     }
@@ -78,8 +78,17 @@ export class CheckpointWriter implements Checkpoints {
   private write(containerId: string, c: Checkpoint, now: number): void {
     this.held.delete(containerId);
     this.store.put(containerId, c, now);
-    this.written.set(containerId, { at: now, file: fileOf(c) });
+    this.written.set(containerId, { at: now, file: fileOf(c), offset: offsetOf(c) });
   }
+}
+
+/** Another file (rotation), or back in the same one (truncated and read again from its start). */
+function movedElsewhere(last: { file: string; offset: number }, c: Checkpoint): boolean {
+  return last.file !== fileOf(c) || offsetOf(c) < last.offset;
+}
+
+function offsetOf(c: Checkpoint): number {
+  return c.kind === 'file' ? c.offset : 0;
 }
 
 /** Which file a checkpoint is in (an API checkpoint has none: one name for all). */
