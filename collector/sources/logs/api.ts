@@ -3,7 +3,7 @@ import type { ContainerMeta } from '../../../core/events';
 import type { DockerClient } from '../docker/client';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
-import type { CheckpointStore } from './checkpoints';
+import type { Checkpoints } from './checkpoint-writer';
 import type { LogsConfig } from './config';
 import { levelFromFields, levelFromText, parseFields } from './enrich';
 import { timeToMs } from './jsonfile';
@@ -47,7 +47,7 @@ export class ApiTailer {
     private meta: ContainerMeta,
     private readonly docker: LogsApi,
     private readonly cfg: LogsConfig,
-    private readonly deps: { logger: Logger; clock: Clock; host: string; checkpoints: CheckpointStore },
+    private readonly deps: { logger: Logger; clock: Clock; host: string; checkpoints: Checkpoints },
   ) {
     this.tag = createHash('sha1').update(`${meta.id}\0api`).digest('base64url').slice(0, 20);
     this.log = deps.logger.child({ container: meta.name, containerId: meta.id.slice(0, 12), mode: 'api' });

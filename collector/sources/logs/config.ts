@@ -37,6 +37,12 @@ export const logsConfigSchema = z
     poll_interval: duration().default(250),
     /** A rotated-away file we still hold open is given up after this long (its unread bytes are counted as dropped). */
     max_deleted_hold: duration().default(60_000),
+    /**
+     * A file being read fast has its checkpoint written at most this often (and always on
+     * rotation and at stop): a crash re-sends up to this much of its lines, which carry the
+     * same ids again. 0: after every delivered batch.
+     */
+    checkpoint_interval: duration().default(1000),
     multiline: multilineSchema.prefault({}),
     /** Parse every line as JSON into `fields` (the `lookout.parse=json` label does it per container). */
     parse_json_default: z.boolean().default(false),

@@ -1,4 +1,4 @@
-import { levelFromFields, levelFromText, parseFields } from './enrich';
+import { levelFromFields, levelFromText, normalizeLevel, parseFields } from './enrich';
 
 describe('levelFromText', () => {
   test.each([
@@ -36,4 +36,15 @@ describe('JSON fields', () => {
   test.each([['not json'], ['[1,2]'], ['{broken'], ['"str"']])('%s is not an object', (msg) => {
     expect(parseFields(msg)).toBeUndefined();
   });
+});
+
+test('every level word is found by the slot table, in either case; other words are not', () => {
+  const words = ['trace', 'debug', 'dbg', 'info', 'inf', 'notice', 'warn', 'warning', 'wrn', 'err', 'error'];
+  words.push('eror', 'crit', 'critical', 'fatal', 'panic', 'emerg', 'alert');
+  for (const w of words) {
+    expect([w, levelFromText(`${w} x`)]).toEqual([w, normalizeLevel(w)]);
+    expect([w, levelFromText(`[${w.toUpperCase()}] x`)]).toEqual([w, normalizeLevel(w)]);
+  }
+  for (const w of ['tracer', 'infos', 'warned', 'errs', 'abc', 'lorem', 'ipsumdol'])
+    expect([w, levelFromText(`${w} x`)]).toEqual([w, undefined]);
 });

@@ -1,5 +1,6 @@
 import type { Source, SourceBatch, SourceDeps } from '../../source';
 import type { LogsApi } from './api';
+import { CheckpointWriter } from './checkpoint-writer';
 import { CheckpointStore } from './checkpoints';
 import type { LogsConfig } from './config';
 import { Rendezvous } from './rendezvous';
@@ -39,8 +40,17 @@ async function* runLogSource(
   const log = deps.logger.child({ component: 'source', source: 'logs' });
   if (!cfg.enabled) return;
   const rendezvous = new Rendezvous<Tailed>();
-  const checkpoints = new CheckpointStore(deps.store);
   const { clock, host, docker, remoteEngine, hostRoot } = deps;
+  const checkpoints = new CheckpointWriter(
+    new CheckpointStore(deps.store),
+    clock,
+    cfg.checkpoint_interval,
+    log,
+  );
+  // Stopping: what is held goes to the store now, while it is open (it closes after delivery
+  // drains); the batches delivered while draining are written one by one.
+  const flush = () => safely(log, () => checkpoints.flush());
+  signal.addEventListener('abort', flush, { once: true });
   const tailers = new TailerSet(
     cfg,
     { logger: log, clock, host, checkpoints, docker, remoteEngine, hostRoot },
@@ -62,6 +72,8 @@ async function* runLogSource(
     }
   } finally {
     unwatch();
+    signal.removeEventListener('abort', flush);
+    flush();
   }
 }
 

@@ -3,7 +3,7 @@ import type { Clock } from '../../../core/clock';
 import type { Logger } from '../../../core/logger';
 import type { ContainerInfo, DiscoveryChange } from '../docker/types';
 import { ApiTailer, type LogsApi } from './api';
-import type { CheckpointStore } from './checkpoints';
+import type { Checkpoints } from './checkpoint-writer';
 import type { LogsConfig } from './config';
 import type { StartSpec } from './follower';
 import { tailMetrics } from './metrics';
@@ -23,7 +23,7 @@ export interface TailerSetDeps {
   logger: Logger;
   clock: Clock;
   host: string;
-  checkpoints: CheckpointStore;
+  checkpoints: Checkpoints;
   /** For containers whose driver is not json-file; without it they are only reported. */
   docker?: LogsApi;
   /** The engine is on another machine: read every container through the API. */
@@ -47,11 +47,7 @@ export function readerFor(
 }
 
 /** Where a file tailer begins: its checkpoint if it has one, else as `start_at` says. */
-export function startSpec(
-  checkpoints: CheckpointStore,
-  id: string,
-  startAt: LogsConfig['start_at'],
-): StartSpec {
+export function startSpec(checkpoints: Checkpoints, id: string, startAt: LogsConfig['start_at']): StartSpec {
   const c = checkpoints.get(id);
   if (c?.kind === 'file') return { kind: 'checkpoint', checkpoint: c };
   return startAt === 'beginning'

@@ -4,7 +4,7 @@ import type { ContainerMeta, LogStream } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
 import { type Assembled, capUtf8, MultilineJoiner, PartialJoiner, type Piece } from './assemble';
-import type { CheckpointStore } from './checkpoints';
+import type { Checkpoints } from './checkpoint-writer';
 import type { LogsConfig } from './config';
 import { levelFromFields, levelFromText, parseFields } from './enrich';
 import { FileFollower, type StartSpec } from './follower';
@@ -32,7 +32,7 @@ export interface TailerDeps {
   logger: Logger;
   clock: Clock;
   host: string;
-  checkpoints: CheckpointStore;
+  checkpoints: Checkpoints;
 }
 
 export const LABEL_MULTILINE = 'lookout.multiline.pattern';
