@@ -157,11 +157,20 @@ until_ok carbon-cache 30 port_open "$CARBON_PORT"
 until_ok graphite-web 60 graphite_web_up
 
 # 5. StatsD flushing every second into carbon, new-style names (stats.gauges.X, stats.counters.X.count).
-cat >"$SVC_DIR/statsd.config.js" <<CONF
+# A running statsd watches its config file and re-reads it on every change: rewritten in place,
+# it was read empty between the truncate and the write and statsd died of a SyntaxError (the
+# "statsd found dead" of several sessions, at each services-up.sh of another test run). So the
+# file is replaced whole (rename), and only when its text changes.
+cat >"$SVC_DIR/statsd.config.js.new" <<CONF
 { port: $STATSD_PORT, address: "127.0.0.1", mgmt_port: $STATSD_MGMT_PORT, mgmt_address: "127.0.0.1",
   graphiteHost: "127.0.0.1", graphitePort: $CARBON_PORT, flushInterval: 1000,
   backends: ["./backends/graphite"], graphite: { legacyNamespace: false }, deleteIdleStats: false }
 CONF
+if cmp -s "$SVC_DIR/statsd.config.js.new" "$SVC_DIR/statsd.config.js"; then
+  rm -f "$SVC_DIR/statsd.config.js.new"
+else
+  mv -f "$SVC_DIR/statsd.config.js.new" "$SVC_DIR/statsd.config.js"
+fi
 if ! statsd_up; then
   say "starting statsd"
   daemon statsd node "$SVC_DIR/node/node_modules/statsd/stats.js" "$SVC_DIR/statsd.config.js"
