@@ -16,7 +16,7 @@
  */
 import type { MetricSample } from '../../core/events';
 import type { AlertState } from '../types';
-import type { Op } from './evaluator';
+import type { Op } from './condition';
 import type { SlotHistograms } from './histogram';
 import {
   H_CBID,

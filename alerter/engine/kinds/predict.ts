@@ -3,7 +3,8 @@ import { formatDuration } from '../../../core/duration';
 import type { MetricSample } from '../../../core/events';
 import { duration } from '../../../core/config/types';
 import { common, compare, metricName } from '../../rules/schema-parts';
-import { holds, type EvalDeps, type Evaluator } from '../evaluator';
+import { holds } from '../condition';
+import type { EvalDeps, Evaluator } from '../evaluator';
 
 export const predictRule = z
   .object({

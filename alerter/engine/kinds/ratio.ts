@@ -3,7 +3,8 @@ import type { LogEvent } from '../../../core/events';
 import { z } from 'zod';
 import { duration } from '../../../core/config/types';
 import { common, compare, lineMatchSchema } from '../../rules/schema-parts';
-import { holds, type EvalDeps, type Evaluator } from '../evaluator';
+import { holds } from '../condition';
+import type { EvalDeps, Evaluator } from '../evaluator';
 import { compileLineMatch, pushLine } from '../linematch';
 import { Ring, windowShape } from '../window';
 

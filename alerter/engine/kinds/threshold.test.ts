@@ -1,7 +1,7 @@
 import { compileRules } from '../../rules/compile';
 import { loadRuleText } from '../../rules/load';
 import { REDUCERS } from '../../rules/schema-parts';
-import { holds, type Op } from '../evaluator';
+import { holds, type Op } from '../condition';
 import type { Ring } from '../window';
 
 /**

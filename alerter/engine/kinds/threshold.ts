@@ -3,7 +3,8 @@ import type { MetricSample } from '../../../core/events';
 import { z } from 'zod';
 import { duration } from '../../../core/config/types';
 import { REDUCERS, common, compare, metricName } from '../../rules/schema-parts';
-import type { EvalDeps, Evaluator, Observation, Op } from '../evaluator';
+import type { Op } from '../condition';
+import type { EvalDeps, Evaluator, Observation } from '../evaluator';
 import { FAST_OPS, FAST_QUANTILE, FAST_REDUCERS, type FastReduce } from '../fast-path';
 import { Ring, windowShape, type RingOptions, type WindowStats } from '../window';
 
