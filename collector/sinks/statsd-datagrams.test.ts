@@ -17,7 +17,10 @@ function sample(over: Partial<MetricSample>): MetricSample {
   };
 }
 
-/** What the sink sent before issue 16: hot-shots' gauge() and increment() per sample (mock mode keeps the text). */
+/**
+ * What the sink sent before issue 16: hot-shots' gauge() and increment() per sample (mock mode keeps
+ * the text), plus the `:0|g` a negative gauge needs first (StatsD reads a signed gauge as a delta).
+ */
 function throughHotShots(batches: LookoutEvent[][], prefix: string, tags: boolean): string[] {
   const client = new StatsD({ mock: true });
   const totals = new Map<string, number>();
@@ -25,6 +28,7 @@ function throughHotShots(batches: LookoutEvent[][], prefix: string, tags: boolea
     if (e.kind !== 'metric' || !Number.isFinite(e.value)) continue;
     const key = graphiteName(e, prefix, tags);
     if (e.type === 'gauge') {
+      if (e.value < 0) client.gauge(key, 0);
       client.gauge(key, e.value);
       continue;
     }
@@ -107,4 +111,15 @@ describe('StatsdDatagrams', () => {
     expect(encoder.encode([total, total, sample({ value: NaN })])).toEqual([]);
     expect(encoder.countersKnown).toBe(1);
   });
+});
+
+test('a negative gauge is set, not subtracted: a zero line first, in the same datagram', () => {
+  const enc = new StatsdDatagrams('lookout', false, 64);
+  const c = container('probe');
+  const out = enc.encode([
+    sample({ container: c, name: 'filler.a', value: 1 }),
+    sample({ container: c, name: 'clock.offset', value: -5 }),
+  ]);
+  const withNegative = out.map((d) => d.toString('utf8')).find((d) => d.includes(':-5|g'));
+  expect(withNegative).toBe('lookout.web01.probe.clock.offset:0|g\nlookout.web01.probe.clock.offset:-5|g');
 });

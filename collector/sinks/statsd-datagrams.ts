@@ -21,6 +21,10 @@ const STATSD_UNSAFE = /[:|\n\r]/g;
  * callback and a promise per sample (issue 16: that cost the StatsD path four times the CPU of
  * the carbon path). A line longer than the limit goes alone in its own datagram, as hot-shots does.
  *
+ * A gauge line with a sign is a delta to StatsD (`x:-5|g` subtracts 5), so a negative gauge is
+ * written as `x:0|g` then `x:-5|g`, in the same datagram (a temperature, a clock offset, a
+ * balance may be below zero; hot-shots sends the value as is).
+ *
  * Our counters are running totals (bytes since start); StatsD counters are increments, so a
  * counter line carries the growth since the last total seen (the whole value after a reset), and
  * the first total of a series only sets the baseline.
@@ -78,8 +82,17 @@ export class StatsdDatagrams {
       value = prev === undefined ? 0 : s.value >= prev ? s.value - prev : s.value;
       if (value === 0) return false;
     }
-    // Worst case: three UTF-8 bytes per name unit (tag values may hold any text) and a number.
-    this.reserve(name.length * 3 + 64);
+    // Worst case: three UTF-8 bytes per name unit (tag values may hold any text) and a number,
+    // twice for a negative gauge.
+    this.reserve(name.length * 6 + 128);
+    if (s.type === 'gauge' && value < 0) {
+      this.at += this.pool.write(name, this.at, 'utf8');
+      this.pool[this.at++] = COLON;
+      this.at = writeNumber(this.pool, this.at, 0);
+      this.pool[this.at++] = PIPE;
+      this.pool[this.at++] = GAUGE;
+      this.pool[this.at++] = NEWLINE;
+    }
     this.at += this.pool.write(name, this.at, 'utf8');
     this.pool[this.at++] = COLON;
     this.at = writeNumber(this.pool, this.at, value);

@@ -86,3 +86,31 @@ test('one batch of 660 series in one write: every gauge and increment reaches Gr
     await sink.close();
   }
 });
+
+test('a negative gauge reaches Graphite as its value, write after write (StatsD reads a signed gauge as a delta)', async () => {
+  const c = container(`${run}n`);
+  const sink = createSink(statsdSinkSchema.parse({ type: 'statsd', address: STATSD }), {
+    logger: silentLogger(),
+    clock: systemClock,
+    deadLetter: { write() {} },
+  });
+  try {
+    // Sent as is, the second write would take the gauge from -5 to -10.
+    for (let i = 0; i < 3; i++)
+      await sink.write([sample(c, 'offset.v', -5, Date.now())], AbortSignal.timeout(10_000));
+    const values = await waitFor(
+      'the negative gauge in graphite',
+      async () => {
+        const v = valuesBySeries(await render(`stats.gauges.lookout.testhost.${run}n.offset.v`), 5).get(
+          'offset',
+        );
+        return v && v.length > 0 ? v : undefined;
+      },
+      90_000,
+      500,
+    );
+    expect(new Set(values)).toEqual(new Set([-5]));
+  } finally {
+    await sink.close();
+  }
+});
