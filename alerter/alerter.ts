@@ -24,7 +24,7 @@ import { watchRules } from './runner/watch';
 import type { AlertTransition } from './types';
 import type { AlerterHandoff, HandoffControl } from './handoff';
 
-export { checkRules } from './rules/check';
+export { checkRules, ruleCheck } from './rules/check';
 export { testRules, formatTestReport, type TestReport } from './rules/rule-tests-run';
 export { explain, type ExplainOptions } from './rules/explain';
 export { ruleJsonSchema } from './rules/write-schema';
@@ -159,6 +159,9 @@ function assemble(deps: AlerterDeps, log: Logger): Parts {
     { rules: first.rules.length, files: first.files.length, restored: restore.length },
     'rules loaded',
   );
+  // Valid, and most likely a wrong path: an alerter without rules pages nobody, whatever happens.
+  if (first.rules.length === 0)
+    log.warn({ paths: config.rules }, 'no rules loaded: nothing will page (check alerter.rules)');
   const serial = new SerialQueue();
   const handoff = deps.handoff && new HandoffBuffer(deps.handoff, engine);
   const lastLines = new LastLines();

@@ -1,4 +1,4 @@
-import { checkRules, explain, testRules } from '../alerter/alerter';
+import { explain, ruleCheck, testRules } from '../alerter/alerter';
 import { formatTestReport } from '../alerter/rules/rule-tests-run';
 import { explain as notifyDecisions, formatDecisions } from '../alerter/notify';
 import { ConfigError, formatProblem, type ConfigProblem } from '../core/errors';
@@ -35,8 +35,15 @@ export async function check(paths: string[], configFile?: string): Promise<Outco
     problems.push(...pass.problems);
     if (rulePaths.length === 0) rulePaths = resolveRulePaths(pass.rulePaths ?? ['rules']);
   }
-  problems.push(...(await checkRules(rulePaths)));
-  if (problems.length === 0) return { out: `ok: config and rules in ${rulePaths.join(', ')}`, code: 0 };
+  const rules = await ruleCheck(rulePaths);
+  problems.push(...rules.problems);
+  if (problems.length === 0) {
+    const where = rulePaths.join(', ');
+    // Not an error (a collector-only host may run no rules), but the likelier story is a wrong path.
+    if (rules.rules === 0)
+      return { out: `ok: config valid; warning: no rules in ${where}: nothing would page`, code: 0 };
+    return { out: `ok: config and ${rules.rules} rule(s) in ${where}`, code: 0 };
+  }
   return { out: `${problems.map(formatProblem).join('\n')}\n${problems.length} problem(s)`, code: 2 };
 }
 

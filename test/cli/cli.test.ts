@@ -50,6 +50,17 @@ test('lookout check reports every rule problem at once, and passes the shipped r
   expect(good.code).toBe(0);
 });
 
+test('lookout check on a folder without rules passes with a warning that nothing would page', async () => {
+  const empty = path.join(dir, 'no-rules');
+  fs.mkdirSync(empty);
+  fs.writeFileSync(path.join(empty, 'empty.yaml'), 'rules: []\n');
+  const r = await lookout(['check', empty]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`warning: no rules in ${empty}: nothing would page`);
+  const shipped = await lookout(['check']);
+  expect(shipped.stdout).toMatch(/^ok: config and \d+ rule\(s\) in rules/);
+});
+
 test("lookout test runs the shipped rules' tests", async () => {
   const r = await lookout(['test', 'rules']);
   expect(r.code).toBe(0);
