@@ -81,7 +81,7 @@ export async function createCollector(config: CollectorConfig, deps: CollectorDe
     ),
   );
   // The one decision, made here, that every container source consults.
-  const watched = containerFilter(c.docker.exclude, setup.ownContainerId);
+  const watched = containerFilter(c.docker, setup.ownContainerId);
   const sources = createSources(c, {
     logger,
     clock: deps.clock,

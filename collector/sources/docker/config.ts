@@ -21,6 +21,14 @@ export const dockerConfigSchema = z
      * matching any one is not watched (no logs, stats, lifecycle events, nor heartbeat inventory).
      */
     exclude: z.array(labelSelector()).prefault(['lookout.enable=false']),
+    /**
+     * When set, only containers matching one of these selectors are watched; `exclude` still
+     * wins. Absent: every container (an empty list would watch nothing, so it is refused).
+     */
+    include: z
+      .array(labelSelector())
+      .min(1, { message: 'list at least one selector, or leave docker.include out to watch every container' })
+      .optional(),
   })
   .strict()
   .refine((c) => !(c.socket && c.host), { message: 'set either docker.socket or docker.host, not both' });

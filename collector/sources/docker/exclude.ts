@@ -10,13 +10,24 @@ export const ENABLE_LABEL = 'lookout.enable';
 /** Whether the collector watches a container: the one decision every container source consults. */
 export type ContainerFilter = (meta: ContainerMeta) => boolean;
 
+/** `docker.exclude` and `docker.include`, parsed. */
+export interface FilterSettings {
+  exclude: readonly LabelSelector[];
+  include?: readonly LabelSelector[];
+}
+
 /**
  * Leaves out the collector's own container (a sidecar tailing its own stdout would print each
- * line again, escaped inside a new event, without end) and any container whose labels match
- * one of the `exclude` selectors. Labels are fixed at create, so the answer never changes.
+ * line again, escaped inside a new event, without end), any container whose labels match one
+ * of the `exclude` selectors, and, when `include` is set, any that matches none of those:
+ * exclude wins. Labels are fixed at create, so the answer never changes.
  */
-export function containerFilter(exclude: readonly LabelSelector[], ownId?: string): ContainerFilter {
-  return (meta) => meta.id !== ownId && !exclude.some((sel) => matchesSelector(sel, meta.labels));
+export function containerFilter(settings: FilterSettings, ownId?: string): ContainerFilter {
+  const { exclude, include } = settings;
+  const any = (sels: readonly LabelSelector[], labels: Record<string, string>) =>
+    sels.some((sel) => matchesSelector(sel, labels));
+  return (meta) =>
+    meta.id !== ownId && !any(exclude, meta.labels) && (include === undefined || any(include, meta.labels));
 }
 
 /** The directory the log, stats and heartbeat sources see: watched containers only. */

@@ -43,26 +43,46 @@ describe('label selectors', () => {
   });
 });
 
+describe('docker.include', () => {
+  it('watches only containers matching one selector, and exclude wins', () => {
+    const watched = containerFilter(dockerConfigSchema.parse({ include: ['team=search', 'lookout.watch'] }));
+    expect(watched(meta('a', { team: 'search' }))).toBe(true);
+    expect(watched(meta('b', { 'lookout.watch': '' }))).toBe(true);
+    expect(watched(meta('c', { team: 'payments' }))).toBe(false);
+    expect(watched(meta('d', {}))).toBe(false);
+    expect(watched(meta('e', { team: 'search', 'lookout.enable': 'false' }))).toBe(false);
+  });
+
+  it('absent watches everything; an empty list is refused, naming the key', () => {
+    expect(dockerConfigSchema.parse({}).include).toBeUndefined();
+    const r = dockerConfigSchema.safeParse({ include: [] });
+    expect(r.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['include'],
+        message: expect.stringContaining('list at least one selector'),
+      }),
+    ]);
+  });
+});
+
 describe('docker.exclude', () => {
   it('defaults to lookout.enable=false, which leaves out only that value', () => {
-    const watched = containerFilter(dockerConfigSchema.parse({}).exclude);
+    const watched = containerFilter(dockerConfigSchema.parse({}));
     expect(watched(meta('a', { 'lookout.enable': 'false' }))).toBe(false);
     expect(watched(meta('b', { 'lookout.enable': 'true' }))).toBe(true);
     expect(watched(meta('c', {}))).toBe(true);
   });
 
   it('leaves out a container matching any selector, and the collector itself', () => {
-    const { exclude } = dockerConfigSchema.parse({ exclude: ['ci.job', 'team=payments'] });
-    const watched = containerFilter(exclude, 'self');
+    const settings = dockerConfigSchema.parse({ exclude: ['ci.job', 'team=payments'] });
+    const watched = containerFilter(settings, 'self');
     expect(watched(meta('a', { 'ci.job': '42' }))).toBe(false);
     expect(watched(meta('b', { team: 'payments' }))).toBe(false);
     expect(watched(meta('c', { team: 'search' }))).toBe(true);
     expect(watched(meta('self', {}))).toBe(false);
     // An empty list watches everything (the label then means nothing).
     expect(
-      containerFilter(dockerConfigSchema.parse({ exclude: [] }).exclude)(
-        meta('d', { 'lookout.enable': 'false' }),
-      ),
+      containerFilter(dockerConfigSchema.parse({ exclude: [] }))(meta('d', { 'lookout.enable': 'false' })),
     ).toBe(true);
   });
 

@@ -21,7 +21,7 @@ const client = createDockerClient(
 );
 const discovery = new Discovery(client, { logger: silentLogger() });
 // As the collector wires it: the default `docker.exclude` leaves out `lookout.enable=false`.
-const watched = containerFilter(dockerConfigSchema.parse({}).exclude);
+const watched = containerFilter(dockerConfigSchema.parse({}));
 const source = createLifecycleSource(watchedEvents(discovery, watched), {
   logger: silentLogger(),
   host: 'test-host',
