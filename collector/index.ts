@@ -10,7 +10,7 @@ import { pump } from './pipeline';
 import { createSinks, type AnySinkConfig } from './sinks';
 import { createSources } from './sources';
 import { createDockerClient, Discovery } from './sources/docker';
-import { excludingContainers } from './sources/docker/exclude';
+import { containerFilter, excludingContainers, watchedEvents } from './sources/docker/exclude';
 import { sinksHealth } from './delivery/health';
 import { dockerEngineCheck } from './sources/docker/health';
 
@@ -80,14 +80,17 @@ export async function createCollector(config: CollectorConfig, deps: CollectorDe
       client.endpoint,
     ),
   );
+  // The one decision, made here, that every container source consults.
+  const watched = containerFilter(c.docker, setup.ownContainerId);
   const sources = createSources(c, {
     logger,
     clock: deps.clock,
     store: deps.store,
     version: deps.version,
     host: config.host,
-    containers: excludingContainers(discovery, setup.ownContainerId),
+    containers: excludingContainers(discovery, watched),
     discovery,
+    containerEvents: watchedEvents(discovery, watched),
     docker: client,
     hostRoot: setup.hostRoot,
   });

@@ -7,6 +7,8 @@ import type { Discovery } from './docker/discovery';
 export interface SourceKindDeps extends SourceDeps {
   /** Every container, the excluded ones too (`containers` leaves them out). */
   discovery: Discovery;
+  /** Discovery's container events, of watched containers only (`docker.exclude`). */
+  containerEvents: Pick<Discovery, 'onContainerEvent'>;
   docker: DockerClient;
   /** `host_root` as detected at start: where the host's /proc and /sys/fs/cgroup are visible. */
   hostRoot: string;

@@ -18,6 +18,7 @@ const deps: SourceKindDeps = {
   host: 'h',
   containers: { get: () => undefined, list: () => [], watch: () => () => {} },
   discovery: { onContainerEvent: () => () => {} } as unknown as Discovery,
+  containerEvents: { onContainerEvent: () => () => {} },
   docker: { remote: false } as DockerClient,
   hostRoot: '/',
   version: 'test',

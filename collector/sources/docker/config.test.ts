@@ -7,7 +7,12 @@ describe('docker and stats config', () => {
 
   it('defaults when nothing is set', () => {
     expect(section.parse({})).toEqual({
-      docker: { request_timeout: 10_000, reconnect_initial: 500, reconnect_max: 30_000 },
+      docker: {
+        request_timeout: 10_000,
+        reconnect_initial: 500,
+        reconnect_max: 30_000,
+        exclude: [{ key: 'lookout.enable', value: 'false' }],
+      },
       host_root: '/',
     });
     expect(statsConfigSchema.parse({})).toEqual({ enabled: true, interval: 10_000, mode: 'auto' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../../../core/config/types';
+import { labelSelector } from './selector';
 
 /**
  * `docker:` — how the collector reaches the Engine API. `host` takes DOCKER_HOST syntax
@@ -15,6 +16,19 @@ export const dockerConfigSchema = z
     /** Reconnect backoff when dockerd goes away. */
     reconnect_initial: duration().default(500),
     reconnect_max: duration().default(30_000),
+    /**
+     * Containers left out of monitoring: label selectors, `key` or `key=value`; a container
+     * matching any one is not watched (no logs, stats, lifecycle events, nor heartbeat inventory).
+     */
+    exclude: z.array(labelSelector()).prefault(['lookout.enable=false']),
+    /**
+     * When set, only containers matching one of these selectors are watched; `exclude` still
+     * wins. Absent: every container (an empty list would watch nothing, so it is refused).
+     */
+    include: z
+      .array(labelSelector())
+      .min(1, { message: 'list at least one selector, or leave docker.include out to watch every container' })
+      .optional(),
   })
   .strict()
   .refine((c) => !(c.socket && c.host), { message: 'set either docker.socket or docker.host, not both' });

@@ -2,7 +2,6 @@ import type { LifecycleEvent } from '../../../core/events';
 import type { Logger } from '../../../core/logger';
 import type { Source, SourceBatch } from '../../source';
 import type { Discovery } from '../docker/discovery';
-import { ENABLE_LABEL } from '../docker/exclude';
 import { BatchQueue } from '../docker/queue';
 import { LifecycleMapper, type MapperOptions } from './map';
 import { lifecycleMetrics } from './metrics';
@@ -68,12 +67,9 @@ export function createLifecycleSource(
   };
 }
 
-/**
- * A death that may page, of a container whose logs lookout may read: a stop by a user never
- * pages, and `lookout.enable=false` opts a container out of log collection, these lines too.
- */
+/** A death that may page: a stop by a user never pages. (Containers left out never get here.) */
 function wantsLastLines(ev: LifecycleEvent): boolean {
-  return ev.action === 'die' && ev.intent !== 'user' && ev.container.labels[ENABLE_LABEL] !== 'false';
+  return ev.action === 'die' && ev.intent !== 'user';
 }
 
 /**
@@ -97,9 +93,13 @@ async function attachLastLines(
   }
 }
 
-/** Lifecycle has no settings of its own; it covers every container, the excluded ones too. */
+/** Lifecycle has no settings of its own; it covers the watched containers (`docker.exclude`). */
 export const lifecycleSource = defineSource({
   schema: undefined,
   create: (_config, deps) =>
-    createLifecycleSource(deps.discovery, { logger: deps.logger, host: deps.host, docker: deps.docker }),
+    createLifecycleSource(deps.containerEvents, {
+      logger: deps.logger,
+      host: deps.host,
+      docker: deps.docker,
+    }),
 });
