@@ -6,7 +6,7 @@ import fs from 'node:fs';
  * A sidecar must leave its own container out of discovery: it tails every container's log, its
  * own included, so with a stdout sink each line it prints is read back and printed again (the
  * message holding the previous line, escaped), a loop that grows until the disk fills. Discovery
- * should skip this id (and containers labelled `lookout.enable=false`, for a second collector).
+ * skips this id (collector/sources/docker/exclude.ts, with the `docker.exclude` selectors).
  *
  * dockerd bind-mounts /etc/hostname, /etc/hosts and /etc/resolv.conf from the container's own
  * folder, `<data-root>/containers/<id>/`, which mountinfo shows whatever the cgroup version,

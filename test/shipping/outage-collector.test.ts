@@ -10,8 +10,8 @@
  * again while it drains the spool once the backends are back, each time starting it again on the
  * same state store: the repeats the second kill causes are absorbed by `_id`.
  *
- * The collector reads every container of the shared engine (it has no include filter, only
- * `lookout.enable=false`), so assertions look only at this run's containers, by name.
+ * The collector reads every container of the shared engine (as a collector with the default
+ * `docker.exclude` does), so assertions look only at this run's containers, by name.
  * test/shipping/outage.test.ts covers the delivery layer alone with synthetic containers.
  */
 import fs from 'node:fs';
