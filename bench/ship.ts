@@ -22,7 +22,7 @@
  * node, as production runs dist/: under tsx the loader's own thread adds ~34 MiB to the peak RSS.
  * `npm run bench:ship -- --tsx` measures the TypeScript under tsx instead, and says so.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -46,7 +46,7 @@ import {
   roundsFromArgs,
   runRounds,
 } from './lib/report';
-import { compileBench } from './lib/compiled';
+import { codeLine, rerunCompiled } from './lib/compiled';
 import { logBatches, metricBatches } from './ship-batches';
 import { withPrivateStatsd } from './ship-statsd-daemon';
 
@@ -179,11 +179,7 @@ async function main(): Promise<void> {
   printHeader(
     `${runner} ${process.argv.slice(2).join(' ')} (LINES=${LINES} SAMPLES=${SAMPLES} BATCH=${BATCH})`,
   );
-  console.log(
-    compiled
-      ? `code: compiled JavaScript (tsc with the settings of dist/, plain node), as bin/lookout runs it: ${__filename}`
-      : 'code: TypeScript through tsx (--tsx): RSS includes the loader (npm run bench:ship runs compiled JS)',
-  );
+  console.log(codeLine(__filename, 'npm run bench:ship'));
   const recv = await startReceivers();
   const logger = silentLogger();
   const store = StateStore.open(':memory:');
@@ -275,25 +271,9 @@ async function main(): Promise<void> {
   store.close();
 }
 
-/** From source and without --tsx: compile, run the JS in a child with the same arguments, clean up. */
-async function runCompiled(): Promise<number> {
-  const js = compileBench(__filename, [path.join(__dirname, 'ship-receivers.ts')]);
-  try {
-    const child = spawn(process.execPath, [js.entry, ...process.argv.slice(2)], {
-      env: js.env,
-      stdio: 'inherit',
-    });
-    return await new Promise<number>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => resolve(code ?? 1));
-    });
-  } finally {
-    js.remove();
-  }
-}
-
-const fromSource = !compiled && !process.argv.includes('--tsx');
-(fromSource ? runCompiled().then((code) => process.exit(code)) : main()).catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+rerunCompiled(__filename, [path.join(__dirname, 'ship-receivers.ts')])
+  .then((code) => (code === undefined ? main() : process.exit(code)))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -5,7 +5,9 @@
  * then rsyslog doing lookout's work (bulk); rsyslog's CPU is its own process's, read from /proc,
  * and the generator's CPU (writing the file, before the rounds) is printed apart.
  *
- *   npx tsx bench/tail.ts [--lines 2000000] [--rounds 5] [--cpu 1]
+ * Like bench:ship it measures tsc's output, what bin/lookout runs (`--tsx`: the source through tsx).
+ *
+ *   npx tsx bench/tail.ts [--lines 2000000] [--rounds 5] [--cpu 1] [--tsx]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +23,7 @@ import {
   roundsFromArgs,
   runRounds,
 } from './lib/report';
+import { codeLine, rerunCompiled } from './lib/compiled';
 import { generateJsonFileLog, marker } from './tail-gen';
 import { runNodeTail } from './tail-node';
 import { rsyslogVersion, runRsyslog } from './tail-rsyslog';
@@ -39,7 +42,8 @@ async function main(): Promise<void> {
   const rounds = roundsFromArgs();
   const cpu = arg('cpu', String(Math.min(1, os.cpus().length - 1)));
   const lineBytes = 100;
-  printHeader(`npx tsx bench/tail.ts ${process.argv.slice(2).join(' ')}`.trim());
+  printHeader(`npm run bench:tail -- ${process.argv.slice(2).join(' ')}`.trim());
+  console.log(codeLine(__filename, 'npm run bench:tail'));
   console.log(`rsyslog: ${rsyslogVersion()}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-tail-'));
   try {
@@ -83,7 +87,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+rerunCompiled(__filename)
+  .then((code) => (code === undefined ? main() : process.exit(code)))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

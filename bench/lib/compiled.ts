@@ -6,7 +6,7 @@
  * checkout), for the bench to run its measured phases from. The one way every bench that wants
  * compiled code gets it: bench:rules runs its phases from it, bench:ship re-runs itself.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,4 +59,37 @@ export function compileBench(entryTs: string, alsoTs: readonly string[] = []): C
 /** Where tsc put the JS of a TypeScript file of the checkout. */
 function compiledPath(out: string, fileTs: string): string {
   return path.join(out, path.relative(ROOT, fileTs).replace(/\.ts$/, '.js'));
+}
+
+/**
+ * For a bench whose measured phases run as compiled JavaScript (bench:ship, bench:tail): run from
+ * source, it compiles itself (and `alsoTs`), re-runs the JS in a child with the same arguments and
+ * cleans up; `--tsx` keeps it in the source, to measure TypeScript through tsx on purpose.
+ * Returns the child's exit code, or undefined when this process is the one to measure.
+ */
+export async function rerunCompiled(
+  benchFile: string,
+  alsoTs: readonly string[] = [],
+): Promise<number | undefined> {
+  if (benchFile.endsWith('.js') || process.argv.includes('--tsx')) return undefined;
+  const js = compileBench(benchFile, alsoTs);
+  try {
+    const child = spawn(process.execPath, [js.entry, ...process.argv.slice(2)], {
+      env: js.env,
+      stdio: 'inherit',
+    });
+    return await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => resolve(code ?? 1));
+    });
+  } finally {
+    js.remove();
+  }
+}
+
+/** The line a bench prints about which code it measured. */
+export function codeLine(benchFile: string, benchCommand: string): string {
+  return benchFile.endsWith('.js')
+    ? `code: compiled JavaScript (tsc with the settings of dist/, plain node), as bin/lookout runs it: ${benchFile}`
+    : `code: TypeScript through tsx (--tsx): slower, and RSS includes the loader (${benchCommand} runs compiled JS)`;
 }
