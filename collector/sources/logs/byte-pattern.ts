@@ -2,7 +2,7 @@ let lastBuf: Buffer | undefined;
 let lastView: DataView | undefined;
 
 /** A DataView of `buf`, made once per buffer (the tailer parses thousands of lines of one). */
-function viewOf(buf: Buffer): DataView {
+export function viewOf(buf: Buffer): DataView {
   if (buf !== lastBuf) {
     lastBuf = buf;
     lastView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { LogStream } from '../../../core/events';
 import { BytePattern } from './byte-pattern';
+import { firstStop, lastStop } from './stop-scan';
 
 /**
  * One line of Docker's json-file log: `{"log":"...\n","stream":"stdout","time":"<RFC 3339 nano>"}`.
@@ -27,11 +28,6 @@ const MID_STREAM = BytePattern.of('","stream":"');
 const MID_TIME = BytePattern.of('","time":"');
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
-/** 1 for the bytes the log value scan stops at: control characters, `"` and `\`. */
-const STOP = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) STOP[c] = 1;
-STOP[QUOTE] = 1;
-STOP[BACKSLASH] = 1;
 // moby's writer turns each invalid byte into this escape (jsonlog.writeJSONBytesAsString), while a real U+FFFD is written raw.
 const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
 // `buf.utf8Slice` skips toString's argument checks; it is on every Buffer at runtime but not in @types/node.
@@ -93,7 +89,7 @@ function fastParse(
   let q = end - 3;
   // The time is plain too unless it holds a `\` or a control character (never in Docker's).
   let plain = true;
-  while (q > start && STOP[buf[q]!] === 0) q--;
+  q = lastStop(buf, q, start);
   if (buf[q] !== QUOTE) {
     plain = false;
     while (q > start && buf[q] !== QUOTE) q--;
@@ -112,7 +108,7 @@ function fastParse(
   // cheaper than the two indexOf calls it replaces, and tells the sink it need not look again).
   let i = logStart;
   for (;;) {
-    while (i < logEnd && STOP[buf[i]!] === 0) i++;
+    i = firstStop(buf, i, logEnd);
     // A raw control character is not JSON, and Docker never writes one; kept, but escaped later.
     if (i < logEnd && buf[i]! < 0x20) {
       plain = false;
