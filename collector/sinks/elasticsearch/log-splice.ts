@@ -43,7 +43,12 @@ const AFTER_ID = ',"kind":"event","dataset":"lookout.log"},';
 /** The end of the event object, the container part and the closing `}\n`, encoded, per context string. */
 const encoded = new Map<string, Buffer>();
 
+let lastContext = '';
+let lastContextBytes: Buffer | undefined;
+
 function contextBytes(ctx: string): Buffer {
+  // Lines come in runs of one container: the last one answers before the map is asked.
+  if (ctx === lastContext && lastContextBytes !== undefined) return lastContextBytes;
   let b = encoded.get(ctx);
   if (b === undefined) {
     // Same bound as the context strings' own cache (one entry per container and host).
@@ -51,6 +56,8 @@ function contextBytes(ctx: string): Buffer {
     b = Buffer.from(`${AFTER_ID}${ctx}}\n`, 'utf8');
     encoded.set(ctx, b);
   }
+  lastContext = ctx;
+  lastContextBytes = b;
   return b;
 }
 
@@ -72,7 +79,19 @@ function openId(action: string): string {
 
 /** `",` + level part + stream part + the id's opening quote, per stream and level word. */
 const afterMessage: Record<string, Map<string | undefined, string>> = {};
+let lastStream = '';
+let lastLevel: string | undefined;
+let lastMessageToId = '';
 function messageToId(stream: LogEvent['stream'], level: string | undefined): string {
+  // Most lines share the stream and level of the line before: no map for them.
+  if (stream === lastStream && level === lastLevel) return lastMessageToId;
+  lastStream = stream;
+  lastLevel = level;
+  lastMessageToId = messageToIdOf(stream, level);
+  return lastMessageToId;
+}
+
+function messageToIdOf(stream: LogEvent['stream'], level: string | undefined): string {
   const byLevel = (afterMessage[stream] ??= new Map());
   let part = byLevel.get(level);
   if (part === undefined) {
