@@ -78,7 +78,8 @@ async function tail(bytes: Buffer, count: number, config: LogsConfigInput = {}):
 }
 
 const names = defaultIndexNames('data_stream');
-const action = '{"create":{"_index":"logs-lookout-default","_id":';
+// The data stream is the request path's index (bulkPath): the actions name no _index.
+const action = '{"create":{"_id":';
 
 function expectSameBody(events: LogEvent[]): void {
   const spliced = bulkBody(events, names, 'json').body.toString('utf8');

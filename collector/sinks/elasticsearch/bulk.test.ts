@@ -1,5 +1,5 @@
 import type { LogEvent, LookoutEvent } from '../../../core/events';
-import { bulkBody, bulkOutcome, defaultIndexNames } from './bulk';
+import { bulkBody, bulkOutcome, bulkPath, defaultIndexNames } from './bulk';
 import { lifecycleDocument, iso } from '../ecs/documents';
 
 const meta = { id: 'c1', name: 'web', image: 'nginx:1', labels: { 'a.b': '1' }, service: 'web' };
@@ -16,14 +16,17 @@ const log = (i: number, over: Partial<LogEvent> = {}): LogEvent => ({
 });
 
 test('body: create actions with _id, daily index by event time (UTC), one document a line', () => {
-  const { body, sent } = bulkBody(
+  const { body, sent, index } = bulkBody(
     [log(0), log(1), { kind: 'heartbeat', host: 'h', ts: 0, source: 'c', containers: [], version: '1' }],
     defaultIndexNames('daily'),
     'json',
   );
   const lines = body.toString('utf8').split('\n');
   expect(lines).toHaveLength(5);
-  expect(JSON.parse(lines[0]!)).toEqual({ create: { _index: 'lookout-logs-2026.11.25', _id: 'c1:f:0' } });
+  // The first document's index goes in the request path; a document of another index names its own.
+  expect(index).toBe('lookout-logs-2026.11.25');
+  expect(bulkPath(index)).toBe('/lookout-logs-2026.11.25/_bulk');
+  expect(JSON.parse(lines[0]!)).toEqual({ create: { _id: 'c1:f:0' } });
   expect(JSON.parse(lines[2]!)).toEqual({ create: { _index: 'lookout-logs-2026.11.26', _id: 'c1:f:1' } });
   expect(JSON.parse(lines[1]!)).toMatchObject({
     '@timestamp': '2026-11-25T23:59:59.999Z',
@@ -31,6 +34,13 @@ test('body: create actions with _id, daily index by event time (UTC), one docume
     container: { labels: { a_b: '1' } },
   });
   expect(sent).toHaveLength(2); // the heartbeat is not a document
+});
+
+test('no documents, no index for the path: the plain /_bulk', () => {
+  const hb: LookoutEvent = { kind: 'heartbeat', host: 'h', ts: 0, source: 'c', containers: [], version: '1' };
+  expect(bulkBody([hb], defaultIndexNames('daily'), 'json').index).toBeUndefined();
+  expect(bulkPath(undefined)).toBe('/_bulk');
+  expect(bulkPath('a b')).toBe('/a%20b/_bulk');
 });
 
 test('sent: the documents in body order; the batch itself when every event is one', () => {
@@ -46,13 +56,14 @@ test('sent: the documents in body order; the batch itself when every event is on
 });
 
 test('data stream names by default', () => {
-  const { body } = bulkBody(
+  const { body, index } = bulkBody(
     [log(0), { kind: 'lifecycle', host: 'h', ts: 5, action: 'start', container: meta }],
     defaultIndexNames('data_stream'),
     'json',
   );
   const lines = body.toString('utf8').split('\n');
-  expect(JSON.parse(lines[0]!).create._index).toBe('logs-lookout-default');
+  expect(index).toBe('logs-lookout-default');
+  expect(JSON.parse(lines[0]!).create).toEqual({ _id: 'c1:f:0' });
   expect(JSON.parse(lines[2]!).create).toEqual({
     _index: 'logs-lookout.lifecycle-default',
     _id: 'c1:start:5',

@@ -42,18 +42,30 @@ export function indexFor(e: LookoutEvent, names: IndexNames): string {
  * a replayed line answers 409 instead of being indexed twice (and data streams take `create`
  * only). `sent` lists the events in body order, to match the per-item answers against;
  * `backing` is the buffer `body` is a view of, for the pool once the request is over.
+ * `index` is the first document's index, for the request path (`POST /<index>/_bulk`): the
+ * actions of its documents name no `_index` (a third of an action line, on every line: issue 16),
+ * those of any other index do, and Elasticsearch takes an action's own `_index` over the path's.
  */
+/** The action of a document of the request path's index. */
+const PATH_INDEX_ACTION = '{"create":{"_id":';
+
+/** The request path for a body of bulkBody. */
+export function bulkPath(index: string | undefined): string {
+  return index === undefined ? '/_bulk' : `/${encodeURIComponent(index)}/_bulk`;
+}
+
 export function bulkBody(
   events: LookoutEvent[],
   names: IndexNames,
   fieldsKey: string,
   pool?: BodyPool,
-): { body: Buffer; sent: LookoutEvent[]; backing: Buffer } {
+): { body: Buffer; sent: LookoutEvent[]; backing: Buffer; index: string | undefined } {
   const size = events.length * 640 + 4096;
   const out = new BodyBuffer(pool ? pool.take(size) : size);
   // Nearly always every event goes in: `sent` is then the batch's own array (read only, as the
   // delivery runner hands it), and a copy is made only from the first event left out.
   let sent: LookoutEvent[] | undefined;
+  let pathIndex: string | undefined;
   let lastIndex = '';
   let action = '';
   for (let i = 0; i < events.length; i++) {
@@ -65,7 +77,9 @@ export function bulkBody(
     const index = indexFor(e, names);
     if (index !== lastIndex) {
       lastIndex = index;
-      action = `{"create":{"_index":${JSON.stringify(index)},"_id":`;
+      pathIndex ??= index;
+      action =
+        index === pathIndex ? PATH_INDEX_ACTION : `{"create":{"_index":${JSON.stringify(index)},"_id":`;
     }
     sent?.push(e);
     if (e.kind === 'log') {
@@ -74,7 +88,7 @@ export function bulkBody(
     }
     out.write(`${action}${JSON.stringify(lifecycleId(e))}}}\n${lifecycleDocument(e)}\n`);
   }
-  return { body: out.done(), sent: sent ?? events, backing: out.backing };
+  return { body: out.done(), sent: sent ?? events, backing: out.backing, index: pathIndex };
 }
 
 export interface BulkItemResult {

@@ -4,7 +4,14 @@ import type { Logger } from '../../../core/logger';
 import type { SinkConfigOf } from '../config';
 import { sinkName } from '../config';
 import { PartialWriteError, type Sink, type SinkDeps, type SinkFactory } from '../sink';
-import { bulkBody, bulkOutcome, defaultIndexNames, type BulkResponse, type IndexNames } from './bulk';
+import {
+  bulkBody,
+  bulkOutcome,
+  bulkPath,
+  defaultIndexNames,
+  type BulkResponse,
+  type IndexNames,
+} from './bulk';
 import { BodyPool } from './body-buffer';
 import { createClient } from './client';
 import { classify } from './errors';
@@ -53,12 +60,17 @@ class ElasticsearchSink implements Sink {
 
   async write(events: LookoutEvent[], signal: AbortSignal): Promise<void> {
     await this.templates.retryIfDue(signal);
-    const { body, sent, backing } = bulkBody(events, this.names, this.config.json_fields_key, this.bodies);
+    const { body, sent, backing, index } = bulkBody(
+      events,
+      this.names,
+      this.config.json_fields_key,
+      this.bodies,
+    );
     let res: BulkResponse;
     try {
       if (sent.length === 0) return;
       res = await this.client.transport.request<BulkResponse>(
-        { method: 'POST', path: '/_bulk', querystring: { filter_path: FILTER_PATH }, bulkBody: body },
+        { method: 'POST', path: bulkPath(index), querystring: { filter_path: FILTER_PATH }, bulkBody: body },
         { signal, requestTimeout: this.config.request_timeout },
       );
     } catch (err) {
