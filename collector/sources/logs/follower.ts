@@ -1,3 +1,4 @@
+/* eslint max-lines: ["error", 330] -- one file chain's state (open file, held successors, final pass, quiet poll) is shared by every step of following it; the steps that need none of it live in files.ts and quiet-poll.ts. */
 import fs from 'node:fs/promises';
 import type { Logger } from '../../../core/logger';
 import type { Clock } from '../../../core/clock';
@@ -13,6 +14,7 @@ import {
   statLive,
 } from './files';
 import { tailMetrics } from './metrics';
+import { QuietPoll } from './quiet-poll';
 import type { Position } from './position';
 
 /** Reading a backlog, the live path is stat'ed at most this often, not per chunk (1-3.5 % of bench:tail); the
@@ -57,8 +59,11 @@ export class FileFollower {
   /** Newer files opened as soon as a rotation is seen, so Docker deleting them cannot lose them. */
   private held: Array<{ fh: fs.FileHandle; file: LogFileOnDisk }> = [];
   private lastBacklogLook = -Infinity; // when the live path was last looked at during a backlog
+  private readonly quiet: QuietPoll;
 
-  constructor(private readonly o: FollowerOptions) {}
+  constructor(private readonly o: FollowerOptions) {
+    this.quiet = new QuietPoll(o.logPath);
+  }
 
   async start(spec: StartSpec): Promise<void> {
     const files = await listLogFiles(this.o.logPath);
@@ -144,6 +149,15 @@ export class FileFollower {
 
   /** The next run of complete lines, or undefined when there is nothing new for now. */
   async next(): Promise<Chunk | undefined> {
+    // Followed without a rotation under way, an unchanged file's poll ends at one stat (quiet-poll.ts).
+    const following = this.reader !== undefined && !this.finalPass && this.held.length === 0;
+    if (following && this.quiet.unchanged()) return undefined;
+    const chunk = await this.look();
+    this.quiet.looked(following && !chunk && !this.finalPass && this.held.length === 0);
+    return chunk;
+  }
+
+  private async look(): Promise<Chunk | undefined> {
     for (let guard = 0; guard < 1000; guard++) {
       if (!this.reader) {
         const live = await statLive(this.o.logPath);
