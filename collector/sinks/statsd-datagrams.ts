@@ -1,9 +1,26 @@
+import type { Clock } from '../../core/clock';
+import { systemClock } from '../../core/clock';
 import type { LookoutEvent, MetricSample } from '../../core/events';
 import { writeNumber } from './carbon/digits';
 import { GraphitePaths } from './carbon/paths';
+import { GenerationalMap } from './generational-map';
 
 /** Fits one Ethernet frame (1 500 bytes less IPv6 and UDP headers): no IP fragmentation on a LAN. */
 export const DEFAULT_MAX_DATAGRAM_BYTES = 1432;
+
+/**
+ * How long counter totals are kept per generation: a series reported at least once an hour (the
+ * collector samples every 10 s) keeps its baseline; one silent for two hours is forgotten.
+ */
+export const DEFAULT_TOTALS_GENERATION_MS = 60 * 60 * 1000;
+
+export interface StatsdDatagramsOptions {
+  maxDatagramBytes?: number;
+  initialBytes?: number;
+  /** Read once per `encode`, to tell when the counter totals start a new generation. */
+  clock?: Clock;
+  totalsGenerationMs?: number;
+}
 
 const COLON = 0x3a;
 const PIPE = 0x7c;
@@ -29,28 +46,42 @@ const STATSD_UNSAFE = /[:|\n\r]/g;
  * counter line carries the growth since the last total seen (the whole value after a reset), and
  * the first total of a series only sets the baseline.
  *
+ * Totals are kept in two generations (generational-map.ts), the current one started every
+ * `totalsGenerationMs`, so the series of containers long gone do not stay forever. A series silent
+ * for two generations is forgotten: when it comes back, its first total only sets the baseline
+ * again, as for a new series. Nothing is sent for the silent gap rather than a wrong increment
+ * (a container of the same name may have restarted its counters from zero meanwhile).
+ *
  * The returned datagrams are views of the pool: valid until the next `encode`.
  */
 export class StatsdDatagrams {
   private pool: Buffer;
   private at = 0;
   private readonly paths: GraphitePaths;
-  private readonly totals = new Map<string, number>();
+  private readonly totals = new GenerationalMap<string, number>();
+  private readonly maxDatagramBytes: number;
+  private readonly clock: Clock;
+  private readonly totalsGenerationMs: number;
+  private totalsGenerationStart: number;
 
   constructor(
     prefix: string,
     private readonly tags: boolean,
-    private readonly maxDatagramBytes = DEFAULT_MAX_DATAGRAM_BYTES,
-    initialBytes = 64 * 1024,
+    options: StatsdDatagramsOptions = {},
   ) {
     this.paths = new GraphitePaths(prefix, tags);
-    this.pool = Buffer.allocUnsafe(initialBytes);
+    this.pool = Buffer.allocUnsafe(options.initialBytes ?? 64 * 1024);
+    this.maxDatagramBytes = options.maxDatagramBytes ?? DEFAULT_MAX_DATAGRAM_BYTES;
+    this.clock = options.clock ?? systemClock;
+    this.totalsGenerationMs = options.totalsGenerationMs ?? DEFAULT_TOTALS_GENERATION_MS;
+    this.totalsGenerationStart = this.clock.now();
   }
 
   /** The batch's finite metric samples as datagrams. */
   encode(events: readonly LookoutEvent[]): Buffer[] {
     const datagrams: Buffer[] = [];
     this.at = 0;
+    this.ageTotals();
     let start = 0;
     for (const e of events) {
       if (e.kind !== 'metric' || !Number.isFinite(e.value)) continue;
@@ -66,9 +97,22 @@ export class StatsdDatagrams {
     return datagrams;
   }
 
-  /** Series whose last counter total is remembered. */
+  /** Series whose last counter total is remembered (in either generation). */
   get countersKnown(): number {
     return this.totals.size;
+  }
+
+  /**
+   * Once per batch, not per sample: a counter sample costs what a plain Map's get and set cost.
+   * A clock stepped back restarts the generation without rotating, so it can never forget
+   * sooner than promised.
+   */
+  private ageTotals(): void {
+    const now = this.clock.now();
+    if (now < this.totalsGenerationStart) this.totalsGenerationStart = now;
+    if (now - this.totalsGenerationStart < this.totalsGenerationMs) return;
+    this.totals.rotate();
+    this.totalsGenerationStart = now;
   }
 
   /** Writes `name:value|type\n`; false (nothing written) for a counter that did not move. */
@@ -77,8 +121,7 @@ export class StatsdDatagrams {
     if (this.tags) name = name.replace(STATSD_UNSAFE, '_');
     let value = s.value;
     if (s.type !== 'gauge') {
-      const prev = this.totals.get(name);
-      this.totals.set(name, s.value);
+      const prev = this.totals.exchange(name, s.value);
       value = prev === undefined ? 0 : s.value >= prev ? s.value - prev : s.value;
       if (value === 0) return false;
     }

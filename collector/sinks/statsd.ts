@@ -46,7 +46,10 @@ export const createStatsdSink: SinkFactory<SinkConfigOf<'statsd'>> = (config, de
     },
   });
   const transport = client as unknown as RawSend;
-  const datagrams = new StatsdDatagrams(config.prefix, config.tags, config.max_datagram_bytes);
+  const datagrams = new StatsdDatagrams(config.prefix, config.tags, {
+    maxDatagramBytes: config.max_datagram_bytes,
+    clock: deps.clock,
+  });
 
   /** Sends every datagram, then settles once: with the first error if any send failed. */
   function sendAll(list: Buffer[]): Promise<void> {

@@ -86,7 +86,7 @@ test('an empty or metric-free batch encodes to no bytes', () => {
   expect(encoder.encode([sample({ value: NaN })]).length).toBe(0);
 });
 
-test('past the cache bound the paths start over and stay correct', () => {
+test('past the cache bound the paths stay correct', () => {
   const encoder = new CarbonEncoder('lookout', false);
   const many = Array.from({ length: 25_000 }, (_, i) => sample({ name: `m${i}` }));
   expect(encoder.encode(many).toString()).toBe(carbonLines(many, 'lookout', false));
