@@ -11,8 +11,8 @@
 export interface Pause {
   /** Settles once the time is up, `wake()` was called or the signal aborted. */
   readonly ended: Promise<void>;
-  /** Ends the pause now; does nothing once it has ended. */
-  wake(): void;
+  /** Ends the pause now; does nothing once it has ended. A property, so it can be handed on. */
+  readonly wake: () => void;
 }
 
 export function pause(ms: number, signal?: AbortSignal): Pause {
