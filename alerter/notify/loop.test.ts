@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { ManualClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
@@ -94,4 +95,20 @@ test('aborting the signal it follows stops it like stop()', async () => {
   ac.abort();
   await l.stop();
   expect(l.signal.aborted).toBe(true);
+});
+
+test('pauses cut short by wake() leave no abort listener behind on the loop signal', async () => {
+  const l = loop(60_000);
+  l.start();
+  try {
+    for (let i = 1; i <= 30; i++) {
+      queue();
+      l.wake();
+      await until(() => got.length === i);
+    }
+    // One pause under way at most; the sends (lanes) take theirs off as they end.
+    expect(getEventListeners(l.signal, 'abort').length).toBeLessThanOrEqual(1);
+  } finally {
+    await l.stop();
+  }
 });

@@ -7,8 +7,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock';
-import { sleep } from '../../core/clock';
 import type { Logger } from '../../core/logger';
+import { pause } from '../../core/pause';
 import type { StateStore } from '../../core/store/store';
 import { pruneDecisions } from './decisions';
 import { dispatch, type DispatchContext } from './dispatch';
@@ -123,10 +123,11 @@ export class NotifyLoop {
       } catch (err) {
         this.deps.logger.error({ err }, 'notify pass failed; trying again');
       }
-      await new Promise<void>((resolve) => {
-        this.wakeUp = resolve;
-        sleep(this.deps.tick, this.inner.signal).then(resolve, resolve);
-      });
+      // A wake must end the pause itself, not just stop waiting for it: a sleep left running
+      // until its tick kept its timer and its listener on the loop's signal, one per wake.
+      const between = pause(this.deps.tick, this.inner.signal);
+      this.wakeUp = between.wake;
+      await between.ended;
       this.wakeUp = undefined;
     }
   }

@@ -1,3 +1,5 @@
+import { pause } from '../../core/pause';
+
 /**
  * The delivery loop's pause: until something wakes it (new events, a write that ended, a
  * stop), or, for a linger, a fixed time that only a stop or the abort cuts short.
@@ -15,18 +17,19 @@ export class LoopSleep {
   }
 
   sleep(ms?: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = ms === undefined ? undefined : setTimeout(done, ms);
-      function done() {
-        if (t) clearTimeout(t);
-        resolve();
-      }
-      this.wakeFn = () => {
-        if (ms !== undefined && !this.stopping()) return; // a linger waits its time out (or a stop)
-        this.wakeFn = undefined;
-        done();
-      };
-      if (ms !== undefined) this.signal.addEventListener('abort', done, { once: true });
-    });
+    if (ms === undefined)
+      return new Promise((resolve) => {
+        this.wakeFn = () => {
+          this.wakeFn = undefined;
+          resolve();
+        };
+      });
+    // The signal lives as long as the runner and a linger comes with nearly every batch:
+    // pause() takes its abort listener off again however the linger ends.
+    const linger = pause(ms, this.signal);
+    this.wakeFn = () => {
+      if (this.stopping()) linger.wake(); // a linger waits its time out (or a stop)
+    };
+    return linger.ended;
   }
 }

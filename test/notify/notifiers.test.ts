@@ -5,6 +5,7 @@
  * the registry without a harness here fails the first test.
  */
 import crypto from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NOTIFIER_KINDS } from '../../alerter/notify/registry';
@@ -230,6 +231,7 @@ describe.each([...NOTIFIER_KINDS.keys()])('notifier %s', (type) => {
   const can = (f: Failure) =>
     spec?.fails.includes(f) ? test : (_name: string, _fn: () => Promise<void>) => undefined;
   let h: Harness;
+  // One signal for every send here: a notifier must not count on its signal ending with the send.
   const signal = new AbortController().signal;
   const send = (n: Notification) => (h.deliver ? h.deliver(n, signal) : h.notifier.send(n, signal));
   beforeAll(async () => {
@@ -271,6 +273,13 @@ describe.each([...NOTIFIER_KINDS.keys()])('notifier %s', (type) => {
     h.failNext('hang');
     const err = await failure(send(makeNotification()));
     expect(err.retriable).toBe(true);
+  });
+
+  test('sends leave no abort listener behind on a signal that outlives them', async () => {
+    const before = h.received();
+    for (let i = 0; i < 30; i++) await send(makeNotification({ id: 100 + i }));
+    expect(h.received()).toBe(before + 30);
+    expect(getEventListeners(signal, 'abort').length).toBe(0);
   });
 
   test('no secret in any log line or error', () => {

@@ -89,16 +89,19 @@ export const emailKind: NotifierKind<typeof emailSchema> = {
           references: [thread],
           headers: { 'X-Lookout-Group': n.groupKey, 'X-Lookout-Status': n.status },
         });
-        const aborted = new Promise<never>((_, reject) => {
-          const onAbort = () => reject(new TransientDeliveryError('SMTP send aborted'));
-          if (signal.aborted) onAbort();
-          signal.addEventListener('abort', onAbort, { once: true });
-        });
+        let reject!: (err: Error) => void;
+        const aborted = new Promise<never>((_, r) => (reject = r));
+        const onAbort = () => reject(new TransientDeliveryError('SMTP send aborted'));
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
         try {
           const info = await Promise.race([mail, aborted]);
           return { answer: String(info.response ?? 'accepted') };
         } catch (err) {
           throw classify(err);
+        } finally {
+          // The signal may outlive many sends: the listener goes when this one ends.
+          signal.removeEventListener('abort', onAbort);
         }
       },
       close() {
