@@ -12,7 +12,7 @@ import { silentLogger } from '../../core/logger';
 import { StateStore } from '../../core/store/store';
 import { makeLoopbackCert } from '../support/pagerduty-cert';
 import { startPrivateSmtp } from '../support/smtp-private';
-import { firing, makeAlert, resolved, T0 } from './fixtures';
+import { firing, loopbackEmail, makeAlert, resolved, T0 } from './fixtures';
 
 /** The decoded text and HTML parts of a simple multipart/alternative mail. */
 function parts(raw: string): { text: string; html: string; headers: string } {
@@ -49,14 +49,7 @@ test('a firing mail and its resolve, with the same facts and links in text and H
     config: notifyConfigSchema.parse({
       receivers: [
         {
-          name: 'mail',
-          type: 'email',
-          host: '127.0.0.1',
-          port: smtp.port,
-          starttls: 'require',
-          user: 'lookout',
-          password: { env: 'T_MAIL_PASS' },
-          ca_file: cert.certFile,
+          ...loopbackEmail(smtp.port, cert.certFile, 'T_MAIL_PASS'),
           from: 'lookout <lookout@example.org>',
           to: ['oncall@example.org'],
         },

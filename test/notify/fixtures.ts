@@ -70,3 +70,21 @@ export function captureLogger(): { logger: Logger; text(): string } {
     text: () => lines.join(''),
   };
 }
+
+/**
+ * An email receiver's connection settings for a private SMTP server on loopback
+ * (test/support/smtp-private.ts): STARTTLS required, the loopback certificate as CA, login as
+ * `lookout` with the password in the environment variable `passwordEnv`.
+ */
+export function loopbackEmail(port: number, caFile: string, passwordEnv: string) {
+  return {
+    name: 'mail',
+    type: 'email' as const,
+    host: '127.0.0.1',
+    port,
+    starttls: 'require' as const,
+    user: 'lookout',
+    password: { env: passwordEnv },
+    ca_file: caFile,
+  };
+}

@@ -16,7 +16,7 @@ import { LookoutError } from '../../core/errors';
 import { makeLoopbackCert } from '../support/pagerduty-cert';
 import { startPagerDutyStandin } from '../support/pagerduty-standin';
 import { startPrivateSmtp } from '../support/smtp-private';
-import { captureLogger, makeNotification } from './fixtures';
+import { captureLogger, loopbackEmail, makeNotification } from './fixtures';
 
 type Failure = 'retriable' | 'permanent' | 'hang';
 interface Harness {
@@ -122,14 +122,7 @@ const harnesses: Record<string, Spec> = {
       process.env.T_SMTP_PASS = secret;
       const smtp = await startPrivateSmtp({ ...cert, user: 'lookout', password: secret });
       const notifier = receiver({
-        name: 'mail',
-        type: 'email',
-        host: '127.0.0.1',
-        port: smtp.port,
-        starttls: 'require',
-        user: 'lookout',
-        password: { env: 'T_SMTP_PASS' },
-        ca_file: cert.certFile,
+        ...loopbackEmail(smtp.port, cert.certFile, 'T_SMTP_PASS'),
         from: 'lookout@example.org',
         to: ['oncall@example.org'],
         timeout: '1s',

@@ -3,7 +3,7 @@ import { ManualClock } from '../../../core/clock';
 import { silentLogger } from '../../../core/logger';
 import { makeLoopbackCert } from '../../../test/support/pagerduty-cert';
 import { startPrivateSmtp } from '../../../test/support/smtp-private';
-import { makeNotification } from '../../../test/notify/fixtures';
+import { loopbackEmail, makeNotification } from '../../../test/notify/fixtures';
 import { emailKind } from '.';
 
 test('an abort ends a send the SMTP server never answers, retriably', async () => {
@@ -12,14 +12,7 @@ test('an abort ends a send the SMTP server never answers, retriably', async () =
   const smtp = await startPrivateSmtp({ ...cert, user: 'lookout', password: 'mail-password' });
   const mail = emailKind.create(
     emailKind.schema.parse({
-      name: 'mail',
-      type: 'email',
-      host: '127.0.0.1',
-      port: smtp.port,
-      starttls: 'require',
-      user: 'lookout',
-      password: { env: 'T_MAIL_ABORT_PASS' },
-      ca_file: cert.certFile,
+      ...loopbackEmail(smtp.port, cert.certFile, 'T_MAIL_ABORT_PASS'),
       from: 'lookout@example.org',
       to: ['oncall@example.org'],
       // Short, so the hung connection is gone soon after; the abort must come first all the same:
