@@ -13,13 +13,19 @@ describe('bench report', () => {
       process.execPath,
       [
         '-e',
-        'const a = Buffer.alloc(64 << 20, 1); let x = 0; for (let i = 0; i < 3e8; i++) x += i; process.stdin.resume();',
+        // Says when the 64 MiB are resident: on a loaded machine its start-up alone can take the
+        // 0.2 CPU-s polled for below, and the RSS was once read before the buffer was filled.
+        'const a = Buffer.alloc(64 << 20, 1); console.log("filled"); let x = 0; for (let i = 0; i < 3e8; i++) x += i; process.stdin.resume();',
       ],
       {
-        stdio: ['pipe', 'ignore', 'inherit'],
+        stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
     try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (b: Buffer) => b.toString().includes('filled') && resolve());
+        child.once('exit', (code) => reject(new Error(`the partner exited with ${code}`)));
+      });
       // Busy for a moment: poll until it has used some CPU (no fixed sleep).
       const deadline = Date.now() + 60_000;
       while (cpuSecondsOf(child.pid!) < 0.2 && Date.now() < deadline)
