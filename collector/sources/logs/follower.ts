@@ -150,11 +150,16 @@ export class FileFollower {
   /** The next run of complete lines, or undefined when there is nothing new for now. */
   async next(): Promise<Chunk | undefined> {
     // Followed without a rotation under way, an unchanged file's poll ends at one stat (quiet-poll.ts).
-    const following = this.reader !== undefined && !this.finalPass && this.held.length === 0;
+    const following = this.following;
     if (following && this.quiet.unchanged()) return undefined;
     const chunk = await this.look();
-    this.quiet.looked(following && !chunk && !this.finalPass && this.held.length === 0);
+    this.quiet.looked(following && !chunk && this.following);
     return chunk;
+  }
+
+  /** A file open and no rotation under way (no final pass, no successor held). */
+  private get following(): boolean {
+    return this.reader !== undefined && !this.finalPass && this.held.length === 0;
   }
 
   private async look(): Promise<Chunk | undefined> {

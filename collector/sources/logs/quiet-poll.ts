@@ -20,12 +20,16 @@ export class QuietPoll {
   /** The stat this poll began with. */
   private taken: string | undefined;
   private skipped = 0;
+  /** The last full look found nothing: only then is a stat first worth its syscall. */
+  private idle = false;
 
   constructor(private readonly path: string) {}
 
   /** Whether the file is as the last quiet full look left it: this poll may end here. */
   unchanged(): boolean {
-    this.taken = statKey(this.path);
+    // While lines flow (a backlog read chunk by chunk, a busy container) every look finds
+    // something: no stat then, so the quiet path starts at the second empty look.
+    this.taken = this.idle ? statKey(this.path) : undefined;
     if (this.taken !== undefined && this.taken === this.quiet && this.skipped < QUIET_POLLS_PER_FULL_LOOK) {
       this.skipped++;
       return true;
@@ -37,6 +41,7 @@ export class QuietPoll {
 
   /** After a full look: `quiet`, it found nothing new and no rotation is under way. */
   looked(quiet: boolean): void {
+    this.idle = quiet;
     this.quiet = quiet ? this.taken : undefined;
   }
 }
