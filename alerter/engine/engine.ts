@@ -81,8 +81,8 @@ export class Engine {
         next.set(rule.name, old);
         continue;
       }
-      const rt = new RuleRuntime(rule, (from, g, obs) => this.emit(rt, from, g, obs), this.series);
-      rt.trackInventory = this.opts.trackInventory ?? false;
+      const emit = (from: AlertState, g: Group, obs: Observation | undefined) => this.emit(rt, from, g, obs);
+      const rt = new RuleRuntime(rule, emit, this.series, this.opts.trackInventory);
       const carried = old ? old.persisted() : (this.restored.get(rule.name) ?? []);
       this.restored.delete(rule.name);
       for (const p of carried) rt.restore(p);
@@ -129,8 +129,11 @@ export class Engine {
       this.series.next(n > 1);
       for (let i = 0; i < n; i++) {
         const rt = cands[i]!;
-        if (rt.rule.where && !rt.rule.whereIndexed && !rt.rule.where(get)) continue;
-        rt.ingest(e, get, now);
+        const rule = rt.rule;
+        const where = rule.whereIndexed ? undefined : rule.where;
+        if (where === undefined) rt.ingest(e, get, now);
+        else if (rule.whereByKey) rt.ingest(e, get, now, where);
+        else if (where(get)) rt.ingest(e, get, now);
       }
     }
     return this.flush();

@@ -4,17 +4,24 @@ import type { CompiledRule } from '../rules/compile';
 import type { Alert, AlertState } from '../types';
 import { alertOf } from './alert-of';
 import type { GroupTable, Observation } from './evaluator';
-import { groupKey, groupLabels, KEY_SEP, type LabelGetter } from './labels';
+import { groupKey, groupLabels, KEY_SEP, type LabelGetter, type WherePredicate } from './labels';
 import { SeriesIndex } from './series';
 import { ADDED, FastPath, NOTHING } from './fast-path';
 import { instanceState, newGroup, type RingGroup } from './group';
 import { ringLayout } from './window';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
+import { InventoryChanges, inventoryRef } from './inventory-changes';
 
 export type { Group, InventoryRef } from './model';
 
 const RESOLVED_RETENTION_MS = 15 * 60_000;
+
+// What ingestFast did (see there).
+const HANDLED = 0;
+const KNOWN = 1;
+const UNKNOWN = 2;
+const REJECTED = 3;
 
 type Emit = (from: AlertState, g: Group, obs: Observation | undefined) => void;
 
@@ -22,11 +29,7 @@ type Emit = (from: AlertState, g: Group, obs: Observation | undefined) => void;
 export class RuleRuntime implements GroupTable<unknown> {
   readonly groups = new Map<string, Group>();
   private readonly changed = new Set<Group>();
-  /** Absence inventory entries made and forgotten since the last takeInventory (a fleet hands them off). */
-  private readonly born = new Set<Group>();
-  private readonly gone = new Map<string, InventoryRef>();
-  /** Only a fleet's alerter takes them; elsewhere they would only grow. */
-  trackInventory = false;
+  private readonly inventoryChanges: InventoryChanges;
 
   /** Set for a ring rule whose quiet samples may skip the group object (fast-path.ts). */
   private readonly fast: FastPath | undefined;
@@ -35,7 +38,10 @@ export class RuleRuntime implements GroupTable<unknown> {
     readonly rule: CompiledRule,
     private readonly emit: Emit,
     private readonly series: SeriesIndex,
+    /** Keep absence inventory changes for a fleet's hand-off (takeInventory). */
+    trackInventory = false,
   ) {
+    this.inventoryChanges = new InventoryChanges(rule.name, trackInventory && !!rule.evaluator.seed);
     const { ring, fast } = rule.evaluator;
     const layout = ring && ringLayout(ring);
     this.fast = layout && fast ? new FastPath(layout, fast, rule.timing.forMs) : undefined;
@@ -49,33 +55,19 @@ export class RuleRuntime implements GroupTable<unknown> {
     const ev = this.rule.evaluator;
     const g = newGroup(() => ev.newState(), ev.ring, key, labels, dedupKey(this.rule.name, labels), route);
     this.groups.set(key, g);
-    if (this.trackInventory && this.rule.evaluator.seed) this.born.add(g);
+    this.inventoryChanges.made(g);
     return g;
   }
 
   private forget(g: Group): void {
     this.groups.delete(g.key);
     g.live = false;
-    if (!this.trackInventory || !this.rule.evaluator.seed) return;
-    if (!this.born.delete(g)) this.gone.set(g.dedup, this.refOf(g));
-  }
-
-  private refOf(g: Group): InventoryRef {
-    return {
-      key: g.dedup,
-      rule: this.rule.name,
-      groupLabels: g.labels,
-      routingKey: g.route ?? labelRoute(g.labels),
-    };
+    this.inventoryChanges.forgotten(g);
   }
 
   /** Absence inventory entries made and forgotten since the last call (empty for other kinds). */
   takeInventory(): { add: InventoryRef[]; remove: InventoryRef[] } {
-    const add = [...this.born].map((g) => this.refOf(g));
-    const remove = [...this.gone.values()];
-    this.born.clear();
-    this.gone.clear();
-    return { add, remove };
+    return this.inventoryChanges.take();
   }
 
   byEvent(get: LabelGetter): Group {
@@ -131,9 +123,19 @@ export class RuleRuntime implements GroupTable<unknown> {
 
   private lastNow = 0;
 
-  ingest(ev: LookoutEvent, get: LabelGetter, now: number): void {
+  /**
+   * Feeds one event the router gave this rule. `unchecked`: the rule's `where` when it reads only
+   * key labels (CompiledRule.whereByKey) and the engine left it to us: a series whose group the
+   * series index already holds passed it, so it is tested only for a series new to the rule (two
+   * regex tests per sample for bench:rules' fleet rules otherwise).
+   */
+  ingest(ev: LookoutEvent, get: LabelGetter, now: number, unchecked?: WherePredicate): void {
     this.lastNow = now;
-    if (this.fast && this.ingestFast(ev as MetricSample, get, now)) return;
+    if (this.fast) {
+      const r = this.ingestFast(ev as MetricSample, get, now, unchecked);
+      if (r === HANDLED || r === REJECTED) return;
+      if (r === UNKNOWN && unchecked && !unchecked(get)) return;
+    } else if (unchecked && !unchecked(get)) return;
     this.cur = ev;
     const touched = this.rule.evaluator.ingest(ev, get, this, now) as Group | Group[] | undefined;
     this.cur = undefined;
@@ -142,23 +144,29 @@ export class RuleRuntime implements GroupTable<unknown> {
     else this.evaluate(touched, now);
   }
 
-  /** A sample of an existing group (found as byEvent finds it), through its header alone when quiet; false: take the whole path. */
-  private ingestFast(ev: MetricSample, get: LabelGetter, now: number): boolean {
+  /**
+   * A sample of an existing group (found as byEvent finds it), through its header alone when
+   * quiet. HANDLED: done; KNOWN: the `where` passes (the series index knows the group, or it was
+   * tested), take the whole path; UNKNOWN: not known yet; REJECTED: `unchecked` said no.
+   */
+  private ingestFast(ev: MetricSample, get: LabelGetter, now: number, unchecked?: WherePredicate): number {
     let g: RingGroup | undefined;
     let done: number;
     if (this.series.shared) {
       const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
       const i = SeriesIndex.indexOf(rec, this);
-      if (i < 0) return false;
+      if (i < 0) return UNKNOWN;
       done = this.fast!.ingestPair(rec.pairs, i, ev, now);
       g = rec.pairs[i + 1] as RingGroup;
     } else {
+      // A group in the rule's Map may be a restored one, made without this series' labels.
+      if (unchecked && !unchecked(get)) return REJECTED;
       g = this.groups.get(groupKey(this.rule.keyBy, get)) as RingGroup | undefined;
-      if (!g) return false;
+      if (!g) return KNOWN;
       done = this.fast!.ingest(g.header, g.histograms, ev, now);
     }
     if (done === ADDED) this.evaluate(g, now);
-    return done !== NOTHING;
+    return done === NOTHING ? KNOWN : HANDLED;
   }
 
   evaluate(g: Group, now: number): void {
@@ -191,7 +199,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     const g = this.byLabels(p.groupLabels);
     const { key: _k, rule: _r, groupLabels: _g, routingKey, ...state } = p;
     g.alert = state;
-    this.born.delete(g);
+    this.inventoryChanges.notNews(g);
     g.route = routingKey ?? g.route ?? labelRoute(p.groupLabels);
     g.holdUntil = this.lastNow + this.rule.warmupMs;
   }
@@ -215,7 +223,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       this.groups.delete(g.key);
       g.live = false;
       this.changed.delete(g);
-      this.born.delete(g);
+      this.inventoryChanges.notNews(g);
       n++;
     }
     return n;
@@ -243,7 +251,7 @@ export class RuleRuntime implements GroupTable<unknown> {
       const had = this.groups.has(this.keyOf(labels));
       const g = this.byLabels(labels);
       // Seeded from what was kept: not news for the hand-off.
-      if (!had) this.born.delete(g);
+      if (!had) this.inventoryChanges.notNews(g);
       if (routes?.[i]) g.route = routes[i];
       ev.seed!(g.s, now);
     });
@@ -268,13 +276,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   private toPersisted(g: Group): PersistedAlert {
-    return {
-      key: g.dedup,
-      rule: this.rule.name,
-      groupLabels: g.labels,
-      ...instanceState(g.alert),
-      routingKey: g.route ?? labelRoute(g.labels),
-    };
+    return { ...inventoryRef(this.rule.name, g), ...instanceState(g.alert) };
   }
 
   hasChanged(): boolean {

@@ -15,6 +15,11 @@ export interface CompiledRule {
   where?: WherePredicate;
   /** The `where` is one equality the router already indexes on: no need to check it again. */
   whereIndexed: boolean;
+  /**
+   * The `where` reads only labels of `keyBy`: a series whose group this rule already made passed
+   * it, so the engine checks it only for a series new to the rule (engine.ts).
+   */
+  whereByKey: boolean;
   /** Index of this rule's (interned) group_by, for the per-event key cache. */
   groupById: number;
   /** Plain-equality matchers, which the router indexes on. */
@@ -54,6 +59,7 @@ export function compileRule(r: LoadedRule, deps: EvalDeps): CompiledRule {
       !evaluator.topics.includes('heartbeat') &&
       Object.keys(spec.where ?? {}).length === 1 &&
       equalities(spec.where).length === 1,
+    whereByKey: !evaluator.ownWhere && Object.keys(spec.where ?? {}).every((n) => keyBy.includes(n)),
     timing: { forMs: spec.for ?? 0, keepFiringForMs: spec.keep_firing_for ?? 0, onNoData: spec.on_no_data },
     warmupMs: warmup(spec),
     fingerprint: `${deps.latenessMs}|${JSON.stringify(spec)}`,
