@@ -17,7 +17,7 @@
 import type { MetricSample } from '../../core/events';
 import type { AlertState } from '../types';
 import type { Op } from './condition';
-import type { SlotHistograms } from './histogram';
+import { histBin, type SlotHistograms } from './histogram';
 import {
   H_CBID,
   H_CUR_COUNT,
@@ -35,7 +35,9 @@ import {
   H_OWNER,
   H_SUM,
   countNewest,
+  countNewestInWindow,
   ringHeaders,
+  windowQuantile,
   type Layout,
 } from './window';
 
@@ -149,7 +151,9 @@ export class FastPath {
     if (l.oInc >= 0) hot[h + H_CUR_INC] = hot[h + H_CUR_INC]! + inc;
     let hi = 0;
     if (hist) {
-      hi = hist.binOf(v);
+      // Computed here rather than by hist.binOf: its cache would be the histogram object's
+      // cache line, which a quiet sample no longer touches.
+      hi = histBin(v);
       countNewest(hot, h, hist, l.slots, hi);
     }
     const cBid = hot[h + H_CBID]!;
@@ -159,7 +163,7 @@ export class FastPath {
       if (v < hot[h + H_MIN]!) hot[h + H_MIN] = v;
       if (v > hot[h + H_MAX]!) hot[h + H_MAX] = v;
       hot[h + H_INC] = hot[h + H_INC]! + inc;
-      if (hist) hist.addToWindow(hi);
+      if (hist) countNewestInWindow(hot, h, hi);
     } else if (bid > cBid) {
       hot[h + H_CBID] = -Infinity;
     }
@@ -193,7 +197,7 @@ export class FastPath {
       case 6:
         return hot[h + H_LAST_V]!;
       default:
-        return hist ? hist.quantile(count, f.arg) : NaN;
+        return hist ? windowQuantile(hot, h, hist, count, f.arg) : NaN;
     }
   }
 

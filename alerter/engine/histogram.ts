@@ -161,12 +161,12 @@ export class SlotHistograms {
     this.top = at;
   }
 
-  /** Counts one sample of bin `bin` in the window. */
-  addToWindow(bin: number): void {
-    let n = bump(this.w, 0, this.wLen, this.w.length >> 1, bin);
+  /** Counts `by` samples (one unless told) of bin `bin` in the window. */
+  addToWindow(bin: number, by = 1): void {
+    let n = bump(this.w, 0, this.wLen, this.w.length >> 1, bin, by);
     if (n === FULL) {
       this.growWindow(this.w.length * 2);
-      n = bump(this.w, 0, this.wLen, this.w.length >> 1, bin);
+      n = bump(this.w, 0, this.wLen, this.w.length >> 1, bin, by);
     }
     this.wLen = n;
   }
@@ -217,6 +217,31 @@ export class SlotHistograms {
       if (seen >= rank) return binValue(this.w[i]!);
     }
     return binValue(this.w[end - 2]!);
+  }
+
+  /** quantileBin's answer: the samples in bins below it, and in it. */
+  below = 0;
+  at = 0;
+
+  /**
+   * The bin `quantile` answers from, with `below` and `at` set; NaN for an empty window, or when
+   * rounding leaves the rank past the last bin (then `quantile` reads the last bin).
+   */
+  quantileBin(count: number, q: number): number {
+    const end = 2 * this.wLen;
+    if (count === 0 || end === 0) return NaN;
+    const rank = q * count;
+    let seen = 0;
+    for (let i = 0; i < end; i += 2) {
+      const c = this.w[i + 1]!;
+      if (seen + c >= rank) {
+        this.below = seen;
+        this.at = c;
+        return this.w[i]!;
+      }
+      seen += c;
+    }
+    return NaN;
   }
 
   private growWindow(size: number): void {

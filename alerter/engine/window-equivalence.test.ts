@@ -260,6 +260,37 @@ describe('Ring against the reference ring', () => {
   );
 });
 
+describe('Ring quantiles asked one at a time', () => {
+  // Few values, so a series repeats its bin and the quantile's bin holds from sample to sample
+  // (windowQuantile answers from the header), and a mix that shifts every 300 samples, so it moves.
+  const MIXES = [
+    [3, 3, 3, 3, 7],
+    [7, 7, 50, 50, 3, 0],
+    [50, 120, 120, 0],
+  ];
+  it.each([0.5, 0.95, 0.99])('q = %p, of series repeating a few values: same answers', (q) => {
+    const shape = windowShape(10_000, 2_000);
+    for (let seed = 1; seed <= 8; seed++) {
+      const rnd = lcg(seed * 104_729);
+      const a = new Ring(shape, { histogram: true });
+      const b = new ReferenceRing(shape, { histogram: true });
+      let t = 1_700_000_000_000;
+      const got: unknown[] = [];
+      const want: unknown[] = [];
+      for (let i = 0; i < 2_000; i++) {
+        const r = rnd();
+        t += r < 0.97 ? Math.floor(rnd() * 150) : Math.floor(rnd() * 20_000);
+        const ts = r >= 0.9 && r < 0.97 ? t - Math.floor(rnd() * 4_000) : t;
+        const mix = MIXES[Math.floor(i / 300) % MIXES.length]!;
+        const v = mix[Math.floor(rnd() * mix.length)]!;
+        got.push(a.add(ts, v), a.quantile(t, q));
+        want.push(b.add(ts, v), b.quantile(t, q));
+      }
+      expect(got).toEqual(want);
+    }
+  });
+});
+
 describe('Ring headers in the shared pool', () => {
   it('keep 3 000 rings apart, across the pool growing, each as its reference', () => {
     const shape = windowShape(10_000, 1_000);

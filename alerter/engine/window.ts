@@ -6,7 +6,7 @@
  * end bucket and updated in place as samples arrive, so a sample costs O(1) and the ring is
  * rescanned at most once per bucket period.
  */
-import { SlotHistograms } from './histogram';
+import { binValue, SlotHistograms } from './histogram';
 
 // Fields of one slot (one bucket); min, max and inc follow when the ring keeps them.
 const F_ID = 0;
@@ -89,12 +89,20 @@ export const H_CUR_MAX = 12;
 export const H_CUR_INC = 13;
 // Free for the ring's owner (see ownerNumber): a group keeps its alert's last value here.
 export const H_OWNER = 14;
-// The newest bucket's run of one histogram bin not yet in its slot's histogram (see countNewest).
+// The newest bucket's run of one histogram bin not yet in its slot's histogram (see countNewest),
+// and how many of the run's samples count in the cached window but are not yet in the window's
+// histogram either.
 const H_RUN_BIN = 18;
 const H_RUN = 19;
+const H_RUN_WINDOW = 20;
+// The window's quantile as last answered: its bin (NaN: unknown), and how many of the window's
+// samples lie in lower bins and in that bin; kept up to date as samples join (windowQuantile).
+const H_Q_BIN = 21;
+const H_Q_BELOW = 22;
+const H_Q_AT = 23;
 /**
  * Header stride in the pool (24 fields, 4 of them the owner's): 192 bytes, three cache lines; what
- * a quiet sample of a quiet alert touches is in the first two.
+ * a quiet sample of a quiet alert touches is in the first two, a percentile rule's in the third.
  */
 const H_STRIDE = 24;
 
@@ -148,9 +156,62 @@ export function countNewest(
     hot[h + H_RUN] = run + 1;
     return;
   }
-  if (run !== 0) hist.addToSlot(slotOfBid(hot[h + H_MAXBID]!, slots), hot[h + H_RUN_BIN]!, run);
+  if (run !== 0) flushRun(hot, h, hist, slots);
   hot[h + H_RUN_BIN] = bin;
   hot[h + H_RUN] = 1;
+}
+
+/**
+ * Counts bin `bin` in the cached window, for a sample in the newest bucket just counted by
+ * countNewest (so its bin is the run's): the window's histogram gets it with the run, in one go.
+ * Keeps the quantile's counts in step.
+ */
+export function countNewestInWindow(hot: Float64Array, h: number, bin: number): void {
+  hot[h + H_RUN_WINDOW] = hot[h + H_RUN_WINDOW]! + 1;
+  countInQuantile(hot, h, bin);
+}
+
+function countInQuantile(hot: Float64Array, h: number, bin: number): void {
+  const qBin = hot[h + H_Q_BIN]!;
+  if (bin < qBin) hot[h + H_Q_BELOW] = hot[h + H_Q_BELOW]! + 1;
+  else if (bin === qBin) hot[h + H_Q_AT] = hot[h + H_Q_AT]! + 1;
+}
+
+/**
+ * Quantile q of the cached window's `count` samples. While the bin last answered still holds the
+ * rank (the counts below and in it say so), that bin is the answer without reading the
+ * histograms: a steady series' samples keep it, and a percentile rule's quiet sample touches its
+ * header alone. Else the window's histogram answers, and its answer is kept.
+ */
+export function windowQuantile(
+  hot: Float64Array,
+  h: number,
+  hist: SlotHistograms,
+  count: number,
+  q: number,
+): number {
+  const qBin = hot[h + H_Q_BIN]!;
+  const rank = q * count;
+  const below = hot[h + H_Q_BELOW]!; // Infinity while the bin is unknown
+  if (below < rank && below + hot[h + H_Q_AT]! >= rank) return binValue(qBin);
+  flushRunWindow(hot, h, hist);
+  const bin = hist.quantileBin(count, q);
+  if (bin !== bin) {
+    forgetQuantile(hot, h);
+    return hist.quantile(count, q);
+  }
+  hot[h + H_Q_BIN] = bin;
+  hot[h + H_Q_BELOW] = hist.below;
+  hot[h + H_Q_AT] = hist.at;
+  return binValue(bin);
+}
+
+/** Puts the run's samples that count in the window into the window's histogram. */
+function flushRunWindow(hot: Float64Array, h: number, hist: SlotHistograms): void {
+  const n = hot[h + H_RUN_WINDOW]!;
+  if (n === 0) return;
+  hist.addToWindow(hot[h + H_RUN_BIN]!, n);
+  hot[h + H_RUN_WINDOW] = 0;
 }
 
 /** Puts the newest bucket's pending run into its slot's histogram, before anything reads the slots. */
@@ -158,7 +219,14 @@ function flushRun(hot: Float64Array, h: number, hist: SlotHistograms, slots: num
   const run = hot[h + H_RUN]!;
   if (run === 0) return;
   hist.addToSlot(slotOfBid(hot[h + H_MAXBID]!, slots), hot[h + H_RUN_BIN]!, run);
+  flushRunWindow(hot, h, hist);
   hot[h + H_RUN] = 0;
+}
+
+/** The window's histogram is rebuilt or changed outside the run: the quantile's counts are unknown. */
+function forgetQuantile(hot: Float64Array, h: number): void {
+  hot[h + H_Q_BIN] = NaN;
+  hot[h + H_Q_BELOW] = Infinity;
 }
 
 /** The headers of all rings (the array is replaced when the pool grows: read it per use). */
@@ -240,6 +308,7 @@ export class Ring implements WindowStats {
     hot[h + H_MAX] = -Infinity;
     hot[h + H_CUR_MIN] = Infinity;
     hot[h + H_CUR_MAX] = -Infinity;
+    forgetQuantile(hot, h);
     // Empty slots: -Infinity is older than any bucket, so no window or range takes them.
     for (let s = 0; s < l.slots; s++) this.d[s * l.stride + F_ID] = -Infinity;
   }
@@ -351,7 +420,11 @@ export class Ring implements WindowStats {
       if (v < hot[h + H_MIN]!) hot[h + H_MIN] = v;
       if (v > hot[h + H_MAX]!) hot[h + H_MAX] = v;
       hot[h + H_INC] = hot[h + H_INC]! + inc;
-      if (hist) hist.addToWindow(hi);
+      if (hist && slot < 0) countNewestInWindow(hot, h, hi);
+      else if (hist) {
+        hist.addToWindow(hi);
+        countInQuantile(hot, h, hi);
+      }
     } else if (bid > cBid) {
       hot[h + H_CBID] = -Infinity;
     }
@@ -431,8 +504,11 @@ export class Ring implements WindowStats {
     let max = -Infinity;
     let inc = 0;
     const hist = this.hist;
-    if (hist) flushRun(hot, h, hist, slots);
-    hist?.clearWindow();
+    if (hist) {
+      flushRun(hot, h, hist, slots);
+      forgetQuantile(hot, h);
+      hist.clearWindow();
+    }
     const maxBid = hot[h + H_MAXBID]!;
     for (let s = 0; s < slots; s++) {
       const o = s * stride;
@@ -487,7 +563,7 @@ export class Ring implements WindowStats {
   /** Quantile q (0..1) of the values in the window ending at `now`; NaN without samples or histogram. */
   quantile(now: number, q: number): number {
     this.stats(now);
-    return this.hist ? this.hist.quantile(pool.data[this.h + H_COUNT]!, q) : NaN;
+    return this.hist ? windowQuantile(pool.data, this.h, this.hist, pool.data[this.h + H_COUNT]!, q) : NaN;
   }
 
   /** Newest event time in the ring, for idle detection. */
