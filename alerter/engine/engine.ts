@@ -8,7 +8,7 @@ import { Router } from './router';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { labelRoute } from './route';
 import { RuleRuntime } from './runtime';
-import { SeriesIndex } from './series';
+import { scopeOf, SeriesIndex } from './series';
 
 export type { PersistedAlert } from './model';
 
@@ -126,7 +126,7 @@ export class Engine {
       this.cur = e;
       const get = this.get;
       const n = this.router.route(e, get, cands);
-      this.series.next(n > 1);
+      this.series.next(n > 1, scopeOf(e));
       for (let i = 0; i < n; i++) {
         const rt = cands[i]!;
         const rule = rt.rule;

@@ -23,6 +23,23 @@ describe('SeriesIndex', () => {
     expect(a.key).toBe('h1\u001fweb');
   });
 
+  it("keeps a series' records per scope (metric name), and prunes them all", () => {
+    const idx = new SeriesIndex();
+    const web = getter({ container: 'web' });
+    idx.next(true, 'cpu.percent');
+    const cpu = idx.record(0, ['container'], web);
+    idx.next(true, 'mem.percent');
+    const mem = idx.record(0, ['container'], web);
+    expect(mem).not.toBe(cpu);
+    idx.next(true, 'cpu.percent');
+    expect(idx.record(0, ['container'], web)).toBe(cpu);
+    const [gCpu, gMem] = [{ live: false }, { live: false }];
+    SeriesIndex.remember(cpu, idx, gCpu);
+    SeriesIndex.remember(mem, idx, gMem);
+    idx.prune();
+    expect([cpu.pairs, mem.pairs]).toEqual([[], []]);
+  });
+
   it("finds an owner's group, not another owner's, and drops a group its rule forgot", () => {
     const idx = new SeriesIndex();
     idx.next();
