@@ -8,6 +8,7 @@ import { Router } from './router';
 import type { Group, InventoryRef, PersistedAlert } from './model';
 import { labelRoute } from './route';
 import { RuleRuntime } from './runtime';
+import { WHERE_BY_KEY, WHERE_NONE } from './where-mode';
 import { scopeOf, SeriesIndex } from './series';
 
 export type { PersistedAlert } from './model';
@@ -129,11 +130,10 @@ export class Engine {
       this.series.next(n > 1, scopeOf(e));
       for (let i = 0; i < n; i++) {
         const rt = cands[i]!;
-        const rule = rt.rule;
-        const where = rule.whereIndexed ? undefined : rule.where;
-        if (where === undefined) rt.ingest(e, get, now);
-        else if (rule.whereByKey) rt.ingest(e, get, now, where);
-        else if (where(get)) rt.ingest(e, get, now);
+        const mode = rt.whereMode;
+        if (mode === WHERE_NONE) rt.ingest(e, get, now);
+        else if (mode === WHERE_BY_KEY) rt.ingest(e, get, now, rt.where);
+        else if (rt.where!(get)) rt.ingest(e, get, now);
       }
     }
     return this.flush();
@@ -218,7 +218,7 @@ export class Engine {
   takeInventory(): { add: InventoryRef[]; remove: InventoryRef[] } {
     const out = { add: [] as InventoryRef[], remove: [] as InventoryRef[] };
     for (const rt of this.runtimes.values()) {
-      const t = rt.takeInventory();
+      const t = rt.inventoryChanges.take();
       out.add.push(...t.add);
       out.remove.push(...t.remove);
     }

@@ -106,12 +106,37 @@ export const ADDED = 1; // in the window; the caller evaluates the group
 export const DONE = 2; // in the window and evaluated: nothing else to do
 
 export class FastPath {
+  // The layout's and the reducer's numbers, copied here: a sample of each of a thousand rules
+  // would otherwise read three objects per rule (this, the layout, the reducer), each a cache
+  // line that the stream of ring headers keeps pushing out.
+  private readonly bucketMs: number;
+  private readonly buckets: number;
+  private readonly slots: number;
+  private readonly minmax: boolean;
+  private readonly keepInc: boolean;
+  private readonly reduceCode: number;
+  private readonly arg: number;
+  private readonly op: number;
+  private readonly threshold: number;
+  private readonly clear: number;
+
   constructor(
-    private readonly l: Layout,
-    private readonly reduce: FastReduce,
+    l: Layout,
+    reduce: FastReduce,
     /** The rule's `for`. */
     private readonly forMs: number,
-  ) {}
+  ) {
+    this.bucketMs = l.bucketMs;
+    this.buckets = l.buckets;
+    this.slots = l.slots;
+    this.minmax = l.oMin >= 0;
+    this.keepInc = l.oInc >= 0;
+    this.reduceCode = reduce.reduce;
+    this.arg = reduce.arg;
+    this.op = reduce.op;
+    this.threshold = reduce.threshold;
+    this.clear = reduce.clear;
+  }
 
   /**
    * `ingest` of a sample for the series pair at `i` (series.ts: owner, group, header, histograms).
@@ -131,8 +156,7 @@ export class FastPath {
     const hot = ringHeaders();
     const flags = hot[h + H_FLAGS]!;
     if ((flags & NOT_QUIET) !== 0) return NOTHING;
-    const l = this.l;
-    const bid = Math.floor(ts / l.bucketMs);
+    const bid = Math.floor(ts / this.bucketMs);
     const lastTs = hot[h + H_LAST_TS]!;
     if (bid !== hot[h + H_MAXBID] || ts < lastTs) return NOTHING;
     let inc = 0;
@@ -144,20 +168,20 @@ export class FastPath {
     hot[h + H_LAST_TS] = ts;
     hot[h + H_CUR_COUNT] = hot[h + H_CUR_COUNT]! + 1;
     hot[h + H_CUR_SUM] = hot[h + H_CUR_SUM]! + v;
-    if (l.oMin >= 0) {
+    if (this.minmax) {
       if (v < hot[h + H_CUR_MIN]!) hot[h + H_CUR_MIN] = v;
       if (v > hot[h + H_CUR_MAX]!) hot[h + H_CUR_MAX] = v;
     }
-    if (l.oInc >= 0) hot[h + H_CUR_INC] = hot[h + H_CUR_INC]! + inc;
+    if (this.keepInc) hot[h + H_CUR_INC] = hot[h + H_CUR_INC]! + inc;
     let hi = 0;
     if (hist) {
       // Computed here rather than by hist.binOf: its cache would be the histogram object's
       // cache line, which a quiet sample no longer touches.
       hi = histBin(v);
-      countNewest(hot, h, hist, l.slots, hi);
+      countNewest(hot, h, hist, this.slots, hi);
     }
     const cBid = hot[h + H_CBID]!;
-    if (bid <= cBid && bid > cBid - l.buckets) {
+    if (bid <= cBid && bid > cBid - this.buckets) {
       hot[h + H_COUNT] = hot[h + H_COUNT]! + 1;
       hot[h + H_SUM] = hot[h + H_SUM]! + v;
       if (v < hot[h + H_MIN]!) hot[h + H_MIN] = v;
@@ -168,7 +192,7 @@ export class FastPath {
       hot[h + H_CBID] = -Infinity;
     }
     // The window's aggregate is the cached one only while `now` is in its end bucket.
-    if (Math.floor(now / l.bucketMs) !== hot[h + H_CBID]) return ADDED;
+    if (Math.floor(now / this.bucketMs) !== hot[h + H_CBID]) return ADDED;
     const count = hot[h + H_COUNT]!;
     if (count === 0) return ADDED; // no data: `on_no_data` is the whole path's business
     const value = this.value(hot, h, hist, count);
@@ -180,8 +204,7 @@ export class FastPath {
 
   /** The rule's `reduce` over a window of `count` (> 0) samples, as threshold.ts' reducer. */
   private value(hot: Float64Array, h: number, hist: SlotHistograms | undefined, count: number): number {
-    const f = this.reduce;
-    switch (f.reduce) {
+    switch (this.reduceCode) {
       case 0:
         return hot[h + H_SUM]! / count;
       case 1:
@@ -193,21 +216,20 @@ export class FastPath {
       case 4:
         return count;
       case 5:
-        return hot[h + H_INC]! / f.arg;
+        return hot[h + H_INC]! / this.arg;
       case 6:
         return hot[h + H_LAST_V]!;
       default:
-        return hist ? windowQuantile(hot, h, hist, count, f.arg) : NaN;
+        return hist ? windowQuantile(hot, h, hist, count, this.arg) : NaN;
     }
   }
 
   /** The rule's condition, as threshold.ts' `condition`. */
   private holds(v: number, firing: boolean): boolean {
-    const f = this.reduce;
-    const clear = f.clear;
-    if (firing && clear === clear) return f.op <= 1 ? v > clear : v < clear; // clear is not NaN
-    const t = f.threshold;
-    switch (f.op) {
+    const clear = this.clear;
+    if (firing && clear === clear) return this.op <= 1 ? v > clear : v < clear; // clear is not NaN
+    const t = this.threshold;
+    switch (this.op) {
       case 0:
         return v > t;
       case 1:

@@ -9,30 +9,36 @@ import { SeriesIndex } from './series';
 import { ADDED, FastPath, NOTHING } from './fast-path';
 import { instanceState, newGroup, type RingGroup } from './group';
 import { ringLayout } from './window';
-import type { Group, InventoryRef, PersistedAlert } from './model';
+import type { Group, PersistedAlert } from './model';
 import { dedupKey, step } from './state';
 import { InventoryChanges, inventoryRef } from './inventory-changes';
+import { whereModeOf } from './where-mode';
 
 export type { Group, InventoryRef } from './model';
 
 const RESOLVED_RETENTION_MS = 15 * 60_000;
 
-// What ingestFast did (see there).
-const HANDLED = 0;
+const HANDLED = 0; // ingestFast's answers (see there)
 const KNOWN = 1;
 const UNKNOWN = 2;
 const REJECTED = 3;
-
 type Emit = (from: AlertState, g: Group, obs: Observation | undefined) => void;
 
 /** One rule's groups and alert instances; the GroupTable its evaluator works through. */
 export class RuleRuntime implements GroupTable<unknown> {
   readonly groups = new Map<string, Group>();
   private readonly changed = new Set<Group>();
-  private readonly inventoryChanges: InventoryChanges;
+  /** Absence inventory entries made and forgotten since the fleet's hand-off last took them. */
+  readonly inventoryChanges: InventoryChanges;
 
   /** Set for a ring rule whose quiet samples may skip the group object (fast-path.ts). */
   private readonly fast: FastPath | undefined;
+  // The rule's fields every sample reads, kept here too (one object per rule on the hot path),
+  // and how the engine applies the rule's `where` (where-mode.ts).
+  private readonly groupById: number;
+  private readonly keyBy: string[];
+  readonly whereMode: number;
+  readonly where: WherePredicate | undefined;
 
   constructor(
     readonly rule: CompiledRule,
@@ -45,11 +51,14 @@ export class RuleRuntime implements GroupTable<unknown> {
     const { ring, fast } = rule.evaluator;
     const layout = ring && ringLayout(ring);
     this.fast = layout && fast ? new FastPath(layout, fast, rule.timing.forMs) : undefined;
+    this.groupById = rule.groupById;
+    this.keyBy = rule.keyBy;
+    this.whereMode = whereModeOf(rule);
+    this.where = rule.where;
   }
 
   /** The event being ingested, so a group it creates learns its partition key. */
   private cur: LookoutEvent | undefined;
-
   private create(key: string, labels: Record<string, string>): Group {
     const route = this.cur ? eventRoute(this.cur) : undefined;
     const ev = this.rule.evaluator;
@@ -65,17 +74,12 @@ export class RuleRuntime implements GroupTable<unknown> {
     this.inventoryChanges.forgotten(g);
   }
 
-  /** Absence inventory entries made and forgotten since the last call (empty for other kinds). */
-  takeInventory(): { add: InventoryRef[]; remove: InventoryRef[] } {
-    return this.inventoryChanges.take();
-  }
-
   byEvent(get: LabelGetter): Group {
     if (!this.series.shared) {
-      const key = groupKey(this.rule.keyBy, get);
+      const key = groupKey(this.keyBy, get);
       return this.groups.get(key) ?? this.create(key, groupLabels(this.rule.groupBy, get).labels);
     }
-    const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
+    const rec = this.series.record(this.groupById, this.keyBy, get);
     const known = SeriesIndex.find<Group>(rec, this);
     if (known) return known;
     const g = this.groups.get(rec.key) ?? this.create(rec.key, groupLabels(this.rule.groupBy, get).labels);
@@ -124,10 +128,8 @@ export class RuleRuntime implements GroupTable<unknown> {
   private lastNow = 0;
 
   /**
-   * Feeds one event the router gave this rule. `unchecked`: the rule's `where` when it reads only
-   * key labels (CompiledRule.whereByKey) and the engine left it to us: a series whose group the
-   * series index already holds passed it, so it is tested only for a series new to the rule (two
-   * regex tests per sample for bench:rules' fleet rules otherwise).
+   * Feeds one event the router gave this rule. `unchecked`: a `where` on key labels (WHERE_BY_KEY),
+   * tested only for a series whose group the series index does not hold yet (which passed it).
    */
   ingest(ev: LookoutEvent, get: LabelGetter, now: number, unchecked?: WherePredicate): void {
     this.lastNow = now;
@@ -145,15 +147,14 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   /**
-   * A sample of an existing group (found as byEvent finds it), through its header alone when
-   * quiet. HANDLED: done; KNOWN: the `where` passes (the series index knows the group, or it was
-   * tested), take the whole path; UNKNOWN: not known yet; REJECTED: `unchecked` said no.
+   * A sample of a known group, through its header alone when quiet. HANDLED: done; KNOWN: the
+   * `where` passes, take the whole path; UNKNOWN: not known yet; REJECTED: `unchecked` said no.
    */
   private ingestFast(ev: MetricSample, get: LabelGetter, now: number, unchecked?: WherePredicate): number {
     let g: RingGroup | undefined;
     let done: number;
     if (this.series.shared) {
-      const rec = this.series.record(this.rule.groupById, this.rule.keyBy, get);
+      const rec = this.series.record(this.groupById, this.keyBy, get);
       const i = SeriesIndex.indexOf(rec, this);
       if (i < 0) return UNKNOWN;
       done = this.fast!.ingestPair(rec.pairs, i, ev, now);
@@ -161,7 +162,7 @@ export class RuleRuntime implements GroupTable<unknown> {
     } else {
       // A group in the rule's Map may be a restored one, made without this series' labels.
       if (unchecked && !unchecked(get)) return REJECTED;
-      g = this.groups.get(groupKey(this.rule.keyBy, get)) as RingGroup | undefined;
+      g = this.groups.get(groupKey(this.keyBy, get)) as RingGroup | undefined;
       if (!g) return KNOWN;
       done = this.fast!.ingest(g.header, g.histograms, ev, now);
     }
@@ -230,7 +231,7 @@ export class RuleRuntime implements GroupTable<unknown> {
   }
 
   private keyOf(labels: Record<string, string>): string {
-    return this.rule.keyBy.map((n) => labels[n] ?? '').join(KEY_SEP);
+    return this.keyBy.map((n) => labels[n] ?? '').join(KEY_SEP);
   }
 
   /** The group's condition at `now`, in words (explain, test failures). */
