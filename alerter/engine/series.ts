@@ -94,7 +94,7 @@ export class SeriesIndex {
     let rec = first;
     while (rec && !sameSeries(rec, groupBy, last, get)) rec = rec.next;
     if (!rec) {
-      const vals = groupBy.slice(0, Math.max(0, last)).map((n) => get(n));
+      const vals = valuesBefore(groupBy, last, get);
       rec = { key: groupKey(groupBy, get), pairs: [], v0: vals[0] ?? '', vals, next: first };
       table.set(last >= 0 ? get(groupBy[last]!) : '', rec);
       this.size++;
@@ -187,6 +187,17 @@ function dropEmpty(head: SeriesRecord): { head: SeriesRecord | undefined; n: num
     rec = next;
   }
   return { head: first, n };
+}
+
+/**
+ * The event's values of group_by's labels but the last. Out of `record`: a closure there that
+ * reads `get` would make V8 allocate a context for every call, found or not (43 bytes a lookup,
+ * a scavenge every 100 ms in bench:rules).
+ */
+function valuesBefore(groupBy: readonly string[], last: number, get: LabelGetter): string[] {
+  const vals: string[] = [];
+  for (let i = 0; i < last; i++) vals.push(get(groupBy[i]!));
+  return vals;
 }
 
 /** Whether the event's values of group_by's labels but the last are `rec`'s. */
