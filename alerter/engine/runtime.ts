@@ -132,12 +132,10 @@ export class RuleRuntime implements GroupTable<unknown> {
    * tested only for a series whose group the series index does not hold yet (which passed it).
    */
   ingest(ev: LookoutEvent, get: LabelGetter, now: number, unchecked?: WherePredicate): void {
+    const r = this.fast ? this.ingestFast(ev as MetricSample, get, now, unchecked) : UNKNOWN;
+    if (r === REJECTED || (r === UNKNOWN && unchecked && !unchecked(get))) return;
     this.lastNow = now;
-    if (this.fast) {
-      const r = this.ingestFast(ev as MetricSample, get, now, unchecked);
-      if (r === HANDLED || r === REJECTED) return;
-      if (r === UNKNOWN && unchecked && !unchecked(get)) return;
-    } else if (unchecked && !unchecked(get)) return;
+    if (r === HANDLED) return;
     this.cur = ev;
     const touched = this.rule.evaluator.ingest(ev, get, this, now) as Group | Group[] | undefined;
     this.cur = undefined;

@@ -74,7 +74,9 @@ export class SeriesIndex {
   next(shared = true, scope = ''): void {
     this.stamp++;
     this.shared = shared;
-    if (scope === this.scope) return;
+    // Records are only read when several rules take the event: a metric no two rules read makes
+    // no scope (metric names are not bounded).
+    if (!shared || scope === this.scope) return;
     this.scope = scope;
     let tables = this.scopes.get(scope);
     if (!tables) this.scopes.set(scope, (tables = []));

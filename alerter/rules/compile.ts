@@ -17,7 +17,8 @@ export interface CompiledRule {
   whereIndexed: boolean;
   /**
    * The `where` reads only labels of `keyBy`: a series whose group this rule already made passed
-   * it, so the engine checks it only for a series new to the rule (engine.ts).
+   * it. The engine leaves the test to the rule's runtime, which skips it when the series index
+   * holds that group (a ring rule, on an event several rules take) and tests it otherwise.
    */
   whereByKey: boolean;
   /** Index of this rule's (interned) group_by, for the per-event key cache. */
