@@ -208,15 +208,10 @@ export class SlotHistograms {
    * q * count (the last bin if rounding leaves it short). NaN for an empty window.
    */
   quantile(count: number, q: number): number {
+    const bin = this.quantileBin(count, q);
+    if (bin === bin) return binValue(bin);
     const end = 2 * this.wLen;
-    if (count === 0 || end === 0) return NaN;
-    const rank = q * count;
-    let seen = 0;
-    for (let i = 0; i < end; i += 2) {
-      seen += this.w[i + 1]!;
-      if (seen >= rank) return binValue(this.w[i]!);
-    }
-    return binValue(this.w[end - 2]!);
+    return count === 0 || end === 0 ? NaN : binValue(this.w[end - 2]!);
   }
 
   /** quantileBin's answer: the samples in bins below it, and in it. */
